@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// sysadmin-pipe command line: offline tools that share the app's decide().
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { DEFAULT_POLICY, DEFAULT_REGISTRY, loadConfigFiles, type TriageConfig } from "../config.js";
+import { FORM_PATH, generateIssueForm } from "../form/generate.js";
+import { formatProblems } from "../registry/yaml-load.js";
+import { triageLines } from "./triage.js";
+
+const USAGE = `Usage:
+  sysadmin-pipe triage [--registry FILE] [--policy FILE] [--json] [FILE|-]
+      Triage issues given as JSON Lines (a GitHub issue object, or {"repo","title","body","labels"}).
+  sysadmin-pipe form [--registry FILE] [--policy FILE] [--write [PATH] | --check [PATH]]
+      Print the sysadmin request issue form generated from the registry; --write saves it
+      (default ${FORM_PATH}); --check exits 1 when the saved form differs.
+`;
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => string;
+}
+
+const defaultIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readStdin: () => readFileSync(0, "utf8"),
+};
+
+function loadConfig(values: { registry?: string; policy?: string }, io: Io): TriageConfig | undefined {
+  const result = loadConfigFiles(values.registry ?? DEFAULT_REGISTRY, values.policy ?? DEFAULT_POLICY);
+  if (result.ok) return result.config;
+  io.stderr(`The configuration has problems:\n${formatProblems(result.problems)}\n`);
+  return undefined;
+}
+
+function triageCommand(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { registry: { type: "string" }, policy: { type: "string" }, json: { type: "boolean" } },
+  });
+  const config = loadConfig(values, io);
+  if (!config) return 2;
+  const source = positionals[0] ?? "-";
+  let text: string;
+  try {
+    text = source === "-" ? io.readStdin() : readFileSync(source, "utf8");
+  } catch (error) {
+    io.stderr(`cannot read ${source}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const run = triageLines(text, config, values.json ?? false);
+  if (run.out.length) io.stdout(run.out.join("\n") + "\n");
+  for (const error of run.errors) io.stderr(`${error}\n`);
+  return run.errors.length ? 1 : 0;
+}
+
+function formCommand(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      registry: { type: "string" },
+      policy: { type: "string" },
+      write: { type: "boolean" },
+      check: { type: "boolean" },
+    },
+  });
+  const config = loadConfig(values, io);
+  if (!config) return 2;
+  const form = generateIssueForm(config.registry, config.policy);
+  const target = positionals[0] ?? FORM_PATH;
+  if (values.check) {
+    let saved = "";
+    try {
+      saved = readFileSync(target, "utf8");
+    } catch {
+      saved = "";
+    }
+    if (saved === form) {
+      io.stdout(`${target} matches the registry.\n`);
+      return 0;
+    }
+    io.stderr(`${target} does not match the registry: run \`sysadmin-pipe form --write\`.\n`);
+    return 1;
+  }
+  if (values.write) {
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, form);
+    io.stdout(`wrote ${target}\n`);
+    return 0;
+  }
+  io.stdout(form);
+  return 0;
+}
+
+export function main(argv: string[], io: Io = defaultIo): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "triage":
+        return triageCommand(rest, io);
+      case "form":
+        return formCommand(rest, io);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.stdout(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        io.stderr(`unknown command \`${command}\`\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    // parseArgs throws on unknown options: say so plainly instead of a stack trace.
+    io.stderr(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+}
+
+/** True when this file is the program being run (the bin, through npm's symlink), not an import. */
+function isEntryPoint(): boolean {
+  try {
+    return !!process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,26 @@
+// Finding the app's one comment on an issue (by its hidden marker).
+import { COMMENT_MARKER } from "../triage/state.js";
+import type { GitHub, IssueRef } from "./types.js";
+
+export interface BotComment {
+  id: number;
+  body: string;
+}
+
+interface CommentLike {
+  id: number;
+  body?: string | null;
+  user?: { type?: string } | null;
+}
+
+/** The bot's comment: written by a bot account and carrying the marker. A person quoting the
+ * marker is not mistaken for the bot. */
+export function pickBotComment(comments: readonly CommentLike[]): BotComment | undefined {
+  const found = comments.find((c) => c.user?.type === "Bot" && (c.body ?? "").startsWith(COMMENT_MARKER));
+  return found ? { id: found.id, body: found.body ?? "" } : undefined;
+}
+
+export async function findBotComment(github: GitHub, ref: IssueRef): Promise<BotComment | undefined> {
+  const comments = await github.paginate(github.rest.issues.listComments, { ...ref, per_page: 100 });
+  return pickBotComment(comments);
+}

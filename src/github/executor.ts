@@ -1,0 +1,108 @@
+// The one place that writes to GitHub: make an issue's labels and bot comment match a plan.
+import type { Policy } from "../registry/policy.js";
+import { isAppLabel, labelStyle } from "../triage/labels.js";
+import type { RecordedState, TriagePlan } from "../triage/types.js";
+import type { BotComment } from "./comment.js";
+import { ensureLabels } from "./labels.js";
+import type { GitHub, IssueRef, Logger } from "./types.js";
+
+/** What must change on GitHub. Computed purely, so tests and dry-run see exactly this. */
+export interface Writes {
+  addLabels: string[];
+  removeLabels: string[];
+  comment: { action: "create" | "update" | "none"; body: string };
+}
+
+export interface CurrentIssue {
+  labels: string[];
+  comment?: BotComment;
+  previous?: RecordedState;
+}
+
+const MAX_DELIVERIES = 5;
+
+/** The state to record after applying a plan: which labels are the app's own. */
+export function nextState(plan: TriagePlan, current: CurrentIssue, deliveryId?: string): RecordedState {
+  const ours = new Set(current.previous?.applied ?? []);
+  const human = new Set(current.labels.filter((label) => !ours.has(label)));
+  const deliveries = [...(current.previous?.deliveries ?? [])];
+  if (deliveryId && !deliveries.includes(deliveryId)) deliveries.push(deliveryId);
+  return {
+    v: 1,
+    applied: plan.labels.filter((label) => !human.has(label)),
+    suppressed: plan.suppressed,
+    overrides: plan.overrides,
+    outcome: plan.outcome,
+    deliveries: deliveries.slice(-MAX_DELIVERIES),
+  };
+}
+
+/**
+ * Labels: add what the plan has and the issue lacks; remove only labels the app itself added
+ * (recorded in its state) that the plan no longer has. A person's labels are never removed.
+ * Comment: create once; afterwards edit in place, and only when the text changed.
+ */
+export function planWrites(
+  plan: TriagePlan,
+  current: CurrentIssue,
+  commentBody: string,
+  policy: Policy,
+): Writes {
+  const present = new Set(current.labels);
+  const ours = new Set(current.previous?.applied ?? []);
+  const addLabels = plan.labels.filter((label) => !present.has(label));
+  const removeLabels = current.labels.filter(
+    (label) => ours.has(label) && isAppLabel(label, policy) && !plan.labels.includes(label),
+  );
+  let action: Writes["comment"]["action"] = "none";
+  if (!current.comment) {
+    // ofn-install's own issues get no comment: it would be noise on every installer issue.
+    if (plan.outcome !== "not-pipe") action = "create";
+  } else if (withoutDeliveries(current.comment.body) !== withoutDeliveries(commentBody)) {
+    action = "update";
+  }
+  return { addLabels, removeLabels, comment: { action, body: commentBody } };
+}
+
+/** A re-delivery only changes the recorded delivery ids: that alone is not worth a write. */
+function withoutDeliveries(body: string): string {
+  return body.replace(/,"deliveries":\[[^\]]*\]/, "");
+}
+
+export function hasWrites(writes: Writes): boolean {
+  return writes.addLabels.length > 0 || writes.removeLabels.length > 0 || writes.comment.action !== "none";
+}
+
+/** Apply writes in a safe order: labels first, then the comment that records them. */
+export async function applyWrites(
+  github: GitHub,
+  ref: IssueRef,
+  writes: Writes,
+  current: CurrentIssue,
+  policy: Policy,
+  log: Logger,
+): Promise<void> {
+  if (writes.addLabels.length) {
+    await ensureLabels(github, ref, writes.addLabels, (name) => labelStyle(name, policy), log);
+    // Adding is additive on GitHub: the issue's other labels are untouched.
+    await github.rest.issues.addLabels({ ...ref, labels: writes.addLabels });
+  }
+  for (const name of writes.removeLabels) {
+    try {
+      await github.rest.issues.removeLabel({ ...ref, name });
+    } catch (error) {
+      // Already gone (someone removed it meanwhile) is the state we wanted.
+      if ((error as { status?: number }).status !== 404) throw error;
+    }
+  }
+  if (writes.comment.action === "create") {
+    await github.rest.issues.createComment({ ...ref, body: writes.comment.body });
+  } else if (writes.comment.action === "update" && current.comment) {
+    await github.rest.issues.updateComment({
+      owner: ref.owner,
+      repo: ref.repo,
+      comment_id: current.comment.id,
+      body: writes.comment.body,
+    });
+  }
+}

@@ -1,0 +1,118 @@
+// The policy file (config/policy.yml): what each tier covers and how requests are read.
+import { z } from "zod";
+import { CATEGORIES, SEVERITIES, SIZES } from "../triage/vocabulary.js";
+import { loadYaml, type LoadResult } from "./yaml-load.js";
+
+const words = z.array(z.string().min(1)).default([]);
+const category = z.enum(CATEGORIES);
+const severity = z.enum(SEVERITIES);
+const size = z.enum(SIZES);
+const repoName = z
+  .string()
+  .regex(/^[\w.-]+\/[\w.-]+$/, { message: "must be a repository written as owner/name" });
+
+const TierPolicySchema = z.strictObject({
+  covers: z.array(category).default([]),
+  s0_response: z.boolean().default(false),
+  max_size: size.optional(),
+});
+
+const CategoryPolicySchema = z.strictObject({
+  description: z.string().min(1),
+  strong: words,
+  signals: words,
+  severity,
+  size,
+});
+
+const LabelsSchema = z.strictObject({
+  pipe: z.string().min(1).default("sysadmin-pipe"),
+  install: z.string().min(1).default("ofn-install"),
+  needs_triage: z.string().min(1).default("needs-triage"),
+  not_covered: z.string().min(1).default("not-covered"),
+  job_board: z.string().min(1).default("job-board"),
+  instance_prefix: z.string().default("instance:"),
+  size_prefix: z.string().default("size:"),
+  category_prefix: z.string().default("category:"),
+  severity_prefix: z.string().default(""),
+});
+
+export const PolicySchema = z
+  .strictObject({
+    watch: z.strictObject({
+      install_repo: repoName,
+      repos: z.array(repoName).default([]),
+    }),
+    tiers: z.strictObject({
+      none: TierPolicySchema,
+      basic: TierPolicySchema,
+      full: TierPolicySchema,
+    }),
+    never_covered: z.array(category).default(["website"]),
+    not_pipe: z.array(category).default(["tooling"]),
+    os_sensitive: z.array(category).default([]),
+    supported_os: z.array(z.string().min(1)).default(["ubuntu"]),
+    size_hours: z.strictObject({
+      XS: z.number().positive(),
+      S: z.number().positive(),
+      M: z.number().positive(),
+      L: z.number().positive(),
+    }),
+    categories: z.strictObject(
+      Object.fromEntries(CATEGORIES.map((c) => [c, CategoryPolicySchema])) as Record<
+        (typeof CATEGORIES)[number],
+        typeof CategoryPolicySchema
+      >,
+    ),
+    severity: z.strictObject({
+      s0_signals: words,
+      broken_signals: words,
+      degraded_signals: words,
+      request_signals: words,
+      request_verbs: words,
+      staging_signals: words,
+    }),
+    size: z.strictObject({
+      signals: z.partialRecord(size, words).default({}),
+    }),
+    instances: z.strictObject({
+      ambiguous_aliases: words,
+      context_words: words,
+      inventory_suffixes: words,
+    }),
+    labels: LabelsSchema.default(LabelsSchema.parse({})),
+  })
+  .superRefine((policy, ctx) => {
+    // A category both covered and never covered is a contradiction worth pointing out.
+    for (const [tier, rules] of Object.entries(policy.tiers)) {
+      rules.covers.forEach((c, i) => {
+        if (policy.never_covered.includes(c) || policy.not_pipe.includes(c)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["tiers", tier, "covers", i],
+            message: `\`${c}\` is listed as never covered (or not part of the pipe), so no tier can cover it`,
+          });
+        }
+      });
+    }
+  });
+
+export type Policy = z.output<typeof PolicySchema>;
+export type TierPolicy = z.output<typeof TierPolicySchema>;
+export type CategoryPolicy = z.output<typeof CategoryPolicySchema>;
+export type LabelNames = z.output<typeof LabelsSchema>;
+
+function describePolicyPath(path: readonly (string | number)[]): string {
+  const [head, second, third] = path;
+  if (head === "tiers" && second !== undefined) {
+    return third === undefined ? `tier \`${second}\`` : `tier \`${second}\`, ${String(third)}`;
+  }
+  if (head === "categories" && second !== undefined) {
+    return third === undefined ? `category \`${second}\`` : `category \`${second}\`, ${String(third)}`;
+  }
+  return path.map(String).join(" › ");
+}
+
+export function loadPolicy(text: string, file = "config/policy.yml"): LoadResult<Policy> {
+  return loadYaml(text, file, PolicySchema, describePolicyPath);
+}

@@ -1,0 +1,129 @@
+// The bot comment: what was decided, why, what happens next and how to contest it. Pure.
+import type { Registry } from "../registry/schema.js";
+import { displayName } from "./policy.js";
+import { COMMENT_MARKER, encodeState } from "./state.js";
+import type { RecordedState, TriagePlan } from "./types.js";
+import { SEVERITY_MEANING, SIZE_MEANING } from "./vocabulary.js";
+
+const NEXT_STEPS: Record<string, string> = {
+  S0: "This is treated as an emergency: it goes to the top of the sysadmin pipe and is handled before anything else.",
+  S1: "It goes into the sysadmin pipe ahead of S2 and S3 requests; a developer on sysadmin duty picks it up as soon as they can.",
+  S2: "It goes into the sysadmin pipe and is picked up after the S0 and S1 requests.",
+  S3: "It goes into the sysadmin pipe as planned work. To be honest: S3 requests can wait weeks, behind anything more urgent. That is expected, not forgotten.",
+};
+
+function bullet(lines: string[]): string {
+  return lines.map((line) => `- ${line}`).join("\n");
+}
+
+function summary(plan: TriagePlan, registry: Registry): string {
+  const names = plan.instances.map((code) => {
+    const instance = registry.instances[code];
+    return `**${displayName(code, instance)}** (${instance?.tier ?? "unknown"} tier)`;
+  });
+  const parts = [
+    names.length ? names.join(", ") : "instance: **unknown**",
+    `category: **${plan.category ?? "unknown"}**`,
+    `severity: **${plan.severity}** (${SEVERITY_MEANING[plan.severity]})`,
+  ];
+  if (plan.category) parts.push(`size: **${plan.size}** (${SIZE_MEANING[plan.size]})`);
+  return parts.join(" · ");
+}
+
+const CONTEST =
+  "**Not right?** Edit the issue (the bot reads it again), or change a label: a label set by a person always wins over the bot's guess, and the bot will not change it back.";
+
+function accepted(plan: TriagePlan): string {
+  const rejected = plan.verdicts.filter((v) => !v.covered);
+  const lines = [`### ✅ Accepted into the sysadmin pipe`, "", `**Why:**`, bullet(plan.reasons), ""];
+  if (rejected.length) {
+    lines.push(
+      `**Only part of this is covered.** The part for ${rejected.map((v) => v.display).join(", ")} is not: it can go on the jobs board, where a developer may pick it up and invoice that instance directly.`,
+      "",
+    );
+  }
+  lines.push(`**What happens next:** ${NEXT_STEPS[plan.severity]}`);
+  return lines.join("\n");
+}
+
+function rejected(plan: TriagePlan): string {
+  const instead = new Set(plan.verdicts.flatMap((v) => v.instead));
+  const options: string[] = [];
+  if (instead.has("job-board")) {
+    options.push(
+      "Put it on the **jobs board**: a developer may pick it up as paid work and invoice the instance directly. Jobs-board work never counts against the core team's hours.",
+    );
+  }
+  if (instead.has("tier-review")) {
+    options.push(
+      "Ask the **instance-managers circle for a tier review**: tiers are changed by a pull request to `config/instances.yml`.",
+    );
+  }
+  return [
+    `### 🚫 Not covered by the instance's support tier`,
+    "",
+    `**Why:**`,
+    bullet(plan.reasons),
+    "",
+    `This is not a judgement on the request; it is the support agreement the community made, so the sysadmin work stays fair and sustainable.`,
+    "",
+    options.length ? `**What you can do instead:**\n${bullet(options)}` : "",
+  ].join("\n");
+}
+
+function needsInfo(plan: TriagePlan, registry: Registry): string {
+  const asks: string[] = [];
+  if (plan.missing.includes("instance")) {
+    const codes = Object.keys(registry.instances).slice(0, 6).map((c) => `\`${c}\``);
+    asks.push(
+      `**Which instance is this about?** Name it in the issue (its code such as ${codes.join(", ")}…, its host name, or its country).`,
+    );
+  }
+  if (plan.missing.includes("category")) {
+    asks.push(
+      "**What kind of request is it?** For example: the site is down, emails, DNS, an SSL certificate, a server upgrade or migration, backups, an integration (Zapier, n8n, Metabase).",
+    );
+  }
+  return [
+    `### 🔎 A bit more information is needed`,
+    "",
+    `Before this can be judged against the instance's support tier, the bot needs to know:`,
+    bullet(asks),
+    ...plan.reasons.map((r) => `\n${r}`),
+    "",
+    `Edit the issue (or use the **Sysadmin request** form) and the bot will read it again. It does not guess: a wrong guess would be worse than asking.`,
+    plan.severity === "S0"
+      ? `\n**If production is down right now**, say which instance in the title so the request can be handled as an emergency.`
+      : "",
+  ].join("\n");
+}
+
+function notPipe(plan: TriagePlan): string {
+  return [`### ℹ️ Not a sysadmin-pipe request`, "", plan.reasons.join(" "), "", "No action is needed from the sysadmin pipe."].join("\n");
+}
+
+/** The full comment body, with the marker and the hidden state. */
+export function renderComment(
+  plan: TriagePlan,
+  state: RecordedState,
+  registry: Registry,
+): string {
+  const body =
+    plan.outcome === "accepted"
+      ? accepted(plan)
+      : plan.outcome === "rejected"
+        ? rejected(plan)
+        : plan.outcome === "needs-info"
+          ? needsInfo(plan, registry)
+          : notPipe(plan);
+  const sections = [COMMENT_MARKER, body];
+  if (plan.kind === "instance") {
+    sections.push("", summary(plan, registry), "", CONTEST);
+  }
+  sections.push(
+    "",
+    "<sub>Decided by sysadmin-pipe from the tier registry (`config/instances.yml`) and policy (`config/policy.yml`).</sub>",
+  );
+  sections.push(encodeState(state));
+  return sections.join("\n").replace(/\n{3,}/g, "\n\n") + "\n";
+}

@@ -1,0 +1,167 @@
+// decide(): IssueInput + Registry + Policy -> TriagePlan. Pure; the only place rules combine.
+import type { Policy } from "../registry/policy.js";
+import type { Registry } from "../registry/schema.js";
+import { bestCategory, decideKind, scoreCategories } from "./classify.js";
+import { answerCodes, parseForm, type FormAnswers } from "./form.js";
+import { findInstances, instanceOfRepo } from "./instances.js";
+import { categoryLabel, instanceLabel, severityLabel, sizeLabel } from "./labels.js";
+import { readOverrides } from "./overrides.js";
+import { judgeInstance } from "./policy.js";
+import { readSeverity, readSize, statedSeverity } from "./severity.js";
+import { prepareBody } from "./text.js";
+import type { IssueInput, Source, TriagePlan } from "./types.js";
+import { isCategory, isSeverity, isSize, type Category, type Outcome, type Severity, type Size } from "./vocabulary.js";
+
+interface Found<T> {
+  value: T;
+  source: Source;
+}
+
+/** Instances: a person's labels, the form, the instance's own repo, then the title, then the body. */
+function findIssueInstances(
+  input: IssueInput,
+  form: FormAnswers,
+  body: string,
+  registry: Registry,
+  policy: Policy,
+  override: string[] | undefined,
+): Found<string[]> & { unknown: string[]; firm: boolean } {
+  const known = (codes: string[]) => codes.filter((c) => registry.instances[c] !== undefined);
+  const unknownOf = (codes: string[]) => codes.filter((c) => registry.instances[c] === undefined);
+  if (override) return { value: known(override), unknown: unknownOf(override), source: "override", firm: true };
+  if (form.instance) {
+    const codes = answerCodes(form.instance).map((c) => c.toLowerCase());
+    const fromText = known(codes).length ? [] : findInstances(form.instance, registry, policy);
+    const value = [...new Set([...known(codes), ...fromText])];
+    if (value.length) return { value, unknown: [], source: "form", firm: true };
+  }
+  const own = instanceOfRepo(input.repo, registry);
+  if (own) return { value: [own], unknown: [], source: "repo", firm: true };
+  const inTitle = findInstances(input.title, registry, policy);
+  if (inTitle.length) return { value: inTitle, unknown: [], source: "text", firm: true };
+  return { value: findInstances(body, registry, policy), unknown: [], source: "text", firm: false };
+}
+
+function formValue<T extends string>(answer: string | undefined, guard: (v: string) => v is T): T | undefined {
+  const first = answer ? answerCodes(answer)[0] : undefined;
+  return first && guard(first) ? first : undefined;
+}
+
+export function decide(input: IssueInput, registry: Registry, policy: Policy): TriagePlan {
+  const body = prepareBody(input.body);
+  const form = parseForm(input.body);
+  const { overrides, suppressed } = readOverrides(input.labels, input.previous, policy);
+  const scores = scoreCategories(input.title, body, policy);
+
+  const instances = findIssueInstances(input, form, body, registry, policy, overrides.instances);
+  const category: Found<Category | null> = overrides.category
+    ? { value: overrides.category, source: "override" }
+    : formValue(form.category, isCategory)
+      ? { value: formValue(form.category, isCategory)!, source: "form" }
+      : { value: bestCategory(scores, policy), source: "text" };
+
+  const kind =
+    instances.firm || overrides.category
+      ? "instance"
+      : decideKind(
+          {
+            repo: input.repo,
+            firmInstances: false,
+            bodyInstances: instances.value.length > 0,
+            scores,
+            category: category.value,
+          },
+          policy,
+        );
+
+  const severity = pickSeverity(input, form, body, category.value, policy, overrides.severity);
+  const size: Found<Size> = overrides.size
+    ? { value: overrides.size, source: "override" }
+    : formValue(form.size, isSize)
+      ? { value: formValue(form.size, isSize)!, source: "form" }
+      : { value: readSize(input.title, body, category.value, policy), source: "text" };
+
+  const plan: TriagePlan = {
+    kind,
+    instances: kind === "instance" ? instances.value : [],
+    unknownInstances: instances.unknown,
+    category: kind === "instance" ? category.value : kind === "install" ? "tooling" : null,
+    severity: severity.value,
+    size: size.value,
+    outcome: "not-pipe",
+    verdicts: [],
+    missing: [],
+    reasons: [],
+    labels: [],
+    sources: {
+      instances: instances.source,
+      category: category.source,
+      severity: severity.source,
+      size: size.source,
+    },
+    overrides,
+    suppressed,
+  };
+  judge(plan, registry, policy, severity.why);
+  plan.labels = labelsFor(plan, policy).filter((label) => !suppressed.includes(label));
+  return plan;
+}
+
+function pickSeverity(
+  input: IssueInput,
+  form: FormAnswers,
+  body: string,
+  category: Category | null,
+  policy: Policy,
+  override: Severity | undefined,
+): Found<Severity> & { why: string } {
+  if (override) return { value: override, source: "override", why: "a person set it" };
+  const fromForm = formValue(form.severity, isSeverity);
+  if (fromForm) return { value: fromForm, source: "form", why: "the request form says so" };
+  const stated = statedSeverity(input.title, input.body);
+  if (stated) return { value: stated, source: "text", why: "the issue says so" };
+  const read = readSeverity(input.title, body, category, policy);
+  return { value: read.severity, source: category ? "text" : "default", why: read.why };
+}
+
+/** Fill in outcome, verdicts and reasons. */
+function judge(plan: TriagePlan, registry: Registry, policy: Policy, severityWhy: string): void {
+  if (plan.kind === "install") {
+    plan.reasons.push("This is about ofn-install itself, for every instance: it stays in the installer's own backlog.");
+    return;
+  }
+  if (plan.kind === "other") {
+    plan.reasons.push("This does not look like sysadmin work for an instance.");
+    return;
+  }
+  if (plan.instances.length === 0) plan.missing.push("instance");
+  if (plan.category === null) plan.missing.push("category");
+  if (plan.missing.length || plan.category === null) {
+    plan.outcome = "needs-info";
+    if (plan.unknownInstances.length) {
+      plan.reasons.push(`The registry has no instance called ${plan.unknownInstances.map((c) => `\`${c}\``).join(", ")}.`);
+    }
+    return;
+  }
+  const request = { category: plan.category, severity: plan.severity, size: plan.size };
+  plan.verdicts = plan.instances.map((code) => judgeInstance(code, request, registry, policy));
+  plan.reasons = plan.verdicts.map((v) => v.reason);
+  if (plan.sources.severity !== "override" && plan.sources.severity !== "form") {
+    plan.reasons.push(`It is ${plan.severity} because ${severityWhy}.`);
+  }
+  plan.outcome = plan.verdicts.some((v) => v.covered) ? "accepted" : "rejected";
+}
+
+function labelsFor(plan: TriagePlan, policy: Policy): string[] {
+  const l = policy.labels;
+  if (plan.kind === "install") return [l.install];
+  if (plan.kind === "other") return [];
+  const labels = [l.pipe, ...plan.instances.map((code) => instanceLabel(l, code))];
+  const outcome: Outcome = plan.outcome;
+  if (outcome === "needs-info") labels.push(l.needs_triage);
+  // Without a category, severity and size are only defaults: don't label a guess.
+  if (plan.category || plan.sources.severity !== "default") labels.push(severityLabel(l, plan.severity));
+  if (plan.category) labels.push(sizeLabel(l, plan.size), categoryLabel(l, plan.category));
+  if (outcome === "rejected") labels.push(l.not_covered);
+  return labels;
+}

@@ -1,0 +1,139 @@
+// Finding which instance(s) an issue is about, from host names, inventory names and aliases.
+import type { Policy } from "../registry/policy.js";
+import { instanceList, type Registry } from "../registry/schema.js";
+import { isShouting, memoize, phrasePattern } from "./text.js";
+
+const LETTER = "[\\p{L}\\p{N}_]";
+
+interface ShortAlias {
+  alias: string;
+  ambiguous: boolean;
+  /** Written exactly as in the registry ("FR", "Aus"). */
+  exact: RegExp;
+  /** Any case, next to a context word ("Fr staging", "the US server"). */
+  near: RegExp | null;
+}
+
+interface InstanceMatcher {
+  code: string;
+  /** Host names, inventory names, long aliases and the name: reliable on their own. */
+  strong: RegExp | null;
+  /** Two- and three-letter codes, which need their exact case or a nearby context word. */
+  short: ShortAlias[];
+}
+
+interface Matchers {
+  instances: InstanceMatcher[];
+}
+
+function shortAlias(alias: string, ambiguous: boolean, context: string): ShortAlias {
+  const a = escape(alias);
+  const exact = new RegExp(`(?<!${LETTER}|[./])${a}(?!${LETTER}|\\.[\\p{L}])`, "u");
+  const near = context
+    ? new RegExp(
+        `(?<!${LETTER})${a}(?:'s)?\\W+(?:\\p{L}+\\W+)?(?:${context})|(?:${context})\\W+(?:\\p{L}+\\W+)?${a}(?!${LETTER})`,
+        "iu",
+      )
+    : null;
+  return { alias, ambiguous, exact, near };
+}
+
+function hostPattern(host: string): string {
+  // Match the host and its sub-domains, but not a longer domain ("openfoodnetwork.org" is not
+  // "openfoodnetwork.org.uk"). A leading www./app./staging. is part of the same instance.
+  const base = host.replace(/^(?:www|app|staging|stg|pruebas)\./i, "");
+  const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return `(?<![\\w.-])(?:[\\w-]+\\.)*${escaped}(?![\\w-]|\\.[\\p{L}\\p{N}])`;
+}
+
+const buildMatchers = memoize((key: { registry: Registry; policy: Policy }): Matchers => {
+  const { registry, policy } = key;
+  const ambiguous = new Set(policy.instances.ambiguous_aliases.map((a) => a.toUpperCase()));
+  const context = policy.instances.context_words.map((w) => phrasePattern(w)).join("|");
+  const suffixes = policy.instances.inventory_suffixes.map((s) => s.replace(/\W/g, "")).join("|");
+  const instances = instanceList(registry).map((instance): InstanceMatcher => {
+    const parts: string[] = instance.hosts.map(hostPattern);
+    if (suffixes) parts.push(`(?<!${LETTER})${instance.code}[_-](?:${suffixes})(?!${LETTER})`);
+    const short: ShortAlias[] = [];
+    for (const alias of [...instance.aliases, instance.name]) {
+      if (alias.trim().length <= 3) {
+        const code = alias.trim();
+        short.push(shortAlias(code, ambiguous.has(code.toUpperCase()), context));
+      } else {
+        parts.push(phrasePattern(alias));
+      }
+    }
+    return {
+      code: instance.code,
+      strong: parts.length ? new RegExp(parts.join("|"), "iu") : null,
+      short,
+    };
+  });
+  return { instances };
+});
+
+/** Pairs of registry + policy are cached by identity; wrap them once per load. */
+const pairs = new WeakMap<Registry, WeakMap<Policy, { registry: Registry; policy: Policy }>>();
+function pairOf(registry: Registry, policy: Policy) {
+  let byPolicy = pairs.get(registry);
+  if (!byPolicy) pairs.set(registry, (byPolicy = new WeakMap()));
+  let pair = byPolicy.get(policy);
+  if (!pair) byPolicy.set(policy, (pair = { registry, policy }));
+  return pair;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** A short code counts when written in its own case, or next to a word like "server". */
+function shortAliasFound(text: string, a: ShortAlias, found: ShortAlias[]): boolean {
+  if (!a.ambiguous) return a.exact.test(text) || (a.near?.test(text) ?? false);
+  if (!a.exact.test(text)) return false;
+  return text.split("\n").some((line) => {
+    if (isShouting(line) || !a.exact.test(line)) return false;
+    return (a.near?.test(line) ?? false) || listedBeside(line, a, found);
+  });
+}
+
+/** "FR and BE", "UK, IT": an ambiguous code listed beside a code already recognised. */
+function listedBeside(line: string, a: ShortAlias, found: ShortAlias[]): boolean {
+  return found.some((other) => {
+    const o = escape(other.alias);
+    const s = escape(a.alias);
+    const sep = "\\s*(?:,|/|&|\\+|and|or|et|y)\\s*";
+    return new RegExp(`(?<!${LETTER})(?:${o}${sep}${s}|${s}${sep}${o})(?!${LETTER})`, "u").test(line);
+  });
+}
+
+/** The registry codes named in a piece of text, in registry order. */
+export function findInstances(text: string, registry: Registry, policy: Policy): string[] {
+  const { instances } = buildMatchers(pairOf(registry, policy));
+  const hits = new Set<string>();
+  const foundShort: ShortAlias[] = [];
+  // First the reliable matches and the unambiguous short codes...
+  for (const m of instances) {
+    if (m.strong?.test(text)) hits.add(m.code);
+    for (const a of m.short) {
+      if (!a.ambiguous && shortAliasFound(text, a, [])) {
+        hits.add(m.code);
+        foundShort.push(a);
+      }
+    }
+  }
+  // ...then ambiguous codes, which may lean on the codes found so far ("FR and BE").
+  for (const m of instances) {
+    if (hits.has(m.code)) continue;
+    if (m.short.some((a) => a.ambiguous && shortAliasFound(text, a, foundShort))) {
+      hits.add(m.code);
+    }
+  }
+  return instances.map((m) => m.code).filter((code) => hits.has(code));
+}
+
+/** The instance whose own repository this is, if any. */
+export function instanceOfRepo(repo: string, registry: Registry): string | undefined {
+  const wanted = repo.toLowerCase();
+  return instanceList(registry).find((i) => (i.repos ?? []).some((r) => r.toLowerCase() === wanted))
+    ?.code;
+}

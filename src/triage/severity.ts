@@ -1,0 +1,84 @@
+// Severity (S0–S3) and size (XS–L) from the text, when neither the form nor a person said.
+import type { Policy } from "../registry/policy.js";
+import { memoize, PhraseSet } from "./text.js";
+import { isSeverity, SIZES, type Category, type Severity, type Size } from "./vocabulary.js";
+
+interface SeverityMatchers {
+  s0: PhraseSet;
+  broken: PhraseSet;
+  degraded: PhraseSet;
+  request: PhraseSet;
+  staging: PhraseSet;
+  verbs: RegExp | null;
+  sizes: [Size, PhraseSet][];
+}
+
+const matchersFor = memoize((policy: Policy): SeverityMatchers => {
+  const s = policy.severity;
+  const verbs = s.request_verbs.map((v) => v.trim().replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return {
+    s0: new PhraseSet(s.s0_signals),
+    broken: new PhraseSet(s.broken_signals),
+    degraded: new PhraseSet(s.degraded_signals),
+    request: new PhraseSet(s.request_signals),
+    staging: new PhraseSet(s.staging_signals),
+    // "Add SSH key…", "[Upgrade Ubuntu] ca_prod", "Q: How to…": a request, not a breakage.
+    verbs: verbs.length ? new RegExp(`^\\W*(?:${verbs.join("|")})(?![\\p{L}])`, "iu") : null,
+    sizes: SIZES.map((size): [Size, PhraseSet] => [size, new PhraseSet(policy.size.signals[size] ?? [])]),
+  };
+});
+
+/** "OFN UK Down - S0", "Severity: S1": a severity the reporter wrote down. */
+export function statedSeverity(title: string, body: string): Severity | undefined {
+  const inTitle = /(?<![\p{L}\p{N}])(S[0-3])(?![\p{L}\p{N}])/u.exec(title)?.[1];
+  const inBody = /severity\W{0,6}(S[0-3])(?![\p{L}\p{N}])/iu.exec(body)?.[1]?.toUpperCase();
+  const stated = inTitle ?? inBody;
+  return stated && isSeverity(stated) ? stated : undefined;
+}
+
+export interface SeverityReading {
+  severity: Severity;
+  why: string;
+}
+
+/**
+ * Read severity from the text. S0 needs an outage of production; a planned request is S3
+ * unless something is broken; otherwise the category's usual severity, capped at S2 when the
+ * text says it is only degraded.
+ */
+export function readSeverity(
+  title: string,
+  body: string,
+  category: Category | null,
+  policy: Policy,
+): SeverityReading {
+  const m = matchersFor(policy);
+  const text = `${title}\n${body}`;
+  const usual: Severity = category ? policy.categories[category].severity : "S3";
+  const stagingOnly = m.staging.has(text) && !/\bprod(?:uction)?\b/i.test(text);
+  if (category === "outage" && m.s0.has(title.concat("\n", body))) {
+    return stagingOnly
+      ? { severity: "S1", why: "a staging server is down" }
+      : { severity: "S0", why: "production looks down" };
+  }
+  const broken = m.broken.has(text) || category === "outage";
+  const request = (m.verbs?.test(title) ?? false) || m.request.has(title);
+  if (request && !broken) return { severity: "S3", why: "it reads as a planned request" };
+  if (request && m.request.has(title) && /\?\s*$|^\W*q:|how (?:to|do)/i.test(title)) {
+    return { severity: "S3", why: "it is a question" };
+  }
+  if (m.degraded.has(text) && usual < "S2") {
+    return { severity: "S2", why: "the service is degraded but still works" };
+  }
+  return { severity: usual, why: `that is the usual severity of ${category ?? "such"} requests` };
+}
+
+/** Size from the text's signals, else the category's usual size. */
+export function readSize(title: string, body: string, category: Category | null, policy: Policy): Size {
+  const text = `${title}\n${body}`;
+  // Larger signals first: "a new instance from scratch" says L even if it also says "new server".
+  for (const [size, phrases] of [...matchersFor(policy).sizes].reverse()) {
+    if (phrases.has(text)) return size;
+  }
+  return category ? policy.categories[category].size : "S";
+}

@@ -1,0 +1,118 @@
+// Text preparation and phrase matching shared by the classifiers.
+
+/** Bodies longer than this are cut before matching: a log paste adds no signal, only cost. */
+export const MAX_MATCH_CHARS = 20_000;
+
+const LETTER = "\\p{L}\\p{N}_";
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Turn a phrase from the policy into a pattern: case-insensitive, whole words, spaces and
+ * hyphens interchangeable, and a trailing `*` matching any word ending ("migrat*").
+ */
+export function phrasePattern(phrase: string): string {
+  const prefix = phrase.endsWith("*");
+  const core = (prefix ? phrase.slice(0, -1) : phrase).trim();
+  const body = core
+    .split(/[\s-]+/)
+    .map(escapeRegExp)
+    .join("[\\s-]+");
+  const start = /^[\p{L}\p{N}_]/u.test(core) ? `(?<![${LETTER}])` : "";
+  const end = prefix ? `[${LETTER}]*` : /[\p{L}\p{N}_]$/u.test(core) ? `(?![${LETTER}])` : "";
+  return `${start}${body}${end}`;
+}
+
+/** A compiled list of phrases that reports which of them occur in a text. */
+export class PhraseSet {
+  private readonly patterns: { phrase: string; re: RegExp }[];
+  private readonly any: RegExp | null;
+
+  constructor(phrases: readonly string[]) {
+    const unique = [...new Set(phrases.filter((p) => p.trim() !== ""))];
+    this.patterns = unique.map((phrase) => ({ phrase, re: new RegExp(phrasePattern(phrase), "iu") }));
+    // One alternation first: most texts match few phrases, so this skips most per-phrase tests.
+    this.any = unique.length ? new RegExp(unique.map(phrasePattern).join("|"), "iu") : null;
+  }
+
+  /** The distinct phrases found in the text. */
+  found(text: string): string[] {
+    if (!this.any || !this.any.test(text)) return [];
+    return this.patterns.filter((p) => p.re.test(text)).map((p) => p.phrase);
+  }
+
+  has(text: string): boolean {
+    return this.any !== null && this.any.test(text);
+  }
+}
+
+/** Cache compiled helpers per configuration object, so decide() stays fast. */
+export function memoize<K extends object, V>(build: (key: K) => V): (key: K) => V {
+  const cache = new WeakMap<K, V>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = build(key);
+      cache.set(key, value);
+    }
+    return value;
+  };
+}
+
+const HTML_COMMENT = /<!--[\s\S]*?-->/g;
+const URL = /\bhttps?:\/\/([^\s/)>\]]+)[^\s)>\]]*/gi;
+const IMAGE = /!\[[^\]]*\]\([^)]*\)/g;
+
+/**
+ * Clean an issue body for matching: drop HTML comments (template hints), images and the path of
+ * links (a wiki page name is not what the issue is about; its host may be), empty template
+ * sections, and anything past MAX_MATCH_CHARS.
+ */
+export function prepareBody(body: string): string {
+  const text = body
+    .slice(0, MAX_MATCH_CHARS * 2)
+    .replace(/\r\n?/g, "\n")
+    .replace(HTML_COMMENT, " ")
+    .replace(IMAGE, " ")
+    .replace(URL, (_m, host: string) => (host.endsWith("github.com") ? " " : host))
+    // Control characters from odd encodings carry nothing and confuse word boundaries.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/g, " ");
+  return dropEmptySections(text).slice(0, MAX_MATCH_CHARS);
+}
+
+const PLACEHOLDER = /^\s*(?:\d+\.|[*-])?\s*(?:[\w ]+:)?\s*$/;
+
+function isPlaceholder(line: string): boolean {
+  // Long lines are never placeholders; the length guard also keeps the regex linear.
+  return line.length < 200 && !/^#{1,6}\s/.test(line) && PLACEHOLDER.test(line);
+}
+
+/** Remove headings whose section is empty or only numbered/bulleted placeholders. */
+function dropEmptySections(text: string): string {
+  const lines = text.split("\n");
+  const keep: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (/^#{1,6}\s/.test(line)) {
+      let j = i + 1;
+      while (j < lines.length && isPlaceholder(lines[j] ?? "")) j++;
+      const nextIsHeadingOrEnd = j >= lines.length || /^#{1,6}\s/.test(lines[j] ?? "");
+      if (nextIsHeadingOrEnd) {
+        i = j - 1;
+        continue;
+      }
+    }
+    keep.push(line);
+  }
+  return keep.join("\n").trim();
+}
+
+/** True when a line is mostly capital letters: SHOUTING makes short codes unreliable. */
+export function isShouting(line: string): boolean {
+  const letters = line.replace(/[^\p{L}]/gu, "");
+  if (letters.length < 8) return false;
+  const upper = letters.replace(/[^\p{Lu}]/gu, "").length;
+  return upper / letters.length >= 0.6;
+}

@@ -1,0 +1,72 @@
+// The data that flows through triage: what we read from an issue, and the plan we decide.
+import type { Tier } from "../registry/schema.js";
+import type { Category, Kind, Outcome, Severity, Size } from "./vocabulary.js";
+
+/** An issue as triage sees it: plain data, no GitHub client. */
+export interface IssueInput {
+  repo: string; // "owner/name"
+  number?: number;
+  title: string;
+  body: string;
+  labels: string[];
+  author?: string;
+  /** What the app recorded last time (from its comment's hidden state). */
+  previous?: RecordedState;
+}
+
+/** Where a value came from, so the comment can say why. */
+export type Source = "override" | "form" | "repo" | "text" | "default";
+
+/** Values a person set on the app's label vocabulary; they win over the text. */
+export interface Overrides {
+  instances?: string[];
+  category?: Category;
+  severity?: Severity;
+  size?: Size;
+}
+
+/** The hidden state kept in the bot comment, so any replica decides the same thing. */
+export interface RecordedState {
+  v: 1;
+  /** Labels the app itself added (not a person's overrides). */
+  applied: string[];
+  /** Labels the app added that a person removed: never added again. */
+  suppressed: string[];
+  overrides: Overrides;
+  outcome?: Outcome;
+  /** Recent delivery ids, so a re-delivery is recognised cheaply. */
+  deliveries?: string[];
+}
+
+export type Instead = "job-board" | "tier-review";
+
+/** How one instance's tier judges the request. */
+export interface InstanceVerdict {
+  code: string;
+  display: string;
+  tier: Tier;
+  covered: boolean;
+  reason: string;
+  instead: Instead[];
+}
+
+export interface TriagePlan {
+  kind: Kind;
+  instances: string[];
+  /** Instance codes named (e.g. in the form) that the registry does not know. */
+  unknownInstances: string[];
+  category: Category | null;
+  severity: Severity;
+  size: Size;
+  outcome: Outcome;
+  verdicts: InstanceVerdict[];
+  /** What is missing for a needs-info request. */
+  missing: ("instance" | "category")[];
+  reasons: string[];
+  /** The app's labels the issue should carry (overrides included). */
+  labels: string[];
+  sources: { instances: Source; category: Source; severity: Source; size: Source };
+  overrides: Overrides;
+  /** Labels the app must not add again, because a person removed them. */
+  suppressed: string[];
+}

@@ -1,0 +1,38 @@
+// The shipped configuration, loaded once for tests, plus small builders for variations.
+import { readFileSync } from "node:fs";
+import { loadPolicy, type Policy } from "../../src/registry/policy.js";
+import { loadRegistry, type Registry } from "../../src/registry/schema.js";
+import type { TriageConfig } from "../../src/config.js";
+
+export const REGISTRY_TEXT = readFileSync(new URL("../../config/instances.yml", import.meta.url), "utf8");
+export const POLICY_TEXT = readFileSync(new URL("../../config/policy.yml", import.meta.url), "utf8");
+
+export function shippedRegistry(): Registry {
+  const result = loadRegistry(REGISTRY_TEXT);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.value;
+}
+
+export function shippedPolicy(): Policy {
+  const result = loadPolicy(POLICY_TEXT);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.value;
+}
+
+export function shippedConfig(): TriageConfig {
+  return { registry: shippedRegistry(), policy: shippedPolicy() };
+}
+
+/** A registry where the given instances have the given tiers (and optional other fields). */
+export function withTiers(
+  registry: Registry,
+  changes: Record<string, Partial<Registry["instances"][string]>>,
+): Registry {
+  const instances = { ...registry.instances };
+  for (const [code, change] of Object.entries(changes)) {
+    const base = instances[code];
+    if (!base) throw new Error(`no instance ${code}`);
+    instances[code] = { ...base, ...change };
+  }
+  return { ...registry, instances };
+}

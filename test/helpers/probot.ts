@@ -1,0 +1,59 @@
+// A Probot instance wired to the app, talking to a nock-mocked GitHub.
+import { generateKeyPairSync } from "node:crypto";
+import nock from "nock";
+import { Probot, ProbotOctokit } from "probot";
+import { buildApp, type AppOptions } from "../../src/index.js";
+
+export const API = "https://api.github.com";
+export const INSTALLATION_ID = 4242;
+
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
+
+export function makeProbot(options: AppOptions): Probot {
+  const probot = new Probot({
+    appId: 123,
+    privateKey,
+    // Retries and throttling would hide the exact requests the tests assert.
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    log: silentLogger(),
+  });
+  probot.load(buildApp(options));
+  return probot;
+}
+
+/** The installation token exchange Probot makes before its first API call. */
+export function mockInstallationToken(): nock.Scope {
+  return nock(API)
+    .post(`/app/installations/${INSTALLATION_ID}/access_tokens`)
+    .reply(201, {
+      token: "ghs_test",
+      expires_at: "2099-01-01T00:00:00Z",
+      permissions: { issues: "write", metadata: "read" },
+      repository_selection: "all",
+    });
+}
+
+// Probot wants a pino-like logger; tests keep their output quiet unless DEBUG_TESTS is set.
+function silentLogger() {
+  const entries: unknown[] = [];
+  const log = (...args: unknown[]) => {
+    entries.push(args);
+    if (process.env.DEBUG_TESTS) console.log(...args);
+  };
+  const logger: Record<string, unknown> = {
+    trace: log,
+    debug: log,
+    info: log,
+    warn: log,
+    error: log,
+    fatal: log,
+    level: "info",
+    entries,
+  };
+  logger.child = () => logger;
+  return logger as never;
+}

@@ -1,0 +1,71 @@
+// Real webhook payloads from @octokit/webhooks-examples, adjusted to OFN's repositories.
+import { createRequire } from "node:module";
+import { INSTALLATION_ID } from "./probot.js";
+
+const require = createRequire(import.meta.url);
+const examples = require("@octokit/webhooks-examples") as {
+  name: string;
+  examples: { action?: string; [key: string]: unknown }[];
+}[];
+
+function example(event: string, action: string): Record<string, unknown> {
+  const found = examples.find((e) => e.name === event)?.examples.find((e) => e.action === action);
+  if (!found) throw new Error(`no ${event}.${action} example`);
+  return structuredClone(found) as Record<string, unknown>;
+}
+
+export interface IssueFields {
+  repo?: string;
+  number?: number;
+  title: string;
+  body?: string;
+  labels?: string[];
+  author?: string;
+}
+
+type Payload = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function issuesPayload(action: "opened" | "edited" | "reopened", fields: IssueFields): Payload {
+  const payload: Payload = example("issues", action === "reopened" ? "reopened" : action);
+  const repo = fields.repo ?? "openfoodfoundation/ofn-install";
+  const [owner, name] = repo.split("/") as [string, string];
+  const number = fields.number ?? 7;
+  payload.repository.full_name = repo;
+  payload.repository.name = name;
+  payload.repository.owner.login = owner;
+  payload.installation = { id: INSTALLATION_ID, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==" };
+  Object.assign(payload.issue, {
+    number,
+    title: fields.title,
+    body: fields.body ?? "",
+    labels: (fields.labels ?? []).map((label, i) => ({
+      id: 1000 + i,
+      node_id: `LA_${i}`,
+      url: `https://api.github.com/repos/${repo}/labels/${encodeURIComponent(label)}`,
+      name: label,
+      color: "ededed",
+      default: false,
+      description: null,
+    })),
+    url: `https://api.github.com/repos/${repo}/issues/${number}`,
+    repository_url: `https://api.github.com/repos/${repo}`,
+  });
+  payload.issue.user.login = fields.author ?? "instance-manager";
+  return payload;
+}
+
+/** An issue as GET /repos/{owner}/{repo}/issues/{n} returns it (from the same example). */
+export function restIssue(fields: IssueFields): Payload {
+  return issuesPayload("opened", fields).issue;
+}
+
+/** An issue comment as the REST API returns it. */
+export function restComment(id: number, body: string, userType: "Bot" | "User" = "Bot"): Payload {
+  const payload = example("issue_comment", "created");
+  return {
+    ...payload.comment,
+    id,
+    body,
+    user: { ...(payload.comment as Payload).user, login: userType === "Bot" ? "sysadmin-pipe[bot]" : "someone", type: userType },
+  };
+}
