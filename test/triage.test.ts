@@ -66,7 +66,7 @@ describe("tiers decide what is covered", () => {
   });
 
   test("a basic-tier instance gets no S0 response", () => {
-    const plan = triage(issue("Deploy broke production: openfoodnetwork.de is down - S0"));
+    const plan = triage(issue("Deploy is stuck", "", { labels: ["instance:de", "category:deployment", "S0"] }));
     expect(plan.severity).toBe("S0");
     expect(plan.outcome).toBe("rejected");
     expect(plan.verdicts[0]?.reason).toMatch(/no critical-incident \(S0\) response/);

@@ -3,11 +3,12 @@ import type { ProbotOctokit } from "probot";
 
 export type GitHub = InstanceType<typeof ProbotOctokit>;
 
-export interface IssueRef {
+// A type alias (not an interface) so it spreads into Octokit's request parameters.
+export type IssueRef = {
   owner: string;
   repo: string;
   issue_number: number;
-}
+};
 
 export interface Logger {
   info: (obj: object, msg?: string) => void;

@@ -31,7 +31,7 @@ export function isWatched(repo: string, config: TriageConfig): boolean {
 interface IssueData {
   title: string;
   body?: string | null;
-  labels?: ({ name?: string } | string)[];
+  labels?: ({ name?: string } | string | null)[];
   user?: { login: string } | null;
 }
 
@@ -48,7 +48,7 @@ function toInput(repo: string, number: number, issue: IssueData, current: Curren
 }
 
 function labelNames(issue: IssueData): string[] {
-  return (issue.labels ?? []).map((l) => (typeof l === "string" ? l : (l.name ?? ""))).filter(Boolean);
+  return (issue.labels ?? []).map((l) => (typeof l === "string" ? l : (l?.name ?? ""))).filter(Boolean);
 }
 
 export async function triageIssueEvent(
@@ -85,7 +85,7 @@ async function triage(
   // A payload can be stale (events arrive out of order, or are redelivered later): once the
   // app has written to an issue, read it fresh. A first "opened" is as fresh as it gets.
   const issue: IssueData =
-    comment || action !== "opened" ? (await github.rest.issues.get(ref)).data : payloadIssue;
+    comment || action !== "opened" ? (await github.rest.issues.get({ ...ref })).data : payloadIssue;
   const current: CurrentIssue = { labels: labelNames(issue), comment, previous };
   const plan = decide(toInput(repo, ref.issue_number, issue, current), config.registry, config.policy);
   const state = nextState(plan, current, deliveryId);

@@ -74,7 +74,9 @@ export function decide(input: IssueInput, registry: Registry, policy: Policy): T
           policy,
         );
 
-  const severity = pickSeverity(input, form, body, category.value, policy, overrides.severity);
+  // ofn-install's own issues are judged as tooling work, whatever else they mention.
+  const judgedCategory = kind === "install" ? "tooling" : category.value;
+  const severity = pickSeverity(input, form, body, judgedCategory, policy, overrides.severity);
   const size: Found<Size> = overrides.size
     ? { value: overrides.size, source: "override" }
     : formValue(form.size, isSize)

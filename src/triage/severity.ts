@@ -61,10 +61,13 @@ export function readSeverity(
       ? { severity: "S1", why: "a staging server is down" }
       : { severity: "S0", why: "production looks down" };
   }
-  const broken = m.broken.has(text) || category === "outage";
-  const request = (m.verbs?.test(title) ?? false) || m.request.has(title);
+  // An imperative title ("Add…", "Make the certbot role…") names work to do: the body's
+  // description of what fails today is context, so only the title can make it a breakage.
+  const imperative = m.verbs?.test(title) ?? false;
+  const broken = category === "outage" || m.broken.has(imperative ? title : text);
+  const request = imperative || m.request.has(title) || (m.request.has(body) && !m.broken.has(title));
   if (request && !broken) return { severity: "S3", why: "it reads as a planned request" };
-  if (request && m.request.has(title) && /\?\s*$|^\W*q:|how (?:to|do)/i.test(title)) {
+  if (/\?\s*$|^\W*q:|\bhow (?:to|do)\b/i.test(title) && !m.broken.has(title)) {
     return { severity: "S3", why: "it is a question" };
   }
   if (m.degraded.has(text) && usual < "S2") {

@@ -61,7 +61,7 @@ export function restIssue(fields: IssueFields): Payload {
 
 /** An issue comment as the REST API returns it. */
 export function restComment(id: number, body: string, userType: "Bot" | "User" = "Bot"): Payload {
-  const payload = example("issue_comment", "created");
+  const payload: Payload = example("issue_comment", "created");
   return {
     ...payload.comment,
     id,

@@ -1,0 +1,89 @@
+// The tier registry (config/instances.yml): which instances exist and which tier each one has.
+import { z } from "zod";
+import { loadYaml, type LoadResult } from "./yaml-load.js";
+
+export const TIERS = ["none", "basic", "full"] as const;
+export type Tier = (typeof TIERS)[number];
+
+const INSTANCE_CODE = /^[a-z][a-z0-9-]{1,19}$/;
+// RFC 1123 host names: labels of letters, digits and hyphens, separated by dots.
+const HOST = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const GITHUB_LOGIN = /^[a-z\d](?:[a-z\d]|-(?=[a-z\d])){0,38}$/i;
+const REPO = /^[\w.-]+\/[\w.-]+$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const text = z.string().trim().min(1);
+
+export const InstanceSchema = z.strictObject({
+  name: text,
+  tier: z.enum(TIERS),
+  hosts: z.array(z.string().regex(HOST, { message: "must be a host name like openfoodnetwork.org.uk" })).default([]),
+  aliases: z.array(text).default([]),
+  repos: z.array(z.string().regex(REPO, { message: "must be a repository written owner/name" })).optional(),
+  managers: z
+    .array(z.string().regex(GITHUB_LOGIN, { message: "must be a GitHub login (letters, digits, single hyphens)" }))
+    .optional(),
+  os: z
+    .string()
+    .min(1)
+    .default("ubuntu")
+    .transform((os) => os.toLowerCase()),
+  // YAML reads 2026-05-01 as a date; keep it as the text people wrote.
+  reviewed: z
+    .union([z.date().transform((d) => d.toISOString().slice(0, 10)), z.string()])
+    .pipe(z.string().regex(DATE, { message: "must be a date written like 2026-05-01" }))
+    .optional(),
+  review_every_months: z.number().int().min(6).max(12).optional(),
+  evidence: z.array(z.url({ message: "must be a link (https://…)" })).optional(),
+  note: z.string().optional(),
+});
+
+export const RegistrySchema = z
+  .strictObject({
+    instances: z.record(
+      z.string().regex(INSTANCE_CODE, {
+        message: "instance codes are 2–20 lower-case letters, digits or hyphens, starting with a letter",
+      }),
+      InstanceSchema,
+    ),
+  })
+  .superRefine((registry, ctx) => {
+    // A host or repository can belong to one instance only, or triage could not tell them apart.
+    for (const field of ["hosts", "repos"] as const) {
+      const owner = new Map<string, string>();
+      for (const [code, instance] of Object.entries(registry.instances)) {
+        (instance[field] ?? []).forEach((value, index) => {
+          const key = value.toLowerCase();
+          const first = owner.get(key);
+          if (first !== undefined && first !== code) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["instances", code, field, index],
+              message: `${field === "hosts" ? "host" : "repository"} \`${value}\` is listed for both \`${first}\` and \`${code}\``,
+            });
+          } else {
+            owner.set(key, code);
+          }
+        });
+      }
+    }
+  });
+
+export type Registry = z.output<typeof RegistrySchema>;
+export type Instance = z.output<typeof InstanceSchema>;
+
+export function instanceList(registry: Registry): (Instance & { code: string })[] {
+  return Object.entries(registry.instances).map(([code, instance]) => ({ code, ...instance }));
+}
+
+function describeRegistryPath(path: readonly (string | number)[]): string {
+  const [head, code, field, index] = path;
+  if (head !== "instances" || code === undefined) return path.map(String).join(" › ");
+  if (field === undefined) return `instance \`${code}\``;
+  if (typeof index === "number") return `instance \`${code}\`, ${String(field)} entry ${index + 1}`;
+  return `instance \`${code}\``;
+}
+
+export function loadRegistry(text: string, file = "config/instances.yml"): LoadResult<Registry> {
+  return loadYaml(text, file, RegistrySchema, describeRegistryPath);
+}

@@ -1,0 +1,198 @@
+// Loading a YAML file people edit by hand: parse with positions, validate with zod, and explain
+// every problem with file, line and column in words a non-programmer understands.
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import type { z } from "zod";
+
+export interface ConfigProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export type LoadResult<T> = { ok: true; value: T } | { ok: false; problems: ConfigProblem[] };
+
+/** Describes where a path points, e.g. ["instances","fr","tier"] -> "instance `fr`". */
+export type PathDescriber = (path: readonly (string | number)[]) => string;
+
+export const MAX_FILE_BYTES = 1024 * 1024;
+const MAX_PROBLEMS = 50;
+
+const defaultDescriber: PathDescriber = (path) => path.map(String).join(" › ");
+
+export function formatProblems(problems: readonly ConfigProblem[]): string {
+  return problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join("\n");
+}
+
+function capped(problems: ConfigProblem[]): ConfigProblem[] {
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  const last = problems[MAX_PROBLEMS - 1]!;
+  return [
+    ...problems.slice(0, MAX_PROBLEMS - 1),
+    { ...last, message: `…and ${problems.length - MAX_PROBLEMS + 1} more problems` },
+  ];
+}
+
+/** Plain words for the YAML parser's error codes. */
+function yamlMessage(code: string, message: string, lastKey: string | undefined): string {
+  const detail = message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? message;
+  switch (code) {
+    case "DUPLICATE_KEY":
+      return `\`${lastKey ?? "this key"}\` appears twice here; each entry must be listed once`;
+    case "BAD_INDENT":
+    case "MISSING_CHAR":
+    case "UNEXPECTED_TOKEN":
+    case "BLOCK_AS_IMPLICIT_KEY":
+      return `the indentation or punctuation is off here (${detail})`;
+    case "TAB_AS_INDENT":
+      return "a tab is used for indentation here; YAML needs spaces";
+    default:
+      return `this is not valid YAML (${detail})`;
+  }
+}
+
+function keyAt(text: string, offset: number): string | undefined {
+  return /^\s*["']?([^:"'\n]+)/.exec(text.slice(offset, offset + 200))?.[1]?.trim();
+}
+
+function syntaxProblems(doc: Document, text: string, file: string, lines: LineCounter): ConfigProblem[] {
+  return doc.errors.map((error) => {
+    const offset = error.pos[0];
+    const { line, col } = lines.linePos(offset);
+    return { file, line, column: col, message: yamlMessage(error.code, error.message, keyAt(text, offset)) };
+  });
+}
+
+/** The YAML node a path points to, or the deepest one that exists. Keys point at the key. */
+function nodeAt(doc: Document, path: readonly PropertyKey[], pointAtKey: string | undefined): Node | null {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth) as unknown[], true) as Node | undefined;
+    if (node && typeof node === "object" && "range" in node) {
+      if (pointAtKey !== undefined && isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === pointAtKey);
+        if (pair && isScalar(pair.key)) return pair.key;
+      }
+      return node;
+    }
+  }
+  return null;
+}
+
+function position(doc: Document, lines: LineCounter, path: readonly PropertyKey[], key?: string) {
+  const node = nodeAt(doc, path, key);
+  const offset = node?.range?.[0] ?? 0;
+  const { line, col } = lines.linePos(offset);
+  return { line, column: col };
+}
+
+function valueWords(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "an empty value";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a group of fields";
+  if (typeof value === "string") return `\`${value.length > 60 ? value.slice(0, 57) + "…" : value}\``;
+  return `\`${String(value)}\``;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: "text",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  array: "a list",
+  object: "a group of fields",
+  date: "a date like 2026-05-01",
+};
+
+type Issue = z.core.$ZodIssue;
+
+function getAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/** One zod issue in plain words (without the "where" prefix). */
+function issueWords(issue: Issue, input: unknown): string {
+  const last = issue.path[issue.path.length - 1];
+  const field = last === undefined ? "the file" : typeof last === "number" ? "this entry" : String(last);
+  const got = getAt(input, issue.path);
+  switch (issue.code) {
+    case "invalid_value":
+      return `${field} must be ${issue.values.length > 1 ? "one of " : ""}${issue.values.map(String).join(", ")}; got ${valueWords(got)}`;
+    case "invalid_type":
+      if (got === undefined) return `\`${field}\` is missing`;
+      return `${field} must be ${TYPE_WORDS[issue.expected] ?? issue.expected}; got ${valueWords(got)}`;
+    case "unrecognized_keys":
+      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `\`${k}\``).join(", ")}; check the spelling`;
+    case "too_small":
+      return issue.origin === "number"
+        ? `${field} must be at least ${String(issue.minimum)}; got ${valueWords(got)}`
+        : `${field} must have at least ${String(issue.minimum)} ${issue.origin === "string" ? "characters" : "entries"}`;
+    case "too_big":
+      return issue.origin === "number"
+        ? `${field} must be at most ${String(issue.maximum)}; got ${valueWords(got)}`
+        : `${field} must have at most ${String(issue.maximum)} ${issue.origin === "string" ? "characters" : "entries"}`;
+    case "invalid_format":
+      return `${field} ${issue.message}; got ${valueWords(got)}`;
+    case "invalid_union":
+      return `${field} has the wrong form; got ${valueWords(got)}`;
+    default:
+      return issue.message;
+  }
+}
+
+function schemaProblems(
+  issues: readonly Issue[],
+  input: unknown,
+  doc: Document,
+  lines: LineCounter,
+  file: string,
+  describe: PathDescriber,
+): ConfigProblem[] {
+  return issues.flatMap((issue) => {
+    const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
+    return keys.map((key) => {
+      // Unknown keys and missing fields are about the parent; describe the parent.
+      const where = describe(issue.path as (string | number)[]);
+      const one = key !== undefined && issue.code === "unrecognized_keys" ? { ...issue, keys: [key] } : issue;
+      const message = issueWords(one, input);
+      return { file, ...position(doc, lines, issue.path, key), message: where ? `${where}: ${message}` : message };
+    });
+  });
+}
+
+/** Parse, validate and explain. Never throws, whatever the text. */
+export function loadYaml<T>(
+  text: string,
+  file: string,
+  schema: z.ZodType<T>,
+  describe: PathDescriber = defaultDescriber,
+): LoadResult<T> {
+  const at = (message: string, line = 1, column = 1): LoadResult<T> => ({
+    ok: false,
+    problems: [{ file, line, column, message }],
+  });
+  if (Buffer.byteLength(text, "utf8") > MAX_FILE_BYTES) {
+    return at(`the file is larger than ${MAX_FILE_BYTES / 1024} KiB; is this the right file?`);
+  }
+  try {
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    if (doc.errors.length) return { ok: false, problems: capped(syntaxProblems(doc, text, file, lines)) };
+    const input: unknown = doc.toJS({ maxAliasCount: 100 });
+    if (input === null || input === undefined) return at("the file is empty");
+    if (typeof input !== "object" || Array.isArray(input)) {
+      return at(`the file must be a group of fields (like \`instances:\`); got ${valueWords(input)}`);
+    }
+    const parsed = schema.safeParse(input);
+    if (parsed.success) return { ok: true, value: parsed.data };
+    return { ok: false, problems: capped(schemaProblems(parsed.error.issues, input, doc, lines, file, describe)) };
+  } catch (error) {
+    // Deeply nested or pathological input can exhaust the parser; say so instead of crashing.
+    return at(`the file could not be read as YAML (${(error as Error).message.slice(0, 200)})`);
+  }
+}
