@@ -12,6 +12,8 @@ interface ShortAlias {
   exact: RegExp;
   /** Any case, next to a context word ("Fr staging", "the US server"). */
   near: RegExp | null;
+  /** Leading a title as its subject: "US: webhooks fail", "[IT] emails bounce". */
+  lead: RegExp;
 }
 
 interface InstanceMatcher {
@@ -35,7 +37,8 @@ function shortAlias(alias: string, ambiguous: boolean, context: string): ShortAl
         "iu",
       )
     : null;
-  return { alias, ambiguous, exact, near };
+  const lead = new RegExp(`^\\s*(?:\\[${a}\\]|${a}\\s*:)`, "u");
+  return { alias, ambiguous, exact, near, lead };
 }
 
 function hostPattern(host: string): string {
@@ -90,6 +93,7 @@ function escape(text: string): string {
 function shortAliasFound(text: string, a: ShortAlias, found: ShortAlias[]): boolean {
   if (!a.ambiguous) return a.exact.test(text) || (a.near?.test(text) ?? false);
   if (!a.exact.test(text)) return false;
+  if (a.lead.test(text)) return true;
   return text.split("\n").some((line) => {
     if (isShouting(line) || !a.exact.test(line)) return false;
     return (a.near?.test(line) ?? false) || listedBeside(line, a, found);

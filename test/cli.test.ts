@@ -1,0 +1,96 @@
+// The offline CLI: same decisions as the app, JSON Lines in, one JSON object per line out.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { main, type Io } from "../src/cli/main.js";
+import { REGISTRY_TEXT } from "./helpers/config.js";
+
+function run(args: string[], stdin = "") {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), readStdin: () => stdin };
+  const code = main(args, io);
+  return { code, stdout: out.join(""), stderr: err.join("") };
+}
+
+const line = (o: object) => JSON.stringify(o);
+
+describe("sysadmin-pipe triage", () => {
+  test("--json prints the design's contract for each line, in input order", () => {
+    const input = [
+      line({ repo: "openfoodfoundation/ofn-install", title: "French email errors", body: "Order confirmations from coopcircuits.fr are not sent", labels: [] }),
+      line({ repo: "openfoodfoundation/ofn-install", title: "Bump Ansible from 2.10 to 3.0", body: "ansible-playbook site.yml" }),
+    ].join("\n");
+    const result = run(["triage", "--json", "-"], input);
+    expect(result.code).toBe(0);
+    const [first, second] = result.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(Object.keys(first)).toEqual(["kind", "instances", "category", "severity", "size", "outcome", "labels", "reasons"]);
+    expect(first).toMatchObject({
+      kind: "instance",
+      instances: ["fr"],
+      category: "email",
+      severity: "S1",
+      size: "S",
+      outcome: "accepted",
+      labels: ["sysadmin-pipe", "instance:fr", "S1", "size:S", "category:email"],
+    });
+    expect(second).toMatchObject({ kind: "install", outcome: "not-pipe", labels: ["ofn-install"] });
+  });
+
+  test("a GitHub REST issue object is accepted as input", () => {
+    const issue = {
+      repository_url: "https://api.github.com/repos/openfoodfoundation/ofn-install",
+      number: 231,
+      title: "SSL expiry on USA?",
+      body: null,
+      labels: [{ name: "bug" }],
+      user: { login: "someone" },
+    };
+    const result = run(["triage", "--json"], line(issue));
+    expect(JSON.parse(result.stdout)).toMatchObject({ instances: ["us"], category: "ssl", severity: "S1" });
+  });
+
+  test("a bad line is reported with its number; the other lines are still triaged; the exit code says so", () => {
+    const input = ["{not json", line({ repo: "openfoodfoundation/ofn-install", title: "UK IS ON FIRE" }), line({ repo: "x/y" })].join("\n");
+    const result = run(["triage", "--json"], input);
+    expect(result.code).toBe(1);
+    expect(result.stdout.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/^line 1: not valid JSON/m);
+    expect(result.stderr).toMatch(/^line 3: `title` is missing/m);
+  });
+
+  test("without --json a readable table is printed", () => {
+    const result = run(["triage"], line({ repo: "openfoodfoundation/ofn-install", title: "UK IS ON FIRE" }));
+    expect(result.stdout).toMatch(/^line\s+title\s+kind\s+instances\s+category\s+sev\s+size\s+outcome/);
+    expect(result.stdout).toMatch(/UK IS ON FIRE\s+instance\s+uk\s+outage\s+S0\s+S\s+accepted/);
+  });
+
+  test("an invalid registry is explained with file, line and column, and nothing is triaged", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sp-"));
+    const file = path.join(dir, "instances.yml");
+    writeFileSync(file, REGISTRY_TEXT.replace(/(  fr:\n(?:.*\n)*?    tier: )full/, "$1ful"));
+    const result = run(["triage", "--registry", file, "--json"], line({ repo: "a/b", title: "x" }));
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/instances\.yml:\d+:11: instance `fr`: tier must be one of none, basic, full; got `ful`/);
+  });
+
+  test("an unknown option gets the usage, not a stack trace", () => {
+    const result = run(["triage", "--jsn"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Unknown option '--jsn'[\s\S]*Usage:/);
+  });
+});
+
+describe("sysadmin-pipe form", () => {
+  test("--check fails when the saved form has drifted from the registry", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sp-"));
+    const target = path.join(dir, "form.yml");
+    expect(run(["form", "--write", target]).code).toBe(0);
+    expect(run(["form", "--check", target]).code).toBe(0);
+    writeFileSync(target, readFileSync(target, "utf8").replace("        - no — Open Food Network Norway\n", ""));
+    const drifted = run(["form", "--check", target]);
+    expect(drifted.code).toBe(1);
+    expect(drifted.stderr).toMatch(/does not match the registry/);
+  });
+});
