@@ -7,7 +7,11 @@ import { loadRegistry, type Registry } from "./registry/schema.js";
 import type { ConfigProblem } from "./registry/yaml-load.js";
 
 /** The package's own config/ folder, from src/ or dist/ alike. */
-export const DEFAULT_CONFIG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "config");
+export const DEFAULT_CONFIG_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "config",
+);
 export const DEFAULT_REGISTRY = path.join(DEFAULT_CONFIG_DIR, "instances.yml");
 export const DEFAULT_POLICY = path.join(DEFAULT_CONFIG_DIR, "policy.yml");
 
@@ -16,23 +20,31 @@ export interface TriageConfig {
   policy: Policy;
 }
 
-export type ConfigResult = { ok: true; config: TriageConfig } | { ok: false; problems: ConfigProblem[] };
+export type ConfigResult =
+  { ok: true; config: TriageConfig } | { ok: false; problems: ConfigProblem[] };
 
 function readText(file: string): string | ConfigProblem {
   try {
     return readFileSync(file, "utf8");
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "the file does not exist" : String(error);
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT"
+        ? "the file does not exist"
+        : String(error);
     return { file, line: 1, column: 1, message: `cannot read this file: ${reason}` };
   }
 }
 
 /** Load and validate both files; every problem of both is reported, not just the first. */
-export function loadConfigFiles(registryFile = DEFAULT_REGISTRY, policyFile = DEFAULT_POLICY): ConfigResult {
+export function loadConfigFiles(
+  registryFile = DEFAULT_REGISTRY,
+  policyFile = DEFAULT_POLICY,
+): ConfigResult {
   const registryText = readText(registryFile);
   const policyText = readText(policyFile);
   const problems: ConfigProblem[] = [];
-  const registry = typeof registryText === "string" ? loadRegistry(registryText, registryFile) : null;
+  const registry =
+    typeof registryText === "string" ? loadRegistry(registryText, registryFile) : null;
   const policy = typeof policyText === "string" ? loadPolicy(policyText, policyFile) : null;
   if (typeof registryText !== "string") problems.push(registryText);
   if (typeof policyText !== "string") problems.push(policyText);

@@ -18,17 +18,24 @@ export function buildApp(options: AppOptions = {}) {
   return (app: Probot, _probotOptions?: ApplicationFunctionOptions): void => {
     let config = options.config;
     if (!config) {
-      const loaded = loadConfigFiles(process.env.REGISTRY_FILE || undefined, process.env.POLICY_FILE || undefined);
+      const loaded = loadConfigFiles(
+        process.env.REGISTRY_FILE || undefined,
+        process.env.POLICY_FILE || undefined,
+      );
       if (!loaded.ok) {
         // Without a valid registry every decision would be wrong: refuse to start, and say why.
-        throw new Error(`sysadmin-pipe: the configuration is invalid:\n${formatProblems(loaded.problems)}`);
+        throw new Error(
+          `sysadmin-pipe: the configuration is invalid:\n${formatProblems(loaded.problems)}`,
+        );
       }
       config = loaded.config;
     }
     const current = config;
     const deps = { config: () => current, dryRun: options.dryRun ?? isTrue(process.env.DRY_RUN) };
     if (deps.dryRun) app.log.info("DRY_RUN is on: plans are logged, nothing is written to GitHub");
-    app.on(["issues.opened", "issues.edited", "issues.reopened"], (context) => triageIssueEvent(context, deps));
+    app.on(["issues.opened", "issues.edited", "issues.reopened"], (context) =>
+      triageIssueEvent(context, deps),
+    );
   };
 }
 

@@ -4,7 +4,8 @@ import { shippedConfig } from "./helpers/config.js";
 
 const { registry, policy } = shippedConfig();
 const INSTALL = "openfoodfoundation/ofn-install";
-const triage = (title: string, body: string) => decide({ repo: INSTALL, title, body, labels: [] }, registry, policy);
+const triage = (title: string, body: string) =>
+  decide({ repo: INSTALL, title, body, labels: [] }, registry, policy);
 
 const OFN_BUG_TEMPLATE = `## Description
 
@@ -50,11 +51,16 @@ describe("bad or odd issue bodies", () => {
   });
 
   test("a template that names the instance in its title still works", () => {
-    expect(triage("OFN UK Down - S0", OFN_BUG_TEMPLATE)).toMatchObject({ instances: ["uk"], severity: "S0", category: "outage" });
+    expect(triage("OFN UK Down - S0", OFN_BUG_TEMPLATE)).toMatchObject({
+      instances: ["uk"],
+      severity: "S0",
+      category: "outage",
+    });
   });
 
   test("a 70,000-character body is triaged quickly and the signal at its start still counts", () => {
-    const body = "Emails from coopcircuits.fr bounce.\n" + "lorem ipsum dolor sit amet ".repeat(2600);
+    const body =
+      "Emails from coopcircuits.fr bounce.\n" + "lorem ipsum dolor sit amet ".repeat(2600);
     expect(body.length).toBeGreaterThan(70_000);
     const started = process.hrtime.bigint();
     const plan = triage("Mail problem", body);
@@ -65,7 +71,9 @@ describe("bad or odd issue bodies", () => {
   });
 
   test("a body of replacement characters and control bytes (a non-UTF-8 file read as text) does not crash", () => {
-    const garbage = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256)).toString("utf8");
+    const garbage = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256)).toString(
+      "utf8",
+    );
     const plan = triage("\ufffd\ufffd broken text", garbage);
     expect(["install", "other", "instance"]).toContain(plan.kind);
     expect(plan.outcome).not.toBe("accepted");

@@ -18,13 +18,34 @@ const line = (o: object) => JSON.stringify(o);
 describe("sysadmin-pipe triage", () => {
   test("--json prints the design's contract for each line, in input order", () => {
     const input = [
-      line({ repo: "openfoodfoundation/ofn-install", title: "French email errors", body: "Order confirmations from coopcircuits.fr are not sent", labels: [] }),
-      line({ repo: "openfoodfoundation/ofn-install", title: "Bump Ansible from 2.10 to 3.0", body: "ansible-playbook site.yml" }),
+      line({
+        repo: "openfoodfoundation/ofn-install",
+        title: "French email errors",
+        body: "Order confirmations from coopcircuits.fr are not sent",
+        labels: [],
+      }),
+      line({
+        repo: "openfoodfoundation/ofn-install",
+        title: "Bump Ansible from 2.10 to 3.0",
+        body: "ansible-playbook site.yml",
+      }),
     ].join("\n");
     const result = run(["triage", "--json", "-"], input);
     expect(result.code).toBe(0);
-    const [first, second] = result.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    expect(Object.keys(first)).toEqual(["kind", "instances", "category", "severity", "size", "outcome", "labels", "reasons"]);
+    const [first, second] = result.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(Object.keys(first)).toEqual([
+      "kind",
+      "instances",
+      "category",
+      "severity",
+      "size",
+      "outcome",
+      "labels",
+      "reasons",
+    ]);
     expect(first).toMatchObject({
       kind: "instance",
       instances: ["fr"],
@@ -47,11 +68,19 @@ describe("sysadmin-pipe triage", () => {
       user: { login: "someone" },
     };
     const result = run(["triage", "--json"], line(issue));
-    expect(JSON.parse(result.stdout)).toMatchObject({ instances: ["us"], category: "ssl", severity: "S1" });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      instances: ["us"],
+      category: "ssl",
+      severity: "S1",
+    });
   });
 
   test("a bad line is reported with its number; the other lines are still triaged; the exit code says so", () => {
-    const input = ["{not json", line({ repo: "openfoodfoundation/ofn-install", title: "UK IS ON FIRE" }), line({ repo: "x/y" })].join("\n");
+    const input = [
+      "{not json",
+      line({ repo: "openfoodfoundation/ofn-install", title: "UK IS ON FIRE" }),
+      line({ repo: "x/y" }),
+    ].join("\n");
     const result = run(["triage", "--json"], input);
     expect(result.code).toBe(1);
     expect(result.stdout.trim().split("\n")).toHaveLength(1);
@@ -60,19 +89,26 @@ describe("sysadmin-pipe triage", () => {
   });
 
   test("without --json a readable table is printed", () => {
-    const result = run(["triage"], line({ repo: "openfoodfoundation/ofn-install", title: "UK IS ON FIRE" }));
-    expect(result.stdout).toMatch(/^line\s+title\s+kind\s+instances\s+category\s+sev\s+size\s+outcome/);
+    const result = run(
+      ["triage"],
+      line({ repo: "openfoodfoundation/ofn-install", title: "UK IS ON FIRE" }),
+    );
+    expect(result.stdout).toMatch(
+      /^line\s+title\s+kind\s+instances\s+category\s+sev\s+size\s+outcome/,
+    );
     expect(result.stdout).toMatch(/UK IS ON FIRE\s+instance\s+uk\s+outage\s+S0\s+S\s+accepted/);
   });
 
   test("an invalid registry is explained with file, line and column, and nothing is triaged", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "sp-"));
     const file = path.join(dir, "instances.yml");
-    writeFileSync(file, REGISTRY_TEXT.replace(/(  fr:\n(?:.*\n)*?    tier: )full/, "$1ful"));
+    writeFileSync(file, REGISTRY_TEXT.replace(/( {2}fr:\n(?:.*\n)*? {4}tier: )full/, "$1ful"));
     const result = run(["triage", "--registry", file, "--json"], line({ repo: "a/b", title: "x" }));
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
-    expect(result.stderr).toMatch(/instances\.yml:\d+:11: instance `fr`: tier must be one of none, basic, full; got `ful`/);
+    expect(result.stderr).toMatch(
+      /instances\.yml:\d+:11: instance `fr`: tier must be one of none, basic, full; got `ful`/,
+    );
   });
 
   test("an unknown option gets the usage, not a stack trace", () => {
@@ -88,7 +124,10 @@ describe("sysadmin-pipe form", () => {
     const target = path.join(dir, "form.yml");
     expect(run(["form", "--write", target]).code).toBe(0);
     expect(run(["form", "--check", target]).code).toBe(0);
-    writeFileSync(target, readFileSync(target, "utf8").replace("        - no — Open Food Network Norway\n", ""));
+    writeFileSync(
+      target,
+      readFileSync(target, "utf8").replace("        - no — Open Food Network Norway\n", ""),
+    );
     const drifted = run(["form", "--check", target]);
     expect(drifted.code).toBe(1);
     expect(drifted.stderr).toMatch(/does not match the registry/);

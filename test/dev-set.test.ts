@@ -44,7 +44,8 @@ describe("the classifier on the development set of real OFN issues", () => {
     const line = (["kind", "instances", "category", "severity"] as const)
       .map((k) => `${k} ${(rate(k) * 100).toFixed(0)}%`)
       .join(", ");
-    if (process.env.DEV_SET_REPORT) console.log(`dev set (${results.length}): ${line}\n${misses.join("\n")}`);
+    if (process.env.DEV_SET_REPORT)
+      console.log(`dev set (${results.length}): ${line}\n${misses.join("\n")}`);
   });
 
   test("tells instance work from ofn-install's own issues on nearly every issue", () => {

@@ -23,7 +23,10 @@ function renderBody(form: { body: FormField[] }, answers: Record<string, string>
 }
 
 describe("the sysadmin request form", () => {
-  const form = parse(generateIssueForm(registry, policy)) as { body: FormField[]; labels: string[] };
+  const form = parse(generateIssueForm(registry, policy)) as {
+    body: FormField[];
+    labels: string[];
+  };
   const dropdown = (id: string) => form.body.find((f) => f.id === id)!;
 
   test("its instance dropdown lists exactly the registry's instances", () => {
@@ -33,7 +36,9 @@ describe("the sysadmin request form", () => {
   });
 
   test("its severity options carry the domain's definitions", () => {
-    expect(dropdown("severity").attributes.options?.[0]).toMatch(/^S0 — production down or unusable/);
+    expect(dropdown("severity").attributes.options?.[0]).toMatch(
+      /^S0 — production down or unusable/,
+    );
   });
 
   test("ofn-install's own category is not offered", () => {
@@ -58,11 +63,21 @@ describe("the sysadmin request form", () => {
     expect(answerCodes(answers.instance!)).toEqual(["fr", "be"]);
     expect(answers.size).toBeUndefined();
     const plan = decide(
-      { repo: "openfoodfoundation/ofn-install", title: "[Sysadmin] mail domain", body, labels: ["sysadmin-pipe"] },
+      {
+        repo: "openfoodfoundation/ofn-install",
+        title: "[Sysadmin] mail domain",
+        body,
+        labels: ["sysadmin-pipe"],
+      },
       withTiers(registry, { fr: { tier: "full" }, be: { tier: "basic" } }),
       policy,
     );
-    expect(plan).toMatchObject({ instances: ["fr", "be"], category: "dns", severity: "S1", outcome: "accepted" });
+    expect(plan).toMatchObject({
+      instances: ["fr", "be"],
+      category: "dns",
+      severity: "S1",
+      outcome: "accepted",
+    });
     expect(plan.verdicts.map((v) => v.covered)).toEqual([true, false]);
   });
 

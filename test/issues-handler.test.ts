@@ -14,6 +14,7 @@ const config = {
 };
 const REPO = "/repos/openfoodfoundation/ofn-install";
 const gh = installGitHubSchemaCheck();
+const github = () => gh.watch(nock(API));
 
 beforeAll(() => nock.disableNetConnect());
 afterAll(() => nock.enableNetConnect());
@@ -26,7 +27,10 @@ afterEach(() => {
   expect(pending).toEqual([]);
 });
 
-const FR_EMAIL = { title: "French email errors", body: "Order confirmations from coopcircuits.fr are not sent since Monday." };
+const FR_EMAIL = {
+  title: "French email errors",
+  body: "Order confirmations from coopcircuits.fr are not sent since Monday.",
+};
 
 function receive(probot: ReturnType<typeof makeProbot>, id: string, payload: object) {
   return probot.receive({ id, name: "issues", payload } as never);
@@ -38,14 +42,24 @@ describe("a new issue is triaged into labels and one comment", () => {
     let labelsAdded: unknown;
     let comment = "";
     const created: string[] = [];
-    mockInstallationToken();
-    nock(API)
+    gh.watch(mockInstallationToken());
+    github()
       .get(`${REPO}/issues/7/comments`)
       .query({ per_page: 100 })
       .reply(200, [])
       .get(`${REPO}/labels`)
       .query({ per_page: 100 })
-      .reply(200, [{ id: 1, node_id: "LA_1", url: `${API}${REPO}/labels/S1`, name: "S1", color: "d93f0b", default: false, description: null }])
+      .reply(200, [
+        {
+          id: 1,
+          node_id: "LA_1",
+          url: `${API}${REPO}/labels/S1`,
+          name: "S1",
+          color: "d93f0b",
+          default: false,
+          description: null,
+        },
+      ])
       .post(`${REPO}/labels`, (body: { name: string }) => (created.push(body.name), true))
       .times(4)
       .reply(201, (_uri, body) => body)
@@ -57,7 +71,9 @@ describe("a new issue is triaged into labels and one comment", () => {
     await receive(probot, "delivery-1", issuesPayload("opened", FR_EMAIL));
 
     expect(created).toEqual(["sysadmin-pipe", "instance:fr", "size:S", "category:email"]);
-    expect(labelsAdded).toEqual({ labels: ["sysadmin-pipe", "instance:fr", "S1", "size:S", "category:email"] });
+    expect(labelsAdded).toEqual({
+      labels: ["sysadmin-pipe", "instance:fr", "S1", "size:S", "category:email"],
+    });
     expect(comment).toContain("Accepted into the sysadmin pipe");
     expect(comment).toContain("France is on the full tier, which covers email");
     expect(decodeState(comment)).toMatchObject({
@@ -71,8 +87,8 @@ describe("a new issue is triaged into labels and one comment", () => {
     const probot = makeProbot({ config, dryRun: false });
     const labels = ["sysadmin-pipe", "instance:fr", "S1", "size:S", "category:email"];
     const state = `<!-- sysadmin-pipe:state {"v":1,"applied":${JSON.stringify(labels)},"suppressed":[],"overrides":{},"outcome":"accepted","deliveries":["delivery-1"]} -->`;
-    mockInstallationToken();
-    nock(API)
+    gh.watch(mockInstallationToken());
+    github()
       .get(`${REPO}/issues/7/comments`)
       .query({ per_page: 100 })
       .reply(200, [restComment(99, `<!-- sysadmin-pipe -->\nhello\n${state}`)]);
@@ -85,20 +101,30 @@ describe("a new issue is triaged into labels and one comment", () => {
     const probot = makeProbot({ config, dryRun: false });
     // First run, to get the exact comment the app writes.
     let comment = "";
-    mockInstallationToken();
-    nock(API)
-      .get(`${REPO}/issues/7/comments`).query(true).reply(200, [])
-      .get(`${REPO}/labels`).query(true).reply(200, [])
-      .post(`${REPO}/labels`).times(5).reply(201, (_u, b) => b)
-      .post(`${REPO}/issues/7/labels`).reply(200, [])
+    gh.watch(mockInstallationToken());
+    github()
+      .get(`${REPO}/issues/7/comments`)
+      .query(true)
+      .reply(200, [])
+      .get(`${REPO}/labels`)
+      .query(true)
+      .reply(200, [])
+      .post(`${REPO}/labels`)
+      .times(5)
+      .reply(201, (_u, b) => b)
+      .post(`${REPO}/issues/7/labels`)
+      .reply(200, [])
       .post(`${REPO}/issues/7/comments`, (b: { body: string }) => ((comment = b.body), true))
       .reply(201, restComment(99, "x"));
     await receive(probot, "d-open", issuesPayload("opened", FR_EMAIL));
 
     const labels = decodeState(comment)!.applied;
-    nock(API)
-      .get(`${REPO}/issues/7/comments`).query(true).reply(200, [restComment(99, comment)])
-      .get(`${REPO}/issues/7`).reply(200, restIssue({ ...FR_EMAIL, labels }));
+    github()
+      .get(`${REPO}/issues/7/comments`)
+      .query(true)
+      .reply(200, [restComment(99, comment)])
+      .get(`${REPO}/issues/7`)
+      .reply(200, restIssue({ ...FR_EMAIL, labels }));
     await receive(probot, "d-edit", issuesPayload("edited", { ...FR_EMAIL, labels }));
   });
 
@@ -109,10 +135,13 @@ describe("a new issue is triaged into labels and one comment", () => {
     // A maintainer replaced S1 with S2 and added their own "bug" label.
     const now = ["sysadmin-pipe", "instance:fr", "S2", "size:S", "category:email", "bug"];
     let updated = "";
-    mockInstallationToken();
-    nock(API)
-      .get(`${REPO}/issues/7/comments`).query(true).reply(200, [restComment(99, `<!-- sysadmin-pipe -->\nold\n${state}`)])
-      .get(`${REPO}/issues/7`).reply(200, restIssue({ ...FR_EMAIL, labels: now }))
+    gh.watch(mockInstallationToken());
+    github()
+      .get(`${REPO}/issues/7/comments`)
+      .query(true)
+      .reply(200, [restComment(99, `<!-- sysadmin-pipe -->\nold\n${state}`)])
+      .get(`${REPO}/issues/7`)
+      .reply(200, restIssue({ ...FR_EMAIL, labels: now }))
       .patch(`${REPO}/issues/comments/99`, (b: { body: string }) => ((updated = b.body), true))
       .reply(200, restComment(99, "x"));
 
@@ -126,23 +155,35 @@ describe("a new issue is triaged into labels and one comment", () => {
     const probot = makeProbot({ config, dryRun: false });
     const applied = ["sysadmin-pipe", "instance:fr", "S1", "size:S", "category:email"];
     const state = `<!-- sysadmin-pipe:state {"v":1,"applied":${JSON.stringify(applied)},"suppressed":[],"overrides":{},"outcome":"accepted"} -->`;
-    const edited = { title: "French DNS records are wrong", body: "The SPF record of coopcircuits.fr is missing." };
+    const edited = {
+      title: "French DNS records are wrong",
+      body: "The SPF record of coopcircuits.fr is missing.",
+    };
     const removed: string[] = [];
     let added: unknown;
-    mockInstallationToken();
-    nock(API)
-      .get(`${REPO}/issues/7/comments`).query(true).reply(200, [restComment(99, `<!-- sysadmin-pipe -->\nold\n${state}`)])
-      .get(`${REPO}/issues/7`).reply(200, restIssue({ ...edited, labels: [...applied, "help wanted"] }))
-      .get(`${REPO}/labels`).query(true).reply(200, [])
-      .post(`${REPO}/labels`).times(2).reply(201, (_u, b) => b)
-      .post(`${REPO}/issues/7/labels`, (b) => ((added = b), true)).reply(200, [])
+    gh.watch(mockInstallationToken());
+    github()
+      .get(`${REPO}/issues/7/comments`)
+      .query(true)
+      .reply(200, [restComment(99, `<!-- sysadmin-pipe -->\nold\n${state}`)])
+      .get(`${REPO}/issues/7`)
+      .reply(200, restIssue({ ...edited, labels: [...applied, "help wanted"] }))
+      .get(`${REPO}/labels`)
+      .query(true)
+      .reply(200, [])
+      .post(`${REPO}/labels`)
+      .times(2)
+      .reply(201, (_u, b) => b)
+      .post(`${REPO}/issues/7/labels`, (b) => ((added = b), true))
+      .reply(200, [])
       .delete(/\/repos\/openfoodfoundation\/ofn-install\/issues\/7\/labels\/.+/)
       .times(2)
       .reply(function (uri) {
         removed.push(decodeURIComponent(uri.split("/").pop()!));
         return [200, []];
       })
-      .patch(`${REPO}/issues/comments/99`).reply(200, restComment(99, "x"));
+      .patch(`${REPO}/issues/comments/99`)
+      .reply(200, restComment(99, "x"));
 
     await receive(probot, "d-edit-3", issuesPayload("edited", edited));
     expect(added).toEqual({ labels: ["S2", "category:dns"] });
@@ -159,26 +200,48 @@ describe("what the app leaves alone", () => {
   test("an ofn-install issue gets its label and no comment", async () => {
     const probot = makeProbot({ config, dryRun: false });
     let added: unknown;
-    mockInstallationToken();
-    nock(API)
-      .get(`${REPO}/issues/7/comments`).query(true).reply(200, [])
-      .get(`${REPO}/labels`).query(true).reply(200, [{ id: 2, node_id: "LA_2", url: `${API}${REPO}/labels/ofn-install`, name: "ofn-install", color: "5319e7", default: false, description: null }])
-      .post(`${REPO}/issues/7/labels`, (b) => ((added = b), true)).reply(200, []);
-    await receive(probot, "d-i", issuesPayload("opened", { title: "Bump Ansible from 2.10 to 3.0", body: "ansible-playbook site.yml --limit vagrant" }));
+    gh.watch(mockInstallationToken());
+    github()
+      .get(`${REPO}/issues/7/comments`)
+      .query(true)
+      .reply(200, [])
+      .get(`${REPO}/labels`)
+      .query(true)
+      .reply(200, [
+        {
+          id: 2,
+          node_id: "LA_2",
+          url: `${API}${REPO}/labels/ofn-install`,
+          name: "ofn-install",
+          color: "5319e7",
+          default: false,
+          description: null,
+        },
+      ])
+      .post(`${REPO}/issues/7/labels`, (b) => ((added = b), true))
+      .reply(200, []);
+    await receive(
+      probot,
+      "d-i",
+      issuesPayload("opened", {
+        title: "Bump Ansible from 2.10 to 3.0",
+        body: "ansible-playbook site.yml --limit vagrant",
+      }),
+    );
     expect(added).toEqual({ labels: ["ofn-install"] });
   });
 
   test("in dry-run mode the plan is computed from reads and nothing is written", async () => {
     const probot = makeProbot({ config, dryRun: true });
-    mockInstallationToken();
-    nock(API).get(`${REPO}/issues/7/comments`).query(true).reply(200, []);
+    gh.watch(mockInstallationToken());
+    github().get(`${REPO}/issues/7/comments`).query(true).reply(200, []);
     await receive(probot, "d-dry", issuesPayload("opened", FR_EMAIL));
   });
 
   test("a GitHub error fails the delivery visibly instead of being swallowed", async () => {
     const probot = makeProbot({ config, dryRun: false });
-    mockInstallationToken();
-    nock(API).get(`${REPO}/issues/7/comments`).query(true).reply(502, { message: "Server Error" });
+    gh.watch(mockInstallationToken());
+    github().get(`${REPO}/issues/7/comments`).query(true).reply(502, { message: "Server Error" });
     await expect(receive(probot, "d-err", issuesPayload("opened", FR_EMAIL))).rejects.toThrow();
   });
 });

@@ -35,7 +35,13 @@ describe("emergencies are recognised", () => {
     ["Aus Production down", "au"],
   ])("%s is an S0 outage", (title, code) => {
     const plan = triage(issue(title));
-    expect(plan).toMatchObject({ kind: "instance", instances: [code], category: "outage", severity: "S0", outcome: "accepted" });
+    expect(plan).toMatchObject({
+      kind: "instance",
+      instances: [code],
+      category: "outage",
+      severity: "S0",
+      outcome: "accepted",
+    });
   });
 
   test("a broken staging server is S1, not S0", () => {
@@ -46,7 +52,9 @@ describe("emergencies are recognised", () => {
 
 describe("tiers decide what is covered", () => {
   test("a full-tier email problem is accepted with the tier as the reason", () => {
-    const plan = triage(issue("French email errors", "Order confirmations are not sent from coopcircuits.fr"));
+    const plan = triage(
+      issue("French email errors", "Order confirmations are not sent from coopcircuits.fr"),
+    );
     expect(plan.outcome).toBe("accepted");
     expect(plan.category).toBe("email");
     expect(plan.labels).toEqual(["sysadmin-pipe", "instance:fr", "S1", "size:S", "category:email"]);
@@ -54,11 +62,19 @@ describe("tiers decide what is covered", () => {
   });
 
   test("a basic-tier DNS request is rejected and pointed to the jobs board and a tier review", () => {
-    const plan = triage(issue("DNS records for openfoodnetwork.be are wrong", "the SPF record is missing"));
+    const plan = triage(
+      issue("DNS records for openfoodnetwork.be are wrong", "the SPF record is missing"),
+    );
     expect(plan.outcome).toBe("rejected");
     expect(plan.labels).toContain("not-covered");
-    expect(plan.verdicts[0]).toMatchObject({ code: "be", covered: false, instead: ["job-board", "tier-review"] });
-    expect(plan.verdicts[0]?.reason).toBe("Belgium is on the basic tier, which covers provisioning and deployment, not dns");
+    expect(plan.verdicts[0]).toMatchObject({
+      code: "be",
+      covered: false,
+      instead: ["job-board", "tier-review"],
+    });
+    expect(plan.verdicts[0]?.reason).toBe(
+      "Belgium is on the basic tier, which covers provisioning and deployment, not dns",
+    );
   });
 
   test("a basic-tier deployment is accepted", () => {
@@ -66,40 +82,65 @@ describe("tiers decide what is covered", () => {
   });
 
   test("a basic-tier instance gets no S0 response", () => {
-    const plan = triage(issue("Deploy is stuck", "", { labels: ["instance:de", "category:deployment", "S0"] }));
+    const plan = triage(
+      issue("Deploy is stuck", "", { labels: ["instance:de", "category:deployment", "S0"] }),
+    );
     expect(plan.severity).toBe("S0");
     expect(plan.outcome).toBe("rejected");
     expect(plan.verdicts[0]?.reason).toMatch(/no critical-incident \(S0\) response/);
   });
 
   test("a none-tier instance's request is rejected and pointed to the jobs board", () => {
-    const plan = triage(issue("Ireland: set up our new production server", "provision openfoodnetwork.ie please"));
+    const plan = triage(
+      issue("Ireland: set up our new production server", "provision openfoodnetwork.ie please"),
+    );
     expect(plan.outcome).toBe("rejected");
     expect(plan.verdicts[0]?.reason).toMatch(/none tier, so the global team does no sysadmin work/);
     expect(plan.verdicts[0]?.instead).toContain("job-board");
   });
 
-  test.each(["full", "basic", "none"] as const)("a local website request is never covered on the %s tier", (tier) => {
-    const reg = withTiers(registry, { ch: { tier } });
-    const plan = triage(issue("Update the WordPress theme on our local website", "The Swiss local website (WordPress)"), reg);
-    expect(plan).toMatchObject({ category: "website", outcome: "rejected" });
-    expect(plan.verdicts[0]?.reason).toMatch(/never covered/);
-  });
+  test.each(["full", "basic", "none"] as const)(
+    "a local website request is never covered on the %s tier",
+    (tier) => {
+      const reg = withTiers(registry, { ch: { tier } });
+      const plan = triage(
+        issue(
+          "Update the WordPress theme on our local website",
+          "The Swiss local website (WordPress)",
+        ),
+        reg,
+      );
+      expect(plan).toMatchObject({ category: "website", outcome: "rejected" });
+      expect(plan.verdicts[0]?.reason).toMatch(/never covered/);
+    },
+  );
 
   test("a size over the tier's cap is rejected to the jobs board", () => {
-    const capped = { ...policy, tiers: { ...policy.tiers, full: { ...policy.tiers.full, max_size: "S" as const } } };
-    const plan = decide(issue("Migrate US server to new provider"), withTiers(registry, { us: { tier: "full" } }), capped);
+    const capped = {
+      ...policy,
+      tiers: { ...policy.tiers, full: { ...policy.tiers.full, max_size: "S" as const } },
+    };
+    const plan = decide(
+      issue("Migrate US server to new provider"),
+      withTiers(registry, { us: { tier: "full" } }),
+      capped,
+    );
     expect(plan.size).toBe("M");
     expect(plan.outcome).toBe("rejected");
     expect(plan.verdicts[0]).toMatchObject({ instead: ["job-board"] });
     expect(plan.verdicts[0]?.reason).toMatch(/up to size S; this one looks like M/);
   });
 
-  test.each(["provisioning", "upgrade", "migration"])("%s on a server that is not Ubuntu is rejected with that reason", (category) => {
-    const plan = triage(issue(`Norway server work`, "", { labels: [`category:${category}`, "instance:no"] }));
-    expect(plan.outcome).toBe("rejected");
-    expect(plan.verdicts[0]?.reason).toMatch(/runs debian; .* only supported on Ubuntu servers/);
-  });
+  test.each(["provisioning", "upgrade", "migration"])(
+    "%s on a server that is not Ubuntu is rejected with that reason",
+    (category) => {
+      const plan = triage(
+        issue(`Norway server work`, "", { labels: [`category:${category}`, "instance:no"] }),
+      );
+      expect(plan.outcome).toBe("rejected");
+      expect(plan.verdicts[0]?.reason).toMatch(/runs debian; .* only supported on Ubuntu servers/);
+    },
+  );
 
   test("other work on a non-Ubuntu server is judged by its tier as usual", () => {
     const plan = triage(issue("Norway: emails bounce", "", { labels: ["instance:no"] }));
@@ -129,14 +170,32 @@ describe("requests for several instances are judged per instance", () => {
 
 describe("ask, don't guess", () => {
   test("an outage with no instance named needs info, and keeps its S0", () => {
-    const plan = triage(issue("Site returns 502 Bad Gateway", "Nobody can reach the shop since 9am"));
-    expect(plan).toMatchObject({ kind: "instance", outcome: "needs-info", missing: ["instance"], severity: "S0" });
-    expect(plan.labels).toEqual(["sysadmin-pipe", "needs-triage", "S0", "size:S", "category:outage"]);
+    const plan = triage(
+      issue("Site returns 502 Bad Gateway", "Nobody can reach the shop since 9am"),
+    );
+    expect(plan).toMatchObject({
+      kind: "instance",
+      outcome: "needs-info",
+      missing: ["instance"],
+      severity: "S0",
+    });
+    expect(plan.labels).toEqual([
+      "sysadmin-pipe",
+      "needs-triage",
+      "S0",
+      "size:S",
+      "category:outage",
+    ]);
   });
 
   test("an instance with no recognisable request needs info", () => {
     const plan = triage(issue("Question about the UK server", "hello"));
-    expect(plan).toMatchObject({ kind: "instance", instances: ["uk"], outcome: "needs-info", missing: ["category"] });
+    expect(plan).toMatchObject({
+      kind: "instance",
+      instances: ["uk"],
+      outcome: "needs-info",
+      missing: ["category"],
+    });
     expect(plan.labels).toEqual(["sysadmin-pipe", "instance:uk", "needs-triage"]);
   });
 });
@@ -144,15 +203,23 @@ describe("ask, don't guess", () => {
 describe("ofn-install's own work stays out of the pipe", () => {
   test.each([
     ["Bump Ansible from 2.10 to 3.0", "Tested with `ansible-playbook site.yml --limit vagrant`."],
-    ["Refactor inventory group_vars for all instances", "Move the repeated locale settings into all.yml."],
-    ["Make the certbot role renew with the nginx plugin", "fails when nginx is already running on every server"],
+    [
+      "Refactor inventory group_vars for all instances",
+      "Move the repeated locale settings into all.yml.",
+    ],
+    [
+      "Make the certbot role renew with the nginx plugin",
+      "fails when nginx is already running on every server",
+    ],
   ])("%s is an install issue", (title, body) => {
     const plan = triage(issue(title, body));
     expect(plan).toMatchObject({ kind: "install", outcome: "not-pipe", labels: ["ofn-install"] });
   });
 
   test("an issue elsewhere that isn't sysadmin work is `other`", () => {
-    const plan = triage(issue("Add a dark mode to the shopfront", "", { repo: "openfoodfoundation/openfoodnetwork" }));
+    const plan = triage(
+      issue("Add a dark mode to the shopfront", "", { repo: "openfoodfoundation/openfoodnetwork" }),
+    );
     expect(plan).toMatchObject({ kind: "other", outcome: "not-pipe", labels: [] });
   });
 });
@@ -194,10 +261,29 @@ describe("the request form is read when present", () => {
 
   test("the form's fields win over the text", () => {
     const plan = triage(
-      issue("Help", formBody("fr — CoopCircuits (France), uk — Open Food Network UK", "email — Emails not sent", "S2 — something broken", "XS — under 1 hour")),
+      issue(
+        "Help",
+        formBody(
+          "fr — CoopCircuits (France), uk — Open Food Network UK",
+          "email — Emails not sent",
+          "S2 — something broken",
+          "XS — under 1 hour",
+        ),
+      ),
     );
-    expect(plan).toMatchObject({ instances: ["fr", "uk"], category: "email", severity: "S2", size: "XS", outcome: "accepted" });
-    expect(plan.sources).toEqual({ instances: "form", category: "form", severity: "form", size: "form" });
+    expect(plan).toMatchObject({
+      instances: ["fr", "uk"],
+      category: "email",
+      severity: "S2",
+      size: "XS",
+      outcome: "accepted",
+    });
+    expect(plan.sources).toEqual({
+      instances: "form",
+      category: "form",
+      severity: "form",
+      size: "form",
+    });
   });
 });
 
@@ -210,14 +296,29 @@ describe("a person's label is an override the app keeps", () => {
   });
 
   test("a label the app added earlier is not an override", () => {
-    const previous = { v: 1 as const, applied: ["sysadmin-pipe", "instance:uk", "S3"], suppressed: [], overrides: {} };
+    const previous = {
+      v: 1 as const,
+      applied: ["sysadmin-pipe", "instance:uk", "S3"],
+      suppressed: [],
+      overrides: {},
+    };
     const plan = triage(issue("UK IS ON FIRE", "", { labels: previous.applied, previous }));
     expect(plan.severity).toBe("S0");
   });
 
   test("an app label a person removed is not added again", () => {
-    const previous = { v: 1 as const, applied: ["sysadmin-pipe", "instance:uk", "S0", "size:S", "category:outage"], suppressed: [], overrides: {} };
-    const plan = triage(issue("UK IS ON FIRE", "", { labels: ["sysadmin-pipe", "instance:uk", "S0", "category:outage"], previous }));
+    const previous = {
+      v: 1 as const,
+      applied: ["sysadmin-pipe", "instance:uk", "S0", "size:S", "category:outage"],
+      suppressed: [],
+      overrides: {},
+    };
+    const plan = triage(
+      issue("UK IS ON FIRE", "", {
+        labels: ["sysadmin-pipe", "instance:uk", "S0", "category:outage"],
+        previous,
+      }),
+    );
     expect(plan.labels).not.toContain("size:S");
     expect(plan.suppressed).toEqual(["size:S"]);
   });

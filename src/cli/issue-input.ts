@@ -16,7 +16,9 @@ const Minimal = z.object({
 
 /** An issue object as GitHub's REST API returns it. */
 const RestIssue = z.object({
-  repository_url: z.string().regex(/\/repos\/[\w.-]+\/[\w.-]+$/, "repository_url is not a GitHub repository URL"),
+  repository_url: z
+    .string()
+    .regex(/\/repos\/[\w.-]+\/[\w.-]+$/, "repository_url is not a GitHub repository URL"),
   number: z.number().int().optional(),
   title: z.string(),
   body: z.string().nullable().optional(),
@@ -54,7 +56,14 @@ export function parseIssueLine(line: string): ParsedLine {
   const m = minimal.data;
   return {
     ok: true,
-    issue: { repo: m.repo, number: m.number, title: m.title, body: m.body ?? "", labels: m.labels ?? [], author: m.author },
+    issue: {
+      repo: m.repo,
+      number: m.number,
+      title: m.title,
+      body: m.body ?? "",
+      labels: m.labels ?? [],
+      author: m.author,
+    },
   };
 }
 

@@ -29,8 +29,14 @@ const defaultIo: Io = {
   readStdin: () => readFileSync(0, "utf8"),
 };
 
-function loadConfig(values: { registry?: string; policy?: string }, io: Io): TriageConfig | undefined {
-  const result = loadConfigFiles(values.registry ?? DEFAULT_REGISTRY, values.policy ?? DEFAULT_POLICY);
+function loadConfig(
+  values: { registry?: string; policy?: string },
+  io: Io,
+): TriageConfig | undefined {
+  const result = loadConfigFiles(
+    values.registry ?? DEFAULT_REGISTRY,
+    values.policy ?? DEFAULT_POLICY,
+  );
   if (result.ok) return result.config;
   io.stderr(`The configuration has problems:\n${formatProblems(result.problems)}\n`);
   return undefined;
@@ -40,7 +46,11 @@ function triageCommand(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { registry: { type: "string" }, policy: { type: "string" }, json: { type: "boolean" } },
+    options: {
+      registry: { type: "string" },
+      policy: { type: "string" },
+      json: { type: "boolean" },
+    },
   });
   const config = loadConfig(values, io);
   if (!config) return 2;
@@ -125,7 +135,9 @@ export function main(argv: string[], io: Io = defaultIo): number {
 /** True when this file is the program being run (the bin, through npm's symlink), not an import. */
 function isEntryPoint(): boolean {
   try {
-    return !!process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+    return (
+      !!process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href
+    );
   } catch {
     return false;
   }

@@ -61,8 +61,13 @@ function tableRow(line: number, title: string, plan: TriagePlan): string[] {
 
 function table(rows: string[][]): string[] {
   const all = [HEADER, ...rows];
-  const widths = HEADER.map((_, col) => Math.max(...all.map((row) => [...(row[col] ?? "")].length)));
+  const widths = HEADER.map((_, col) =>
+    Math.max(...all.map((row) => [...(row[col] ?? "")].length)),
+  );
   const format = (row: string[]) =>
-    row.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join("  ").trimEnd();
+    row
+      .map((cell, col) => cell.padEnd(widths[col] ?? 0))
+      .join("  ")
+      .trimEnd();
   return [format(HEADER), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(format)];
 }

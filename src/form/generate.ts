@@ -3,7 +3,13 @@ import { stringify } from "yaml";
 import type { Policy } from "../registry/policy.js";
 import { instanceList, type Registry } from "../registry/schema.js";
 import { FORM_LABELS } from "../triage/form.js";
-import { CATEGORIES, SEVERITIES, SEVERITY_MEANING, SIZES, SIZE_MEANING } from "../triage/vocabulary.js";
+import {
+  CATEGORIES,
+  SEVERITIES,
+  SEVERITY_MEANING,
+  SIZES,
+  SIZE_MEANING,
+} from "../triage/vocabulary.js";
 
 export const FORM_PATH = ".github/ISSUE_TEMPLATE/sysadmin-request.yml";
 
@@ -20,7 +26,8 @@ export function generateIssueForm(registry: Registry, policy: Policy): string {
   const categories = CATEGORIES.filter((c) => !policy.not_pipe.includes(c));
   const form = {
     name: "Sysadmin request",
-    description: "Ask the global team for sysadmin work on an OFN instance's server (outage, emails, DNS, upgrades…)",
+    description:
+      "Ask the global team for sysadmin work on an OFN instance's server (outage, emails, DNS, upgrades…)",
     title: "[Sysadmin] ",
     labels: [policy.labels.pipe],
     body: [
@@ -62,7 +69,8 @@ export function generateIssueForm(registry: Registry, policy: Policy): string {
         id: "severity",
         attributes: {
           label: FORM_LABELS.severity,
-          description: "How bad is it? S0 means drop everything: please keep it for real emergencies.",
+          description:
+            "How bad is it? S0 means drop everything: please keep it for real emergencies.",
           options: SEVERITIES.map((s) => `${s} — ${SEVERITY_MEANING[s]}`),
         },
         validations: { required: true },
@@ -82,7 +90,8 @@ export function generateIssueForm(registry: Registry, policy: Policy): string {
         id: "details",
         attributes: {
           label: FORM_LABELS.details,
-          description: "What do you see, since when, on which host (production or staging)? Links and error messages help.",
+          description:
+            "What do you see, since when, on which host (production or staging)? Links and error messages help.",
         },
         validations: { required: true },
       },

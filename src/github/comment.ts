@@ -16,11 +16,19 @@ interface CommentLike {
 /** The bot's comment: written by a bot account and carrying the marker. A person quoting the
  * marker is not mistaken for the bot. */
 export function pickBotComment(comments: readonly CommentLike[]): BotComment | undefined {
-  const found = comments.find((c) => c.user?.type === "Bot" && (c.body ?? "").startsWith(COMMENT_MARKER));
+  const found = comments.find(
+    (c) => c.user?.type === "Bot" && (c.body ?? "").startsWith(COMMENT_MARKER),
+  );
   return found ? { id: found.id, body: found.body ?? "" } : undefined;
 }
 
-export async function findBotComment(github: GitHub, ref: IssueRef): Promise<BotComment | undefined> {
-  const comments = await github.paginate(github.rest.issues.listComments, { ...ref, per_page: 100 });
+export async function findBotComment(
+  github: GitHub,
+  ref: IssueRef,
+): Promise<BotComment | undefined> {
+  const comments = await github.paginate(github.rest.issues.listComments, {
+    ...ref,
+    per_page: 100,
+  });
   return pickBotComment(comments);
 }

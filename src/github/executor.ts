@@ -22,7 +22,11 @@ export interface CurrentIssue {
 const MAX_DELIVERIES = 5;
 
 /** The state to record after applying a plan: which labels are the app's own. */
-export function nextState(plan: TriagePlan, current: CurrentIssue, deliveryId?: string): RecordedState {
+export function nextState(
+  plan: TriagePlan,
+  current: CurrentIssue,
+  deliveryId?: string,
+): RecordedState {
   const ours = new Set(current.previous?.applied ?? []);
   const human = new Set(current.labels.filter((label) => !ours.has(label)));
   const deliveries = [...(current.previous?.deliveries ?? [])];
@@ -70,7 +74,11 @@ function withoutDeliveries(body: string): string {
 }
 
 export function hasWrites(writes: Writes): boolean {
-  return writes.addLabels.length > 0 || writes.removeLabels.length > 0 || writes.comment.action !== "none";
+  return (
+    writes.addLabels.length > 0 ||
+    writes.removeLabels.length > 0 ||
+    writes.comment.action !== "none"
+  );
 }
 
 /** Apply writes in a safe order: labels first, then the comment that records them. */

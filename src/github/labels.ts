@@ -35,7 +35,12 @@ export async function ensureLabels(
   for (const name of names) {
     if (existing.has(name.toLowerCase())) continue;
     try {
-      await github.rest.issues.createLabel({ owner: ref.owner, repo: ref.repo, name, ...style(name) });
+      await github.rest.issues.createLabel({
+        owner: ref.owner,
+        repo: ref.repo,
+        name,
+        ...style(name),
+      });
       log.info({ label: name, repo: `${ref.owner}/${ref.repo}` }, "created label");
     } catch (error) {
       if ((error as { status?: number }).status !== 422) throw error;

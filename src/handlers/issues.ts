@@ -2,7 +2,13 @@
 import type { Context } from "probot";
 import type { TriageConfig } from "../config.js";
 import { findBotComment } from "../github/comment.js";
-import { applyWrites, hasWrites, nextState, planWrites, type CurrentIssue } from "../github/executor.js";
+import {
+  applyWrites,
+  hasWrites,
+  nextState,
+  planWrites,
+  type CurrentIssue,
+} from "../github/executor.js";
 import { withIssueLock } from "../github/issue-lock.js";
 import type { GitHub, IssueRef } from "../github/types.js";
 import { renderComment } from "../triage/comment.js";
@@ -35,7 +41,12 @@ interface IssueData {
   user?: { login: string } | null;
 }
 
-function toInput(repo: string, number: number, issue: IssueData, current: CurrentIssue): IssueInput {
+function toInput(
+  repo: string,
+  number: number,
+  issue: IssueData,
+  current: CurrentIssue,
+): IssueInput {
   return {
     repo,
     number,
@@ -48,7 +59,9 @@ function toInput(repo: string, number: number, issue: IssueData, current: Curren
 }
 
 function labelNames(issue: IssueData): string[] {
-  return (issue.labels ?? []).map((l) => (typeof l === "string" ? l : (l?.name ?? ""))).filter(Boolean);
+  return (issue.labels ?? [])
+    .map((l) => (typeof l === "string" ? l : (l?.name ?? "")))
+    .filter(Boolean);
 }
 
 export async function triageIssueEvent(
@@ -61,7 +74,17 @@ export async function triageIssueEvent(
   if (!isWatched(repo, config)) return;
   const ref: IssueRef = { ...context.repo(), issue_number: payload.issue.number };
   await withIssueLock(`${repo}#${ref.issue_number}`.toLowerCase(), () =>
-    triage(context.octokit as GitHub, ref, repo, payload.action, payload.issue, context.id, config, deps, context.log),
+    triage(
+      context.octokit as GitHub,
+      ref,
+      repo,
+      payload.action,
+      payload.issue,
+      context.id,
+      config,
+      deps,
+      context.log,
+    ),
   );
 }
 
@@ -79,7 +102,10 @@ async function triage(
   const comment = await findBotComment(github, ref);
   const previous = comment ? decodeState(comment.body) : undefined;
   if (previous?.deliveries?.includes(deliveryId)) {
-    log.info({ delivery: deliveryId, issue: `${repo}#${ref.issue_number}` }, "re-delivery already applied");
+    log.info(
+      { delivery: deliveryId, issue: `${repo}#${ref.issue_number}` },
+      "re-delivery already applied",
+    );
     return;
   }
   // A payload can be stale (events arrive out of order, or are redelivered later): once the
@@ -87,9 +113,18 @@ async function triage(
   const issue: IssueData =
     comment || action !== "opened" ? (await github.rest.issues.get({ ...ref })).data : payloadIssue;
   const current: CurrentIssue = { labels: labelNames(issue), comment, previous };
-  const plan = decide(toInput(repo, ref.issue_number, issue, current), config.registry, config.policy);
+  const plan = decide(
+    toInput(repo, ref.issue_number, issue, current),
+    config.registry,
+    config.policy,
+  );
   const state = nextState(plan, current, deliveryId);
-  const writes = planWrites(plan, current, renderComment(plan, state, config.registry), config.policy);
+  const writes = planWrites(
+    plan,
+    current,
+    renderComment(plan, state, config.registry),
+    config.policy,
+  );
   const summary = {
     delivery: deliveryId,
     issue: `${repo}#${ref.issue_number}`,

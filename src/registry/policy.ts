@@ -108,7 +108,9 @@ function describePolicyPath(path: readonly (string | number)[]): string {
     return third === undefined ? `tier \`${second}\`` : `tier \`${second}\`, ${String(third)}`;
   }
   if (head === "categories" && second !== undefined) {
-    return third === undefined ? `category \`${second}\`` : `category \`${second}\`, ${String(third)}`;
+    return third === undefined
+      ? `category \`${second}\``
+      : `category \`${second}\`, ${String(third)}`;
   }
   return path.map(String).join(" › ");
 }

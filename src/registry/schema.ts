@@ -17,11 +17,19 @@ const text = z.string().trim().min(1);
 export const InstanceSchema = z.strictObject({
   name: text,
   tier: z.enum(TIERS),
-  hosts: z.array(z.string().regex(HOST, { message: "must be a host name like openfoodnetwork.org.uk" })).default([]),
+  hosts: z
+    .array(z.string().regex(HOST, { message: "must be a host name like openfoodnetwork.org.uk" }))
+    .default([]),
   aliases: z.array(text).default([]),
-  repos: z.array(z.string().regex(REPO, { message: "must be a repository written owner/name" })).optional(),
+  repos: z
+    .array(z.string().regex(REPO, { message: "must be a repository written owner/name" }))
+    .optional(),
   managers: z
-    .array(z.string().regex(GITHUB_LOGIN, { message: "must be a GitHub login (letters, digits, single hyphens)" }))
+    .array(
+      z.string().regex(GITHUB_LOGIN, {
+        message: "must be a GitHub login (letters, digits, single hyphens)",
+      }),
+    )
     .optional(),
   os: z
     .string()
@@ -42,7 +50,8 @@ export const RegistrySchema = z
   .strictObject({
     instances: z.record(
       z.string().regex(INSTANCE_CODE, {
-        message: "instance codes are 2–20 lower-case letters, digits or hyphens, starting with a letter",
+        message:
+          "instance codes are 2–20 lower-case letters, digits or hyphens, starting with a letter",
       }),
       InstanceSchema,
     ),

@@ -55,16 +55,30 @@ function keyAt(text: string, offset: number): string | undefined {
   return /^\s*["']?([^:"'\n]+)/.exec(text.slice(offset, offset + 200))?.[1]?.trim();
 }
 
-function syntaxProblems(doc: Document, text: string, file: string, lines: LineCounter): ConfigProblem[] {
+function syntaxProblems(
+  doc: Document,
+  text: string,
+  file: string,
+  lines: LineCounter,
+): ConfigProblem[] {
   return doc.errors.map((error) => {
     const offset = error.pos[0];
     const { line, col } = lines.linePos(offset);
-    return { file, line, column: col, message: yamlMessage(error.code, error.message, keyAt(text, offset)) };
+    return {
+      file,
+      line,
+      column: col,
+      message: yamlMessage(error.code, error.message, keyAt(text, offset)),
+    };
   });
 }
 
 /** The YAML node a path points to, or the deepest one that exists. Keys point at the key. */
-function nodeAt(doc: Document, path: readonly PropertyKey[], pointAtKey: string | undefined): Node | null {
+function nodeAt(
+  doc: Document,
+  path: readonly PropertyKey[],
+  pointAtKey: string | undefined,
+): Node | null {
   for (let depth = path.length; depth >= 0; depth--) {
     const node = doc.getIn(path.slice(0, depth) as unknown[], true) as Node | undefined;
     if (node && typeof node === "object" && "range" in node) {
@@ -90,7 +104,8 @@ function valueWords(value: unknown): string {
   if (value === null) return "an empty value";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a group of fields";
-  if (typeof value === "string") return `\`${value.length > 60 ? value.slice(0, 57) + "…" : value}\``;
+  if (typeof value === "string")
+    return `\`${value.length > 60 ? value.slice(0, 57) + "…" : value}\``;
   return `\`${String(value)}\``;
 }
 
@@ -118,7 +133,8 @@ function getAt(value: unknown, path: readonly PropertyKey[]): unknown {
 /** One zod issue in plain words (without the "where" prefix). */
 function issueWords(issue: Issue, input: unknown): string {
   const last = issue.path[issue.path.length - 1];
-  const field = last === undefined ? "the file" : typeof last === "number" ? "this entry" : String(last);
+  const field =
+    last === undefined ? "the file" : typeof last === "number" ? "this entry" : String(last);
   const got = getAt(input, issue.path);
   switch (issue.code) {
     case "invalid_value":
@@ -158,9 +174,14 @@ function schemaProblems(
     return keys.map((key) => {
       // Unknown keys and missing fields are about the parent; describe the parent.
       const where = describe(issue.path as (string | number)[]);
-      const one = key !== undefined && issue.code === "unrecognized_keys" ? { ...issue, keys: [key] } : issue;
+      const one =
+        key !== undefined && issue.code === "unrecognized_keys" ? { ...issue, keys: [key] } : issue;
       const message = issueWords(one, input);
-      return { file, ...position(doc, lines, issue.path, key), message: where ? `${where}: ${message}` : message };
+      return {
+        file,
+        ...position(doc, lines, issue.path, key),
+        message: where ? `${where}: ${message}` : message,
+      };
     });
   });
 }
@@ -182,15 +203,21 @@ export function loadYaml<T>(
   try {
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    if (doc.errors.length) return { ok: false, problems: capped(syntaxProblems(doc, text, file, lines)) };
+    if (doc.errors.length)
+      return { ok: false, problems: capped(syntaxProblems(doc, text, file, lines)) };
     const input: unknown = doc.toJS({ maxAliasCount: 100 });
     if (input === null || input === undefined) return at("the file is empty");
     if (typeof input !== "object" || Array.isArray(input)) {
-      return at(`the file must be a group of fields (like \`instances:\`); got ${valueWords(input)}`);
+      return at(
+        `the file must be a group of fields (like \`instances:\`); got ${valueWords(input)}`,
+      );
     }
     const parsed = schema.safeParse(input);
     if (parsed.success) return { ok: true, value: parsed.data };
-    return { ok: false, problems: capped(schemaProblems(parsed.error.issues, input, doc, lines, file, describe)) };
+    return {
+      ok: false,
+      problems: capped(schemaProblems(parsed.error.issues, input, doc, lines, file, describe)),
+    };
   } catch (error) {
     // Deeply nested or pathological input can exhaust the parser; say so instead of crashing.
     return at(`the file could not be read as YAML (${(error as Error).message.slice(0, 200)})`);

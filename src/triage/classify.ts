@@ -54,7 +54,10 @@ export function bestCategory(scores: Scores, policy: Policy): Category | null {
   for (const category of CATEGORIES) {
     if (policy.not_pipe.includes(category) || category === "other") continue;
     // Ties go to the earlier category in the vocabulary, which lists the more specific first.
-    if (scores[category] >= MIN_CATEGORY_SCORE && (best === null || scores[category] > scores[best])) {
+    if (
+      scores[category] >= MIN_CATEGORY_SCORE &&
+      (best === null || scores[category] > scores[best])
+    ) {
       best = category;
     }
   }

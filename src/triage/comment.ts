@@ -35,7 +35,13 @@ const CONTEST =
 
 function accepted(plan: TriagePlan): string {
   const rejected = plan.verdicts.filter((v) => !v.covered);
-  const lines = [`### ✅ Accepted into the sysadmin pipe`, "", `**Why:**`, bullet(plan.reasons), ""];
+  const lines = [
+    `### ✅ Accepted into the sysadmin pipe`,
+    "",
+    `**Why:**`,
+    bullet(plan.reasons),
+    "",
+  ];
   if (rejected.length) {
     lines.push(
       `**Only part of this is covered.** The part for ${rejected.map((v) => v.display).join(", ")} is not: it can go on the jobs board, where a developer may pick it up and invoice that instance directly.`,
@@ -74,7 +80,9 @@ function rejected(plan: TriagePlan): string {
 function needsInfo(plan: TriagePlan, registry: Registry): string {
   const asks: string[] = [];
   if (plan.missing.includes("instance")) {
-    const codes = Object.keys(registry.instances).slice(0, 6).map((c) => `\`${c}\``);
+    const codes = Object.keys(registry.instances)
+      .slice(0, 6)
+      .map((c) => `\`${c}\``);
     asks.push(
       `**Which instance is this about?** Name it in the issue (its code such as ${codes.join(", ")}…, its host name, or its country).`,
     );
@@ -99,15 +107,17 @@ function needsInfo(plan: TriagePlan, registry: Registry): string {
 }
 
 function notPipe(plan: TriagePlan): string {
-  return [`### ℹ️ Not a sysadmin-pipe request`, "", plan.reasons.join(" "), "", "No action is needed from the sysadmin pipe."].join("\n");
+  return [
+    `### ℹ️ Not a sysadmin-pipe request`,
+    "",
+    plan.reasons.join(" "),
+    "",
+    "No action is needed from the sysadmin pipe.",
+  ].join("\n");
 }
 
 /** The full comment body, with the marker and the hidden state. */
-export function renderComment(
-  plan: TriagePlan,
-  state: RecordedState,
-  registry: Registry,
-): string {
+export function renderComment(plan: TriagePlan, state: RecordedState, registry: Registry): string {
   const body =
     plan.outcome === "accepted"
       ? accepted(plan)

@@ -10,7 +10,15 @@ import { judgeInstance } from "./policy.js";
 import { readSeverity, readSize, statedSeverity } from "./severity.js";
 import { prepareBody } from "./text.js";
 import type { IssueInput, Source, TriagePlan } from "./types.js";
-import { isCategory, isSeverity, isSize, type Category, type Outcome, type Severity, type Size } from "./vocabulary.js";
+import {
+  isCategory,
+  isSeverity,
+  isSize,
+  type Category,
+  type Outcome,
+  type Severity,
+  type Size,
+} from "./vocabulary.js";
 
 interface Found<T> {
   value: T;
@@ -28,7 +36,8 @@ function findIssueInstances(
 ): Found<string[]> & { unknown: string[]; firm: boolean } {
   const known = (codes: string[]) => codes.filter((c) => registry.instances[c] !== undefined);
   const unknownOf = (codes: string[]) => codes.filter((c) => registry.instances[c] === undefined);
-  if (override) return { value: known(override), unknown: unknownOf(override), source: "override", firm: true };
+  if (override)
+    return { value: known(override), unknown: unknownOf(override), source: "override", firm: true };
   if (form.instance) {
     const codes = answerCodes(form.instance).map((c) => c.toLowerCase());
     const fromText = known(codes).length ? [] : findInstances(form.instance, registry, policy);
@@ -42,7 +51,10 @@ function findIssueInstances(
   return { value: findInstances(body, registry, policy), unknown: [], source: "text", firm: false };
 }
 
-function formValue<T extends string>(answer: string | undefined, guard: (v: string) => v is T): T | undefined {
+function formValue<T extends string>(
+  answer: string | undefined,
+  guard: (v: string) => v is T,
+): T | undefined {
   const first = answer ? answerCodes(answer)[0] : undefined;
   return first && guard(first) ? first : undefined;
 }
@@ -129,7 +141,9 @@ function pickSeverity(
 /** Fill in outcome, verdicts and reasons. */
 function judge(plan: TriagePlan, registry: Registry, policy: Policy, severityWhy: string): void {
   if (plan.kind === "install") {
-    plan.reasons.push("This is about ofn-install itself, for every instance: it stays in the installer's own backlog.");
+    plan.reasons.push(
+      "This is about ofn-install itself, for every instance: it stays in the installer's own backlog.",
+    );
     return;
   }
   if (plan.kind === "other") {
@@ -141,7 +155,9 @@ function judge(plan: TriagePlan, registry: Registry, policy: Policy, severityWhy
   if (plan.missing.length || plan.category === null) {
     plan.outcome = "needs-info";
     if (plan.unknownInstances.length) {
-      plan.reasons.push(`The registry has no instance called ${plan.unknownInstances.map((c) => `\`${c}\``).join(", ")}.`);
+      plan.reasons.push(
+        `The registry has no instance called ${plan.unknownInstances.map((c) => `\`${c}\``).join(", ")}.`,
+      );
     }
     return;
   }
@@ -162,7 +178,8 @@ function labelsFor(plan: TriagePlan, policy: Policy): string[] {
   const outcome: Outcome = plan.outcome;
   if (outcome === "needs-info") labels.push(l.needs_triage);
   // Without a category, severity and size are only defaults: don't label a guess.
-  if (plan.category || plan.sources.severity !== "default") labels.push(severityLabel(l, plan.severity));
+  if (plan.category || plan.sources.severity !== "default")
+    labels.push(severityLabel(l, plan.severity));
   if (plan.category) labels.push(sizeLabel(l, plan.size), categoryLabel(l, plan.category));
   if (outcome === "rejected") labels.push(l.not_covered);
   return labels;

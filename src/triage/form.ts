@@ -18,7 +18,10 @@ const NO_RESPONSE = /^_?no response_?$/i;
 /** The answers of a form-made body, or an empty object for a free-text body. */
 export function parseForm(body: string): FormAnswers {
   const answers: FormAnswers = {};
-  const sections = body.replace(/\r\n?/g, "\n").split(/^###[ \t]+/m).slice(1);
+  const sections = body
+    .replace(/\r\n?/g, "\n")
+    .split(/^###[ \t]+/m)
+    .slice(1);
   for (const section of sections) {
     const newline = section.indexOf("\n");
     const heading = (newline < 0 ? section : section.slice(0, newline)).trim();
@@ -35,7 +38,11 @@ function fieldFor(heading: string): FormField | undefined {
   const h = heading.toLowerCase();
   for (const [field, label] of Object.entries(FORM_LABELS) as [FormField, string][]) {
     // Accept "Instance", "Instance(s)", "Size (if you know it)"...
-    if (h === label.toLowerCase() || h.startsWith(label.toLowerCase() + " ") || h.startsWith(label.toLowerCase() + "(")) {
+    if (
+      h === label.toLowerCase() ||
+      h.startsWith(label.toLowerCase() + " ") ||
+      h.startsWith(label.toLowerCase() + "(")
+    ) {
       return field;
     }
   }

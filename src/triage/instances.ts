@@ -106,7 +106,9 @@ function listedBeside(line: string, a: ShortAlias, found: ShortAlias[]): boolean
     const o = escape(other.alias);
     const s = escape(a.alias);
     const sep = "\\s*(?:,|/|&|\\+|and|or|et|y)\\s*";
-    return new RegExp(`(?<!${LETTER})(?:${o}${sep}${s}|${s}${sep}${o})(?!${LETTER})`, "u").test(line);
+    return new RegExp(`(?<!${LETTER})(?:${o}${sep}${s}|${s}${sep}${o})(?!${LETTER})`, "u").test(
+      line,
+    );
   });
 }
 

@@ -1,6 +1,13 @@
 // The app's label vocabulary: building label names from a plan and reading them back.
 import type { LabelNames, Policy } from "../registry/policy.js";
-import { isCategory, isSeverity, isSize, type Category, type Severity, type Size } from "./vocabulary.js";
+import {
+  isCategory,
+  isSeverity,
+  isSize,
+  type Category,
+  type Severity,
+  type Size,
+} from "./vocabulary.js";
 
 export type LabelMeaning =
   | { dimension: "instance"; value: string }
@@ -24,13 +31,16 @@ export function readLabel(label: string, policy: Policy): LabelMeaning | undefin
   const flags = [l.pipe, l.install, l.needs_triage, l.not_covered, l.job_board];
   if (flags.includes(label)) return { dimension: "flag", value: label };
   const severity = strip(label, l.severity_prefix);
-  if (severity !== undefined && isSeverity(severity)) return { dimension: "severity", value: severity };
+  if (severity !== undefined && isSeverity(severity))
+    return { dimension: "severity", value: severity };
   const size = strip(label, l.size_prefix);
   if (size !== undefined && isSize(size)) return { dimension: "size", value: size };
   const category = strip(label, l.category_prefix);
-  if (category !== undefined && isCategory(category)) return { dimension: "category", value: category };
+  if (category !== undefined && isCategory(category))
+    return { dimension: "category", value: category };
   const code = strip(label, l.instance_prefix);
-  if (code !== undefined && /^[a-z0-9][a-z0-9-]{0,19}$/.test(code)) return { dimension: "instance", value: code };
+  if (code !== undefined && /^[a-z0-9][a-z0-9-]{0,19}$/.test(code))
+    return { dimension: "instance", value: code };
   return undefined;
 }
 

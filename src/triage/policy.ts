@@ -59,7 +59,10 @@ export function judgeInstance(
     const covers = rules.covers.length
       ? `which covers ${listWords(rules.covers)}, not ${category}`
       : "so the global team does no sysadmin work for it";
-    return verdict(false, `${display} is on the ${tier} tier, ${covers}`, ["job-board", "tier-review"]);
+    return verdict(false, `${display} is on the ${tier} tier, ${covers}`, [
+      "job-board",
+      "tier-review",
+    ]);
   }
   if (severity === "S0" && !rules.s0_response) {
     return verdict(

@@ -24,7 +24,10 @@ const matchersFor = memoize((policy: Policy): SeverityMatchers => {
     staging: new PhraseSet(s.staging_signals),
     // "Add SSH key…", "[Upgrade Ubuntu] ca_prod", "Q: How to…": a request, not a breakage.
     verbs: verbs.length ? new RegExp(`^\\W*(?:${verbs.join("|")})(?![\\p{L}])`, "iu") : null,
-    sizes: SIZES.map((size): [Size, PhraseSet] => [size, new PhraseSet(policy.size.signals[size] ?? [])]),
+    sizes: SIZES.map((size): [Size, PhraseSet] => [
+      size,
+      new PhraseSet(policy.size.signals[size] ?? []),
+    ]),
   };
 });
 
@@ -65,7 +68,8 @@ export function readSeverity(
   // description of what fails today is context, so only the title can make it a breakage.
   const imperative = m.verbs?.test(title) ?? false;
   const broken = category === "outage" || m.broken.has(imperative ? title : text);
-  const request = imperative || m.request.has(title) || (m.request.has(body) && !m.broken.has(title));
+  const request =
+    imperative || m.request.has(title) || (m.request.has(body) && !m.broken.has(title));
   if (request && !broken) return { severity: "S3", why: "it reads as a planned request" };
   if (/\?\s*$|^\W*q:|\bhow (?:to|do)\b/i.test(title) && !m.broken.has(title)) {
     return { severity: "S3", why: "it is a question" };
@@ -77,7 +81,12 @@ export function readSeverity(
 }
 
 /** Size from the text's signals, else the category's usual size. */
-export function readSize(title: string, body: string, category: Category | null, policy: Policy): Size {
+export function readSize(
+  title: string,
+  body: string,
+  category: Category | null,
+  policy: Policy,
+): Size {
   const text = `${title}\n${body}`;
   // Larger signals first: "a new instance from scratch" says L even if it also says "new server".
   for (const [size, phrases] of [...matchersFor(policy).sizes].reverse()) {

@@ -32,7 +32,10 @@ export class PhraseSet {
 
   constructor(phrases: readonly string[]) {
     const unique = [...new Set(phrases.filter((p) => p.trim() !== ""))];
-    this.patterns = unique.map((phrase) => ({ phrase, re: new RegExp(phrasePattern(phrase), "iu") }));
+    this.patterns = unique.map((phrase) => ({
+      phrase,
+      re: new RegExp(phrasePattern(phrase), "iu"),
+    }));
     // One alternation first: most texts match few phrases, so this skips most per-phrase tests.
     this.any = unique.length ? new RegExp(unique.map(phrasePattern).join("|"), "iu") : null;
   }
@@ -78,7 +81,7 @@ export function prepareBody(body: string): string {
     .replace(IMAGE, " ")
     .replace(URL, (_m, host: string) => (host.endsWith("github.com") ? " " : host))
     // Control characters from odd encodings carry nothing and confuse word boundaries.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/g, " ");
+    .replace(/[\p{Cc}\ufffd]/gu, (c) => (c === "\n" || c === "\t" ? c : " "));
   return dropEmptySections(text).slice(0, MAX_MATCH_CHARS);
 }
 

@@ -4,8 +4,14 @@ import { loadPolicy, type Policy } from "../../src/registry/policy.js";
 import { loadRegistry, type Registry } from "../../src/registry/schema.js";
 import type { TriageConfig } from "../../src/config.js";
 
-export const REGISTRY_TEXT = readFileSync(new URL("../../config/instances.yml", import.meta.url), "utf8");
-export const POLICY_TEXT = readFileSync(new URL("../../config/policy.yml", import.meta.url), "utf8");
+export const REGISTRY_TEXT = readFileSync(
+  new URL("../../config/instances.yml", import.meta.url),
+  "utf8",
+);
+export const POLICY_TEXT = readFileSync(
+  new URL("../../config/policy.yml", import.meta.url),
+  "utf8",
+);
 
 export function shippedRegistry(): Registry {
   const result = loadRegistry(REGISTRY_TEXT);

@@ -17,8 +17,13 @@ export function makeProbot(options: AppOptions): Probot {
   const probot = new Probot({
     appId: 123,
     privateKey,
-    // Retries and throttling would hide the exact requests the tests assert.
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    // Retries and throttling would hide the exact requests the tests assert (and throttling
+    // spaces writes a second apart). The function form runs after Probot's own defaults.
+    Octokit: ProbotOctokit.defaults((options: object) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    })),
     log: silentLogger(),
   });
   probot.load(buildApp(options));

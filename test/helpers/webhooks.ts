@@ -25,7 +25,10 @@ export interface IssueFields {
 
 type Payload = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export function issuesPayload(action: "opened" | "edited" | "reopened", fields: IssueFields): Payload {
+export function issuesPayload(
+  action: "opened" | "edited" | "reopened",
+  fields: IssueFields,
+): Payload {
   const payload: Payload = example("issues", action === "reopened" ? "reopened" : action);
   const repo = fields.repo ?? "openfoodfoundation/ofn-install";
   const [owner, name] = repo.split("/") as [string, string];
@@ -33,7 +36,10 @@ export function issuesPayload(action: "opened" | "edited" | "reopened", fields: 
   payload.repository.full_name = repo;
   payload.repository.name = name;
   payload.repository.owner.login = owner;
-  payload.installation = { id: INSTALLATION_ID, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==" };
+  payload.installation = {
+    id: INSTALLATION_ID,
+    node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==",
+  };
   Object.assign(payload.issue, {
     number,
     title: fields.title,
@@ -66,6 +72,10 @@ export function restComment(id: number, body: string, userType: "Bot" | "User" =
     ...payload.comment,
     id,
     body,
-    user: { ...(payload.comment as Payload).user, login: userType === "Bot" ? "sysadmin-pipe[bot]" : "someone", type: userType },
+    user: {
+      ...(payload.comment as Payload).user,
+      login: userType === "Bot" ? "sysadmin-pipe[bot]" : "someone",
+      type: userType,
+    },
   };
 }
