@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { DEFAULT_POLICY, DEFAULT_REGISTRY, loadConfigFiles, type TriageConfig } from "../config.js";
 import { FORM_PATH, generateIssueForm } from "../form/generate.js";
+import { REGISTRY_SCHEMA_PATH, registryJsonSchemaText } from "../registry/json-schema.js";
 import { formatProblems } from "../registry/yaml-load.js";
 import { triageLines } from "./triage.js";
 
@@ -15,6 +16,8 @@ const USAGE = `Usage:
   sysadmin-pipe form [--registry FILE] [--policy FILE] [--write [PATH] | --check [PATH]]
       Print the sysadmin request issue form generated from the registry; --write saves it
       (default ${FORM_PATH}); --check exits 1 when the saved form differs.
+  sysadmin-pipe schema [--write [PATH]]
+      Print the registry's JSON Schema; --write saves it (default ${REGISTRY_SCHEMA_PATH}).
 `;
 
 export interface Io {
@@ -107,6 +110,23 @@ function formCommand(args: string[], io: Io): number {
   return 0;
 }
 
+function schemaCommand(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { write: { type: "boolean" } },
+  });
+  const text = registryJsonSchemaText();
+  if (!values.write) {
+    io.stdout(text);
+    return 0;
+  }
+  const target = positionals[0] ?? REGISTRY_SCHEMA_PATH;
+  writeFileSync(target, text);
+  io.stdout(`wrote ${target}\n`);
+  return 0;
+}
+
 export function main(argv: string[], io: Io = defaultIo): number {
   const [command, ...rest] = argv;
   try {
@@ -115,6 +135,8 @@ export function main(argv: string[], io: Io = defaultIo): number {
         return triageCommand(rest, io);
       case "form":
         return formCommand(rest, io);
+      case "schema":
+        return schemaCommand(rest, io);
       case undefined:
       case "help":
       case "--help":

@@ -7,8 +7,9 @@ export type Tier = (typeof TIERS)[number];
 
 const INSTANCE_CODE = /^[a-z][a-z0-9-]{1,19}$/;
 // RFC 1123 host names: labels of letters, digits and hyphens, separated by dots.
-const HOST = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-const GITHUB_LOGIN = /^[a-z\d](?:[a-z\d]|-(?=[a-z\d])){0,38}$/i;
+const HOST = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+// Explicit character classes (no /i flag) so the exported JSON Schema matches the same logins.
+const GITHUB_LOGIN = /^[A-Za-z\d](?:[A-Za-z\d]|-(?=[A-Za-z\d])){0,38}$/;
 const REPO = /^[\w.-]+\/[\w.-]+$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -16,7 +17,9 @@ const text = z.string().trim().min(1);
 
 export const InstanceSchema = z.strictObject({
   name: text,
-  tier: z.enum(TIERS),
+  tier: z
+    .enum(TIERS)
+    .meta({ description: "none, basic or full: what the global team does for it" }),
   hosts: z
     .array(z.string().regex(HOST, { message: "must be a host name like openfoodnetwork.org.uk" }))
     .default([]),

@@ -55,21 +55,47 @@ function keyAt(text: string, offset: number): string | undefined {
   return /^\s*["']?([^:"'\n]+)/.exec(text.slice(offset, offset + 200))?.[1]?.trim();
 }
 
+/**
+ * The parser reports a wrongly indented key at the line above it (where the value seemed to
+ * continue). Point at the line people must fix: the next one, when it is indented deeper and
+ * looks like a key.
+ */
+function overIndentedLine(text: string, line: number): number | undefined {
+  const all = text.split("\n");
+  const indent = (l: string | undefined) => (l === undefined ? 0 : l.length - l.trimStart().length);
+  const next = all[line];
+  if (next !== undefined && /^\s*[\w-]+\s*:/.test(next) && indent(next) > indent(all[line - 1])) {
+    return line + 1;
+  }
+  return undefined;
+}
+
+const OVER_INDENTED =
+  "this line is indented differently from the fields around it; fields of the same instance must line up";
+
 function syntaxProblems(
   doc: Document,
   text: string,
   file: string,
   lines: LineCounter,
 ): ConfigProblem[] {
-  return doc.errors.map((error) => {
+  const seen = new Set<number>();
+  return doc.errors.flatMap((error) => {
     const offset = error.pos[0];
     const { line, col } = lines.linePos(offset);
-    return {
-      file,
-      line,
-      column: col,
-      message: yamlMessage(error.code, error.message, keyAt(text, offset)),
-    };
+    const culprit = error.code.endsWith("IMPLICIT_KEY") ? overIndentedLine(text, line) : undefined;
+    const problem = culprit
+      ? { file, line: culprit, column: 1, message: OVER_INDENTED }
+      : {
+          file,
+          line,
+          column: col,
+          message: yamlMessage(error.code, error.message, keyAt(text, offset)),
+        };
+    // One mistake often yields several parser errors on the same line: report it once.
+    if (seen.has(problem.line)) return [];
+    seen.add(problem.line);
+    return [problem];
   });
 }
 
@@ -136,6 +162,14 @@ function issueWords(issue: Issue, input: unknown): string {
   const field =
     last === undefined ? "the file" : typeof last === "number" ? "this entry" : String(last);
   const got = getAt(input, issue.path);
+  const named = typeof last === "string";
+  if (
+    got === undefined &&
+    named &&
+    (issue.code === "invalid_type" || issue.code === "invalid_value")
+  ) {
+    return `\`${field}\` is missing`;
+  }
   switch (issue.code) {
     case "invalid_value":
       return `${field} must be ${issue.values.length > 1 ? "one of " : ""}${issue.values.map(String).join(", ")}; got ${valueWords(got)}`;
