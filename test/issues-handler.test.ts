@@ -146,7 +146,7 @@ describe("a new issue is triaged into labels and one comment", () => {
       .reply(200, restComment(99, "x"));
 
     await receive(probot, "d-edit-2", issuesPayload("edited", { ...FR_EMAIL, labels: now }));
-    expect(updated).toContain("severity: **S2**");
+    expect(updated).toContain("| Severity | S2: ");
     expect(decodeState(updated)).toMatchObject({ overrides: { severity: "S2" } });
     expect(decodeState(updated)?.applied).not.toContain("S2");
   });

@@ -19,15 +19,15 @@ function bullet(lines: string[]): string {
 function summary(plan: TriagePlan, registry: Registry): string {
   const names = plan.instances.map((code) => {
     const instance = registry.instances[code];
-    return `**${displayName(code, instance)}** (${instance?.tier ?? "unknown"} tier)`;
+    return `${displayName(code, instance)} (${instance?.tier ?? "unknown"} tier)`;
   });
-  const parts = [
-    names.length ? names.join(", ") : "instance: **unknown**",
-    `category: **${plan.category ?? "unknown"}**`,
-    `severity: **${plan.severity}** (${SEVERITY_MEANING[plan.severity]})`,
+  const rows = [
+    ["Instance", names.length ? names.join(", ") : "not known yet"],
+    ["Category", plan.category ?? "not known yet"],
+    ["Severity", `${plan.severity}: ${SEVERITY_MEANING[plan.severity]}`],
   ];
-  if (plan.category) parts.push(`size: **${plan.size}** (${SIZE_MEANING[plan.size]})`);
-  return parts.join(" · ");
+  if (plan.category) rows.push(["Size", `${plan.size}: ${SIZE_MEANING[plan.size]}`]);
+  return ["| | |", "| --- | --- |", ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join("\n");
 }
 
 const CONTEST =

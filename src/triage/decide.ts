@@ -165,7 +165,7 @@ function judge(plan: TriagePlan, registry: Registry, policy: Policy, severityWhy
   plan.verdicts = plan.instances.map((code) => judgeInstance(code, request, registry, policy));
   plan.reasons = plan.verdicts.map((v) => v.reason);
   if (plan.sources.severity !== "override" && plan.sources.severity !== "form") {
-    plan.reasons.push(`It is ${plan.severity} because ${severityWhy}.`);
+    plan.reasons.push(`It is ${plan.severity} because ${severityWhy}`);
   }
   plan.outcome = plan.verdicts.some((v) => v.covered) ? "accepted" : "rejected";
 }

@@ -41,9 +41,10 @@ export function judgeInstance(
   const { category, severity, size } = request;
 
   if (policy.never_covered.includes(category)) {
+    const what = policy.categories[category].description;
     return verdict(
       false,
-      `${policy.categories[category].description.replace(/\s*\(.*\)$/, "")} (${category}) is never covered by the global team, whatever the tier: ${display} looks after it itself`,
+      `${display}'s request is about ${what.charAt(0).toLowerCase()}${what.slice(1)}: that is never covered by the global team, whatever the tier`,
       ["job-board"],
     );
   }
