@@ -1,9 +1,9 @@
 // Finding which instance(s) an issue is about, from host names, inventory names and aliases.
 import type { Policy } from "../registry/policy.js";
 import { instanceList, type Registry } from "../registry/schema.js";
-import { isShouting, memoize, phrasePattern } from "./text.js";
+import { isShouting, lower, memoize, phrasePattern, WORD_CHARS } from "./text.js";
 
-const LETTER = "[\\p{L}\\p{N}_]";
+const LETTER = `[${WORD_CHARS}]`;
 
 interface ShortAlias {
   alias: string;
@@ -30,14 +30,15 @@ interface Matchers {
 
 function shortAlias(alias: string, ambiguous: boolean, context: string): ShortAlias {
   const a = escape(alias);
-  const exact = new RegExp(`(?<!${LETTER}|[./])${a}(?!${LETTER}|\\.[\\p{L}])`, "u");
+  const exact = new RegExp(`(?<!${LETTER}|[./])${a}(?!${LETTER}|\\.${LETTER})`);
+  const la = escape(alias.toLowerCase());
+  // `near` runs on lower-cased text (see lower()), so it needs no `i` flag.
   const near = context
     ? new RegExp(
-        `(?<!${LETTER})${a}(?:'s)?\\W+(?:\\p{L}+\\W+)?(?:${context})|(?:${context})\\W+(?:\\p{L}+\\W+)?${a}(?!${LETTER})`,
-        "iu",
+        `(?<!${LETTER})${la}(?:'s)?\\W+(?:${LETTER}+\\W+)?(?:${context})|(?:${context})\\W+(?:${LETTER}+\\W+)?${la}(?!${LETTER})`,
       )
     : null;
-  const lead = new RegExp(`^\\s*(?:\\[${a}\\]|${a}\\s*:)`, "u");
+  const lead = new RegExp(`^\\s*(?:\\[${a}\\]|${a}\\s*:)`);
   return { alias, ambiguous, exact, near, lead };
 }
 
@@ -46,16 +47,18 @@ function hostPattern(host: string): string {
   // "openfoodnetwork.org.uk"). A leading www./app./staging. is part of the same instance.
   const base = host.replace(/^(?:www|app|staging|stg|pruebas)\./i, "");
   const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return `(?<![\\w.-])(?:[\\w-]+\\.)*${escaped}(?![\\w-]|\\.[\\p{L}\\p{N}])`;
+  return `(?<![\\w.-])(?:[\\w-]+\\.)*${escaped}(?![\\w-]|\\.\\w)`;
 }
 
 const buildMatchers = memoize((key: { registry: Registry; policy: Policy }): Matchers => {
   const { registry, policy } = key;
   const ambiguous = new Set(policy.instances.ambiguous_aliases.map((a) => a.toUpperCase()));
-  const context = policy.instances.context_words.map((w) => phrasePattern(w)).join("|");
+  const context = policy.instances.context_words
+    .map((w) => phrasePattern(w.toLowerCase()))
+    .join("|");
   const suffixes = policy.instances.inventory_suffixes.map((s) => s.replace(/\W/g, "")).join("|");
   const instances = instanceList(registry).map((instance): InstanceMatcher => {
-    const parts: string[] = instance.hosts.map(hostPattern);
+    const parts: string[] = instance.hosts.map((h) => hostPattern(h.toLowerCase()));
     if (suffixes) parts.push(`(?<!${LETTER})${instance.code}[_-](?:${suffixes})(?!${LETTER})`);
     const short: ShortAlias[] = [];
     for (const alias of [...instance.aliases, instance.name]) {
@@ -63,12 +66,13 @@ const buildMatchers = memoize((key: { registry: Registry; policy: Policy }): Mat
         const code = alias.trim();
         short.push(shortAlias(code, ambiguous.has(code.toUpperCase()), context));
       } else {
-        parts.push(phrasePattern(alias));
+        parts.push(phrasePattern(alias.toLowerCase()));
       }
     }
     return {
       code: instance.code,
-      strong: parts.length ? new RegExp(parts.join("|"), "iu") : null,
+      // Tested on lower-cased text: no `i` flag needed (see lower()).
+      strong: parts.length ? new RegExp(parts.join("|")) : null,
       short,
     };
   });
@@ -91,12 +95,12 @@ function escape(text: string): string {
 
 /** A short code counts when written in its own case, or next to a word like "server". */
 function shortAliasFound(text: string, a: ShortAlias, found: ShortAlias[]): boolean {
-  if (!a.ambiguous) return a.exact.test(text) || (a.near?.test(text) ?? false);
+  if (!a.ambiguous) return a.exact.test(text) || (a.near?.test(lower(text)) ?? false);
   if (!a.exact.test(text)) return false;
   if (a.lead.test(text)) return true;
   return text.split("\n").some((line) => {
     if (isShouting(line) || !a.exact.test(line)) return false;
-    return (a.near?.test(line) ?? false) || listedBeside(line, a, found);
+    return (a.near?.test(line.toLowerCase()) ?? false) || listedBeside(line, a, found);
   });
 }
 
@@ -106,9 +110,7 @@ function listedBeside(line: string, a: ShortAlias, found: ShortAlias[]): boolean
     const o = escape(other.alias);
     const s = escape(a.alias);
     const sep = "\\s*(?:,|/|&|\\+|and|or|et|y)\\s*";
-    return new RegExp(`(?<!${LETTER})(?:${o}${sep}${s}|${s}${sep}${o})(?!${LETTER})`, "u").test(
-      line,
-    );
+    return new RegExp(`(?<!${LETTER})(?:${o}${sep}${s}|${s}${sep}${o})(?!${LETTER})`).test(line);
   });
 }
 
@@ -119,7 +121,7 @@ export function findInstances(text: string, registry: Registry, policy: Policy):
   const foundShort: ShortAlias[] = [];
   // First the reliable matches and the unambiguous short codes...
   for (const m of instances) {
-    if (m.strong?.test(text)) hits.add(m.code);
+    if (m.strong?.test(lower(text))) hits.add(m.code);
     for (const a of m.short) {
       if (!a.ambiguous && shortAliasFound(text, a, [])) {
         hits.add(m.code);

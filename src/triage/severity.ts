@@ -1,6 +1,6 @@
 // Severity (S0–S3) and size (XS–L) from the text, when neither the form nor a person said.
 import type { Policy } from "../registry/policy.js";
-import { memoize, PhraseSet } from "./text.js";
+import { lower, memoize, PhraseSet, WORD_CHARS } from "./text.js";
 import { isSeverity, SIZES, type Category, type Severity, type Size } from "./vocabulary.js";
 
 interface SeverityMatchers {
@@ -15,7 +15,12 @@ interface SeverityMatchers {
 
 const matchersFor = memoize((policy: Policy): SeverityMatchers => {
   const s = policy.severity;
-  const verbs = s.request_verbs.map((v) => v.trim().replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const verbs = s.request_verbs.map((v) =>
+    v
+      .trim()
+      .toLowerCase()
+      .replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+  );
   return {
     s0: new PhraseSet(s.s0_signals),
     broken: new PhraseSet(s.broken_signals),
@@ -23,7 +28,8 @@ const matchersFor = memoize((policy: Policy): SeverityMatchers => {
     request: new PhraseSet(s.request_signals),
     staging: new PhraseSet(s.staging_signals),
     // "Add SSH key…", "[Upgrade Ubuntu] ca_prod", "Q: How to…": a request, not a breakage.
-    verbs: verbs.length ? new RegExp(`^\\W*(?:${verbs.join("|")})(?![\\p{L}])`, "iu") : null,
+    // Tested on lower-cased titles (see lower()).
+    verbs: verbs.length ? new RegExp(`^\\W*(?:${verbs.join("|")})(?![${WORD_CHARS}])`) : null,
     sizes: SIZES.map((size): [Size, PhraseSet] => [
       size,
       new PhraseSet(policy.size.signals[size] ?? []),
@@ -66,7 +72,7 @@ export function readSeverity(
   }
   // An imperative title ("Add…", "Make the certbot role…") names work to do: the body's
   // description of what fails today is context, so only the title can make it a breakage.
-  const imperative = m.verbs?.test(title) ?? false;
+  const imperative = m.verbs?.test(lower(title)) ?? false;
   const broken = category === "outage" || m.broken.has(imperative ? title : text);
   const request =
     imperative || m.request.has(title) || (m.request.has(body) && !m.broken.has(title));

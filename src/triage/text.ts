@@ -3,7 +3,13 @@
 /** Bodies longer than this are cut before matching: a log paste adds no signal, only cost. */
 export const MAX_MATCH_CHARS = 20_000;
 
-const LETTER = "\\p{L}\\p{N}_";
+/**
+ * Characters that belong to a word, for whole-word matching: ASCII, Latin-1/Extended, Greek and
+ * Cyrillic letters. An explicit range instead of \p{L}: V8 compiles Unicode property classes
+ * slowly, and hundreds of patterns would cost the first delivery most of a second.
+ */
+export const WORD_CHARS = "A-Za-z0-9_\\u00C0-\\u024F\\u0370-\\u03FF\\u0400-\\u04FF";
+const LETTER = WORD_CHARS;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -25,7 +31,23 @@ export function phrasePattern(phrase: string): string {
   return `${start}${body}${end}`;
 }
 
-/** A compiled list of phrases that reports which of them occur in a text. */
+let lastText = "";
+let lastLower = "";
+
+/**
+ * The text in lower case. Matching lower-cased text with lower-cased patterns avoids the `i`
+ * flag, whose Unicode case folding makes V8's regex compilation slow. One entry of cache: the
+ * same title or body is matched by many pattern sets in a row.
+ */
+export function lower(text: string): string {
+  if (text !== lastText) {
+    lastText = text;
+    lastLower = text.toLowerCase();
+  }
+  return lastLower;
+}
+
+/** A compiled list of phrases (matched case-insensitively) that reports which occur in a text. */
 export class PhraseSet {
   private readonly patterns: { phrase: string; re: RegExp }[];
   private readonly any: RegExp | null;
@@ -34,20 +56,23 @@ export class PhraseSet {
     const unique = [...new Set(phrases.filter((p) => p.trim() !== ""))];
     this.patterns = unique.map((phrase) => ({
       phrase,
-      re: new RegExp(phrasePattern(phrase), "iu"),
+      re: new RegExp(phrasePattern(phrase.toLowerCase())),
     }));
     // One alternation first: most texts match few phrases, so this skips most per-phrase tests.
-    this.any = unique.length ? new RegExp(unique.map(phrasePattern).join("|"), "iu") : null;
+    this.any = unique.length
+      ? new RegExp(unique.map((p) => phrasePattern(p.toLowerCase())).join("|"))
+      : null;
   }
 
   /** The distinct phrases found in the text. */
   found(text: string): string[] {
-    if (!this.any || !this.any.test(text)) return [];
-    return this.patterns.filter((p) => p.re.test(text)).map((p) => p.phrase);
+    const l = lower(text);
+    if (!this.any || !this.any.test(l)) return [];
+    return this.patterns.filter((p) => p.re.test(l)).map((p) => p.phrase);
   }
 
   has(text: string): boolean {
-    return this.any !== null && this.any.test(text);
+    return this.any !== null && this.any.test(lower(text));
   }
 }
 
