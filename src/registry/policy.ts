@@ -103,16 +103,11 @@ export type CategoryPolicy = z.output<typeof CategoryPolicySchema>;
 export type LabelNames = z.output<typeof LabelsSchema>;
 
 function describePolicyPath(path: readonly (string | number)[]): string {
-  const [head, second, third] = path;
-  if (head === "tiers" && second !== undefined) {
-    return third === undefined ? `tier \`${second}\`` : `tier \`${second}\`, ${String(third)}`;
-  }
-  if (head === "categories" && second !== undefined) {
-    return third === undefined
-      ? `category \`${second}\``
-      : `category \`${second}\`, ${String(third)}`;
-  }
-  return path.map(String).join(" › ");
+  const [head, name, field] = path;
+  const what = head === "tiers" ? "tier" : head === "categories" ? "category" : undefined;
+  if (what === undefined || name === undefined) return path.map(String).join(" › ");
+  // "tier `basic`: max_size must be…", "tier `basic`, covers: this entry must be…"
+  return path.length > 3 ? `${what} \`${name}\`, ${String(field)}` : `${what} \`${name}\``;
 }
 
 export function loadPolicy(text: string, file = "config/policy.yml"): LoadResult<Policy> {
