@@ -33,7 +33,7 @@ export function buildApp(options: AppOptions = {}) {
     const current = config;
     const deps = { config: () => current, dryRun: options.dryRun ?? isTrue(process.env.DRY_RUN) };
     if (deps.dryRun) app.log.info("DRY_RUN is on: plans are logged, nothing is written to GitHub");
-    app.on(["issues.opened", "issues.edited", "issues.reopened"], (context) =>
+    app.on(["issues.opened", "issues.edited", "issues.reopened", "issues.closed"], (context) =>
       triageIssueEvent(context, deps),
     );
   };

@@ -26,6 +26,7 @@ export function nextState(
   plan: TriagePlan,
   current: CurrentIssue,
   deliveryId?: string,
+  board?: RecordedState["board"],
 ): RecordedState {
   const ours = new Set(current.previous?.applied ?? []);
   const human = new Set(current.labels.filter((label) => !ours.has(label)));
@@ -38,6 +39,7 @@ export function nextState(
     overrides: plan.overrides,
     outcome: plan.outcome,
     deliveries: deliveries.slice(-MAX_DELIVERIES),
+    ...(board ? { board } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // issues.opened / edited / reopened: read the issue, decide, then make GitHub match the plan.
 import type { Context } from "probot";
 import type { TriageConfig } from "../config.js";
+import { syncBoard } from "../github/board-sync.js";
 import { findBotComment } from "../github/comment.js";
 import {
   applyWrites,
@@ -36,6 +37,7 @@ export function isWatched(repo: string, config: TriageConfig): boolean {
 
 interface IssueData {
   title: string;
+  state?: string;
   body?: string | null;
   labels?: ({ name?: string } | string | null)[];
   user?: { login: string } | null;
@@ -64,70 +66,84 @@ function labelNames(issue: IssueData): string[] {
     .filter(Boolean);
 }
 
-export async function triageIssueEvent(
-  context: Context<"issues.opened" | "issues.edited" | "issues.reopened">,
-  deps: AppDeps,
-): Promise<void> {
+type IssueEvent = "issues.opened" | "issues.edited" | "issues.reopened" | "issues.closed";
+
+export async function triageIssueEvent(context: Context<IssueEvent>, deps: AppDeps): Promise<void> {
   const { payload } = context;
   const repo = payload.repository.full_name;
   const config = deps.config();
   if (!isWatched(repo, config)) return;
   const ref: IssueRef = { ...context.repo(), issue_number: payload.issue.number };
-  await withIssueLock(`${repo}#${ref.issue_number}`.toLowerCase(), () =>
-    triage(
-      context.octokit as GitHub,
-      ref,
-      repo,
-      payload.action,
-      payload.issue,
-      context.id,
-      config,
-      deps,
-      context.log,
-    ),
-  );
+  const run: TriageRun = {
+    github: context.octokit as GitHub,
+    ref,
+    repo,
+    action: payload.action,
+    payloadIssue: payload.issue,
+    deliveryId: context.id,
+    installation: String(payload.installation?.id ?? "none"),
+    config,
+    dryRun: deps.dryRun,
+    log: context.log,
+  };
+  await withIssueLock(`${repo}#${ref.issue_number}`.toLowerCase(), () => triage(run));
 }
 
-async function triage(
-  github: GitHub,
-  ref: IssueRef,
-  repo: string,
-  action: string,
-  payloadIssue: IssueData,
-  deliveryId: string,
-  config: TriageConfig,
-  deps: AppDeps,
-  log: Context["log"],
-): Promise<void> {
+interface TriageRun {
+  github: GitHub;
+  ref: IssueRef;
+  repo: string;
+  action: string;
+  payloadIssue: IssueData;
+  deliveryId: string;
+  installation: string;
+  config: TriageConfig;
+  dryRun: boolean;
+  log: Context["log"];
+}
+
+async function triage(run: TriageRun): Promise<void> {
+  const { github, ref, config, log } = run;
+  const where = `${run.repo}#${ref.issue_number}`;
   const comment = await findBotComment(github, ref);
   const previous = comment ? decodeState(comment.body) : undefined;
-  if (previous?.deliveries?.includes(deliveryId)) {
-    log.info(
-      { delivery: deliveryId, issue: `${repo}#${ref.issue_number}` },
-      "re-delivery already applied",
-    );
+  if (previous?.deliveries?.includes(run.deliveryId)) {
+    log.info({ delivery: run.deliveryId, issue: where }, "re-delivery already applied");
     return;
   }
   // A payload can be stale (events arrive out of order, or are redelivered later): once the
   // app has written to an issue, read it fresh. A first "opened" is as fresh as it gets.
   const issue: IssueData =
-    comment || action !== "opened" ? (await github.rest.issues.get({ ...ref })).data : payloadIssue;
+    comment || run.action !== "opened"
+      ? (await github.rest.issues.get({ ...ref })).data
+      : run.payloadIssue;
   const current: CurrentIssue = { labels: labelNames(issue), comment, previous };
   const plan = decide(
-    toInput(repo, ref.issue_number, issue, current),
+    toInput(run.repo, ref.issue_number, issue, current),
     config.registry,
     config.policy,
   );
-  const state = nextState(plan, current, deliveryId);
-  const writes = planWrites(
-    plan,
-    current,
-    renderComment(plan, state, config.registry),
-    config.policy,
-  );
+  const board = run.dryRun
+    ? { record: previous?.board }
+    : await syncBoard(
+        {
+          github,
+          ref,
+          config: config.policy.board,
+          registry: config.registry,
+          cacheKey: run.installation,
+          log,
+        },
+        plan,
+        issue.state === "closed" ? "closed" : "open",
+        previous?.board,
+      );
+  const state = nextState(plan, current, run.deliveryId, board.record);
+  const body = renderComment(plan, state, config.registry, board.note);
+  const writes = planWrites(plan, current, body, config.policy);
   const summary = {
-    delivery: deliveryId,
-    issue: `${repo}#${ref.issue_number}`,
+    delivery: run.deliveryId,
+    issue: where,
     kind: plan.kind,
     instances: plan.instances,
     category: plan.category,
@@ -137,7 +153,7 @@ async function triage(
     remove: writes.removeLabels,
     comment: writes.comment.action,
   };
-  if (deps.dryRun) {
+  if (run.dryRun) {
     log.info({ ...summary, dryRun: true }, "dry run: plan computed, nothing written");
     return;
   }

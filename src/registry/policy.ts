@@ -37,6 +37,32 @@ const LabelsSchema = z.strictObject({
   severity_prefix: z.string().default(""),
 });
 
+const fieldName = z.string().trim().min(1).max(100);
+
+const BoardSchema = z.strictObject({
+  owner: z.string().regex(/^[A-Za-z\d](?:[A-Za-z\d]|-(?=[A-Za-z\d])){0,38}$/, {
+    message: "must be a GitHub organisation login",
+  }),
+  /** null: no board yet; filing is off. */
+  number: z.number().int().positive().nullable().default(null),
+  status_field: fieldName.default("Status"),
+  columns: z.strictObject({
+    inbox: fieldName.default("Inbox"),
+    emergency: fieldName.default("Emergency"),
+    ready: fieldName.default("Ready"),
+    in_progress: fieldName.default("In progress"),
+    jobs_board: fieldName.default("Jobs board"),
+    done: fieldName.default("Done"),
+  }),
+  fields: z.strictObject({
+    severity: fieldName.default("Severity"),
+    size: fieldName.default("Size"),
+    tier: fieldName.default("Tier"),
+    instance: fieldName.default("Instance"),
+    hours: fieldName.default("Hours"),
+  }),
+});
+
 export const PolicySchema = z
   .strictObject({
     watch: z.strictObject({
@@ -81,6 +107,7 @@ export const PolicySchema = z
       inventory_suffixes: words,
     }),
     labels: LabelsSchema.default(LabelsSchema.parse({})),
+    board: BoardSchema.optional(),
   })
   .superRefine((policy, ctx) => {
     // A category both covered and never covered is a contradiction worth pointing out.
@@ -101,6 +128,8 @@ export type Policy = z.output<typeof PolicySchema>;
 export type TierPolicy = z.output<typeof TierPolicySchema>;
 export type CategoryPolicy = z.output<typeof CategoryPolicySchema>;
 export type LabelNames = z.output<typeof LabelsSchema>;
+export type BoardConfig = z.output<typeof BoardSchema>;
+export type Column = keyof BoardConfig["columns"];
 
 function describePolicyPath(path: readonly (string | number)[]): string {
   const [head, name, field] = path;

@@ -117,7 +117,12 @@ function notPipe(plan: TriagePlan): string {
 }
 
 /** The full comment body, with the marker and the hidden state. */
-export function renderComment(plan: TriagePlan, state: RecordedState, registry: Registry): string {
+export function renderComment(
+  plan: TriagePlan,
+  state: RecordedState,
+  registry: Registry,
+  boardNote?: string,
+): string {
   const body =
     plan.outcome === "accepted"
       ? accepted(plan)
@@ -127,6 +132,13 @@ export function renderComment(plan: TriagePlan, state: RecordedState, registry: 
           ? needsInfo(plan, registry)
           : notPipe(plan);
   const sections = [COMMENT_MARKER, body];
+  if (state.board?.archived && plan.outcome !== "accepted") {
+    sections.push(
+      "",
+      "This request is no longer in the sysadmin pipe, so its card was taken off the board (archived).",
+    );
+  }
+  if (boardNote) sections.push("", `⚠️ ${boardNote}`);
   if (plan.kind === "instance") {
     sections.push("", summary(plan, registry), "", CONTEST);
   }

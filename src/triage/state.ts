@@ -22,6 +22,14 @@ const StateSchema = z.object({
     .default({}),
   outcome: z.enum(OUTCOMES).optional(),
   deliveries: z.array(z.string().max(100)).max(20).optional(),
+  board: z
+    .object({
+      column: z
+        .enum(["inbox", "emergency", "ready", "in_progress", "jobs_board", "done"])
+        .optional(),
+      archived: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export function encodeState(state: RecordedState): string {

@@ -1,4 +1,5 @@
 // The data that flows through triage: what we read from an issue, and the plan we decide.
+import type { Column } from "../registry/policy.js";
 import type { Tier } from "../registry/schema.js";
 import type { Category, Kind, Outcome, Severity, Size } from "./vocabulary.js";
 
@@ -36,6 +37,8 @@ export interface RecordedState {
   outcome?: Outcome;
   /** Recent delivery ids, so a re-delivery is recognised cheaply. */
   deliveries?: string[];
+  /** What the app last did on the board. */
+  board?: { column?: Column; archived?: boolean };
 }
 
 export type Instead = "job-board" | "tier-review";

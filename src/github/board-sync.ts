@@ -1,0 +1,149 @@
+// Make the issue's card on the sysadmin pipe board match the plan. Called by the handler after
+// the plan is decided; it never throws for board problems, it explains them.
+import type { BoardConfig } from "../registry/policy.js";
+import type { Registry } from "../registry/schema.js";
+import {
+  boardTarget,
+  hasBoardWrites,
+  placeInReady,
+  planBoardWrites,
+  sameAsRecorded,
+  type BoardRecord,
+  type IssueState,
+} from "../triage/board.js";
+import type { TriagePlan } from "../triage/types.js";
+import {
+  ADD_ITEM,
+  ARCHIVE_ITEM,
+  BoardError,
+  explainBoardError,
+  fieldsMutation,
+  loadBoardMeta,
+  readIssueOnBoard,
+  UNARCHIVE_ITEM,
+  type BoardMeta,
+} from "./board.js";
+import type { GitHub, IssueRef, Logger } from "./types.js";
+
+export interface BoardOutcome {
+  record?: BoardRecord;
+  /** A sentence for the bot comment: what went wrong, or what changed that people must know. */
+  note?: string;
+}
+
+export interface BoardContext {
+  github: GitHub;
+  ref: IssueRef;
+  config: BoardConfig | undefined;
+  registry: Registry;
+  /** Board ids are cached per installation. */
+  cacheKey: string;
+  log: Logger;
+}
+
+function isStaleId(error: unknown): boolean {
+  const text = JSON.stringify(
+    (error as { errors?: unknown }).errors ?? (error as Error).message ?? "",
+  );
+  return /does not belong to the field|Could not resolve to a node|option .*not found|field .*not found/i.test(
+    text,
+  );
+}
+
+async function apply(
+  ctx: BoardContext,
+  config: BoardConfig,
+  meta: BoardMeta,
+  plan: TriagePlan,
+  state: IssueState,
+  record: BoardRecord | undefined,
+): Promise<BoardOutcome> {
+  const { github, ref } = ctx;
+  const target = boardTarget(plan, state, ctx.registry);
+  const onBoard = await readIssueOnBoard(github, meta, config, ref);
+  const writes = planBoardWrites(target, onBoard.item, record, config);
+  const setsStatus = writes.set.some((s) => s.field === "status");
+  const inWantedColumn =
+    onBoard.item?.values[config.status_field] === config.columns[target.column ?? "ready"];
+  // Remember the column the app set; a column someone chose by hand stays theirs.
+  const nextRecord: BoardRecord | undefined = target.onBoard
+    ? { column: setsStatus || inWantedColumn ? target.column : record?.column }
+    : record?.archived
+      ? record
+      : undefined;
+  if (!hasBoardWrites(writes)) return { record: nextRecord };
+
+  if (writes.archive && onBoard.item) {
+    await github.graphql(ARCHIVE_ITEM, { project: meta.projectId, item: onBoard.item.id });
+    return { record: { archived: true } };
+  }
+  let itemId = onBoard.item?.id;
+  if (writes.add) {
+    const added = await github.graphql<{ addProjectV2ItemById: { item: { id: string } } }>(
+      ADD_ITEM,
+      {
+        project: meta.projectId,
+        content: onBoard.issueId,
+      },
+    );
+    itemId = added.addProjectV2ItemById.item.id;
+  } else if (writes.unarchive && itemId) {
+    await github.graphql(UNARCHIVE_ITEM, { project: meta.projectId, item: itemId });
+  }
+  if (!itemId) throw new BoardError("GitHub did not return the card it added");
+  const after = writes.position
+    ? (placeInReady(
+        {
+          id: itemId,
+          severity: target.values.severity,
+          tier: target.values.tier,
+          createdAt: onBoard.createdAt,
+        },
+        onBoard.ready,
+      ) ?? null)
+    : undefined;
+  const mutation = fieldsMutation(meta, config, itemId, writes.set, after);
+  if (mutation) await github.graphql(mutation.query, mutation.variables);
+  return { record: nextRecord };
+}
+
+/** Sync the card; board trouble becomes a note, never a failed triage. */
+export async function syncBoard(
+  ctx: BoardContext,
+  plan: TriagePlan,
+  state: IssueState,
+  record: BoardRecord | undefined,
+): Promise<BoardOutcome> {
+  const config = ctx.config;
+  if (!config || config.number === null) return { record };
+  if (sameAsRecorded(boardTarget(plan, state, ctx.registry), record)) return { record };
+  try {
+    const meta = await loadBoardMeta(ctx.github, config, ctx.cacheKey);
+    try {
+      return await apply(ctx, config, meta, plan, state, record);
+    } catch (error) {
+      if (
+        !isStaleId(error) &&
+        !(error instanceof BoardError && /has no (field|option)/.test(error.message))
+      )
+        throw error;
+      // Ids change when someone edits the project's fields: look them up again, once.
+      ctx.log.info(
+        { issue: `${ctx.ref.owner}/${ctx.ref.repo}#${ctx.ref.issue_number}` },
+        "board ids looked stale; refreshing",
+      );
+      const fresh = await loadBoardMeta(ctx.github, config, ctx.cacheKey, true);
+      return await apply(ctx, config, fresh, plan, state, record);
+    }
+  } catch (error) {
+    const reason = explainBoardError(error, config);
+    ctx.log.warn(
+      {
+        issue: `${ctx.ref.owner}/${ctx.ref.repo}#${ctx.ref.issue_number}`,
+        board: `${config.owner}/${config.number}`,
+      },
+      `could not update the sysadmin pipe board: ${reason}`,
+    );
+    return { record, note: `Could not add this to the board: ${reason}.` };
+  }
+}

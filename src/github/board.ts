@@ -1,0 +1,287 @@
+// The sysadmin pipe board on GitHub Projects (v2), through GraphQL. Reads what is there, then
+// applies BoardWrites in as few requests as possible.
+import type { BoardConfig } from "../registry/policy.js";
+import type { ActualItem, BoardWrites, ReadyCard } from "../triage/board.js";
+import type { GitHub } from "./types.js";
+
+/** Ids of the project, its fields and their options: looked up once per installation. */
+export interface BoardMeta {
+  projectId: string;
+  /** Field name -> field id and (for single-selects) option name -> option id. */
+  fields: Map<string, { id: string; options: Map<string, string> }>;
+}
+
+/** A problem people can act on: the project is missing, a field is missing, no access... */
+export class BoardError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BoardError";
+  }
+}
+
+export const PROJECT_QUERY = `query SysadminPipeProject($owner: String!, $number: Int!) {
+  organization(login: $owner) {
+    projectV2(number: $number) {
+      id
+      title
+      fields(first: 50) {
+        nodes {
+          ... on ProjectV2FieldCommon { id name dataType }
+          ... on ProjectV2SingleSelectField { options { id name } }
+        }
+      }
+    }
+  }
+}`;
+
+interface ProjectQueryResult {
+  organization: {
+    projectV2: {
+      id: string;
+      title: string;
+      fields: {
+        nodes: ({
+          id?: string;
+          name?: string;
+          dataType?: string;
+          options?: { id: string; name: string }[];
+        } | null)[];
+      };
+    } | null;
+  } | null;
+}
+
+const cache = new Map<string, { meta: BoardMeta; at: number }>();
+const TTL_MS = 60 * 60 * 1000;
+
+export function forgetBoards(): void {
+  cache.clear();
+}
+
+/** Turn GraphQL and HTTP errors into one sentence people can act on. */
+export function explainBoardError(error: unknown, config: BoardConfig): string {
+  if (error instanceof BoardError) return error.message;
+  const e = error as {
+    status?: number;
+    message?: string;
+    errors?: { type?: string; message?: string }[];
+  };
+  const first = e.errors?.[0];
+  if (first?.type === "NOT_FOUND" || /Could not resolve to a ProjectV2/i.test(e.message ?? "")) {
+    return `project ${config.number} of ${config.owner} does not exist, or the app cannot see it`;
+  }
+  if (
+    first?.type === "FORBIDDEN" ||
+    e.status === 403 ||
+    /not accessible by integration/i.test(e.message ?? "")
+  ) {
+    return `the app has no access to ${config.owner}'s projects: grant it the organisation permission "Projects: read and write"`;
+  }
+  return `GitHub answered: ${(first?.message ?? e.message ?? String(error)).slice(0, 200)}`;
+}
+
+export async function loadBoardMeta(
+  github: GitHub,
+  config: BoardConfig,
+  cacheKey: string,
+  fresh = false,
+): Promise<BoardMeta> {
+  const key = `${cacheKey}:${config.owner}/${config.number}`;
+  const cached = cache.get(key);
+  if (!fresh && cached && Date.now() - cached.at < TTL_MS) return cached.meta;
+  const result = await github.graphql<ProjectQueryResult>(PROJECT_QUERY, {
+    owner: config.owner,
+    number: config.number,
+  });
+  const project = result.organization?.projectV2;
+  if (!project)
+    throw new BoardError(
+      `project ${config.number} of ${config.owner} does not exist, or the app cannot see it`,
+    );
+  const fields = new Map<string, { id: string; options: Map<string, string> }>();
+  for (const node of project.fields.nodes) {
+    if (!node?.id || !node.name) continue;
+    fields.set(node.name, {
+      id: node.id,
+      options: new Map((node.options ?? []).map((o) => [o.name, o.id])),
+    });
+  }
+  const meta = { projectId: project.id, fields };
+  cache.set(key, { meta, at: Date.now() });
+  return meta;
+}
+
+export const ITEM_QUERY = `query SysadminPipeItem($owner: String!, $repo: String!, $number: Int!, $project: ID!, $status: String!, $severity: String!, $tier: String!) {
+  repository(owner: $owner, name: $repo) {
+    issue(number: $number) {
+      id
+      createdAt
+      projectItems(first: 20, includeArchived: true) {
+        nodes {
+          id
+          isArchived
+          project { id }
+          fieldValues(first: 30) {
+            nodes {
+              ... on ProjectV2ItemFieldSingleSelectValue { name field { ... on ProjectV2FieldCommon { name } } }
+            }
+          }
+        }
+      }
+    }
+  }
+  node(id: $project) {
+    ... on ProjectV2 {
+      items(first: 100) {
+        nodes {
+          id
+          status: fieldValueByName(name: $status) { ... on ProjectV2ItemFieldSingleSelectValue { name } }
+          severity: fieldValueByName(name: $severity) { ... on ProjectV2ItemFieldSingleSelectValue { name } }
+          tier: fieldValueByName(name: $tier) { ... on ProjectV2ItemFieldSingleSelectValue { name } }
+          content { ... on Issue { createdAt } ... on PullRequest { createdAt } }
+        }
+      }
+    }
+  }
+}`;
+
+interface ItemQueryResult {
+  repository: {
+    issue: {
+      id: string;
+      createdAt: string;
+      projectItems: {
+        nodes: ({
+          id: string;
+          isArchived: boolean;
+          project: { id: string };
+          fieldValues: { nodes: ({ name?: string | null; field?: { name?: string } } | null)[] };
+        } | null)[];
+      };
+    } | null;
+  } | null;
+  node: {
+    items?: {
+      nodes: ({
+        id: string;
+        status: { name?: string | null } | null;
+        severity: { name?: string | null } | null;
+        tier: { name?: string | null } | null;
+        content: { createdAt?: string } | null;
+      } | null)[];
+    };
+  } | null;
+}
+
+export interface IssueOnBoard {
+  issueId: string;
+  createdAt: string;
+  item?: ActualItem;
+  ready: ReadyCard[];
+}
+
+/** One read: the issue's card (if any) and the cards now in Ready, for ordering. */
+export async function readIssueOnBoard(
+  github: GitHub,
+  meta: BoardMeta,
+  config: BoardConfig,
+  ref: { owner: string; repo: string; issue_number: number },
+): Promise<IssueOnBoard> {
+  const result = await github.graphql<ItemQueryResult>(ITEM_QUERY, {
+    owner: ref.owner,
+    repo: ref.repo,
+    number: ref.issue_number,
+    project: meta.projectId,
+    status: config.status_field,
+    severity: config.fields.severity,
+    tier: config.fields.tier,
+  });
+  const issue = result.repository?.issue;
+  if (!issue)
+    throw new BoardError(`issue ${ref.owner}/${ref.repo}#${ref.issue_number} was not found`);
+  const node = issue.projectItems.nodes.find((n) => n?.project.id === meta.projectId) ?? undefined;
+  const item: ActualItem | undefined = node
+    ? {
+        id: node.id,
+        archived: node.isArchived,
+        values: Object.fromEntries(
+          node.fieldValues.nodes.flatMap((v) =>
+            v?.name && v.field?.name ? [[v.field.name, v.name]] : [],
+          ),
+        ),
+      }
+    : undefined;
+  const ready = (result.node?.items?.nodes ?? [])
+    .filter(
+      (n): n is NonNullable<typeof n> => n !== null && n.status?.name === config.columns.ready,
+    )
+    .map((n) => ({
+      id: n.id,
+      severity: n.severity?.name ?? undefined,
+      tier: n.tier?.name ?? undefined,
+      createdAt: n.content?.createdAt ?? "",
+    }));
+  return { issueId: issue.id, createdAt: issue.createdAt, item, ready };
+}
+
+export const ADD_ITEM = `mutation SysadminPipeAdd($project: ID!, $content: ID!) {
+  addProjectV2ItemById(input: { projectId: $project, contentId: $content }) { item { id } }
+}`;
+
+export const ARCHIVE_ITEM = `mutation SysadminPipeArchive($project: ID!, $item: ID!) {
+  archiveProjectV2Item(input: { projectId: $project, itemId: $item }) { item { id } }
+}`;
+
+export const UNARCHIVE_ITEM = `mutation SysadminPipeUnarchive($project: ID!, $item: ID!) {
+  unarchiveProjectV2Item(input: { projectId: $project, itemId: $item }) { item { id } }
+}`;
+
+/** An option or field the configuration names but the project lacks. */
+function idsFor(meta: BoardMeta, config: BoardConfig, field: BoardWrites["set"][number]) {
+  const name = field.field === "status" ? config.status_field : config.fields[field.field];
+  const f = meta.fields.get(name);
+  if (!f)
+    throw new BoardError(`the project has no field \`${name}\`: run \`sysadmin-pipe board setup\``);
+  const option = f.options.get(field.option);
+  if (!option)
+    throw new BoardError(
+      `the field \`${name}\` has no option \`${field.option}\`: run \`sysadmin-pipe board setup\``,
+    );
+  return { fieldId: f.id, optionId: option };
+}
+
+/**
+ * One mutation document for all field values and the position: aliases let GitHub apply them
+ * in one request (mutations in a document run in order).
+ */
+export function fieldsMutation(
+  meta: BoardMeta,
+  config: BoardConfig,
+  itemId: string,
+  set: BoardWrites["set"],
+  afterId: string | null | undefined,
+): { query: string; variables: Record<string, unknown> } | undefined {
+  const variables: Record<string, unknown> = { project: meta.projectId, item: itemId };
+  const parts: string[] = [];
+  set.forEach((s, i) => {
+    const { fieldId, optionId } = idsFor(meta, config, s);
+    variables[`f${i}`] = fieldId;
+    variables[`o${i}`] = optionId;
+    parts.push(
+      `  set${i}: updateProjectV2ItemFieldValue(input: { projectId: $project, itemId: $item, fieldId: $f${i}, value: { singleSelectOptionId: $o${i} } }) { projectV2Item { id } }`,
+    );
+  });
+  if (afterId !== undefined) {
+    variables.after = afterId;
+    parts.push(
+      "  place: updateProjectV2ItemPosition(input: { projectId: $project, itemId: $item, afterId: $after }) { clientMutationId }",
+    );
+  }
+  if (!parts.length) return undefined;
+  const declared = set.map((_, i) => `, $f${i}: ID!, $o${i}: String!`).join("");
+  const after = afterId !== undefined ? ", $after: ID" : "";
+  return {
+    query: `mutation SysadminPipeFields($project: ID!, $item: ID!${declared}${after}) {\n${parts.join("\n")}\n}`,
+    variables,
+  };
+}

@@ -1,0 +1,160 @@
+// Where a request belongs on the sysadmin pipe board, and what must change there. Pure.
+import type { BoardConfig, Column } from "../registry/policy.js";
+import type { Registry, Tier } from "../registry/schema.js";
+import { TIERS } from "../registry/schema.js";
+import type { TriagePlan } from "./types.js";
+import { SEVERITIES, type Severity } from "./vocabulary.js";
+
+export type IssueState = "open" | "closed";
+
+/** What the app wants for the issue's card. */
+export interface BoardTarget {
+  onBoard: boolean;
+  column?: Column;
+  /** Single-select values by the policy's field key (severity, size, tier, instance). */
+  values: Partial<Record<"severity" | "size" | "tier" | "instance", string>>;
+}
+
+/** What the app last set on the board, kept in the comment's hidden state. */
+export interface BoardRecord {
+  column?: Column;
+  archived?: boolean;
+}
+
+/** The card as it is on GitHub now. */
+export interface ActualItem {
+  id: string;
+  archived: boolean;
+  /** Option names by field name. */
+  values: Record<string, string>;
+}
+
+export interface BoardWrites {
+  add: boolean;
+  archive: boolean;
+  unarchive: boolean;
+  /** Field key -> option name to set. */
+  set: { field: "status" | "severity" | "size" | "tier" | "instance"; option: string }[];
+  /** Re-place the card inside Ready. */
+  position: boolean;
+}
+
+const TIER_RANK: Record<Tier, number> = { full: 0, basic: 1, none: 2 };
+
+function bestTier(plan: TriagePlan, registry: Registry): Tier | undefined {
+  const tiers = plan.verdicts.filter((v) => v.covered).map((v) => v.tier);
+  const all = tiers.length
+    ? tiers
+    : plan.instances.map((c) => registry.instances[c]?.tier ?? "none");
+  return [...all].sort((a, b) => TIER_RANK[a] - TIER_RANK[b])[0];
+}
+
+export function boardTarget(plan: TriagePlan, state: IssueState, registry: Registry): BoardTarget {
+  const inPipe =
+    plan.kind === "instance" && (plan.outcome === "accepted" || plan.outcome === "needs-info");
+  if (!inPipe) return { onBoard: false, values: {} };
+  const tier = bestTier(plan, registry);
+  const values: BoardTarget["values"] = { severity: plan.severity };
+  if (plan.category) values.size = plan.size;
+  if (tier) values.tier = tier;
+  // A single-select holds one instance: the first one named (the comment lists them all).
+  if (plan.instances[0]) values.instance = plan.instances[0];
+  let column: Column;
+  if (state === "closed") column = "done";
+  else if (plan.outcome === "needs-info") column = "inbox";
+  else column = plan.severity === "S0" ? "emergency" : "ready";
+  return { onBoard: true, column, values };
+}
+
+/** True when the app has nothing to do: the target is what it set last time. */
+export function sameAsRecorded(target: BoardTarget, record: BoardRecord | undefined): boolean {
+  if (!record) return !target.onBoard;
+  if (!target.onBoard) return record.archived === true || record.column === undefined;
+  return record.archived !== true && record.column === target.column;
+}
+
+/**
+ * Compare before writing. A card a developer moved by hand (its status is no longer the one the
+ * app set) keeps its column; only closing the issue moves it, to Done.
+ */
+export function planBoardWrites(
+  target: BoardTarget,
+  actual: ActualItem | undefined,
+  record: BoardRecord | undefined,
+  config: BoardConfig,
+): BoardWrites {
+  const writes: BoardWrites = {
+    add: false,
+    archive: false,
+    unarchive: false,
+    set: [],
+    position: false,
+  };
+  if (!target.onBoard) {
+    writes.archive = actual !== undefined && !actual.archived;
+    return writes;
+  }
+  writes.add = actual === undefined;
+  writes.unarchive = actual?.archived === true;
+  const current = actual?.values[config.status_field];
+  const wanted = target.column ? config.columns[target.column] : undefined;
+  const appSet = record?.column ? config.columns[record.column] : undefined;
+  const movedByHand = current !== undefined && current !== appSet;
+  if (
+    wanted &&
+    current !== wanted &&
+    (target.column === "done" || !movedByHand || current === config.columns.done)
+  ) {
+    writes.set.push({ field: "status", option: wanted });
+  }
+  for (const [key, option] of Object.entries(target.values) as [
+    keyof BoardTarget["values"],
+    string,
+  ][]) {
+    if (actual?.values[config.fields[key]] !== option) writes.set.push({ field: key, option });
+  }
+  const endsInReady =
+    target.column === "ready" &&
+    (writes.set.some((s) => s.field === "status") || (current === wanted && writes.set.length > 0));
+  writes.position = endsInReady;
+  return writes;
+}
+
+export function hasBoardWrites(w: BoardWrites): boolean {
+  return w.add || w.archive || w.unarchive || w.set.length > 0 || w.position;
+}
+
+/** A card in Ready, for ordering. */
+export interface ReadyCard {
+  id: string;
+  severity?: string;
+  tier?: string;
+  createdAt: string;
+}
+
+function rank(card: ReadyCard): [number, number, string] {
+  const s = SEVERITIES.indexOf((card.severity ?? "S3") as Severity);
+  const t = (TIERS as readonly string[]).includes(card.tier ?? "")
+    ? TIER_RANK[card.tier as Tier]
+    : 3;
+  return [s < 0 ? 4 : s, t, card.createdAt];
+}
+
+function compare(a: ReadyCard, b: ReadyCard): number {
+  const [as, at, ac] = rank(a);
+  const [bs, bt, bc] = rank(b);
+  return as - bs || at - bt || (ac < bc ? -1 : ac > bc ? 1 : 0);
+}
+
+/**
+ * Ready is ordered by severity (S1 above S2 above S3), then tier (full first), then age (older
+ * first). The card goes after the last card that sorts before it; undefined means the top.
+ */
+export function placeInReady(card: ReadyCard, ready: readonly ReadyCard[]): string | undefined {
+  let after: string | undefined;
+  for (const other of ready) {
+    if (other.id === card.id) continue;
+    if (compare(other, card) <= 0) after = other.id;
+  }
+  return after;
+}
