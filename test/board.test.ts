@@ -1,0 +1,284 @@
+// The sysadmin pipe board: accepted work lands on a Projects (v2) board developers pull from.
+import nock from "nock";
+import { forgetBoards } from "../src/github/board.js";
+import { forgetKnownLabels } from "../src/github/labels.js";
+import { placeInReady, planBoardWrites } from "../src/triage/board.js";
+import { decodeState } from "../src/triage/state.js";
+import { shippedConfig, withTiers } from "./helpers/config.js";
+import { FakeBoard } from "./helpers/fake-board.js";
+import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
+import { API, makeProbot, mockInstallationToken } from "./helpers/probot.js";
+import { issuesPayload, restComment, restIssue, type IssueFields } from "./helpers/webhooks.js";
+
+const shipped = shippedConfig();
+const board = { ...shipped.policy.board!, number: 5 };
+const config = {
+  policy: { ...shipped.policy, board },
+  registry: withTiers(shipped.registry, {
+    fr: { tier: "full" },
+    uk: { tier: "full" },
+    be: { tier: "basic" },
+  }),
+};
+const REPO = "/repos/openfoodfoundation/ofn-install";
+const gh = installGitHubSchemaCheck();
+const github = () => gh.watch(nock(API));
+
+beforeAll(() => nock.disableNetConnect());
+afterAll(() => nock.enableNetConnect());
+beforeEach(() => {
+  forgetKnownLabels();
+  forgetBoards();
+});
+afterEach(() => {
+  expect(gh.problems()).toEqual([]);
+  gh.reset();
+  nock.cleanAll();
+});
+
+const FR_EMAIL: IssueFields = {
+  number: 7,
+  title: "French email errors",
+  body: "Order confirmations from coopcircuits.fr are not sent.",
+};
+const UK_FIRE: IssueFields = { number: 8, title: "UK IS ON FIRE", body: "" };
+
+/** GitHub's REST side of a triage: the comment list, labels, and the comment written. */
+function rest(issue: IssueFields, existing?: string, state: "open" | "closed" = "open") {
+  const written: string[] = [];
+  const scope = github()
+    .get(`${REPO}/issues/${issue.number}/comments`)
+    .query(true)
+    .reply(200, existing ? [restComment(99, existing)] : [])
+    .persist(false);
+  if (existing) {
+    const labels = decodeState(existing)?.applied ?? [];
+    scope
+      .get(`${REPO}/issues/${issue.number}`)
+      .reply(200, { ...restIssue({ ...issue, labels }), state });
+  }
+  github().get(`${REPO}/labels`).query(true).optionally().reply(200, []);
+  github()
+    .post(`${REPO}/labels`)
+    .times(10)
+    .optionally()
+    .reply(201, (_u, b) => b);
+  github().post(`${REPO}/issues/${issue.number}/labels`).optionally().reply(200, []);
+  github()
+    .delete(/\/labels\/.+/)
+    .times(5)
+    .optionally()
+    .reply(200, []);
+  github()
+    .post(
+      `${REPO}/issues/${issue.number}/comments`,
+      (b: { body: string }) => (written.push(b.body), true),
+    )
+    .optionally()
+    .reply(201, restComment(99, "x"));
+  github()
+    .patch(`${REPO}/issues/comments/99`, (b: { body: string }) => (written.push(b.body), true))
+    .optionally()
+    .reply(200, restComment(99, "x"));
+  return written;
+}
+
+async function deliver(
+  fake: FakeBoard,
+  action: "opened" | "edited" | "reopened" | "closed",
+  issue: IssueFields,
+  existing?: string,
+) {
+  // Each delivery gets its own mocks: optional ones left from an earlier delivery would
+  // otherwise answer (and record) this one's requests.
+  nock.cleanAll();
+  const probot = makeProbot({ config, dryRun: false });
+  gh.watch(mockInstallationToken());
+  fake.intercept(github());
+  const state = action === "closed" ? "closed" : "open";
+  const written = rest(issue, existing, state);
+  const payload = issuesPayload(action === "closed" ? "edited" : action, issue);
+  payload.action = action;
+  payload.issue.state = state;
+  await probot.receive({ id: `d-${action}-${Math.random()}`, name: "issues", payload } as never);
+  return written.at(-1);
+}
+
+describe("filing accepted work on the board", () => {
+  test("a first accepted request is added to Ready with its fields, in one read and two writes", async () => {
+    const fake = new FakeBoard();
+    const comment = await deliver(fake, "opened", FR_EMAIL);
+    expect(fake.card(7)?.values).toEqual({
+      Status: "Ready",
+      Severity: "S1",
+      Size: "S",
+      Tier: "full",
+      Instance: "fr",
+    });
+    expect(fake.calls.map((c) => c.operation)).toEqual([
+      "SysadminPipeProject",
+      "SysadminPipeItem",
+      "SysadminPipeAdd",
+      "SysadminPipeFields",
+    ]);
+    expect(decodeState(comment!)?.board).toEqual({ column: "ready" });
+  });
+
+  test("an S0 goes to Emergency", async () => {
+    const fake = new FakeBoard();
+    await deliver(fake, "opened", UK_FIRE);
+    expect(fake.card(8)?.values.Status).toBe("Emergency");
+  });
+
+  test("a needs-info request waits in Inbox", async () => {
+    const fake = new FakeBoard();
+    await deliver(fake, "opened", {
+      number: 9,
+      title: "Site returns 502 Bad Gateway",
+      body: "Nobody can reach the shop",
+    });
+    expect(fake.card(9)?.values.Status).toBe("Inbox");
+  });
+
+  test("a rejected request is not filed", async () => {
+    const fake = new FakeBoard();
+    await deliver(fake, "opened", {
+      number: 10,
+      title: "Belgium DNS records are wrong",
+      body: "SPF missing",
+    });
+    expect(fake.calls).toEqual([]);
+  });
+
+  test("an edit that changes nothing costs no board request at all", async () => {
+    const fake = new FakeBoard();
+    const first = await deliver(fake, "opened", FR_EMAIL);
+    fake.calls.length = 0;
+    await deliver(fake, "edited", FR_EMAIL, first);
+    expect(fake.calls).toEqual([]);
+  });
+
+  test("inside Ready, cards are ordered by severity, then tier, then age", async () => {
+    const fake = new FakeBoard();
+    fake.addCard(1, { Status: "Ready", Severity: "S1", Tier: "full" }, "2026-01-01T00:00:00Z");
+    fake.addCard(2, { Status: "Ready", Severity: "S1", Tier: "basic" }, "2025-01-01T00:00:00Z");
+    fake.addCard(3, { Status: "Ready", Severity: "S3", Tier: "full" }, "2024-01-01T00:00:00Z");
+    await deliver(fake, "opened", FR_EMAIL); // S1, full, created 2026-11-20
+    expect(fake.cards.map((c) => c.issue)).toEqual([1, 7, 2, 3]);
+  });
+});
+
+describe("the board follows the issue, but never undoes a developer", () => {
+  test("closing moves the card to Done; reopening brings it back to Ready", async () => {
+    const fake = new FakeBoard();
+    const opened = await deliver(fake, "opened", FR_EMAIL);
+    const closed = await deliver(fake, "closed", FR_EMAIL, opened);
+    expect(fake.card(7)?.values.Status).toBe("Done");
+    await deliver(fake, "reopened", FR_EMAIL, closed);
+    expect(fake.card(7)?.values.Status).toBe("Ready");
+  });
+
+  test("a card moved by hand to In progress stays there when the request changes", async () => {
+    const fake = new FakeBoard();
+    const opened = await deliver(fake, "opened", FR_EMAIL);
+    fake.card(7)!.values.Status = "In progress";
+    // A maintainer raises the severity with a label; the app updates Severity, not Status.
+    const labels = [...(decodeState(opened!)?.applied ?? []).filter((l) => l !== "S1"), "S0"];
+    const probotState = opened!;
+    nock.cleanAll();
+    const probot = makeProbot({ config, dryRun: false });
+    gh.watch(mockInstallationToken());
+    fake.intercept(github());
+    github()
+      .get(`${REPO}/issues/7/comments`)
+      .query(true)
+      .reply(200, [restComment(99, probotState)])
+      .get(`${REPO}/issues/7`)
+      .reply(200, restIssue({ ...FR_EMAIL, labels }))
+      .patch(`${REPO}/issues/comments/99`)
+      .reply(200, restComment(99, "x"));
+    await probot.receive({
+      id: "d-hand",
+      name: "issues",
+      payload: issuesPayload("edited", { ...FR_EMAIL, labels }),
+    } as never);
+    expect(fake.card(7)?.values).toMatchObject({ Status: "In progress", Severity: "S0" });
+  });
+
+  test("a request that becomes rejected leaves the board, and the comment says so", async () => {
+    const fake = new FakeBoard();
+    const opened = await deliver(fake, "opened", FR_EMAIL);
+    const moved = {
+      ...FR_EMAIL,
+      title: "Belgian email errors",
+      body: "Order confirmations from openfoodnetwork.be are not sent.",
+    };
+    const comment = await deliver(fake, "edited", moved, opened);
+    expect(fake.card(7)?.archived).toBe(true);
+    expect(comment).toContain("its card was taken off the board (archived)");
+  });
+});
+
+describe("board trouble is explained, and triage still happens", () => {
+  test("stale option ids are looked up again and the write is retried", async () => {
+    const fake = new FakeBoard();
+    await deliver(fake, "opened", FR_EMAIL); // caches the ids
+    fake.renewOptionIds();
+    fake.calls.length = 0;
+    await deliver(fake, "opened", { ...UK_FIRE, number: 11 });
+    expect(fake.calls.map((c) => c.operation)).toEqual([
+      "SysadminPipeItem",
+      "SysadminPipeAdd",
+      "SysadminPipeFields",
+      "SysadminPipeProject",
+      "SysadminPipeItem",
+      "SysadminPipeFields",
+    ]);
+    expect(fake.card(11)?.values.Status).toBe("Emergency");
+  });
+
+  test("a missing project gives a note in the comment; labels and comment are still applied", async () => {
+    const fake = new FakeBoard();
+    fake.missing = true;
+    const comment = await deliver(fake, "opened", FR_EMAIL);
+    expect(comment).toContain(
+      "Could not add this to the board: project 5 of openfoodfoundation does not exist",
+    );
+    expect(comment).toContain("Accepted into the sysadmin pipe");
+  });
+});
+
+describe("board rules, as pure functions", () => {
+  const cfg = board;
+  test("compare before writing: a card already right needs nothing", () => {
+    const writes = planBoardWrites(
+      { onBoard: true, column: "ready", values: { severity: "S2" } },
+      { id: "I", archived: false, values: { Status: "Ready", Severity: "S2" } },
+      { column: "ready" },
+      cfg,
+    );
+    expect(writes).toEqual({
+      add: false,
+      archive: false,
+      unarchive: false,
+      set: [],
+      position: false,
+    });
+  });
+
+  test("a new card in Ready goes after the last card that sorts before it", () => {
+    const ready = [
+      { id: "a", severity: "S1", tier: "full", createdAt: "2026-01-01" },
+      { id: "b", severity: "S2", tier: "full", createdAt: "2026-01-01" },
+    ];
+    expect(
+      placeInReady({ id: "n", severity: "S1", tier: "basic", createdAt: "2026-02-01" }, ready),
+    ).toBe("a");
+    expect(
+      placeInReady({ id: "n", severity: "S0", tier: "none", createdAt: "2026-02-01" }, ready),
+    ).toBeUndefined();
+    expect(
+      placeInReady({ id: "n", severity: "S3", tier: "full", createdAt: "2020-01-01" }, ready),
+    ).toBe("b");
+  });
+});

@@ -1,0 +1,228 @@
+// An in-memory GitHub Projects (v2) board answering the app's GraphQL documents, so board tests
+// read like the domain. Every document it receives is also checked against GitHub's schema
+// (the scope is watched by the schema check).
+import nock from "nock";
+
+interface Field {
+  id: string;
+  name: string;
+  dataType: "SINGLE_SELECT" | "NUMBER" | "TEXT";
+  options: { id: string; name: string }[];
+}
+
+export interface Card {
+  id: string;
+  issue: number;
+  archived: boolean;
+  values: Record<string, string>;
+  createdAt: string;
+}
+
+const DEFAULT_FIELDS: [string, string[]][] = [
+  ["Status", ["Inbox", "Emergency", "Ready", "In progress", "Jobs board", "Done"]],
+  ["Severity", ["S0", "S1", "S2", "S3"]],
+  ["Size", ["XS", "S", "M", "L"]],
+  ["Tier", ["none", "basic", "full"]],
+  [
+    "Instance",
+    [
+      "au",
+      "uk",
+      "fr",
+      "ca",
+      "es",
+      "us",
+      "be",
+      "de",
+      "ie",
+      "nz",
+      "in",
+      "it",
+      "ch",
+      "za",
+      "br",
+      "co",
+      "cr",
+      "hu",
+      "gr",
+      "fi",
+      "no",
+    ],
+  ],
+];
+
+type Vars = Record<string, unknown>;
+
+export class FakeBoard {
+  readonly projectId = "PVT_kwDOsysadminpipe";
+  fields: Field[];
+  cards: Card[] = [];
+  calls: { operation: string; variables: Vars }[] = [];
+  /** The project does not exist (or the app cannot see it). */
+  missing = false;
+  private generation = 0;
+  private nextCard = 1;
+
+  constructor() {
+    this.fields = DEFAULT_FIELDS.map(([name, options], i) => ({
+      id: `PVTSSF_${i}`,
+      name,
+      dataType: "SINGLE_SELECT",
+      options: options.map((o, j) => ({ id: `opt${i}_${j}_g0`, name: o })),
+    }));
+    this.fields.push({ id: "PVTF_hours", name: "Hours", dataType: "NUMBER", options: [] });
+  }
+
+  /** Someone edited the project: every option gets a new id, so cached ids go stale. */
+  renewOptionIds(): void {
+    this.generation++;
+    this.fields.forEach((f, i) =>
+      f.options.forEach((o, j) => (o.id = `opt${i}_${j}_g${this.generation}`)),
+    );
+  }
+
+  /** A card already on the board, in the given column. */
+  addCard(issue: number, values: Record<string, string>, createdAt = "2026-01-01T00:00:00Z"): Card {
+    const card = { id: `PVTI_${this.nextCard++}`, issue, archived: false, values, createdAt };
+    this.cards.push(card);
+    return card;
+  }
+
+  card(issue: number): Card | undefined {
+    return this.cards.find((c) => c.issue === issue);
+  }
+
+  /** Titles of the mutations received, in order (reads excluded). */
+  mutations(): string[] {
+    return this.calls
+      .filter((c) => !["SysadminPipeProject", "SysadminPipeItem"].includes(c.operation))
+      .map((c) => c.operation);
+  }
+
+  intercept(scope: nock.Scope, issueCreatedAt = "2026-11-20T10:00:00Z"): nock.Scope {
+    return scope
+      .post("/graphql")
+      .times(50)
+      .reply(200, (_uri, body) => {
+        const { query, variables = {} } = body as { query: string; variables?: Vars };
+        const operation = /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? "anonymous";
+        this.calls.push({ operation, variables });
+        return this.answer(operation, query, variables, issueCreatedAt);
+      });
+  }
+
+  private answer(operation: string, query: string, v: Vars, createdAt: string): object {
+    switch (operation) {
+      case "SysadminPipeProject":
+        return { data: { organization: { projectV2: this.missing ? null : this.project() } } };
+      case "SysadminPipeItem":
+        return { data: this.item(v, createdAt) };
+      case "SysadminPipeAdd":
+        return { data: { addProjectV2ItemById: { item: { id: this.add(v, createdAt).id } } } };
+      case "SysadminPipeArchive":
+      case "SysadminPipeUnarchive":
+        this.byId(String(v.item)).archived = operation === "SysadminPipeArchive";
+        return { data: { item: { item: { id: v.item } } } };
+      case "SysadminPipeFields":
+        return this.setFields(query, v);
+      default:
+        return { errors: [{ message: `fake board: unexpected operation ${operation}` }] };
+    }
+  }
+
+  private project() {
+    return {
+      id: this.projectId,
+      title: "Sysadmin pipe",
+      fields: {
+        nodes: this.fields.map((f) => ({
+          id: f.id,
+          name: f.name,
+          dataType: f.dataType,
+          ...(f.dataType === "SINGLE_SELECT" ? { options: f.options } : {}),
+        })),
+      },
+    };
+  }
+
+  private item(v: Vars, createdAt: string) {
+    const card = this.card(Number(v.number));
+    const value = (c: Card, name: unknown) =>
+      c.values[String(name)] ? { name: c.values[String(name)] } : null;
+    return {
+      repository: {
+        issue: {
+          id: `I_issue${String(v.number)}`,
+          createdAt,
+          projectItems: {
+            nodes: card
+              ? [
+                  {
+                    id: card.id,
+                    isArchived: card.archived,
+                    project: { id: this.projectId },
+                    fieldValues: {
+                      nodes: Object.entries(card.values).map(([field, name]) => ({
+                        name,
+                        field: { name: field },
+                      })),
+                    },
+                  },
+                ]
+              : [],
+          },
+        },
+      },
+      node: {
+        items: {
+          nodes: this.cards
+            .filter((c) => !c.archived)
+            .map((c) => ({
+              id: c.id,
+              status: value(c, v.status),
+              severity: value(c, v.severity),
+              tier: value(c, v.tier),
+              content: { createdAt: c.createdAt },
+            })),
+        },
+      },
+    };
+  }
+
+  private add(v: Vars, createdAt: string): Card {
+    const issue = Number(/^I_issue(\d+)$/.exec(String(v.content))?.[1]);
+    return this.card(issue) ?? this.addCard(issue, {}, createdAt);
+  }
+
+  private byId(id: string): Card {
+    const card = this.cards.find((c) => c.id === id);
+    if (!card) throw new Error(`fake board: no card ${id}`);
+    return card;
+  }
+
+  private setFields(query: string, v: Vars): object {
+    const card = this.byId(String(v.item));
+    for (let i = 0; v[`f${i}`] !== undefined; i++) {
+      const field = this.fields.find((f) => f.id === v[`f${i}`]);
+      const option = field?.options.find((o) => o.id === v[`o${i}`]);
+      if (!field || !option) {
+        return {
+          data: null,
+          errors: [
+            {
+              type: "INVALID",
+              message: "The single select option Id does not belong to the field",
+            },
+          ],
+        };
+      }
+      card.values[field.name] = option.name;
+    }
+    if (query.includes("updateProjectV2ItemPosition")) {
+      this.cards = this.cards.filter((c) => c !== card);
+      const at = v.after ? this.cards.findIndex((c) => c.id === v.after) + 1 : 0;
+      this.cards.splice(at, 0, card);
+    }
+    return { data: {} };
+  }
+}
