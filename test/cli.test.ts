@@ -5,18 +5,18 @@ import path from "node:path";
 import { main, type Io } from "../src/cli/main.js";
 import { REGISTRY_TEXT } from "./helpers/config.js";
 
-function run(args: string[], stdin = "") {
+async function run(args: string[], stdin = "") {
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), readStdin: () => stdin };
-  const code = main(args, io);
+  const code = await main(args, io);
   return { code, stdout: out.join(""), stderr: err.join("") };
 }
 
 const line = (o: object) => JSON.stringify(o);
 
 describe("sysadmin-pipe triage", () => {
-  test("--json prints the design's contract for each line, in input order", () => {
+  test("--json prints the design's contract for each line, in input order", async () => {
     const input = [
       line({
         repo: "openfoodfoundation/ofn-install",
@@ -30,7 +30,7 @@ describe("sysadmin-pipe triage", () => {
         body: "ansible-playbook site.yml",
       }),
     ].join("\n");
-    const result = run(["triage", "--json", "-"], input);
+    const result = await run(["triage", "--json", "-"], input);
     expect(result.code).toBe(0);
     const [first, second] = result.stdout
       .trim()
@@ -58,7 +58,7 @@ describe("sysadmin-pipe triage", () => {
     expect(second).toMatchObject({ kind: "install", outcome: "not-pipe", labels: ["ofn-install"] });
   });
 
-  test("a GitHub REST issue object is accepted as input", () => {
+  test("a GitHub REST issue object is accepted as input", async () => {
     const issue = {
       repository_url: "https://api.github.com/repos/openfoodfoundation/ofn-install",
       number: 231,
@@ -67,7 +67,7 @@ describe("sysadmin-pipe triage", () => {
       labels: [{ name: "bug" }],
       user: { login: "someone" },
     };
-    const result = run(["triage", "--json"], line(issue));
+    const result = await run(["triage", "--json"], line(issue));
     expect(JSON.parse(result.stdout)).toMatchObject({
       instances: ["us"],
       category: "ssl",
@@ -75,21 +75,21 @@ describe("sysadmin-pipe triage", () => {
     });
   });
 
-  test("a bad line is reported with its number; the other lines are still triaged; the exit code says so", () => {
+  test("a bad line is reported with its number; the other lines are still triaged; the exit code says so", async () => {
     const input = [
       "{not json",
       line({ repo: "openfoodfoundation/ofn-install", title: "UK IS ON FIRE" }),
       line({ repo: "x/y" }),
     ].join("\n");
-    const result = run(["triage", "--json"], input);
+    const result = await run(["triage", "--json"], input);
     expect(result.code).toBe(1);
     expect(result.stdout.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toMatch(/^line 1: not valid JSON/m);
     expect(result.stderr).toMatch(/^line 3: `title` is missing/m);
   });
 
-  test("without --json a readable table is printed", () => {
-    const result = run(
+  test("without --json a readable table is printed", async () => {
+    const result = await run(
       ["triage"],
       line({ repo: "openfoodfoundation/ofn-install", title: "UK IS ON FIRE" }),
     );
@@ -99,11 +99,11 @@ describe("sysadmin-pipe triage", () => {
     expect(result.stdout).toMatch(/UK IS ON FIRE\s+instance\s+uk\s+outage\s+S0\s+S\s+accepted/);
   });
 
-  test("an invalid registry is explained with file, line and column, and nothing is triaged", () => {
+  test("an invalid registry is explained with file, line and column, and nothing is triaged", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "sp-"));
     const file = path.join(dir, "instances.yml");
     writeFileSync(file, REGISTRY_TEXT.replace(/( {2}fr:\n(?:.*\n)*? {4}tier: )full/, "$1ful"));
-    const result = run(["triage", "--registry", file, "--json"], line({ repo: "a/b", title: "x" }));
+    const result = await run(["triage", "--registry", file, "--json"], line({ repo: "a/b", title: "x" }));
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(
@@ -111,24 +111,24 @@ describe("sysadmin-pipe triage", () => {
     );
   });
 
-  test("an unknown option gets the usage, not a stack trace", () => {
-    const result = run(["triage", "--jsn"]);
+  test("an unknown option gets the usage, not a stack trace", async () => {
+    const result = await run(["triage", "--jsn"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Unknown option '--jsn'[\s\S]*Usage:/);
   });
 });
 
 describe("sysadmin-pipe form", () => {
-  test("--check fails when the saved form has drifted from the registry", () => {
+  test("--check fails when the saved form has drifted from the registry", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "sp-"));
     const target = path.join(dir, "form.yml");
-    expect(run(["form", "--write", target]).code).toBe(0);
-    expect(run(["form", "--check", target]).code).toBe(0);
+    expect((await run(["form", "--write", target])).code).toBe(0);
+    expect((await run(["form", "--check", target])).code).toBe(0);
     writeFileSync(
       target,
       readFileSync(target, "utf8").replace("        - no — Open Food Network Norway\n", ""),
     );
-    const drifted = run(["form", "--check", target]);
+    const drifted = await run(["form", "--check", target]);
     expect(drifted.code).toBe(1);
     expect(drifted.stderr).toMatch(/does not match the registry/);
   });

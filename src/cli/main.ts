@@ -8,6 +8,7 @@ import { DEFAULT_POLICY, DEFAULT_REGISTRY, loadConfigFiles, type TriageConfig } 
 import { FORM_PATH, generateIssueForm } from "../form/generate.js";
 import { REGISTRY_SCHEMA_PATH, registryJsonSchemaText } from "../registry/json-schema.js";
 import { formatProblems } from "../registry/yaml-load.js";
+import { boardCommand } from "./board.js";
 import { triageLines } from "./triage.js";
 
 const USAGE = `Usage:
@@ -16,6 +17,9 @@ const USAGE = `Usage:
   sysadmin-pipe form [--registry FILE] [--policy FILE] [--write [PATH] | --check [PATH]]
       Print the sysadmin request issue form generated from the registry; --write saves it
       (default ${FORM_PATH}); --check exits 1 when the saved form differs.
+  sysadmin-pipe board setup|check [--owner ORG] [--number N] [--dry-run]
+      Create the sysadmin pipe board's fields and options on a project (token in GITHUB_TOKEN),
+      or report how the project differs from the configuration.
   sysadmin-pipe schema [--write [PATH]]
       Print the registry's JSON Schema; --write saves it (default ${REGISTRY_SCHEMA_PATH}).
 `;
@@ -24,6 +28,7 @@ export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   readStdin: () => string;
+  env?: NodeJS.ProcessEnv;
 }
 
 const defaultIo: Io = {
@@ -127,7 +132,19 @@ function schemaCommand(args: string[], io: Io): number {
   return 0;
 }
 
-export function main(argv: string[], io: Io = defaultIo): number {
+async function boardCli(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: false,
+    options: { registry: { type: "string" }, policy: { type: "string" } },
+  });
+  const config = loadConfig(values as { registry?: string; policy?: string }, io);
+  if (!config) return 2;
+  return boardCommand(args, config, { ...io, env: io.env ?? process.env });
+}
+
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -137,6 +154,8 @@ export function main(argv: string[], io: Io = defaultIo): number {
         return formCommand(rest, io);
       case "schema":
         return schemaCommand(rest, io);
+      case "board":
+        return await boardCli(rest, io);
       case undefined:
       case "help":
       case "--help":
@@ -165,4 +184,6 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) process.exitCode = main(process.argv.slice(2));
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}
