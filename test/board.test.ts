@@ -31,9 +31,11 @@ beforeEach(() => {
   forgetBoards();
 });
 afterEach(() => {
-  expect(gh.problems()).toEqual([]);
+  // Reset before asserting, so one test's problems are not blamed on the next.
+  const problems = gh.problems();
   gh.reset();
   nock.cleanAll();
+  expect(problems).toEqual([]);
 });
 
 const FR_EMAIL: IssueFields = {
@@ -88,6 +90,7 @@ async function deliver(
   action: "opened" | "edited" | "reopened" | "closed",
   issue: IssueFields,
   existing?: string,
+  deliveryId = `d-${action}-${Math.random()}`,
 ) {
   // Each delivery gets its own mocks: optional ones left from an earlier delivery would
   // otherwise answer (and record) this one's requests.
@@ -100,9 +103,34 @@ async function deliver(
   const payload = issuesPayload(action === "closed" ? "edited" : action, issue);
   payload.action = action;
   payload.issue.state = state;
-  await probot.receive({ id: `d-${action}-${Math.random()}`, name: "issues", payload } as never);
+  await probot.receive({ id: deliveryId, name: "issues", payload } as never);
   return written.at(-1);
 }
+
+/** GitHub requests since the last reset, by API (the installation token is Probot's, not ours). */
+function requestCounts() {
+  const ours = gh.requests.filter((r) => !r.path.includes("/access_tokens"));
+  const graphql = ours.filter((r) => r.path === "/graphql").length;
+  return { rest: ours.length - graphql, graphql };
+}
+
+describe("what one accepted request costs in GitHub requests", () => {
+  test("first in a repository, then another, then a re-delivery", async () => {
+    const fake = new FakeBoard();
+    // First: read comments and labels, create the 5 labels, label, comment; board: project,
+    // item, add, fields.
+    const comment = await deliver(fake, "opened", FR_EMAIL, undefined, "d-first");
+    expect(requestCounts()).toEqual({ rest: 9, graphql: 4 });
+    // Labels and the project's ids are cached per installation.
+    gh.reset();
+    await deliver(fake, "opened", { ...FR_EMAIL, number: 9 });
+    expect(requestCounts()).toEqual({ rest: 3, graphql: 3 });
+    // GitHub re-delivers the first event: one read finds it already handled.
+    gh.reset();
+    await deliver(fake, "opened", FR_EMAIL, comment, "d-first");
+    expect(requestCounts()).toEqual({ rest: 1, graphql: 0 });
+  });
+});
 
 describe("filing accepted work on the board", () => {
   test("a first accepted request is added to Ready with its fields, in one read and two writes", async () => {
@@ -122,6 +150,13 @@ describe("filing accepted work on the board", () => {
       "SysadminPipeFields",
     ]);
     expect(decodeState(comment!)?.board).toEqual({ column: "ready" });
+  });
+
+  test('a board that spells its columns differently ("READY") is still filed to', async () => {
+    const fake = new FakeBoard();
+    fake.field("Status")!.options.find((o) => o.name === "Ready")!.name = "READY";
+    await deliver(fake, "opened", FR_EMAIL);
+    expect(fake.card(7)?.values.Status).toBe("READY");
   });
 
   test("an S0 goes to Emergency", async () => {
@@ -264,6 +299,23 @@ describe("board rules, as pure functions", () => {
       set: [],
       position: false,
     });
+  });
+
+  test('names on the board match whatever their case: GitHub\'s own "In Progress" is a hand move', () => {
+    const byHand = planBoardWrites(
+      { onBoard: true, column: "ready", values: { severity: "S2" } },
+      { id: "I", archived: false, values: { status: "In Progress", SEVERITY: "s2" } },
+      { column: "ready" },
+      cfg,
+    );
+    expect(byHand.set).toEqual([]);
+    const same = planBoardWrites(
+      { onBoard: true, column: "ready", values: {} },
+      { id: "I", archived: false, values: { Status: "READY" } },
+      { column: "ready" },
+      cfg,
+    );
+    expect(same.set).toEqual([]);
   });
 
   test("a new card in Ready goes after the last card that sorts before it", () => {

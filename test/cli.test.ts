@@ -103,7 +103,10 @@ describe("sysadmin-pipe triage", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "sp-"));
     const file = path.join(dir, "instances.yml");
     writeFileSync(file, REGISTRY_TEXT.replace(/( {2}fr:\n(?:.*\n)*? {4}tier: )full/, "$1ful"));
-    const result = await run(["triage", "--registry", file, "--json"], line({ repo: "a/b", title: "x" }));
+    const result = await run(
+      ["triage", "--registry", file, "--json"],
+      line({ repo: "a/b", title: "x" }),
+    );
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(

@@ -20,10 +20,12 @@ beforeAll(() => nock.disableNetConnect());
 afterAll(() => nock.enableNetConnect());
 beforeEach(() => forgetKnownLabels());
 afterEach(() => {
-  expect(gh.problems()).toEqual([]);
+  // Reset before asserting, so one test's problems are not blamed on the next.
+  const problems = gh.problems();
   gh.reset();
   const pending = nock.pendingMocks();
   nock.cleanAll();
+  expect(problems).toEqual([]);
   expect(pending).toEqual([]);
 });
 

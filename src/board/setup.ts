@@ -1,11 +1,13 @@
 // `sysadmin-pipe board setup` and `board check`: compare the project's fields with the
-// configuration (pure), then create what is missing (GitHub).
+// configuration (pure), then create what is missing (GitHub). Set-up is run by a person with a
+// token, rarely, so it favours plain sequential requests over batching.
 import type { BoardConfig } from "../registry/policy.js";
 import type { Registry } from "../registry/schema.js";
 import { TIERS } from "../registry/schema.js";
 import { SEVERITIES, SEVERITY_MEANING, SIZES, SIZE_MEANING } from "../triage/vocabulary.js";
 import type { GitHub } from "../github/types.js";
-import { BoardError } from "../github/board.js";
+import type { ProjectField } from "../github/board.js";
+import { nameKey } from "../triage/board.js";
 
 type Color = "GRAY" | "BLUE" | "GREEN" | "YELLOW" | "ORANGE" | "RED" | "PINK" | "PURPLE";
 
@@ -21,12 +23,7 @@ export interface WantedField {
   options: WantedOption[];
 }
 
-export interface ExistingField {
-  id: string;
-  name: string;
-  dataType: string;
-  options: WantedOption[];
-}
+export type ExistingField = ProjectField;
 
 export type Drift =
   | { kind: "missing-field"; field: WantedField }
@@ -43,7 +40,11 @@ export function wantedFields(config: BoardConfig, registry: Registry): WantedFie
     { name: c.emergency, color: "RED", description: "S0: production down, drop everything" },
     { name: c.ready, color: "BLUE", description: "Accepted; ordered by severity, tier, then age" },
     { name: c.in_progress, color: "YELLOW", description: "A developer is on it" },
-    { name: c.jobs_board, color: "PURPLE", description: "Paid extra work, never counted against the pipe" },
+    {
+      name: c.jobs_board,
+      color: "PURPLE",
+      description: "Paid extra work, never counted against the pipe",
+    },
     { name: c.done, color: "GREEN", description: "Closed" },
   ];
   const f = config.fields;
@@ -52,27 +53,46 @@ export function wantedFields(config: BoardConfig, registry: Registry): WantedFie
     {
       name: f.severity,
       dataType: "SINGLE_SELECT",
-      options: SEVERITIES.map((s) => ({ name: s, color: SEVERITY_COLOR[s] ?? "GRAY", description: SEVERITY_MEANING[s] })),
+      options: SEVERITIES.map((s) => ({
+        name: s,
+        color: SEVERITY_COLOR[s] ?? "GRAY",
+        description: SEVERITY_MEANING[s],
+      })),
     },
-    { name: f.size, dataType: "SINGLE_SELECT", options: SIZES.map((s) => ({ name: s, color: "BLUE", description: SIZE_MEANING[s] })) },
+    {
+      name: f.size,
+      dataType: "SINGLE_SELECT",
+      options: SIZES.map((s) => ({ name: s, color: "BLUE", description: SIZE_MEANING[s] })),
+    },
     {
       name: f.tier,
       dataType: "SINGLE_SELECT",
-      options: TIERS.map((t) => ({ name: t, color: t === "full" ? "GREEN" : t === "basic" ? "BLUE" : "GRAY", description: `${t} tier` })),
+      options: TIERS.map((t) => ({
+        name: t,
+        color: t === "full" ? "GREEN" : t === "basic" ? "BLUE" : "GRAY",
+        description: `${t} tier`,
+      })),
     },
     {
       name: f.instance,
       dataType: "SINGLE_SELECT",
-      options: Object.entries(registry.instances).map(([code, i]) => ({ name: code, color: "GRAY", description: i.name })),
+      options: Object.entries(registry.instances).map(([code, i]) => ({
+        name: code,
+        color: "GRAY",
+        description: i.name,
+      })),
     },
     { name: f.hours, dataType: "NUMBER", options: [] },
   ];
 }
 
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const same = (a: string, b: string) => nameKey(a) === nameKey(b);
 
 /** What the board lacks compared with the configuration. Option names match case-insensitively. */
-export function boardDrift(existing: readonly ExistingField[], wanted: readonly WantedField[]): Drift[] {
+export function boardDrift(
+  existing: readonly ExistingField[],
+  wanted: readonly WantedField[],
+): Drift[] {
   return wanted.flatMap((w): Drift[] => {
     const field = existing.find((e) => same(e.name, w.name));
     if (!field) return [{ kind: "missing-field", field: w }];
@@ -93,21 +113,6 @@ export function describeDrift(d: Drift): string {
   }
 }
 
-export const SETUP_QUERY = `query SysadminPipeSetup($owner: String!, $number: Int!) {
-  organization(login: $owner) {
-    projectV2(number: $number) {
-      id
-      title
-      fields(first: 50) {
-        nodes {
-          ... on ProjectV2FieldCommon { id name dataType }
-          ... on ProjectV2SingleSelectField { options { name color description } }
-        }
-      }
-    }
-  }
-}`;
-
 export const CREATE_FIELD = `mutation SysadminPipeCreateField($project: ID!, $name: String!, $type: ProjectV2CustomFieldType!, $options: [ProjectV2SingleSelectFieldOptionInput!]) {
   createProjectV2Field(input: { projectId: $project, name: $name, dataType: $type, singleSelectOptions: $options }) {
     projectV2Field { ... on ProjectV2FieldCommon { id name } }
@@ -119,26 +124,6 @@ export const UPDATE_OPTIONS = `mutation SysadminPipeAddOptions($field: ID!, $opt
     projectV2Field { ... on ProjectV2FieldCommon { id name } }
   }
 }`;
-
-interface SetupQueryResult {
-  organization: {
-    projectV2: {
-      id: string;
-      title: string;
-      fields: { nodes: ({ id?: string; name?: string; dataType?: string; options?: WantedOption[] } | null)[] };
-    } | null;
-  } | null;
-}
-
-export async function readProjectFields(github: GitHub | { graphql: GitHub["graphql"] }, owner: string, number: number) {
-  const result = await github.graphql<SetupQueryResult>(SETUP_QUERY, { owner, number });
-  const project = result.organization?.projectV2;
-  if (!project) throw new BoardError(`project ${number} of ${owner} does not exist, or this token cannot see it`);
-  const fields: ExistingField[] = project.fields.nodes.flatMap((n) =>
-    n?.id && n.name ? [{ id: n.id, name: n.name, dataType: n.dataType ?? "", options: n.options ?? [] }] : [],
-  );
-  return { projectId: project.id, title: project.title, fields };
-}
 
 /** Create what is missing; returns one line per change (or planned change, in a dry run). */
 export async function applyDrift(
@@ -159,13 +144,25 @@ export async function applyDrift(
           options: d.field.dataType === "SINGLE_SELECT" ? d.field.options : null,
         });
       }
-      lines.push(`${verb === "would" ? "would create" : "created"} ${describeDrift(d).replace(/ is missing/, "")}`);
+      lines.push(
+        `${verb === "would" ? "would create" : "created"} ${describeDrift(d).replace(/ is missing/, "")}`,
+      );
     } else if (d.kind === "missing-options") {
       // GitHub replaces a field's option list: send the existing options (by name) plus the new ones.
       if (!dryRun) {
-        await github.graphql(UPDATE_OPTIONS, { field: d.field.id, options: [...d.field.options, ...d.missing] });
+        const kept = d.field.options.map(({ name, color, description }) => ({
+          name,
+          color,
+          description,
+        }));
+        await github.graphql(UPDATE_OPTIONS, {
+          field: d.field.id,
+          options: [...kept, ...d.missing],
+        });
       }
-      lines.push(`${dryRun ? "would add" : "added"} ${d.missing.map((o) => o.name).join(", ")} to \`${d.field.name}\``);
+      lines.push(
+        `${dryRun ? "would add" : "added"} ${d.missing.map((o) => o.name).join(", ")} to \`${d.field.name}\``,
+      );
     } else {
       lines.push(`cannot fix: ${describeDrift(d)}`);
     }

@@ -1,13 +1,13 @@
 // The sysadmin pipe board on GitHub Projects (v2), through GraphQL. Reads what is there, then
 // applies BoardWrites in as few requests as possible.
 import type { BoardConfig } from "../registry/policy.js";
-import type { ActualItem, BoardWrites, ReadyCard } from "../triage/board.js";
+import { nameKey, type ActualItem, type BoardWrites, type ReadyCard } from "../triage/board.js";
 import type { GitHub } from "./types.js";
 
 /** Ids of the project, its fields and their options: looked up once per installation. */
 export interface BoardMeta {
   projectId: string;
-  /** Field name -> field id and (for single-selects) option name -> option id. */
+  /** Field name -> field id and (for single-selects) option name -> option id; keys by nameKey. */
   fields: Map<string, { id: string; options: Map<string, string> }>;
 }
 
@@ -19,24 +19,47 @@ export class BoardError extends Error {
   }
 }
 
+// `repositoryOwner` + `ProjectV2Owner` reads an organisation's or a user's project alike.
 export const PROJECT_QUERY = `query SysadminPipeProject($owner: String!, $number: Int!) {
-  organization(login: $owner) {
-    projectV2(number: $number) {
-      id
-      title
-      fields(first: 50) {
-        nodes {
-          ... on ProjectV2FieldCommon { id name dataType }
-          ... on ProjectV2SingleSelectField { options { id name } }
+  repositoryOwner(login: $owner) {
+    ... on ProjectV2Owner {
+      projectV2(number: $number) {
+        id
+        title
+        fields(first: 50) {
+          nodes {
+            ... on ProjectV2FieldCommon { id name dataType }
+            ... on ProjectV2SingleSelectField { options { id name color description } }
+          }
         }
       }
     }
   }
 }`;
 
+export interface ProjectOption {
+  id: string;
+  name: string;
+  color: string;
+  description: string;
+}
+
+export interface ProjectField {
+  id: string;
+  name: string;
+  dataType: string;
+  options: ProjectOption[];
+}
+
+export interface Project {
+  id: string;
+  title: string;
+  fields: ProjectField[];
+}
+
 interface ProjectQueryResult {
-  organization: {
-    projectV2: {
+  repositoryOwner: {
+    projectV2?: {
       id: string;
       title: string;
       fields: {
@@ -44,12 +67,32 @@ interface ProjectQueryResult {
           id?: string;
           name?: string;
           dataType?: string;
-          options?: { id: string; name: string }[];
+          options?: ProjectOption[];
         } | null)[];
       };
     } | null;
   } | null;
 }
+
+/** The project and its fields, or a BoardError saying it cannot be found. */
+export async function readProject(
+  github: { graphql: GitHub["graphql"] },
+  owner: string,
+  number: number,
+): Promise<Project> {
+  const result = await github.graphql<ProjectQueryResult>(PROJECT_QUERY, { owner, number });
+  const project = result.repositoryOwner?.projectV2;
+  if (!project) throw new BoardError(notFound(owner, number));
+  const fields = project.fields.nodes.flatMap((n) =>
+    n?.id && n.name
+      ? [{ id: n.id, name: n.name, dataType: n.dataType ?? "", options: n.options ?? [] }]
+      : [],
+  );
+  return { id: project.id, title: project.title, fields };
+}
+
+const notFound = (owner: string, number: number | null) =>
+  `project ${number} of ${owner} does not exist, or the app cannot see it`;
 
 const cache = new Map<string, { meta: BoardMeta; at: number }>();
 const TTL_MS = 60 * 60 * 1000;
@@ -68,7 +111,7 @@ export function explainBoardError(error: unknown, config: BoardConfig): string {
   };
   const first = e.errors?.[0];
   if (first?.type === "NOT_FOUND" || /Could not resolve to a ProjectV2/i.test(e.message ?? "")) {
-    return `project ${config.number} of ${config.owner} does not exist, or the app cannot see it`;
+    return notFound(config.owner, config.number);
   }
   if (
     first?.type === "FORBIDDEN" ||
@@ -89,21 +132,12 @@ export async function loadBoardMeta(
   const key = `${cacheKey}:${config.owner}/${config.number}`;
   const cached = cache.get(key);
   if (!fresh && cached && Date.now() - cached.at < TTL_MS) return cached.meta;
-  const result = await github.graphql<ProjectQueryResult>(PROJECT_QUERY, {
-    owner: config.owner,
-    number: config.number,
-  });
-  const project = result.organization?.projectV2;
-  if (!project)
-    throw new BoardError(
-      `project ${config.number} of ${config.owner} does not exist, or the app cannot see it`,
-    );
-  const fields = new Map<string, { id: string; options: Map<string, string> }>();
-  for (const node of project.fields.nodes) {
-    if (!node?.id || !node.name) continue;
-    fields.set(node.name, {
-      id: node.id,
-      options: new Map((node.options ?? []).map((o) => [o.name, o.id])),
+  const project = await readProject(github, config.owner, config.number ?? 0);
+  const fields: BoardMeta["fields"] = new Map();
+  for (const f of project.fields) {
+    fields.set(nameKey(f.name), {
+      id: f.id,
+      options: new Map(f.options.map((o) => [nameKey(o.name), o.id])),
     });
   }
   const meta = { projectId: project.id, fields };
@@ -213,7 +247,8 @@ export async function readIssueOnBoard(
     : undefined;
   const ready = (result.node?.items?.nodes ?? [])
     .filter(
-      (n): n is NonNullable<typeof n> => n !== null && n.status?.name === config.columns.ready,
+      (n): n is NonNullable<typeof n> =>
+        n !== null && nameKey(n.status?.name ?? "") === nameKey(config.columns.ready),
     )
     .map((n) => ({
       id: n.id,
@@ -239,10 +274,10 @@ export const UNARCHIVE_ITEM = `mutation SysadminPipeUnarchive($project: ID!, $it
 /** An option or field the configuration names but the project lacks. */
 function idsFor(meta: BoardMeta, config: BoardConfig, field: BoardWrites["set"][number]) {
   const name = field.field === "status" ? config.status_field : config.fields[field.field];
-  const f = meta.fields.get(name);
+  const f = meta.fields.get(nameKey(name));
   if (!f)
     throw new BoardError(`the project has no field \`${name}\`: run \`sysadmin-pipe board setup\``);
-  const option = f.options.get(field.option);
+  const option = f.options.get(nameKey(field.option));
   if (!option)
     throw new BoardError(
       `the field \`${name}\` has no option \`${field.option}\`: run \`sysadmin-pipe board setup\``,

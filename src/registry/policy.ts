@@ -39,28 +39,32 @@ const LabelsSchema = z.strictObject({
 
 const fieldName = z.string().trim().min(1).max(100);
 
-const BoardSchema = z.strictObject({
+export const BoardSchema = z.strictObject({
   owner: z.string().regex(/^[A-Za-z\d](?:[A-Za-z\d]|-(?=[A-Za-z\d])){0,38}$/, {
-    message: "must be a GitHub organisation login",
+    message: "must be a GitHub organisation or user login",
   }),
   /** null: no board yet; filing is off. */
   number: z.number().int().positive().nullable().default(null),
   status_field: fieldName.default("Status"),
-  columns: z.strictObject({
-    inbox: fieldName.default("Inbox"),
-    emergency: fieldName.default("Emergency"),
-    ready: fieldName.default("Ready"),
-    in_progress: fieldName.default("In progress"),
-    jobs_board: fieldName.default("Jobs board"),
-    done: fieldName.default("Done"),
-  }),
-  fields: z.strictObject({
-    severity: fieldName.default("Severity"),
-    size: fieldName.default("Size"),
-    tier: fieldName.default("Tier"),
-    instance: fieldName.default("Instance"),
-    hours: fieldName.default("Hours"),
-  }),
+  columns: z
+    .strictObject({
+      inbox: fieldName.default("Inbox"),
+      emergency: fieldName.default("Emergency"),
+      ready: fieldName.default("Ready"),
+      in_progress: fieldName.default("In progress"),
+      jobs_board: fieldName.default("Jobs board"),
+      done: fieldName.default("Done"),
+    })
+    .prefault({}),
+  fields: z
+    .strictObject({
+      severity: fieldName.default("Severity"),
+      size: fieldName.default("Size"),
+      tier: fieldName.default("Tier"),
+      instance: fieldName.default("Instance"),
+      hours: fieldName.default("Hours"),
+    })
+    .prefault({}),
 });
 
 export const PolicySchema = z

@@ -25,8 +25,20 @@ export interface BoardRecord {
 export interface ActualItem {
   id: string;
   archived: boolean;
-  /** Option names by field name. */
+  /** Option names by field name, as spelt on the board. */
   values: Record<string, string>;
+}
+
+/** Names on a board are matched as people read them: "In Progress" is "In progress". */
+export const nameKey = (name: string): string => name.trim().toLowerCase();
+
+const sameName = (a: string | undefined, b: string | undefined): boolean =>
+  a !== undefined && b !== undefined && nameKey(a) === nameKey(b);
+
+function valueOf(actual: ActualItem | undefined, field: string): string | undefined {
+  if (!actual) return undefined;
+  const key = Object.keys(actual.values).find((k) => sameName(k, field));
+  return key === undefined ? undefined : actual.values[key];
 }
 
 export interface BoardWrites {
@@ -96,14 +108,14 @@ export function planBoardWrites(
   }
   writes.add = actual === undefined;
   writes.unarchive = actual?.archived === true;
-  const current = actual?.values[config.status_field];
+  const current = valueOf(actual, config.status_field);
   const wanted = target.column ? config.columns[target.column] : undefined;
   const appSet = record?.column ? config.columns[record.column] : undefined;
-  const movedByHand = current !== undefined && current !== appSet;
+  const movedByHand = current !== undefined && !sameName(current, appSet);
   if (
     wanted &&
-    current !== wanted &&
-    (target.column === "done" || !movedByHand || current === config.columns.done)
+    !sameName(current, wanted) &&
+    (target.column === "done" || !movedByHand || sameName(current, config.columns.done))
   ) {
     writes.set.push({ field: "status", option: wanted });
   }
@@ -111,11 +123,13 @@ export function planBoardWrites(
     keyof BoardTarget["values"],
     string,
   ][]) {
-    if (actual?.values[config.fields[key]] !== option) writes.set.push({ field: key, option });
+    if (!sameName(valueOf(actual, config.fields[key]), option))
+      writes.set.push({ field: key, option });
   }
   const endsInReady =
     target.column === "ready" &&
-    (writes.set.some((s) => s.field === "status") || (current === wanted && writes.set.length > 0));
+    (writes.set.some((s) => s.field === "status") ||
+      (sameName(current, wanted) && writes.set.length > 0));
   writes.position = endsInReady;
   return writes;
 }

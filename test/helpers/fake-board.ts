@@ -3,11 +3,18 @@
 // (the scope is watched by the schema check).
 import nock from "nock";
 
-interface Field {
+interface Option {
   id: string;
   name: string;
-  dataType: "SINGLE_SELECT" | "NUMBER" | "TEXT";
-  options: { id: string; name: string }[];
+  color: string;
+  description: string;
+}
+
+export interface Field {
+  id: string;
+  name: string;
+  dataType: string;
+  options: Option[];
 }
 
 export interface Card {
@@ -63,14 +70,32 @@ export class FakeBoard {
   private generation = 0;
   private nextCard = 1;
 
-  constructor() {
+  /** A board set up for the app; `empty` gives a new project's own fields only. */
+  constructor(shape: "ready" | "empty" = "ready") {
+    if (shape === "empty") {
+      // A new project has a Status field with GitHub's three default columns.
+      this.fields = [
+        { id: "PVTSSF_status", name: "Status", dataType: "SINGLE_SELECT", options: [] },
+      ];
+      this.fields[0]!.options = ["Todo", "In Progress", "Done"].map((o, j) => this.option(o, 0, j));
+      this.fields.push({ id: "PVTF_title", name: "Title", dataType: "TITLE", options: [] });
+      return;
+    }
     this.fields = DEFAULT_FIELDS.map(([name, options], i) => ({
       id: `PVTSSF_${i}`,
       name,
       dataType: "SINGLE_SELECT",
-      options: options.map((o, j) => ({ id: `opt${i}_${j}_g0`, name: o })),
+      options: options.map((o, j) => this.option(o, i, j)),
     }));
     this.fields.push({ id: "PVTF_hours", name: "Hours", dataType: "NUMBER", options: [] });
+  }
+
+  private option(name: string, field: number, index: number): Option {
+    return { id: `opt${field}_${index}_g${this.generation}`, name, color: "GRAY", description: "" };
+  }
+
+  field(name: string): Field | undefined {
+    return this.fields.find((f) => f.name === name);
   }
 
   /** Someone edited the project: every option gets a new id, so cached ids go stale. */
@@ -114,7 +139,7 @@ export class FakeBoard {
   private answer(operation: string, query: string, v: Vars, createdAt: string): object {
     switch (operation) {
       case "SysadminPipeProject":
-        return { data: { organization: { projectV2: this.missing ? null : this.project() } } };
+        return { data: { repositoryOwner: { projectV2: this.missing ? null : this.project() } } };
       case "SysadminPipeItem":
         return { data: this.item(v, createdAt) };
       case "SysadminPipeAdd":
@@ -125,6 +150,10 @@ export class FakeBoard {
         return { data: { item: { item: { id: v.item } } } };
       case "SysadminPipeFields":
         return this.setFields(query, v);
+      case "SysadminPipeCreateField":
+        return this.createField(v);
+      case "SysadminPipeAddOptions":
+        return this.replaceOptions(v);
       default:
         return { errors: [{ message: `fake board: unexpected operation ${operation}` }] };
     }
@@ -224,5 +253,33 @@ export class FakeBoard {
       this.cards.splice(at, 0, card);
     }
     return { data: {} };
+  }
+
+  private createField(v: Vars): object {
+    const id = `PVTF_new${this.fields.length}`;
+    const options = (v.options as Omit<Option, "id">[] | null) ?? [];
+    const index = this.fields.length;
+    this.fields.push({
+      id,
+      name: String(v.name),
+      dataType: String(v.type),
+      options: options.map((o, j) => ({ ...o, id: `opt${index}_${j}_g${this.generation}` })),
+    });
+    return { data: { createProjectV2Field: { projectV2Field: { id, name: v.name } } } };
+  }
+
+  /** GitHub's updateProjectV2Field replaces the whole option list (new ids for every option). */
+  private replaceOptions(v: Vars): object {
+    const field = this.fields.find((f) => f.id === v.field);
+    if (!field) return { data: null, errors: [{ type: "NOT_FOUND", message: "no such field" }] };
+    const index = this.fields.indexOf(field);
+    this.generation++;
+    field.options = (v.options as Omit<Option, "id">[]).map((o, j) => ({
+      ...o,
+      id: `opt${index}_${j}_g${this.generation}`,
+    }));
+    return {
+      data: { updateProjectV2Field: { projectV2Field: { id: field.id, name: field.name } } },
+    };
   }
 }
