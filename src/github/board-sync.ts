@@ -8,10 +8,12 @@ import {
   placeInReady,
   planBoardWrites,
   sameAsRecorded,
+  sameName,
+  valueOf,
   type BoardRecord,
   type IssueState,
 } from "../triage/board.js";
-import type { TriagePlan } from "../triage/types.js";
+import type { TimeLog, TriagePlan } from "../triage/types.js";
 import {
   ADD_ITEM,
   ARCHIVE_ITEM,
@@ -57,17 +59,23 @@ async function apply(
   plan: TriagePlan,
   state: IssueState,
   record: BoardRecord | undefined,
+  time: TimeLog | undefined,
 ): Promise<BoardOutcome> {
   const { github, ref } = ctx;
-  const target = boardTarget(plan, state, ctx.registry);
+  const target = boardTarget(plan, state, ctx.registry, time);
   const onBoard = await readIssueOnBoard(github, meta, config, ref);
   const writes = planBoardWrites(target, onBoard.item, record, config);
   const setsStatus = writes.set.some((s) => s.field === "status");
-  const inWantedColumn =
-    onBoard.item?.values[config.status_field] === config.columns[target.column ?? "ready"];
+  const inWantedColumn = sameName(
+    valueOf(onBoard.item, config.status_field),
+    config.columns[target.column ?? "ready"],
+  );
   // Remember the column the app set; a column someone chose by hand stays theirs.
   const nextRecord: BoardRecord | undefined = target.onBoard
-    ? { column: setsStatus || inWantedColumn ? target.column : record?.column }
+    ? {
+        column: setsStatus || inWantedColumn ? target.column : record?.column,
+        ...(target.hours !== undefined ? { hours: target.hours } : {}),
+      }
     : record?.archived
       ? record
       : undefined;
@@ -102,7 +110,7 @@ async function apply(
         onBoard.ready,
       ) ?? null)
     : undefined;
-  const mutation = fieldsMutation(meta, config, itemId, writes.set, after);
+  const mutation = fieldsMutation(meta, config, itemId, writes.set, after, writes.hours);
   if (mutation) await github.graphql(mutation.query, mutation.variables);
   return { record: nextRecord };
 }
@@ -113,14 +121,15 @@ export async function syncBoard(
   plan: TriagePlan,
   state: IssueState,
   record: BoardRecord | undefined,
+  time?: TimeLog,
 ): Promise<BoardOutcome> {
   const config = ctx.config;
   if (!config || config.number === null) return { record };
-  if (sameAsRecorded(boardTarget(plan, state, ctx.registry), record)) return { record };
+  if (sameAsRecorded(boardTarget(plan, state, ctx.registry, time), record)) return { record };
   try {
     const meta = await loadBoardMeta(ctx.github, config, ctx.cacheKey);
     try {
-      return await apply(ctx, config, meta, plan, state, record);
+      return await apply(ctx, config, meta, plan, state, record, time);
     } catch (error) {
       if (
         !isStaleId(error) &&
@@ -133,7 +142,7 @@ export async function syncBoard(
         "board ids looked stale; refreshing",
       );
       const fresh = await loadBoardMeta(ctx.github, config, ctx.cacheKey, true);
-      return await apply(ctx, config, fresh, plan, state, record);
+      return await apply(ctx, config, fresh, plan, state, record, time);
     }
   } catch (error) {
     const reason = explainBoardError(error, config);

@@ -158,6 +158,7 @@ export const ITEM_QUERY = `query SysadminPipeItem($owner: String!, $repo: String
           fieldValues(first: 30) {
             nodes {
               ... on ProjectV2ItemFieldSingleSelectValue { name field { ... on ProjectV2FieldCommon { name } } }
+              ... on ProjectV2ItemFieldNumberValue { number field { ... on ProjectV2FieldCommon { name } } }
             }
           }
         }
@@ -189,7 +190,13 @@ interface ItemQueryResult {
           id: string;
           isArchived: boolean;
           project: { id: string };
-          fieldValues: { nodes: ({ name?: string | null; field?: { name?: string } } | null)[] };
+          fieldValues: {
+            nodes: ({
+              name?: string | null;
+              number?: number | null;
+              field?: { name?: string };
+            } | null)[];
+          };
         } | null)[];
       };
     } | null;
@@ -234,6 +241,11 @@ export async function readIssueOnBoard(
   if (!issue)
     throw new BoardError(`issue ${ref.owner}/${ref.repo}#${ref.issue_number} was not found`);
   const node = issue.projectItems.nodes.find((n) => n?.project.id === meta.projectId) ?? undefined;
+  const hours = node?.fieldValues.nodes.find(
+    (v) =>
+      typeof v?.number === "number" &&
+      nameKey(v.field?.name ?? "") === nameKey(config.fields.hours),
+  )?.number;
   const item: ActualItem | undefined = node
     ? {
         id: node.id,
@@ -243,6 +255,7 @@ export async function readIssueOnBoard(
             v?.name && v.field?.name ? [[v.field.name, v.name]] : [],
           ),
         ),
+        ...(typeof hours === "number" ? { hours } : {}),
       }
     : undefined;
   const ready = (result.node?.items?.nodes ?? [])
@@ -271,12 +284,17 @@ export const UNARCHIVE_ITEM = `mutation SysadminPipeUnarchive($project: ID!, $it
   unarchiveProjectV2Item(input: { projectId: $project, itemId: $item }) { item { id } }
 }`;
 
-/** An option or field the configuration names but the project lacks. */
-function idsFor(meta: BoardMeta, config: BoardConfig, field: BoardWrites["set"][number]) {
-  const name = field.field === "status" ? config.status_field : config.fields[field.field];
+function fieldId(meta: BoardMeta, name: string) {
   const f = meta.fields.get(nameKey(name));
   if (!f)
     throw new BoardError(`the project has no field \`${name}\`: run \`sysadmin-pipe board setup\``);
+  return f;
+}
+
+/** An option or field the configuration names but the project lacks. */
+function idsFor(meta: BoardMeta, config: BoardConfig, field: BoardWrites["set"][number]) {
+  const name = field.field === "status" ? config.status_field : config.fields[field.field];
+  const f = fieldId(meta, name);
   const option = f.options.get(nameKey(field.option));
   if (!option)
     throw new BoardError(
@@ -295,6 +313,7 @@ export function fieldsMutation(
   itemId: string,
   set: BoardWrites["set"],
   afterId: string | null | undefined,
+  hours?: number,
 ): { query: string; variables: Record<string, unknown> } | undefined {
   const variables: Record<string, unknown> = { project: meta.projectId, item: itemId };
   const parts: string[] = [];
@@ -306,6 +325,13 @@ export function fieldsMutation(
       `  set${i}: updateProjectV2ItemFieldValue(input: { projectId: $project, itemId: $item, fieldId: $f${i}, value: { singleSelectOptionId: $o${i} } }) { projectV2Item { id } }`,
     );
   });
+  if (hours !== undefined) {
+    variables.hoursField = fieldId(meta, config.fields.hours).id;
+    variables.hours = hours;
+    parts.push(
+      "  hours: updateProjectV2ItemFieldValue(input: { projectId: $project, itemId: $item, fieldId: $hoursField, value: { number: $hours } }) { projectV2Item { id } }",
+    );
+  }
   if (afterId !== undefined) {
     variables.after = afterId;
     parts.push(
@@ -315,8 +341,9 @@ export function fieldsMutation(
   if (!parts.length) return undefined;
   const declared = set.map((_, i) => `, $f${i}: ID!, $o${i}: String!`).join("");
   const after = afterId !== undefined ? ", $after: ID" : "";
+  const hoursVars = hours !== undefined ? ", $hoursField: ID!, $hours: Float!" : "";
   return {
-    query: `mutation SysadminPipeFields($project: ID!, $item: ID!${declared}${after}) {\n${parts.join("\n")}\n}`,
+    query: `mutation SysadminPipeFields($project: ID!, $item: ID!${declared}${hoursVars}${after}) {\n${parts.join("\n")}\n}`,
     variables,
   };
 }

@@ -21,6 +21,15 @@ export interface CurrentIssue {
 
 const MAX_DELIVERIES = 5;
 
+function pick<K extends keyof RecordedState>(
+  state: RecordedState | undefined,
+  keys: K[],
+): Partial<Pick<RecordedState, K>> {
+  const out: Partial<Pick<RecordedState, K>> = {};
+  for (const key of keys) if (state?.[key] !== undefined) out[key] = state[key];
+  return out;
+}
+
 /** The state to record after applying a plan: which labels are the app's own. */
 export function nextState(
   plan: TriagePlan,
@@ -40,6 +49,8 @@ export function nextState(
     outcome: plan.outcome,
     deliveries: deliveries.slice(-MAX_DELIVERIES),
     ...(board ? { board } : {}),
+    // What people said with commands, and the time they logged, stay until changed.
+    ...pick(current.previous, ["commanded", "time", "seen", "alerted"]),
   };
 }
 

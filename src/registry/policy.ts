@@ -67,6 +67,22 @@ export const BoardSchema = z.strictObject({
     .prefault({}),
 });
 
+const teamName = z
+  .string()
+  .regex(/^[A-Za-z\d-]+\/[\w.-]+$/, { message: "must be a team written as org/team-slug" });
+
+const CommandsSchema = z.strictObject({
+  /** Members of this team may run every command, as people with write access may. */
+  maintainer_team: teamName.nullable().default(null),
+  /** The most one `/spent` may log: a typo like `900h` is refused, not recorded. */
+  max_spent_hours: z.number().positive().max(1000).default(24),
+});
+
+const AlertsSchema = z.strictObject({
+  /** Mentioned in the bot comment of an accepted S0, so GitHub notifies them at once. */
+  s0_team: teamName.nullable().default(null),
+});
+
 export const PolicySchema = z
   .strictObject({
     watch: z.strictObject({
@@ -112,6 +128,8 @@ export const PolicySchema = z
     }),
     labels: LabelsSchema.default(LabelsSchema.parse({})),
     board: BoardSchema.optional(),
+    commands: CommandsSchema.prefault({}),
+    alerts: AlertsSchema.prefault({}),
   })
   .superRefine((policy, ctx) => {
     // A category both covered and never covered is a contradiction worth pointing out.

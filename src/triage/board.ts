@@ -2,7 +2,7 @@
 import type { BoardConfig, Column } from "../registry/policy.js";
 import type { Registry, Tier } from "../registry/schema.js";
 import { TIERS } from "../registry/schema.js";
-import type { TriagePlan } from "./types.js";
+import type { TimeLog, TriagePlan } from "./types.js";
 import { SEVERITIES, type Severity } from "./vocabulary.js";
 
 export type IssueState = "open" | "closed";
@@ -13,12 +13,15 @@ export interface BoardTarget {
   column?: Column;
   /** Single-select values by the policy's field key (severity, size, tier, instance). */
   values: Partial<Record<"severity" | "size" | "tier" | "instance", string>>;
+  /** Hours logged with `/spent` for this card's kind of work; undefined: none logged yet. */
+  hours?: number;
 }
 
 /** What the app last set on the board, kept in the comment's hidden state. */
 export interface BoardRecord {
   column?: Column;
   archived?: boolean;
+  hours?: number;
 }
 
 /** The card as it is on GitHub now. */
@@ -27,15 +30,17 @@ export interface ActualItem {
   archived: boolean;
   /** Option names by field name, as spelt on the board. */
   values: Record<string, string>;
+  /** The Hours field's value, if set. */
+  hours?: number;
 }
 
 /** Names on a board are matched as people read them: "In Progress" is "In progress". */
 export const nameKey = (name: string): string => name.trim().toLowerCase();
 
-const sameName = (a: string | undefined, b: string | undefined): boolean =>
+export const sameName = (a: string | undefined, b: string | undefined): boolean =>
   a !== undefined && b !== undefined && nameKey(a) === nameKey(b);
 
-function valueOf(actual: ActualItem | undefined, field: string): string | undefined {
+export function valueOf(actual: ActualItem | undefined, field: string): string | undefined {
   if (!actual) return undefined;
   const key = Object.keys(actual.values).find((k) => sameName(k, field));
   return key === undefined ? undefined : actual.values[key];
@@ -49,6 +54,8 @@ export interface BoardWrites {
   set: { field: "status" | "severity" | "size" | "tier" | "instance"; option: string }[];
   /** Re-place the card inside Ready. */
   position: boolean;
+  /** New value of the Hours field. */
+  hours?: number;
 }
 
 const TIER_RANK: Record<Tier, number> = { full: 0, basic: 1, none: 2 };
@@ -61,9 +68,21 @@ function bestTier(plan: TriagePlan, registry: Registry): Tier | undefined {
   return [...all].sort((a, b) => TIER_RANK[a] - TIER_RANK[b])[0];
 }
 
-export function boardTarget(plan: TriagePlan, state: IssueState, registry: Registry): BoardTarget {
+/** Hours as the board shows them: the card's own kind of time, to two decimals. */
+function hoursFor(plan: TriagePlan, time: TimeLog | undefined): number | undefined {
+  const minutes = plan.jobBoard ? time?.jobs : time?.pipe;
+  return minutes ? Math.round((minutes / 60) * 100) / 100 : undefined;
+}
+
+export function boardTarget(
+  plan: TriagePlan,
+  state: IssueState,
+  registry: Registry,
+  time?: TimeLog,
+): BoardTarget {
   const inPipe =
-    plan.kind === "instance" && (plan.outcome === "accepted" || plan.outcome === "needs-info");
+    plan.kind === "instance" &&
+    (plan.outcome === "accepted" || plan.outcome === "needs-info" || plan.jobBoard);
   if (!inPipe) return { onBoard: false, values: {} };
   const tier = bestTier(plan, registry);
   const values: BoardTarget["values"] = { severity: plan.severity };
@@ -73,16 +92,20 @@ export function boardTarget(plan: TriagePlan, state: IssueState, registry: Regis
   if (plan.instances[0]) values.instance = plan.instances[0];
   let column: Column;
   if (state === "closed") column = "done";
+  else if (plan.jobBoard) column = "jobs_board";
   else if (plan.outcome === "needs-info") column = "inbox";
   else column = plan.severity === "S0" ? "emergency" : "ready";
-  return { onBoard: true, column, values };
+  const hours = hoursFor(plan, time);
+  return { onBoard: true, column, values, ...(hours !== undefined ? { hours } : {}) };
 }
 
 /** True when the app has nothing to do: the target is what it set last time. */
 export function sameAsRecorded(target: BoardTarget, record: BoardRecord | undefined): boolean {
   if (!record) return !target.onBoard;
   if (!target.onBoard) return record.archived === true || record.column === undefined;
-  return record.archived !== true && record.column === target.column;
+  return (
+    record.archived !== true && record.column === target.column && record.hours === target.hours
+  );
 }
 
 /**
@@ -111,7 +134,8 @@ export function planBoardWrites(
   const current = valueOf(actual, config.status_field);
   const wanted = target.column ? config.columns[target.column] : undefined;
   const appSet = record?.column ? config.columns[record.column] : undefined;
-  const movedByHand = current !== undefined && !sameName(current, appSet);
+  // An archived card comes back where the app wants it: its old column was the app's choice.
+  const movedByHand = current !== undefined && !actual?.archived && !sameName(current, appSet);
   if (
     wanted &&
     !sameName(current, wanted) &&
@@ -126,6 +150,7 @@ export function planBoardWrites(
     if (!sameName(valueOf(actual, config.fields[key]), option))
       writes.set.push({ field: key, option });
   }
+  if (target.hours !== undefined && actual?.hours !== target.hours) writes.hours = target.hours;
   const endsInReady =
     target.column === "ready" &&
     (writes.set.some((s) => s.field === "status") ||
@@ -135,7 +160,9 @@ export function planBoardWrites(
 }
 
 export function hasBoardWrites(w: BoardWrites): boolean {
-  return w.add || w.archive || w.unarchive || w.set.length > 0 || w.position;
+  return (
+    w.add || w.archive || w.unarchive || w.set.length > 0 || w.position || w.hours !== undefined
+  );
 }
 
 /** A card in Ready, for ordering. */

@@ -2,7 +2,8 @@
 import type { Registry } from "../registry/schema.js";
 import { displayName } from "./policy.js";
 import { COMMENT_MARKER, encodeState } from "./state.js";
-import type { RecordedState, TriagePlan } from "./types.js";
+import { formatMinutes } from "./time.js";
+import type { RecordedState, TimeLog, TriagePlan } from "./types.js";
 import { SEVERITY_MEANING, SIZE_MEANING } from "./vocabulary.js";
 
 const NEXT_STEPS: Record<string, string> = {
@@ -31,7 +32,14 @@ function summary(plan: TriagePlan, registry: Registry): string {
 }
 
 const CONTEST =
-  "**Not right?** Edit the issue (the bot reads it again), or change a label: a label set by a person always wins over the bot's guess, and the bot will not change it back.";
+  "**Not right?** Edit the issue (the bot reads it again), change a label, or write a command in a comment such as `/severity S2` or `/instance fr` (`/help` lists them and who may use each). A person's label or command always wins over the bot's guess, and the bot will not change it back.";
+
+export interface CommentOptions {
+  /** A sentence about the board (a failure people must know about). */
+  boardNote?: string;
+  /** The team to mention for an accepted S0 (`org/team`). */
+  s0Team?: string | null;
+}
 
 function accepted(plan: TriagePlan): string {
   const rejected = plan.verdicts.filter((v) => !v.covered);
@@ -52,12 +60,37 @@ function accepted(plan: TriagePlan): string {
   return lines.join("\n");
 }
 
+function jobsBoard(plan: TriagePlan, registry: Registry): string {
+  const names = plan.instances.map((c) => displayName(c, registry.instances[c])).join(", ");
+  return [
+    `### 💼 On the jobs board`,
+    "",
+    `The instance's support tier does not cover this request, so it was put on the **jobs board**. A developer may pick it up and invoice ${names || "the instance"} directly for the work.`,
+    "",
+    `**Why it is not in the pipe:**`,
+    bullet(plan.reasons),
+    "",
+    "Jobs-board work is paid extra work: its time is kept apart and never counted against the core team's hours.",
+  ].join("\n");
+}
+
+function timeLogged(time: TimeLog | undefined): string | undefined {
+  if (!time || (!time.pipe && !time.jobs)) return undefined;
+  const parts: string[] = [];
+  if (time.pipe) parts.push(`${formatMinutes(time.pipe)} of sysadmin-pipe time`);
+  if (time.jobs)
+    parts.push(
+      `${formatMinutes(time.jobs)} of jobs-board time (paid extra work, not counted against the pipe)`,
+    );
+  return `**Time logged:** ${parts.join("; ")}.`;
+}
+
 function rejected(plan: TriagePlan): string {
   const instead = new Set(plan.verdicts.flatMap((v) => v.instead));
   const options: string[] = [];
   if (instead.has("job-board")) {
     options.push(
-      "Put it on the **jobs board**: a developer may pick it up as paid work and invoice the instance directly. Jobs-board work never counts against the core team's hours.",
+      "Put it on the **jobs board**: an instance manager (or a maintainer) writes `/job-board` in a comment, and a developer may pick it up as paid work and invoice the instance directly. Jobs-board work never counts against the core team's hours.",
     );
   }
   if (instead.has("tier-review")) {
@@ -121,10 +154,12 @@ export function renderComment(
   plan: TriagePlan,
   state: RecordedState,
   registry: Registry,
-  boardNote?: string,
+  options: CommentOptions = {},
 ): string {
-  const body =
-    plan.outcome === "accepted"
+  const { boardNote, s0Team } = options;
+  const body = plan.jobBoard
+    ? jobsBoard(plan, registry)
+    : plan.outcome === "accepted"
       ? accepted(plan)
       : plan.outcome === "rejected"
         ? rejected(plan)
@@ -132,7 +167,12 @@ export function renderComment(
           ? needsInfo(plan, registry)
           : notPipe(plan);
   const sections = [COMMENT_MARKER, body];
-  if (state.board?.archived && plan.outcome !== "accepted") {
+  if (s0Team && plan.outcome === "accepted" && plan.severity === "S0") {
+    sections.push("", `@${s0Team}: this is an S0 emergency.`);
+  }
+  const time = timeLogged(state.time);
+  if (time) sections.push("", time);
+  if (state.board?.archived && plan.outcome !== "accepted" && !plan.jobBoard) {
     sections.push(
       "",
       "This request is no longer in the sysadmin pipe, so its card was taken off the board (archived).",

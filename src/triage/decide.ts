@@ -9,7 +9,7 @@ import { readOverrides } from "./overrides.js";
 import { judgeInstance } from "./policy.js";
 import { readSeverity, readSize, statedSeverity } from "./severity.js";
 import { prepareBody } from "./text.js";
-import type { IssueInput, Source, TriagePlan } from "./types.js";
+import type { Commanded, IssueInput, Source, TriagePlan } from "./types.js";
 import {
   isCategory,
   isSeverity,
@@ -62,7 +62,13 @@ function formValue<T extends string>(
 export function decide(input: IssueInput, registry: Registry, policy: Policy): TriagePlan {
   const body = prepareBody(input.body);
   const form = parseForm(input.body);
-  const { overrides, suppressed } = readOverrides(input.labels, input.previous, policy);
+  const commanded = input.previous?.commanded;
+  const { overrides, suppressed } = readOverrides(
+    input.labels,
+    input.previous,
+    policy,
+    commanded?.overrides,
+  );
   const scores = scoreCategories(input.title, body, policy);
 
   const instances = findIssueInstances(input, form, body, registry, policy, overrides.instances);
@@ -115,8 +121,10 @@ export function decide(input: IssueInput, registry: Registry, policy: Policy): T
     },
     overrides,
     suppressed,
+    jobBoard: false,
   };
   judge(plan, registry, policy, severity.why);
+  applyPersonDecision(plan, commanded);
   plan.labels = labelsFor(plan, policy).filter((label) => !suppressed.includes(label));
   return plan;
 }
@@ -170,6 +178,30 @@ function judge(plan: TriagePlan, registry: Registry, policy: Policy, severityWhy
   plan.outcome = plan.verdicts.some((v) => v.covered) ? "accepted" : "rejected";
 }
 
+/**
+ * A maintainer's `/accept` or `/reject` replaces the policy's outcome (once the instance is
+ * known); an instance's `/job-board` opt-in holds while the request stays rejected.
+ */
+function applyPersonDecision(plan: TriagePlan, commanded: Commanded | undefined): void {
+  const decision = commanded?.decision;
+  if (decision && plan.kind === "instance" && plan.instances.length) {
+    plan.decidedBy = decision;
+    plan.outcome = decision.outcome;
+    plan.missing = [];
+    const accepted = decision.outcome === "accepted";
+    const why = accepted
+      ? `@${decision.by} accepted it into the pipe with \`/accept\`, whatever the tier says.`
+      : `@${decision.by} rejected it: ${decision.reason ?? "no reason given"}.`;
+    plan.verdicts = plan.verdicts.map((v) => ({
+      ...v,
+      covered: accepted,
+      instead: accepted ? [] : ["job-board"],
+    }));
+    plan.reasons = [why, ...plan.reasons];
+  }
+  plan.jobBoard = plan.outcome === "rejected" && commanded?.jobBoard !== undefined;
+}
+
 function labelsFor(plan: TriagePlan, policy: Policy): string[] {
   const l = policy.labels;
   if (plan.kind === "install") return [l.install];
@@ -182,5 +214,6 @@ function labelsFor(plan: TriagePlan, policy: Policy): string[] {
     labels.push(severityLabel(l, plan.severity));
   if (plan.category) labels.push(sizeLabel(l, plan.size), categoryLabel(l, plan.category));
   if (outcome === "rejected") labels.push(l.not_covered);
+  if (plan.jobBoard) labels.push(l.job_board);
   return labels;
 }

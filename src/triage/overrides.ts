@@ -1,6 +1,6 @@
 // A person's label on the app's vocabulary is an override; the app respects it, never fights it.
 import type { Policy } from "../registry/policy.js";
-import { readLabel } from "./labels.js";
+import { categoryLabel, instanceLabel, readLabel, severityLabel, sizeLabel } from "./labels.js";
 import type { Overrides, RecordedState } from "./types.js";
 import { SEVERITIES, SIZES, type Category, type Severity, type Size } from "./vocabulary.js";
 
@@ -18,6 +18,7 @@ export function readOverrides(
   labels: readonly string[],
   previous: RecordedState | undefined,
   policy: Policy,
+  commanded: Overrides = {},
 ): OverrideReading {
   const ours = new Set(previous?.applied ?? []);
   const present = new Set(labels);
@@ -52,5 +53,35 @@ export function readOverrides(
   const suppressed = [...new Set([...(previous?.suppressed ?? []), ...removedNow])].filter(
     (label) => !present.has(label),
   );
-  return { overrides, suppressed: suppressed.sort() };
+  return {
+    overrides: withCommanded(overrides, commanded, suppressed, policy),
+    suppressed: suppressed.sort(),
+  };
+}
+
+/**
+ * A slash command's value holds until a person says otherwise: a person's label on the same
+ * dimension (always newer, since the command replaced the old ones) wins, and removing the
+ * command's label withdraws it.
+ */
+function withCommanded(
+  fromLabels: Overrides,
+  commanded: Overrides,
+  suppressed: readonly string[],
+  policy: Policy,
+): Overrides {
+  const l = policy.labels;
+  const kept = (label: string) => !suppressed.includes(label);
+  const merged: Overrides = { ...fromLabels };
+  if (!merged.instances && commanded.instances?.length) {
+    const live = commanded.instances.filter((c) => kept(instanceLabel(l, c)));
+    if (live.length) merged.instances = live;
+  }
+  if (!merged.category && commanded.category && kept(categoryLabel(l, commanded.category)))
+    merged.category = commanded.category;
+  if (!merged.severity && commanded.severity && kept(severityLabel(l, commanded.severity)))
+    merged.severity = commanded.severity;
+  if (!merged.size && commanded.size && kept(sizeLabel(l, commanded.size)))
+    merged.size = commanded.size;
+  return merged;
 }

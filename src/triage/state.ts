@@ -8,18 +8,21 @@ export const COMMENT_MARKER = "<!-- sysadmin-pipe -->";
 const STATE_PREFIX = "<!-- sysadmin-pipe:state ";
 const STATE_SUFFIX = " -->";
 
+const OverridesSchema = z.object({
+  instances: z.array(z.string().max(40)).max(50).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  size: z.enum(SIZES).optional(),
+});
+
+const login = z.string().max(100);
+const minutes = z.number().int().min(0).max(10_000_000);
+
 const StateSchema = z.object({
   v: z.literal(1),
   applied: z.array(z.string().max(100)).max(100),
   suppressed: z.array(z.string().max(100)).max(100).default([]),
-  overrides: z
-    .object({
-      instances: z.array(z.string().max(40)).max(50).optional(),
-      category: z.enum(CATEGORIES).optional(),
-      severity: z.enum(SEVERITIES).optional(),
-      size: z.enum(SIZES).optional(),
-    })
-    .default({}),
+  overrides: OverridesSchema.default({}),
   outcome: z.enum(OUTCOMES).optional(),
   deliveries: z.array(z.string().max(100)).max(20).optional(),
   board: z
@@ -28,8 +31,25 @@ const StateSchema = z.object({
         .enum(["inbox", "emergency", "ready", "in_progress", "jobs_board", "done"])
         .optional(),
       archived: z.boolean().optional(),
+      hours: z.number().min(0).optional(),
     })
     .optional(),
+  commanded: z
+    .object({
+      overrides: OverridesSchema.default({}),
+      decision: z
+        .object({
+          outcome: z.enum(["accepted", "rejected"]),
+          by: login,
+          reason: z.string().max(500).optional(),
+        })
+        .optional(),
+      jobBoard: z.object({ by: login }).optional(),
+    })
+    .optional(),
+  time: z.object({ pipe: minutes, jobs: minutes }).optional(),
+  seen: z.array(z.number().int()).max(50).optional(),
+  alerted: z.object({ s0: z.boolean().optional(), jobs: z.boolean().optional() }).optional(),
 });
 
 export function encodeState(state: RecordedState): string {

@@ -26,6 +26,27 @@ export interface Overrides {
   size?: Size;
 }
 
+/** A policy decision a maintainer made with `/accept` or `/reject`. */
+export interface PersonDecision {
+  outcome: "accepted" | "rejected";
+  by: string;
+  reason?: string;
+}
+
+/** What people said with slash commands; kept until changed by another command. */
+export interface Commanded {
+  overrides: Overrides;
+  decision?: PersonDecision;
+  /** A rejected request opted into the paid jobs board, and by whom. */
+  jobBoard?: { by: string };
+}
+
+/** Logged time in minutes. Jobs-board time is paid extra work: never counted as pipe time. */
+export interface TimeLog {
+  pipe: number;
+  jobs: number;
+}
+
 /** The hidden state kept in the bot comment, so any replica decides the same thing. */
 export interface RecordedState {
   v: 1;
@@ -39,6 +60,12 @@ export interface RecordedState {
   deliveries?: string[];
   /** What the app last did on the board. */
   board?: { column?: Column; archived?: boolean };
+  commanded?: Commanded;
+  time?: TimeLog;
+  /** Ids of comments whose commands were handled, so a re-delivery runs nothing twice. */
+  seen?: number[];
+  /** Notifications already sent (an S0 alert, a new jobs-board item): sent once. */
+  alerted?: { s0?: boolean; jobs?: boolean };
 }
 
 export type Instead = "job-board" | "tier-review";
@@ -72,4 +99,8 @@ export interface TriagePlan {
   overrides: Overrides;
   /** Labels the app must not add again, because a person removed them. */
   suppressed: string[];
+  /** Set when a maintainer's `/accept` or `/reject` decided the outcome. */
+  decidedBy?: PersonDecision;
+  /** A rejected request its instance put on the paid jobs board. */
+  jobBoard: boolean;
 }

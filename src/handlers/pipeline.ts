@@ -1,0 +1,170 @@
+// The one path from an issue to GitHub, shared by every handler: decide from the issue and its
+// recorded state, then make the labels, the bot comment and the board card match the plan.
+import type { Context } from "probot";
+import type { TriageConfig } from "../config.js";
+import { syncBoard, type BoardOutcome } from "../github/board-sync.js";
+import {
+  applyWrites,
+  hasWrites,
+  nextState,
+  planWrites,
+  type CurrentIssue,
+} from "../github/executor.js";
+import type { GitHub, IssueRef } from "../github/types.js";
+import type { Chat } from "../notify/chat.js";
+import { instanceList } from "../registry/schema.js";
+import { alertsFor, withAlerted } from "../triage/alerts.js";
+import { renderComment } from "../triage/comment.js";
+import { decide } from "../triage/decide.js";
+import type { IssueInput, TriagePlan } from "../triage/types.js";
+
+export interface AppDeps {
+  /** The registry and policy in force right now. */
+  config: () => TriageConfig;
+  dryRun: boolean;
+  /** The chat channel for S0 and jobs-board alerts, when configured. */
+  chat?: Chat;
+}
+
+/** The repositories the app watches: the installer, the configured ones and instance repos. */
+export function isWatched(repo: string, config: TriageConfig): boolean {
+  const wanted = repo.toLowerCase();
+  const watched = [
+    config.policy.watch.install_repo,
+    ...config.policy.watch.repos,
+    ...instanceList(config.registry).flatMap((i) => i.repos ?? []),
+  ];
+  return watched.some((r) => r.toLowerCase() === wanted);
+}
+
+/** An issue as the REST API and webhook payloads describe it (the fields triage reads). */
+export interface IssueData {
+  title: string;
+  state?: string;
+  body?: string | null;
+  html_url?: string;
+  labels?: ({ name?: string } | string | null)[];
+  user?: { login: string } | null;
+}
+
+export function labelNames(issue: IssueData): string[] {
+  return (issue.labels ?? [])
+    .map((l) => (typeof l === "string" ? l : (l?.name ?? "")))
+    .filter(Boolean);
+}
+
+export function toInput(
+  repo: string,
+  number: number,
+  issue: IssueData,
+  current: CurrentIssue,
+): IssueInput {
+  return {
+    repo,
+    number,
+    title: issue.title,
+    body: issue.body ?? "",
+    labels: current.labels,
+    author: issue.user?.login,
+    previous: current.previous,
+  };
+}
+
+/** Everything a handler knows about the issue it is working on. */
+export interface IssueJob {
+  github: GitHub;
+  ref: IssueRef;
+  repo: string;
+  installation: string;
+  deliveryId: string;
+  config: TriageConfig;
+  deps: AppDeps;
+  log: Context["log"];
+}
+
+export interface ApplyOptions {
+  /** Labels a command replaced: removed even though a person set them. */
+  displace?: string[];
+  /** The id of the comment whose commands were just handled. */
+  seenComment?: number;
+}
+
+const MAX_SEEN = 20;
+
+/** Decide, then make GitHub match: labels, comment, board, alerts. Returns the plan. */
+export async function decideAndApply(
+  job: IssueJob,
+  issue: IssueData,
+  current: CurrentIssue,
+  options: ApplyOptions = {},
+): Promise<TriagePlan> {
+  const { github, ref, config, log, deps } = job;
+  const where = `${job.repo}#${ref.issue_number}`;
+  const previous = current.previous;
+  const plan = decide(
+    toInput(job.repo, ref.issue_number, issue, current),
+    config.registry,
+    config.policy,
+  );
+  const board: BoardOutcome = deps.dryRun
+    ? { record: previous?.board }
+    : await syncBoard(
+        {
+          github,
+          ref,
+          config: config.policy.board,
+          registry: config.registry,
+          cacheKey: job.installation,
+          log,
+        },
+        plan,
+        issue.state === "closed" ? "closed" : "open",
+        previous?.board,
+        previous?.time,
+      );
+  const link = {
+    url: issue.html_url ?? `https://github.com/${job.repo}/issues/${ref.issue_number}`,
+    title: issue.title,
+  };
+  const alerts = issue.state === "closed" ? [] : alertsFor(plan, previous, link, config.registry);
+  const state = nextState(plan, current, job.deliveryId, board.record);
+  state.alerted = withAlerted(previous?.alerted, alerts);
+  if (options.seenComment !== undefined) {
+    state.seen = [...(previous?.seen ?? []), options.seenComment].slice(-MAX_SEEN);
+  }
+  const s0Team = config.policy.alerts.s0_team;
+  const body = renderComment(plan, state, config.registry, { boardNote: board.note, s0Team });
+  const writes = planWrites(plan, current, body, config.policy);
+  writes.removeLabels.push(...(options.displace ?? []));
+  const summary = {
+    delivery: job.deliveryId,
+    issue: where,
+    kind: plan.kind,
+    instances: plan.instances,
+    category: plan.category,
+    severity: plan.severity,
+    outcome: plan.outcome,
+    add: writes.addLabels,
+    remove: writes.removeLabels,
+    comment: writes.comment.action,
+  };
+  if (deps.dryRun) {
+    log.info({ ...summary, dryRun: true }, "dry run: plan computed, nothing written");
+    return plan;
+  }
+  if (hasWrites(writes)) {
+    await applyWrites(github, ref, writes, current, config.policy, log);
+    log.info(summary, "triage applied");
+  } else {
+    log.info(summary, "issue already matches the plan");
+  }
+  // A mention only notifies when a comment is created: an edited bot comment needs a new one.
+  if (s0Team && alerts.some((a) => a.kind === "s0") && writes.comment.action !== "create") {
+    await github.rest.issues.createComment({
+      ...ref,
+      body: `@${s0Team}: this request is now an accepted **S0 emergency**; see the bot's comment above.`,
+    });
+  }
+  for (const alert of alerts) await deps.chat?.send(alert.text);
+  return plan;
+}
