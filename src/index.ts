@@ -1,13 +1,19 @@
 // Wiring only: load the configuration, register the handlers.
 import type { ApplicationFunctionOptions, Probot } from "probot";
 import { loadConfigFiles, type TriageConfig } from "./config.js";
+import { handleCommandComment } from "./handlers/comments.js";
 import { triageIssueEvent } from "./handlers/issues.js";
+import type { AppDeps } from "./handlers/pipeline.js";
+import { chatWebhook, type ChatOptions } from "./notify/chat.js";
 import { formatProblems } from "./registry/yaml-load.js";
 
 export interface AppOptions {
   /** Use this configuration instead of reading the files (tests). */
   config?: TriageConfig;
   dryRun?: boolean;
+  /** A Slack-compatible incoming-webhook URL (else CHAT_WEBHOOK_URL), and how hard to try. */
+  chatUrl?: string;
+  chatOptions?: ChatOptions;
 }
 
 function isTrue(value: string | undefined): boolean {
@@ -31,11 +37,17 @@ export function buildApp(options: AppOptions = {}) {
       config = loaded.config;
     }
     const current = config;
-    const deps = { config: () => current, dryRun: options.dryRun ?? isTrue(process.env.DRY_RUN) };
+    const chatUrl = options.chatUrl ?? (process.env.CHAT_WEBHOOK_URL || undefined);
+    const deps: AppDeps = {
+      config: () => current,
+      dryRun: options.dryRun ?? isTrue(process.env.DRY_RUN),
+      chat: chatUrl ? chatWebhook(chatUrl, app.log, options.chatOptions) : undefined,
+    };
     if (deps.dryRun) app.log.info("DRY_RUN is on: plans are logged, nothing is written to GitHub");
     app.on(["issues.opened", "issues.edited", "issues.reopened", "issues.closed"], (context) =>
       triageIssueEvent(context, deps),
     );
+    app.on("issue_comment.created", (context) => handleCommandComment(context, deps));
   };
 }
 
