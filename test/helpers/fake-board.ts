@@ -23,6 +23,7 @@ export interface Card {
   archived: boolean;
   values: Record<string, string>;
   createdAt: string;
+  hours?: number;
 }
 
 const DEFAULT_FIELDS: [string, string[]][] = [
@@ -191,10 +192,15 @@ export class FakeBoard {
                     isArchived: card.archived,
                     project: { id: this.projectId },
                     fieldValues: {
-                      nodes: Object.entries(card.values).map(([field, name]) => ({
-                        name,
-                        field: { name: field },
-                      })),
+                      nodes: [
+                        ...Object.entries(card.values).map(([field, name]) => ({
+                          name,
+                          field: { name: field },
+                        })),
+                        ...(card.hours !== undefined
+                          ? [{ number: card.hours, field: { name: "Hours" } }]
+                          : []),
+                      ],
                     },
                   },
                 ]
@@ -246,6 +252,12 @@ export class FakeBoard {
         };
       }
       card.values[field.name] = option.name;
+    }
+    if (v.hoursField !== undefined) {
+      const field = this.fields.find((f) => f.id === v.hoursField);
+      if (field?.dataType !== "NUMBER")
+        return { data: null, errors: [{ type: "INVALID", message: "not a number field" }] };
+      card.hours = Number(v.hours);
     }
     if (query.includes("updateProjectV2ItemPosition")) {
       this.cards = this.cards.filter((c) => c !== card);

@@ -42,9 +42,16 @@ export function mockInstallationToken(): nock.Scope {
     });
 }
 
+let entries: unknown[][] = [];
+
+/** What the most recently made Probot logged, one JSON line per call. */
+export function loggedLines(): string[] {
+  return entries.map((args) => JSON.stringify(args));
+}
+
 // Probot wants a pino-like logger; tests keep their output quiet unless DEBUG_TESTS is set.
 function silentLogger() {
-  const entries: unknown[] = [];
+  entries = [];
   const log = (...args: unknown[]) => {
     entries.push(args);
     if (process.env.DEBUG_TESTS) console.log(...args);

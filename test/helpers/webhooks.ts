@@ -60,6 +60,30 @@ export function issuesPayload(
   return payload;
 }
 
+export interface CommentFields {
+  id: number;
+  body: string;
+  login: string;
+  type?: "User" | "Bot";
+}
+
+/** issue_comment.created, on the given issue, by the given person. */
+export function commentPayload(issue: IssueFields, comment: CommentFields): Payload {
+  const payload: Payload = example("issue_comment", "created");
+  const base = issuesPayload("opened", issue);
+  payload.repository = base.repository;
+  payload.installation = base.installation;
+  payload.issue = { ...base.issue };
+  delete payload.issue.pull_request;
+  Object.assign(payload.comment, {
+    id: comment.id,
+    body: comment.body,
+    user: { ...payload.comment.user, login: comment.login, type: comment.type ?? "User" },
+  });
+  payload.sender = { ...payload.sender, login: comment.login, type: comment.type ?? "User" };
+  return payload;
+}
+
 /** An issue as GET /repos/{owner}/{repo}/issues/{n} returns it (from the same example). */
 export function restIssue(fields: IssueFields): Payload {
   return issuesPayload("opened", fields).issue;
