@@ -263,7 +263,75 @@ describe("an instance manager's command", () => {
   });
 });
 
+describe("the issue's author", () => {
+  test("answers a needs-info with /instance: the request is judged and leaves the Inbox", async () => {
+    const vague: IssueFields = {
+      number: 12,
+      title: "Emails are not being sent",
+      body: "Since yesterday no order confirmation emails go out.",
+      author: "reporter",
+    };
+    const before = triaged(vague, { column: "inbox" });
+    expect(before.plan.outcome).toBe("needs-info");
+    const fake = new FakeBoard();
+    fake.addCard(12, { Status: "Inbox", Severity: "S1" });
+    mockGitHub(vague, before);
+    fake.intercept(github());
+
+    await comment(vague, "/instance fr", "reporter");
+
+    expect(restRequests()).not.toContainEqual(expect.stringContaining("/permission"));
+    expect(bodyOf("POST", "/issues/12/labels")).toEqual({
+      labels: expect.arrayContaining(["instance:fr"]),
+    });
+    expect(decodeState(String(bodyOf("PATCH", "/comments/99")?.body))?.outcome).toBe("accepted");
+    expect(fake.card(12)?.values).toMatchObject({ Status: "Ready", Instance: "fr" });
+    expect(bodyOf("POST", "/reactions")).toEqual({ content: "+1" });
+  });
+});
+
+describe("a member of the configured maintainer team", () => {
+  test("may run maintainer commands without write access to the repository", async () => {
+    const teamConfig = {
+      ...config,
+      policy: {
+        ...config.policy,
+        board: undefined,
+        commands: { ...config.policy.commands, maintainer_team: "openfoodfoundation/core-devs" },
+      },
+    };
+    mockGitHub(BE_DNS, triaged(BE_DNS), "read");
+    github()
+      .get("/orgs/openfoodfoundation/teams/core-devs/memberships/core-dev")
+      .reply(200, { state: "active", role: "member", url: "x" });
+    const probot = makeProbot({ config: teamConfig, dryRun: false });
+
+    await probot.receive({
+      id: "c-team",
+      name: "issue_comment",
+      payload: commentPayload(BE_DNS, { id: 556, body: "/accept", login: "core-dev" }),
+    } as never);
+
+    const state = decodeState(String(bodyOf("PATCH", "/comments/99")?.body));
+    expect(state?.outcome).toBe("accepted");
+    expect(state?.commanded?.decision).toEqual({ outcome: "accepted", by: "core-dev" });
+  });
+});
+
 describe("refused, ignored and repeated commands", () => {
+  test("a command that changes nothing writes no label and no card", async () => {
+    const fake = new FakeBoard();
+    fake.addCard(7, { Status: "Ready", Severity: "S1", Size: "S", Tier: "full", Instance: "fr" });
+    mockGitHub(FR_EMAIL, triaged(FR_EMAIL, { column: "ready" }), "write");
+    fake.intercept(github());
+
+    await comment(FR_EMAIL, "/severity S1", "sysadmin-dev");
+
+    expect(restRequests().filter((r) => /labels/.test(r))).toEqual([]);
+    expect(fake.mutations()).toEqual([]);
+    expect(bodyOf("POST", "/reactions")).toEqual({ content: "+1" });
+  });
+
   test("a stranger's /accept is refused: labels stay, 😕 and a reply naming who can", async () => {
     const before = triaged(BE_DNS);
     mockGitHub(BE_DNS, before, "read");
