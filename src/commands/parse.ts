@@ -155,7 +155,8 @@ export function parseCommands(body: string): ParsedComment {
     const name = m[1]!.toLowerCase().replace(/_/g, "-") as CommandName;
     const shown = line.slice(0, 80);
     if (!COMMAND_NAMES.includes(name)) {
-      problems.push({ line: shown, message: `\`/${m[1]}\` is not a command I know` });
+      const known = COMMAND_NAMES.map((n) => `\`/${n}\``).join(", ");
+      problems.push({ line: shown, message: `\`/${m[1]}\` is not a command I know (${known})` });
       continue;
     }
     const parsed = parseArgs(name, m[2] ?? "");
