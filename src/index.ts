@@ -4,6 +4,8 @@ import { loadConfigFiles, type TriageConfig } from "./config.js";
 import { handleCommandComment } from "./handlers/comments.js";
 import { triageIssueEvent } from "./handlers/issues.js";
 import type { AppDeps } from "./handlers/pipeline.js";
+import { checkRegistryPullRequest, reloadOnPush } from "./handlers/registry.js";
+import { ConfigStore } from "./github/live-config.js";
 import { chatWebhook, type ChatOptions } from "./notify/chat.js";
 import { formatProblems } from "./registry/yaml-load.js";
 
@@ -36,10 +38,10 @@ export function buildApp(options: AppOptions = {}) {
       }
       config = loaded.config;
     }
-    const current = config;
+    const store = new ConfigStore(config, app.log);
     const chatUrl = options.chatUrl ?? (process.env.CHAT_WEBHOOK_URL || undefined);
     const deps: AppDeps = {
-      config: () => current,
+      config: (github, installation) => store.get(github, installation),
       dryRun: options.dryRun ?? isTrue(process.env.DRY_RUN),
       chat: chatUrl ? chatWebhook(chatUrl, app.log, options.chatOptions) : undefined,
     };
@@ -48,6 +50,11 @@ export function buildApp(options: AppOptions = {}) {
       triageIssueEvent(context, deps),
     );
     app.on("issue_comment.created", (context) => handleCommandComment(context, deps));
+    app.on(
+      ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"],
+      (context) => checkRegistryPullRequest(context, store),
+    );
+    app.on("push", (context) => reloadOnPush(context, store));
   };
 }
 

@@ -36,19 +36,22 @@ export async function handleCommandComment(
 ): Promise<void> {
   const { payload } = context;
   if (fromBot(payload) || payload.issue.pull_request) return;
-  const repo = payload.repository.full_name;
-  const config = deps.config();
-  if (!isWatched(repo, config)) return;
   const parsed = parseCommands(payload.comment.body ?? "");
   if (!parsed.commands.length && !parsed.problems.length) return; // an ordinary comment
+  const repo = payload.repository.full_name;
+  const github = context.octokit as GitHub;
+  const installation = String(payload.installation?.id ?? "none");
+  const { config, trusted } = await deps.config(github, installation);
+  if (!isWatched(repo, config)) return;
   const ref: IssueRef = { ...context.repo(), issue_number: payload.issue.number };
   const job: IssueJob = {
-    github: context.octokit as GitHub,
+    github,
     ref,
     repo,
-    installation: String(payload.installation?.id ?? "none"),
+    installation,
     deliveryId: context.id,
     config,
+    trusted,
     deps,
     log: context.log,
   };

@@ -18,16 +18,19 @@ type IssueEvent = "issues.opened" | "issues.edited" | "issues.reopened" | "issue
 export async function triageIssueEvent(context: Context<IssueEvent>, deps: AppDeps): Promise<void> {
   const { payload } = context;
   const repo = payload.repository.full_name;
-  const config = deps.config();
+  const github = context.octokit as GitHub;
+  const installation = String(payload.installation?.id ?? "none");
+  const { config, trusted } = await deps.config(github, installation);
   if (!isWatched(repo, config)) return;
   const ref: IssueRef = { ...context.repo(), issue_number: payload.issue.number };
   const job: IssueJob = {
-    github: context.octokit as GitHub,
+    github,
     ref,
     repo,
-    installation: String(payload.installation?.id ?? "none"),
+    installation,
     deliveryId: context.id,
     config,
+    trusted,
     deps,
     log: context.log,
   };

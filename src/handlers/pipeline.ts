@@ -16,11 +16,13 @@ import { instanceList } from "../registry/schema.js";
 import { alertsFor, withAlerted } from "../triage/alerts.js";
 import { renderComment } from "../triage/comment.js";
 import { decide } from "../triage/decide.js";
+import { holdRejection } from "../triage/hold.js";
+import type { LiveConfig } from "../github/live-config.js";
 import type { IssueInput, TriagePlan } from "../triage/types.js";
 
 export interface AppDeps {
-  /** The registry and policy in force right now. */
-  config: () => TriageConfig;
+  /** The registry and policy in force for an installation (read live when configured). */
+  config: (github: GitHub, installation: string) => Promise<LiveConfig>;
   dryRun: boolean;
   /** The chat channel for S0 and jobs-board alerts, when configured. */
   chat?: Chat;
@@ -78,6 +80,8 @@ export interface IssueJob {
   installation: string;
   deliveryId: string;
   config: TriageConfig;
+  /** False while the live registry is broken: nothing is rejected. */
+  trusted: boolean;
   deps: AppDeps;
   log: Context["log"];
 }
@@ -101,11 +105,12 @@ export async function decideAndApply(
   const { github, ref, config, log, deps } = job;
   const where = `${job.repo}#${ref.issue_number}`;
   const previous = current.previous;
-  const plan = decide(
+  const decided = decide(
     toInput(job.repo, ref.issue_number, issue, current),
     config.registry,
     config.policy,
   );
+  const plan = job.trusted ? decided : holdRejection(decided, config.policy);
   const board: BoardOutcome = deps.dryRun
     ? { record: previous?.board }
     : await syncBoard(

@@ -83,6 +83,17 @@ const AlertsSchema = z.strictObject({
   s0_team: teamName.nullable().default(null),
 });
 
+const filePath = z.string().trim().min(1).max(300);
+
+const RegistrySourceSchema = z.strictObject({
+  /** The repository whose default branch holds the live registry; null: the app's own files. */
+  repo: repoName.nullable().default(null),
+  registry: filePath.default("config/instances.yml"),
+  policy: filePath.default("config/policy.yml"),
+  form: filePath.default(".github/ISSUE_TEMPLATE/sysadmin-request.yml"),
+});
+export type RegistrySource = z.output<typeof RegistrySourceSchema>;
+
 export const PolicySchema = z
   .strictObject({
     watch: z.strictObject({
@@ -130,6 +141,7 @@ export const PolicySchema = z
     board: BoardSchema.optional(),
     commands: CommandsSchema.prefault({}),
     alerts: AlertsSchema.prefault({}),
+    registry_source: RegistrySourceSchema.prefault({}),
   })
   .superRefine((policy, ctx) => {
     // A category both covered and never covered is a contradiction worth pointing out.

@@ -139,6 +139,16 @@ function needsInfo(plan: TriagePlan, registry: Registry): string {
   ].join("\n");
 }
 
+function held(plan: TriagePlan): string {
+  return [
+    `### ⏸️ Waiting for a person`,
+    "",
+    bullet(plan.reasons),
+    "",
+    "Nothing is rejected while the registry cannot be trusted; this request stays open for a maintainer.",
+  ].join("\n");
+}
+
 function notPipe(plan: TriagePlan): string {
   return [
     `### ℹ️ Not a sysadmin-pipe request`,
@@ -157,15 +167,17 @@ export function renderComment(
   options: CommentOptions = {},
 ): string {
   const { boardNote, s0Team } = options;
-  const body = plan.jobBoard
-    ? jobsBoard(plan, registry)
-    : plan.outcome === "accepted"
-      ? accepted(plan)
-      : plan.outcome === "rejected"
-        ? rejected(plan)
-        : plan.outcome === "needs-info"
-          ? needsInfo(plan, registry)
-          : notPipe(plan);
+  const body = plan.held
+    ? held(plan)
+    : plan.jobBoard
+      ? jobsBoard(plan, registry)
+      : plan.outcome === "accepted"
+        ? accepted(plan)
+        : plan.outcome === "rejected"
+          ? rejected(plan)
+          : plan.outcome === "needs-info"
+            ? needsInfo(plan, registry)
+            : notPipe(plan);
   const sections = [COMMENT_MARKER, body];
   if (s0Team && plan.outcome === "accepted" && plan.severity === "S0") {
     sections.push("", `@${s0Team}: this is an S0 emergency.`);

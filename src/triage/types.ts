@@ -103,4 +103,6 @@ export interface TriagePlan {
   decidedBy?: PersonDecision;
   /** A rejected request its instance put on the paid jobs board. */
   jobBoard: boolean;
+  /** A rejection held back because the live registry is broken: a person decides. */
+  held?: boolean;
 }

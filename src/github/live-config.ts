@@ -1,0 +1,125 @@
+// The registry and policy in force, per installation: read from the registry repository's
+// default branch, revalidated cheaply (conditional requests) and reloaded at once on a push.
+// A broken file on the default branch never replaces the last good configuration.
+import type { TriageConfig } from "../config.js";
+import type { RegistrySource } from "../registry/policy.js";
+import { validateConfig } from "../registry/validate.js";
+import { formatProblems } from "../registry/yaml-load.js";
+import { readRepoFile } from "./repo-files.js";
+import type { GitHub, Logger } from "./types.js";
+
+export interface LiveConfig {
+  config: TriageConfig;
+  /** False while the default branch holds an invalid registry: the app then rejects nothing. */
+  trusted: boolean;
+}
+
+interface Entry extends LiveConfig {
+  texts: { registry?: string; policy?: string };
+  etags: { registry?: string; policy?: string };
+  checkedAt: number;
+}
+
+const REVALIDATE_MS = 5 * 60 * 1000;
+
+export class ConfigStore {
+  private entries = new Map<string, Entry>();
+
+  /** `shipped`: the app's own files, used until (and unless) a live registry is read. */
+  constructor(
+    private readonly shipped: TriageConfig,
+    private readonly log: Logger,
+  ) {}
+
+  /** Where the live registry is read from (set in the app's own policy). */
+  get source(): RegistrySource {
+    return this.shipped.policy.registry_source;
+  }
+
+  /** The configuration for this installation; `force` re-reads now (after a push). */
+  async get(github: GitHub, installation: string, force = false): Promise<LiveConfig> {
+    const repo = this.source.repo;
+    if (!repo) return { config: this.shipped, trusted: true };
+    const entry = this.entries.get(installation);
+    if (entry && !force && Date.now() - entry.checkedAt < REVALIDATE_MS) return entry;
+    try {
+      return await this.refresh(github, installation, repo, entry);
+    } catch (error) {
+      // GitHub unreachable or erroring: keep what we have, try again on the next event.
+      this.log.warn(
+        { repo, error: String(error) },
+        "could not read the live registry; keeping the last one",
+      );
+      return entry ?? { config: this.shipped, trusted: true };
+    }
+  }
+
+  private async refresh(
+    github: GitHub,
+    installation: string,
+    full: string,
+    entry: Entry | undefined,
+  ) {
+    const [owner, repo] = full.split("/") as [string, string];
+    const files = { registry: this.source.registry, policy: this.source.policy } as const;
+    const texts = { ...entry?.texts };
+    const etags = { ...entry?.etags };
+    let changed = !entry;
+    for (const key of ["registry", "policy"] as const) {
+      const read = await readRepoFile(github, { owner, repo, path: files[key] }, entry?.etags[key]);
+      if (read.status === "ok") {
+        changed = changed || read.text !== texts[key];
+        texts[key] = read.text;
+        etags[key] = read.etag;
+      } else if (read.status === "missing") {
+        texts[key] = undefined;
+        changed = true;
+      }
+    }
+    if (!changed && entry) {
+      const same = { ...entry, checkedAt: Date.now() };
+      this.entries.set(installation, same);
+      return same;
+    }
+    const next = this.judge(full, texts, etags, entry);
+    this.entries.set(installation, next);
+    return next;
+  }
+
+  private judge(
+    full: string,
+    texts: Entry["texts"],
+    etags: Entry["etags"],
+    entry: Entry | undefined,
+  ): Entry {
+    const missing = (path: string) => [
+      { file: path, line: 1, column: 1, message: "the file is missing" },
+    ];
+    const validation =
+      texts.registry !== undefined && texts.policy !== undefined
+        ? validateConfig({
+            registry: { path: this.source.registry, text: texts.registry },
+            policy: { path: this.source.policy, text: texts.policy },
+          })
+        : {
+            problems: missing(
+              texts.registry === undefined ? this.source.registry : this.source.policy,
+            ),
+          };
+    if (validation.config && !validation.problems.length) {
+      this.log.info({ repo: full }, "live registry loaded");
+      return { config: validation.config, trusted: true, texts, etags, checkedAt: Date.now() };
+    }
+    this.log.error(
+      { repo: full, problems: formatProblems(validation.problems) },
+      "THE REGISTRY ON THE DEFAULT BRANCH IS INVALID: keeping the last good one, and rejecting nothing until it is fixed",
+    );
+    return {
+      config: entry?.config ?? this.shipped,
+      trusted: false,
+      texts,
+      etags,
+      checkedAt: Date.now(),
+    };
+  }
+}

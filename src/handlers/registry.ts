@@ -1,0 +1,127 @@
+// The tier registry's own life on GitHub: a "Tier registry" check run on every pull request
+// that touches it, and a reload when a change lands on the default branch.
+import type { Context } from "probot";
+import { publishCheck } from "../github/checks.js";
+import type { ConfigStore } from "../github/live-config.js";
+import { readRepoFile } from "../github/repo-files.js";
+import type { GitHub } from "../github/types.js";
+import { affectedRequests, type OpenRequest } from "../registry/affected.js";
+import { checkReport } from "../registry/check.js";
+import { diffConfigs } from "../registry/diff.js";
+import type { RegistrySource } from "../registry/policy.js";
+import { validateConfig, type ConfigFile } from "../registry/validate.js";
+import type { TriageConfig } from "../config.js";
+import { instanceList } from "../registry/schema.js";
+
+type PullEvent = "pull_request.opened" | "pull_request.synchronize" | "pull_request.reopened";
+
+const sourcePaths = (s: RegistrySource) => [s.registry, s.policy, s.form];
+
+async function readAt(
+  github: GitHub,
+  full: string,
+  path: string,
+  ref: string,
+): Promise<ConfigFile> {
+  const [owner, repo] = full.split("/") as [string, string];
+  const read = await readRepoFile(github, { owner, repo, path, ref });
+  // A deleted file is validated as an empty one: the problem then says what is missing.
+  return { path, text: read.status === "ok" ? read.text : "" };
+}
+
+/** Open requests in the pipe, as the issues list returns them (pull requests left out). */
+async function openPipeRequests(github: GitHub, config: TriageConfig): Promise<OpenRequest[]> {
+  const watch = config.policy.watch;
+  const repos = [
+    watch.install_repo,
+    ...watch.repos,
+    ...instanceList(config.registry).flatMap((i) => i.repos ?? []),
+  ];
+  const requests: OpenRequest[] = [];
+  for (const full of new Set(repos)) {
+    const [owner, repo] = full.split("/") as [string, string];
+    const issues = await github.paginate(github.rest.issues.listForRepo, {
+      owner,
+      repo,
+      state: "open",
+      labels: config.policy.labels.pipe,
+      per_page: 100,
+    });
+    for (const i of issues) {
+      if (i.pull_request) continue;
+      requests.push({
+        repo: full,
+        number: i.number,
+        title: i.title,
+        body: i.body ?? "",
+        labels: i.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
+        url: i.html_url,
+      });
+    }
+  }
+  return requests;
+}
+
+export async function checkRegistryPullRequest(
+  context: Context<PullEvent>,
+  store: ConfigStore,
+): Promise<void> {
+  const { payload } = context;
+  const github = context.octokit as GitHub;
+  const installation = String(payload.installation?.id ?? "none");
+  const { config } = await store.get(github, installation);
+  const source = store.source;
+  const full = payload.repository.full_name;
+  if (!source.repo || source.repo.toLowerCase() !== full.toLowerCase()) return;
+  const pr = payload.pull_request;
+  const files = await github.paginate(github.rest.pulls.listFiles, {
+    ...context.repo(),
+    pull_number: pr.number,
+    per_page: 100,
+  });
+  const touched = new Set(files.flatMap((f) => [f.filename, f.previous_filename ?? ""]));
+  if (!sourcePaths(source).some((p) => touched.has(p))) return;
+
+  const [registry, policy, form] = await Promise.all(
+    sourcePaths(source).map((p) => readAt(github, full, p, pr.head.sha)),
+  );
+  const proposed = validateConfig({ registry: registry!, policy: policy!, form: form! });
+  let diff;
+  let affected;
+  if (proposed.config) {
+    const [oldRegistry, oldPolicy] = await Promise.all(
+      [source.registry, source.policy].map((p) => readAt(github, full, p, pr.base.sha)),
+    );
+    const base = validateConfig({ registry: oldRegistry!, policy: oldPolicy! }).config ?? config;
+    diff = diffConfigs(base, proposed.config);
+    affected = affectedRequests(await openPipeRequests(github, base), base, proposed.config);
+  }
+  const report = checkReport(proposed.problems, diff, affected);
+  await publishCheck(github, context.repo(), pr.head.sha, report);
+  context.log.info(
+    {
+      pull: `${full}#${pr.number}`,
+      conclusion: report.conclusion,
+      problems: proposed.problems.length,
+    },
+    "tier registry checked",
+  );
+}
+
+export async function reloadOnPush(context: Context<"push">, store: ConfigStore): Promise<void> {
+  const { payload } = context;
+  const source = store.source;
+  if (!source.repo || source.repo.toLowerCase() !== payload.repository.full_name.toLowerCase())
+    return;
+  if (payload.ref !== `refs/heads/${payload.repository.default_branch}`) return;
+  const changed = new Set(
+    payload.commits.flatMap((c) => [
+      ...(c.added ?? []),
+      ...(c.modified ?? []),
+      ...(c.removed ?? []),
+    ]),
+  );
+  if (![source.registry, source.policy].some((p) => changed.has(p))) return;
+  const installation = String(payload.installation?.id ?? "none");
+  await store.get(context.octokit as GitHub, installation, true);
+}

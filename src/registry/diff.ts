@@ -1,0 +1,127 @@
+// What a registry or policy change means, in the circle's words: instances added and removed,
+// tier changes, categories gained and lost, caps changed. Pure.
+import type { TriageConfig } from "../config.js";
+import type { Policy } from "./policy.js";
+import type { Instance, Tier } from "./schema.js";
+import { TIERS } from "./schema.js";
+
+export interface InstanceChange {
+  code: string;
+  name: string;
+  tier?: { from: Tier; to: Tier };
+  gains: string[];
+  loses: string[];
+  /** S0 (critical incident) response gained (true) or lost (false). */
+  s0?: boolean;
+  /** Links to the evidence the circle reviewed, from the registry. */
+  evidence: string[];
+}
+
+export interface CapChange {
+  tier: Tier;
+  from?: string;
+  to?: string;
+}
+
+export interface RegistryDiff {
+  added: { code: string; name: string; tier: Tier }[];
+  removed: { code: string; name: string; tier: Tier }[];
+  changed: InstanceChange[];
+  caps: CapChange[];
+}
+
+function coverage(tier: Tier, policy: Policy): Set<string> {
+  return new Set(policy.tiers[tier].covers);
+}
+
+function instanceChange(
+  code: string,
+  before: Instance,
+  after: Instance,
+  old: TriageConfig,
+  now: TriageConfig,
+): InstanceChange | undefined {
+  const was = coverage(before.tier, old.policy);
+  const is = coverage(after.tier, now.policy);
+  const gains = [...is].filter((c) => !was.has(c));
+  const loses = [...was].filter((c) => !is.has(c));
+  const s0Before = old.policy.tiers[before.tier].s0_response;
+  const s0After = now.policy.tiers[after.tier].s0_response;
+  const tierChanged = before.tier !== after.tier;
+  if (!tierChanged && !gains.length && !loses.length && s0Before === s0After) return undefined;
+  return {
+    code,
+    name: after.name,
+    ...(tierChanged ? { tier: { from: before.tier, to: after.tier } } : {}),
+    gains,
+    loses,
+    ...(s0Before !== s0After ? { s0: s0After } : {}),
+    evidence: after.evidence ?? [],
+  };
+}
+
+export function diffConfigs(old: TriageConfig, now: TriageConfig): RegistryDiff {
+  const before = old.registry.instances;
+  const after = now.registry.instances;
+  const entry = (code: string, i: Instance) => ({ code, name: i.name, tier: i.tier });
+  const added = Object.entries(after)
+    .filter(([code]) => !before[code])
+    .map(([code, i]) => entry(code, i));
+  const removed = Object.entries(before)
+    .filter(([code]) => !after[code])
+    .map(([code, i]) => entry(code, i));
+  const changed = Object.entries(after).flatMap(([code, i]) => {
+    const was = before[code];
+    const change = was ? instanceChange(code, was, i, old, now) : undefined;
+    return change ? [change] : [];
+  });
+  const caps = TIERS.flatMap((tier): CapChange[] => {
+    const from = old.policy.tiers[tier].max_size;
+    const to = now.policy.tiers[tier].max_size;
+    return from === to ? [] : [{ tier, ...(from ? { from } : {}), ...(to ? { to } : {}) }];
+  });
+  return { added, removed, changed, caps };
+}
+
+export function isEmptyDiff(d: RegistryDiff): boolean {
+  return !d.added.length && !d.removed.length && !d.changed.length && !d.caps.length;
+}
+
+const list = (items: string[]) => (items.length ? items.join(", ") : "—");
+
+/** The change as Markdown tables, for the check run and the CLI. */
+export function renderDiff(d: RegistryDiff): string {
+  if (isEmptyDiff(d)) return "No instance, tier, coverage or cap changes.";
+  const out: string[] = [];
+  if (d.changed.length) {
+    out.push(
+      "| instance | tier | gains | loses | evidence |",
+      "| --- | --- | --- | --- | --- |",
+      ...d.changed.map((c) => {
+        const tier = c.tier ? `${c.tier.from} → ${c.tier.to}` : "unchanged";
+        const gains = [...c.gains, ...(c.s0 === true ? ["S0 response"] : [])];
+        const loses = [...c.loses, ...(c.s0 === false ? ["S0 response"] : [])];
+        const evidence = c.evidence.map((url, i) => `[${i + 1}](${url})`).join(" ");
+        return `| \`${c.code}\` ${c.name} | ${tier} | ${list(gains)} | ${list(loses)} | ${evidence || "—"} |`;
+      }),
+      "",
+    );
+  }
+  if (d.added.length)
+    out.push(
+      `**Added:** ${d.added.map((i) => `\`${i.code}\` ${i.name} (${i.tier})`).join(", ")}`,
+      "",
+    );
+  if (d.removed.length)
+    out.push(
+      `**Removed:** ${d.removed.map((i) => `\`${i.code}\` ${i.name} (was ${i.tier})`).join(", ")}`,
+      "",
+    );
+  if (d.caps.length) {
+    out.push(
+      `**Size caps:** ${d.caps.map((c) => `${c.tier}: ${c.from ?? "none"} → ${c.to ?? "none"}`).join("; ")}`,
+      "",
+    );
+  }
+  return out.join("\n").trim();
+}
