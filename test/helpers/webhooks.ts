@@ -9,7 +9,9 @@ const examples = require("@octokit/webhooks-examples") as {
 }[];
 
 function example(event: string, action: string): Record<string, unknown> {
-  const found = examples.find((e) => e.name === event)?.examples.find((e) => e.action === action);
+  const found = examples
+    .find((e) => e.name === event)
+    ?.examples.find((e) => !action || e.action === action);
   if (!found) throw new Error(`no ${event}.${action} example`);
   return structuredClone(found) as Record<string, unknown>;
 }
@@ -102,4 +104,53 @@ export function restComment(id: number, body: string, userType: "Bot" | "User" =
       type: userType,
     },
   };
+}
+
+function inRepo(payload: Payload, repo: string): Payload {
+  const [owner, name] = repo.split("/") as [string, string];
+  payload.repository.full_name = repo;
+  payload.repository.name = name;
+  payload.repository.owner.login = owner;
+  payload.repository.default_branch = "main";
+  payload.installation = {
+    id: INSTALLATION_ID,
+    node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==",
+  };
+  return payload;
+}
+
+/** pull_request.opened or .synchronize on `repo`, from head sha to base sha. */
+export function pullRequestPayload(
+  action: "opened" | "synchronize",
+  repo: string,
+  pr: { number: number; head: string; base: string },
+): Payload {
+  const payload = inRepo(example("pull_request", action), repo);
+  payload.number = pr.number;
+  payload.pull_request.number = pr.number;
+  payload.pull_request.head.sha = pr.head;
+  payload.pull_request.base.sha = pr.base;
+  return payload;
+}
+
+/** A push to `ref` on `repo` whose one commit changed `files`. */
+export function pushPayload(repo: string, ref: string, files: string[]): Payload {
+  const payload = inRepo(example("push", ""), repo);
+  payload.ref = ref;
+  const commit = {
+    id: "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c",
+    tree_id: "f9d2a07e9488b91af2641b26b9407fe22a451433",
+    distinct: true,
+    message: "Tier change",
+    timestamp: "2026-11-25T10:00:00Z",
+    url: `https://github.com/${repo}/commit/0d1a26e`,
+    author: { name: "Circle", email: "circle@example.org", username: "circle" },
+    committer: { name: "Circle", email: "circle@example.org", username: "circle" },
+    added: [],
+    removed: [],
+    modified: files,
+  };
+  payload.commits = [commit];
+  payload.head_commit = commit;
+  return payload;
 }
