@@ -136,3 +136,50 @@ describe("sysadmin-pipe form", () => {
     expect(drifted.stderr).toMatch(/does not match the registry/);
   });
 });
+
+describe("sysadmin-pipe validate and diff", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "sysadmin-pipe-validate-"));
+  const typo = path.join(dir, "instances.yml");
+  writeFileSync(typo, REGISTRY_TEXT.replace(/(\n {2}fr:\n(?: {4}.*\n)*? {4}tier: )\w+/, "$1ful"));
+  const downgraded = path.join(dir, "downgraded.yml");
+  writeFileSync(
+    downgraded,
+    REGISTRY_TEXT.replace(/(\n {2}fr:\n(?: {4}.*\n)*? {4}tier: )\w+/, "$1basic"),
+  );
+
+  test("the shipped files are valid", async () => {
+    const result = await run(["validate"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /^All valid \(21 instances\): config\/instances.yml, config\/policy.yml, \.github/,
+    );
+  });
+
+  test("a tier typo is reported at its line and column, and the exit code says so", async () => {
+    const result = await run(["validate", typo]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /instances\.yml:\d+:11: instance `fr`: tier must be one of none, basic, full; got `ful`\n$/,
+    );
+    const json = JSON.parse((await run(["validate", "--json", typo])).stdout);
+    expect(json).toMatchObject({
+      ok: false,
+      problems: [{ column: 11, message: expect.stringContaining("`ful`") }],
+    });
+  });
+
+  test("diff prints what a change means", async () => {
+    const result = await run(["diff", "config/instances.yml", downgraded]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      "| `fr` CoopCircuits (France) | full → basic | — | outage, upgrade,",
+    );
+    expect(result.stdout).toContain("S0 response | — |");
+  });
+
+  test("diff with an invalid side explains instead of diffing", async () => {
+    const result = await run(["diff", "config/instances.yml", typo]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("got `ful`");
+  });
+});

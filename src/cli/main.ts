@@ -9,6 +9,7 @@ import { FORM_PATH, generateIssueForm } from "../form/generate.js";
 import { REGISTRY_SCHEMA_PATH, registryJsonSchemaText } from "../registry/json-schema.js";
 import { formatProblems } from "../registry/yaml-load.js";
 import { boardCommand } from "./board.js";
+import { diffCommand, validateCommand } from "./registry.js";
 import { triageLines } from "./triage.js";
 
 const USAGE = `Usage:
@@ -20,6 +21,11 @@ const USAGE = `Usage:
   sysadmin-pipe board setup|check [--owner ORG] [--number N] [--dry-run]
       Create the sysadmin pipe board's fields and options on a project (token in GITHUB_TOKEN),
       or report how the project differs from the configuration.
+  sysadmin-pipe validate [--json] [FILE...]
+      Check the registry, policy and issue form as the pull-request check does (by default the
+      files in config/ and ${FORM_PATH}); exits 1 when something must be fixed.
+  sysadmin-pipe diff [--policy FILE] OLD NEW
+      What changes from one registry (file, or folder with instances.yml and policy.yml) to another.
   sysadmin-pipe schema [--write [PATH]]
       Print the registry's JSON Schema; --write saves it (default ${REGISTRY_SCHEMA_PATH}).
 `;
@@ -156,6 +162,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return schemaCommand(rest, io);
       case "board":
         return await boardCli(rest, io);
+      case "validate":
+        return validateCommand(rest, io);
+      case "diff":
+        return diffCommand(rest, io);
       case undefined:
       case "help":
       case "--help":
