@@ -42,7 +42,14 @@ export const InstanceSchema = z.strictObject({
   // YAML reads 2026-05-01 as a date; keep it as the text people wrote.
   reviewed: z
     .union([z.date().transform((d) => d.toISOString().slice(0, 10)), z.string()])
-    .pipe(z.string().regex(DATE, { message: "must be a date written like 2026-05-01" }))
+    .pipe(
+      z
+        .string()
+        .regex(DATE, { message: "reviewed must be a date written like 2026-05-01" })
+        .refine((d) => !Number.isNaN(Date.parse(d)) && new Date(d).toISOString().startsWith(d), {
+          message: "reviewed must be a real date, written like 2026-05-01",
+        }),
+    )
     .optional(),
   review_every_months: z.number().int().min(6).max(12).optional(),
   evidence: z.array(z.url({ message: "must be a link (https://…)" })).optional(),
