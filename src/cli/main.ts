@@ -9,6 +9,7 @@ import { FORM_PATH, generateIssueForm } from "../form/generate.js";
 import { REGISTRY_SCHEMA_PATH, registryJsonSchemaText } from "../registry/json-schema.js";
 import { formatProblems } from "../registry/yaml-load.js";
 import { boardCommand } from "./board.js";
+import { reconcileCommand } from "./reconcile.js";
 import { diffCommand, validateCommand } from "./registry.js";
 import { triageLines } from "./triage.js";
 
@@ -26,6 +27,9 @@ const USAGE = `Usage:
       files in config/ and ${FORM_PATH}); exits 1 when something must be fixed.
   sysadmin-pipe diff [--policy FILE] OLD NEW
       What changes from one registry (file, or folder with instances.yml and policy.yml) to another.
+  sysadmin-pipe reconcile [--repo OWNER/NAME ...] [--dry-run] [--json]
+      Re-triage open issues whose decision is missing or stale, and put accepted requests on the
+      board (token in GITHUB_TOKEN). Safe while the app runs; schedule it, e.g. hourly.
   sysadmin-pipe schema [--write [PATH]]
       Print the registry's JSON Schema; --write saves it (default ${REGISTRY_SCHEMA_PATH}).
 `;
@@ -150,6 +154,17 @@ async function boardCli(args: string[], io: Io): Promise<number> {
   return boardCommand(args, config, { ...io, env: io.env ?? process.env });
 }
 
+async function reconcileCli(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: false,
+    options: { registry: { type: "string" }, policy: { type: "string" } },
+  });
+  const config = loadConfig(values as { registry?: string; policy?: string }, io);
+  if (!config) return 2;
+  return reconcileCommand(args, config, { ...io, env: io.env ?? process.env });
+}
+
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -162,6 +177,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return schemaCommand(rest, io);
       case "board":
         return await boardCli(rest, io);
+      case "reconcile":
+        return await reconcileCli(rest, io);
       case "validate":
         return validateCommand(rest, io);
       case "diff":

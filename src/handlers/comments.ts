@@ -8,6 +8,7 @@ import { needsPermissionLookup, type Actor } from "../commands/permissions.js";
 import { reactionsFor, renderReply } from "../commands/reply.js";
 import { findBotComment } from "../github/comment.js";
 import { withIssueLock } from "../github/issue-lock.js";
+import { harden } from "../github/resilience.js";
 import { isMaintainer } from "../github/permissions.js";
 import type { GitHub, IssueRef } from "../github/types.js";
 import { decide } from "../triage/decide.js";
@@ -39,7 +40,7 @@ export async function handleCommandComment(
   const parsed = parseCommands(payload.comment.body ?? "");
   if (!parsed.commands.length && !parsed.problems.length) return; // an ordinary comment
   const repo = payload.repository.full_name;
-  const github = context.octokit as GitHub;
+  const github = harden(context.octokit as GitHub, context.log);
   const installation = String(payload.installation?.id ?? "none");
   const { config, trusted } = await deps.config(github, installation);
   if (!isWatched(repo, config)) return;

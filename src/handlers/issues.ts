@@ -2,6 +2,7 @@
 import type { Context } from "probot";
 import { findBotComment } from "../github/comment.js";
 import { withIssueLock } from "../github/issue-lock.js";
+import { harden } from "../github/resilience.js";
 import type { GitHub, IssueRef } from "../github/types.js";
 import { decodeState } from "../triage/state.js";
 import {
@@ -18,7 +19,7 @@ type IssueEvent = "issues.opened" | "issues.edited" | "issues.reopened" | "issue
 export async function triageIssueEvent(context: Context<IssueEvent>, deps: AppDeps): Promise<void> {
   const { payload } = context;
   const repo = payload.repository.full_name;
-  const github = context.octokit as GitHub;
+  const github = harden(context.octokit as GitHub, context.log);
   const installation = String(payload.installation?.id ?? "none");
   const { config, trusted } = await deps.config(github, installation);
   if (!isWatched(repo, config)) return;

@@ -4,6 +4,7 @@ import type { Context } from "probot";
 import { publishCheck } from "../github/checks.js";
 import type { ConfigStore } from "../github/live-config.js";
 import { readRepoFile } from "../github/repo-files.js";
+import { harden } from "../github/resilience.js";
 import type { GitHub } from "../github/types.js";
 import { affectedRequests, type OpenRequest } from "../registry/affected.js";
 import { checkReport } from "../registry/check.js";
@@ -67,7 +68,7 @@ export async function checkRegistryPullRequest(
   store: ConfigStore,
 ): Promise<void> {
   const { payload } = context;
-  const github = context.octokit as GitHub;
+  const github = harden(context.octokit as GitHub, context.log);
   const installation = String(payload.installation?.id ?? "none");
   const { config } = await store.get(github, installation);
   const source = store.source;
@@ -123,5 +124,5 @@ export async function reloadOnPush(context: Context<"push">, store: ConfigStore)
   );
   if (![source.registry, source.policy].some((p) => changed.has(p))) return;
   const installation = String(payload.installation?.id ?? "none");
-  await store.get(context.octokit as GitHub, installation, true);
+  await store.get(harden(context.octokit as GitHub, context.log), installation, true);
 }

@@ -131,10 +131,15 @@ export class FakeBoard {
       .times(50)
       .reply(200, (_uri, body) => {
         const { query, variables = {} } = body as { query: string; variables?: Vars };
-        const operation = /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? "anonymous";
-        this.calls.push({ operation, variables });
-        return this.answer(operation, query, variables, issueCreatedAt);
+        return this.respond(query, variables, issueCreatedAt);
       });
+  }
+
+  /** Answer one GraphQL document as GitHub would (for nock and the fake GitHub server). */
+  respond(query: string, variables: Vars = {}, issueCreatedAt = "2026-11-20T10:00:00Z"): object {
+    const operation = /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? "anonymous";
+    this.calls.push({ operation, variables });
+    return this.answer(operation, query, variables, issueCreatedAt);
   }
 
   private answer(operation: string, query: string, v: Vars, createdAt: string): object {

@@ -1,0 +1,398 @@
+// A small GitHub on loopback for end-to-end tests: issues, labels, comments, reactions,
+// collaborator permissions and a Projects v2 board, in memory. Every request is checked against
+// GitHub's OpenAPI description or GraphQL schema first and refused (422) if GitHub would refuse
+// it, so this GitHub can never be friendlier than the real one. Faults can be injected.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { FakeBoard } from "./fake-board.js";
+import { validateGraphqlRequest, validateRestRequest } from "./github-schema.js";
+
+export type FaultKind =
+  "500" | "502" | "secondary-rate-limit" | "primary-rate-limit" | "slow" | "drop";
+
+export interface Fault {
+  kind: FaultKind;
+  /** Which requests, e.g. "POST /repos/o/r/issues/1/comments" matched as a prefix or RegExp. */
+  match: RegExp;
+  /** How many matching requests get the fault (Infinity: all). */
+  times: number;
+  /** For "slow": how long to wait before answering. */
+  delayMs?: number;
+}
+
+export interface FakeIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  labels: string[];
+  user: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FakeComment {
+  id: number;
+  issue: number;
+  body: string;
+  user: string;
+  type: "User" | "Bot";
+  reactions: string[];
+}
+
+interface Repo {
+  owner: string;
+  name: string;
+  issues: Map<number, FakeIssue>;
+  labels: Map<string, { name: string; color: string; description: string | null }>;
+  comments: FakeComment[];
+  permissions: Map<string, string>;
+}
+
+export const APP_SLUG = "sysadmin-pipe";
+
+export class FakeGitHub {
+  readonly board = new FakeBoard();
+  readonly repos = new Map<string, Repo>();
+  /** Requests GitHub would have refused: must stay empty. */
+  readonly problems: string[] = [];
+  readonly stats = { requests: 0, faults: 0, byRoute: new Map<string, number>() };
+  private faults: Fault[] = [];
+  private nextId = 1000;
+  private server?: Server;
+  url = "";
+
+  repo(full: string): Repo {
+    let repo = this.repos.get(full.toLowerCase());
+    if (!repo) {
+      const [owner, name] = full.split("/") as [string, string];
+      repo = {
+        owner,
+        name,
+        issues: new Map(),
+        labels: new Map(),
+        comments: [],
+        permissions: new Map(),
+      };
+      this.repos.set(full.toLowerCase(), repo);
+    }
+    return repo;
+  }
+
+  addIssue(full: string, issue: Partial<FakeIssue> & { number: number; title: string }): FakeIssue {
+    const now = new Date().toISOString();
+    const created: FakeIssue = {
+      body: "",
+      state: "open",
+      labels: [],
+      user: "instance-manager",
+      created_at: now,
+      updated_at: now,
+      ...issue,
+    };
+    this.repo(full).issues.set(issue.number, created);
+    return created;
+  }
+
+  botComments(full: string, issue: number): FakeComment[] {
+    return this.repo(full).comments.filter((c) => c.issue === issue && c.type === "Bot");
+  }
+
+  inject(fault: Fault): void {
+    this.faults.push({ ...fault });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    const body = text ? (JSON.parse(text) as unknown) : undefined;
+    const method = req.method ?? "GET";
+    // GitHub Enterprise paths, as Probot uses them with GHE_HOST: /api/v3/... and /api/graphql.
+    const url = new URL(req.url ?? "/", "http://x");
+    const path = url.pathname.replace(/^\/api\/v3/, "").replace(/^\/api\/graphql$/, "/graphql");
+    const route = `${method} ${path}`;
+    this.stats.requests++;
+    this.stats.byRoute.set(route, (this.stats.byRoute.get(route) ?? 0) + 1);
+
+    const fault = this.faults.find((f) => f.times > 0 && f.match.test(route));
+    if (fault) {
+      fault.times--;
+      this.stats.faults++;
+      if (await this.applyFault(fault, res, req)) return;
+    }
+    const problems =
+      path === "/graphql"
+        ? validateGraphqlRequest(
+            (body as { query?: string })?.query ?? "",
+            (body as { variables?: Record<string, unknown> })?.variables,
+          )
+        : validateRestRequest(method, `${path}${url.search}`, body);
+    if (problems.length) {
+      this.problems.push(...problems);
+      return this.send(res, 422, { message: problems.join("; ") });
+    }
+    try {
+      const [status, answer, headers] = this.answer(method, path, url.searchParams, body);
+      this.send(res, status, answer, headers);
+    } catch (error) {
+      this.problems.push(`fake GitHub cannot answer ${route}: ${String(error)}`);
+      this.send(res, 500, { message: String(error) });
+    }
+  }
+
+  /** True when the fault answered the request itself. */
+  private async applyFault(
+    fault: Fault,
+    res: ServerResponse,
+    req: IncomingMessage,
+  ): Promise<boolean> {
+    switch (fault.kind) {
+      case "500":
+      case "502":
+        this.send(res, Number(fault.kind), { message: "Server Error" });
+        return true;
+      case "secondary-rate-limit":
+        this.send(
+          res,
+          403,
+          {
+            message:
+              "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+            documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+          },
+          { "retry-after": "1" },
+        );
+        return true;
+      case "primary-rate-limit":
+        this.send(
+          res,
+          403,
+          { message: "API rate limit exceeded for installation ID 4242." },
+          {
+            "x-ratelimit-limit": "5000",
+            "x-ratelimit-remaining": "0",
+            "x-ratelimit-reset": String(Math.ceil(Date.now() / 1000) + 1),
+          },
+        );
+        return true;
+      case "slow":
+        await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 500));
+        return false;
+      case "drop":
+        req.socket.destroy();
+        return true;
+    }
+  }
+
+  private send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    if (res.destroyed) return;
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+    res.end(body === undefined ? "" : JSON.stringify(body));
+  }
+
+  private issueJson(repo: Repo, issue: FakeIssue) {
+    const full = `${repo.owner}/${repo.name}`;
+    return {
+      id: issue.number,
+      node_id: `I_issue${issue.number}`,
+      number: issue.number,
+      title: issue.title,
+      body: issue.body,
+      state: issue.state,
+      labels: issue.labels.map((name) => ({
+        name,
+        color: repo.labels.get(name)?.color ?? "ededed",
+      })),
+      user: { login: issue.user, type: "User" },
+      html_url: `https://github.com/${full}/issues/${issue.number}`,
+      created_at: issue.created_at,
+      updated_at: issue.updated_at,
+    };
+  }
+
+  private commentJson(c: FakeComment) {
+    return {
+      id: c.id,
+      body: c.body,
+      user: { login: c.type === "Bot" ? `${APP_SLUG}[bot]` : c.user, type: c.type },
+      issue_url: `https://api.github.com/issues/${c.issue}`,
+    };
+  }
+
+  private page<T>(items: T[], query: URLSearchParams): [number, T[], Record<string, string>] {
+    const perPage = Number(query.get("per_page") ?? 30);
+    const page = Number(query.get("page") ?? 1);
+    const slice = items.slice((page - 1) * perPage, page * perPage);
+    const headers: Record<string, string> = {};
+    if (page * perPage < items.length) {
+      const next = new URLSearchParams(query);
+      next.set("page", String(page + 1));
+      headers.link = `<${this.url}/api/v3/__PATH__?${next.toString()}>; rel="next"`;
+    }
+    return [200, slice, headers];
+  }
+
+  private touch(issue: FakeIssue) {
+    issue.updated_at = new Date().toISOString();
+  }
+
+  private answer(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: unknown,
+  ): [number, unknown, Record<string, string>?] {
+    if (path === "/graphql") {
+      const { query: doc, variables } = body as {
+        query: string;
+        variables?: Record<string, unknown>;
+      };
+      return [200, this.board.respond(doc, variables ?? {})];
+    }
+    if (method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) {
+      return [
+        201,
+        {
+          token: "ghs_fake_installation_token",
+          expires_at: new Date(Date.now() + 3600e3).toISOString(),
+        },
+      ];
+    }
+    const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
+    if (!m) return [404, { message: "Not Found" }];
+    const repo = this.repo(`${m[1]}/${m[2]}`);
+    const rest = m[3] ?? "";
+    const b = (body ?? {}) as Record<string, unknown>;
+    const issueOf = (n: string) => repo.issues.get(Number(n));
+    let r: RegExpExecArray | null;
+
+    if (method === "GET" && rest === "/issues") {
+      const state = query.get("state") ?? "open";
+      const wanted = query.get("labels")?.split(",").filter(Boolean) ?? [];
+      const list = [...repo.issues.values()]
+        .filter((i) => state === "all" || i.state === state)
+        .filter((i) => wanted.every((l) => i.labels.includes(l)))
+        .map((i) => this.issueJson(repo, i));
+      return this.withPath(this.page(list, query), path);
+    }
+    if (method === "GET" && rest === "/issues/comments") {
+      return this.withPath(
+        this.page(
+          repo.comments.map((c) => this.commentJson(c)),
+          query,
+        ),
+        path,
+      );
+    }
+    if ((r = /^\/issues\/(\d+)$/.exec(rest)) && method === "GET") {
+      const issue = issueOf(r[1]!);
+      return issue ? [200, this.issueJson(repo, issue)] : [404, { message: "Not Found" }];
+    }
+    if ((r = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
+      const n = Number(r[1]);
+      if (method === "GET") {
+        const list = repo.comments.filter((c) => c.issue === n).map((c) => this.commentJson(c));
+        return this.withPath(this.page(list, query), path);
+      }
+      const comment: FakeComment = {
+        id: this.nextId++,
+        issue: n,
+        body: String(b.body),
+        user: APP_SLUG,
+        type: "Bot",
+        reactions: [],
+      };
+      repo.comments.push(comment);
+      const issue = issueOf(r[1]!);
+      if (issue) this.touch(issue);
+      return [201, this.commentJson(comment)];
+    }
+    if ((r = /^\/issues\/comments\/(\d+)$/.exec(rest)) && method === "PATCH") {
+      const comment = repo.comments.find((c) => c.id === Number(r![1]));
+      if (!comment) return [404, { message: "Not Found" }];
+      comment.body = String(b.body);
+      return [200, this.commentJson(comment)];
+    }
+    if ((r = /^\/issues\/comments\/(\d+)\/reactions$/.exec(rest)) && method === "POST") {
+      const comment = repo.comments.find((c) => c.id === Number(r![1]));
+      if (!comment) return [404, { message: "Not Found" }];
+      comment.reactions.push(String(b.content));
+      return [201, { id: this.nextId++, content: b.content }];
+    }
+    if (rest === "/labels" && method === "GET") {
+      return this.withPath(this.page([...repo.labels.values()], query), path);
+    }
+    if (rest === "/labels" && method === "POST") {
+      const name = String(b.name);
+      if (repo.labels.has(name))
+        return [
+          422,
+          {
+            message: "Validation Failed",
+            errors: [{ resource: "Label", code: "already_exists", field: "name" }],
+          },
+        ];
+      const label = {
+        name,
+        color: String(b.color ?? "ededed"),
+        description: (b.description as string) ?? null,
+      };
+      repo.labels.set(name, label);
+      return [201, label];
+    }
+    if ((r = /^\/issues\/(\d+)\/labels$/.exec(rest)) && method === "POST") {
+      const issue = issueOf(r[1]!);
+      if (!issue) return [404, { message: "Not Found" }];
+      for (const name of b.labels as string[]) {
+        if (!repo.labels.has(name))
+          repo.labels.set(name, { name, color: "ededed", description: null });
+        if (!issue.labels.includes(name)) issue.labels.push(name);
+      }
+      this.touch(issue);
+      return [200, issue.labels.map((name) => ({ name }))];
+    }
+    if ((r = /^\/issues\/(\d+)\/labels\/(.+)$/.exec(rest)) && method === "DELETE") {
+      const issue = issueOf(r[1]!);
+      const name = decodeURIComponent(r[2]!);
+      if (!issue || !issue.labels.includes(name)) return [404, { message: "Label does not exist" }];
+      issue.labels = issue.labels.filter((l) => l !== name);
+      this.touch(issue);
+      return [200, issue.labels.map((l) => ({ name: l }))];
+    }
+    if ((r = /^\/collaborators\/([^/]+)\/permission$/.exec(rest)) && method === "GET") {
+      const permission = repo.permissions.get(r[1]!) ?? "read";
+      return [200, { permission, role_name: permission, user: { login: r[1] } }];
+    }
+    return [404, { message: `fake GitHub has no ${method} ${path}` }];
+  }
+
+  private withPath(
+    [status, body, headers]: [number, unknown, Record<string, string>],
+    path: string,
+  ): [number, unknown, Record<string, string>] {
+    if (headers.link) headers.link = headers.link.replace("__PATH__", path.replace(/^\//, ""));
+    return [status, body, headers];
+  }
+}
