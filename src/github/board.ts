@@ -123,6 +123,8 @@ export function explainBoardError(error: unknown, config: BoardConfig): string {
   return `GitHub answered: ${(first?.message ?? e.message ?? String(error)).slice(0, 200)}`;
 }
 
+const loading = new Map<string, Promise<BoardMeta>>();
+
 export async function loadBoardMeta(
   github: GitHub,
   config: BoardConfig,
@@ -132,17 +134,27 @@ export async function loadBoardMeta(
   const key = `${cacheKey}:${config.owner}/${config.number}`;
   const cached = cache.get(key);
   if (!fresh && cached && Date.now() - cached.at < TTL_MS) return cached.meta;
-  const project = await readProject(github, config.owner, config.number ?? 0);
-  const fields: BoardMeta["fields"] = new Map();
-  for (const f of project.fields) {
-    fields.set(nameKey(f.name), {
-      id: f.id,
-      options: new Map(f.options.map((o) => [nameKey(o.name), o.id])),
-    });
+  // Deliveries arriving together share one look-up.
+  const pending = loading.get(key);
+  if (pending && !fresh) return pending;
+  const load = readProject(github, config.owner, config.number ?? 0).then((project) => {
+    const fields: BoardMeta["fields"] = new Map();
+    for (const f of project.fields) {
+      fields.set(nameKey(f.name), {
+        id: f.id,
+        options: new Map(f.options.map((o) => [nameKey(o.name), o.id])),
+      });
+    }
+    const meta = { projectId: project.id, fields };
+    cache.set(key, { meta, at: Date.now() });
+    return meta;
+  });
+  loading.set(key, load);
+  try {
+    return await load;
+  } finally {
+    if (loading.get(key) === load) loading.delete(key);
   }
-  const meta = { projectId: project.id, fields };
-  cache.set(key, { meta, at: Date.now() });
-  return meta;
 }
 
 export const ITEM_QUERY = `query SysadminPipeItem($owner: String!, $repo: String!, $number: Int!, $project: ID!, $status: String!, $severity: String!, $tier: String!) {

@@ -1,4 +1,5 @@
 // Making sure the app's labels exist in a repository, with colours and descriptions.
+import { withIssueLock } from "./issue-lock.js";
 import type { GitHub, IssueRef, Logger } from "./types.js";
 
 /** Label names known to exist, per repository. Labels are rarely deleted; an hour is plenty. */
@@ -23,8 +24,23 @@ async function knownLabels(github: GitHub, ref: IssueRef): Promise<Set<string>> 
   return names;
 }
 
-/** Create the labels the repository lacks. Creating one that appeared meanwhile is fine. */
+/**
+ * Create the labels the repository lacks. Creating one that appeared meanwhile is fine. One
+ * repository's labels are ensured one delivery at a time: a burst of new issues then reads the
+ * label list once and creates each label once, instead of every delivery racing to create all.
+ */
 export async function ensureLabels(
+  github: GitHub,
+  ref: IssueRef,
+  names: readonly string[],
+  style: (name: string) => { color: string; description: string },
+  log: Logger,
+): Promise<void> {
+  const key = `labels:${ref.owner}/${ref.repo}`.toLowerCase();
+  await withIssueLock(key, () => createMissing(github, ref, names, style, log));
+}
+
+async function createMissing(
   github: GitHub,
   ref: IssueRef,
   names: readonly string[],

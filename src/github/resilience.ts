@@ -1,7 +1,7 @@
-// GitHub hiccups the app rides out. Probot's Octokit already retries server errors (with
-// back-off) and primary rate limits; it does not retry a secondary rate limit. Here: wait out
-// a short `retry-after` and try again, and cap server-error retries at two so one delivery ends
-// (done, or failed visibly) within GitHub's 10-second webhook window.
+// GitHub hiccups the app rides out. In the app, Probot's Octokit already retries server errors
+// (1 s, 4 s, 9 s) and waits out rate limits. A plain Octokit, as the command line uses, does
+// neither for a secondary rate limit: here we wait out a short `retry-after` and try again.
+// (Outermost hook: it only sees what the inner retry and throttling plugins gave up on.)
 import type { GitHub, Logger } from "./types.js";
 
 const HARDENED = Symbol.for("sysadmin-pipe.hardened");
@@ -33,7 +33,6 @@ export function harden(github: GitHub, log: Logger): GitHub {
   if (marked[HARDENED]) return github;
   marked[HARDENED] = true;
   github.hook.wrap("request", async (request, options) => {
-    options.request = { ...options.request, retries: options.request?.retries ?? 2 };
     for (let attempt = 1; ; attempt++) {
       try {
         return await request(options);

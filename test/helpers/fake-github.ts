@@ -8,7 +8,7 @@ import { FakeBoard } from "./fake-board.js";
 import { validateGraphqlRequest, validateRestRequest } from "./github-schema.js";
 
 export type FaultKind =
-  "500" | "502" | "secondary-rate-limit" | "primary-rate-limit" | "slow" | "drop";
+  "500" | "502" | "forbidden" | "secondary-rate-limit" | "primary-rate-limit" | "slow" | "drop";
 
 export interface Fault {
   kind: FaultKind;
@@ -167,6 +167,12 @@ export class FakeGitHub {
       case "500":
       case "502":
         this.send(res, Number(fault.kind), { message: "Server Error" });
+        return true;
+      case "forbidden":
+        this.send(res, 403, {
+          message: "Resource not accessible by integration",
+          documentation_url: "https://docs.github.com/rest/issues/comments#create-an-issue-comment",
+        });
         return true;
       case "secondary-rate-limit":
         this.send(

@@ -8,6 +8,7 @@ import {
   getVariableValues,
   parse,
   validate,
+  type DocumentNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
@@ -128,19 +129,31 @@ function schema(): GraphQLSchema {
   return graphqlSchema;
 }
 
+// The app sends a handful of fixed documents: validating each text once keeps the fake GitHub
+// fast under a burst (validation against GitHub's whole schema takes tens of milliseconds).
+const checkedDocuments = new Map<string, { document?: DocumentNode; errors: string[] }>();
+
+function checkDocument(query: string): { document?: DocumentNode; errors: string[] } {
+  const cached = checkedDocuments.get(query);
+  if (cached) return cached;
+  let result: { document?: DocumentNode; errors: string[] };
+  try {
+    const document = parse(query);
+    result = { document, errors: validate(schema(), document).map((e) => `GraphQL: ${e.message}`) };
+  } catch (error) {
+    result = { errors: [`GraphQL syntax: ${(error as Error).message}`] };
+  }
+  if (checkedDocuments.size < 500) checkedDocuments.set(query, result);
+  return result;
+}
+
 /** Problems with one GraphQL document and its variables; empty when GitHub would accept it. */
 export function validateGraphqlRequest(
   query: string,
   variables: Record<string, unknown> = {},
 ): string[] {
-  let document;
-  try {
-    document = parse(query);
-  } catch (error) {
-    return [`GraphQL syntax: ${(error as Error).message}`];
-  }
-  const errors = validate(schema(), document).map((e) => `GraphQL: ${e.message}`);
-  if (errors.length) return errors;
+  const { document, errors } = checkDocument(query);
+  if (errors.length || !document) return errors;
   const operation = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === "OperationDefinition",
   );
