@@ -6,6 +6,7 @@ import { triageIssueEvent } from "./handlers/issues.js";
 import type { AppDeps } from "./handlers/pipeline.js";
 import { checkRegistryPullRequest, reloadOnPush } from "./handlers/registry.js";
 import { ConfigStore } from "./github/live-config.js";
+import { scheduleReconcile } from "./reconcile/schedule.js";
 import { chatWebhook, type ChatOptions } from "./notify/chat.js";
 import { formatProblems } from "./registry/yaml-load.js";
 
@@ -55,6 +56,11 @@ export function buildApp(options: AppOptions = {}) {
       (context) => checkRegistryPullRequest(context, store),
     );
     app.on("push", (context) => reloadOnPush(context, store));
+    const every = Number(process.env.RECONCILE_EVERY_MINUTES || 0);
+    if (every > 0) {
+      scheduleReconcile(app, store, { everyMinutes: every, dryRun: deps.dryRun, chat: deps.chat });
+      app.log.info(`reconcile sweep every ${every} minutes`);
+    }
   };
 }
 

@@ -10,7 +10,9 @@ import { jest } from "@jest/globals";
 import nock from "nock";
 import { pino } from "pino";
 import Bottleneck from "bottleneck";
-import { ProbotOctokit, run } from "probot";
+import { Probot, ProbotOctokit, run } from "probot";
+import { ConfigStore } from "../src/github/live-config.js";
+import { scheduleReconcile } from "../src/reconcile/schedule.js";
 import { pendingIssueLocks } from "../src/github/issue-lock.js";
 import { forgetBoards } from "../src/github/board.js";
 import { forgetKnownLabels } from "../src/github/labels.js";
@@ -37,6 +39,21 @@ let appUrl = "";
 let server: Awaited<ReturnType<typeof run>>;
 /** Figures for the closing note: what the tests sent and saw. */
 const figures = { deliveries: 0, refused: 0 };
+
+/**
+ * Probot's Octokit, retries and throttling included; only GitHub's recommended spacing of
+ * content-creating requests (one a second, comments three seconds apart, process-wide) is
+ * shortened so a burst of 200 issues runs in seconds here. In production that burst takes
+ * minutes, as GitHub asks.
+ */
+const QuickWrites = ProbotOctokit.defaults((options: { throttle?: object }) => ({
+  ...options,
+  throttle: {
+    ...options.throttle,
+    write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 5 }),
+    notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 5 }),
+  },
+}));
 
 async function freePort(): Promise<number> {
   const probe = createServer();
@@ -67,18 +84,7 @@ beforeAll(async () => {
       LOG_LEVEL: "info",
     },
     log,
-    // Probot's Octokit, retries and throttling included; only GitHub's recommended spacing of
-    // content-creating requests (one a second, comments three seconds apart, process-wide) is
-    // shortened so a burst of 200 issues runs in seconds here. In production that burst takes
-    // minutes, as GitHub asks.
-    Octokit: ProbotOctokit.defaults((options: { throttle?: object }) => ({
-      ...options,
-      throttle: {
-        ...options.throttle,
-        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 5 }),
-        notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 5 }),
-      },
-    })),
+    Octokit: QuickWrites,
   });
   appUrl = `http://127.0.0.1:${port}`;
 });
@@ -249,6 +255,31 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
       },
     );
     expect(again.stale).toEqual([]); // a second sweep finds nothing left to do
+  });
+
+  test("the scheduled sweep finds an issue whose delivery never arrived, with installation tokens", async () => {
+    const old = new Date(Date.now() - 10 * 60_000).toISOString();
+    fake.addIssue(REPO, {
+      number: 5,
+      title: "UK IS ON FIRE",
+      body: "openfoodnetwork.org.uk returns 502",
+      created_at: old,
+      updated_at: old,
+    });
+    const probot = new Probot({
+      appId: 123,
+      privateKey,
+      baseUrl: `${fake.url}/api/v3`,
+      log: pino({ level: "silent" }),
+      Octokit: QuickWrites,
+    });
+    const store = new ConfigStore(liveConfig(), probot.log);
+    const reports = await scheduleReconcile(probot, store, { dryRun: false }).run();
+
+    expect(reports).toHaveLength(1);
+    expect(reports[0]!.stale).toContainEqual({ issue: `${REPO}#5`, why: "no bot comment" });
+    expect(botComments(5)).toHaveLength(1);
+    expect(fake.board.card(5)?.values.Status).toBe("Emergency");
   });
 
   test("200 issues opened in a burst are all triaged once, and nothing is left queued", async () => {

@@ -286,6 +286,9 @@ export class FakeGitHub {
         },
       ];
     }
+    if (method === "GET" && path === "/app/installations") {
+      return [200, [{ id: 4242, account: { login: "openfoodfoundation", type: "Organization" } }]];
+    }
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
     if (!m) return [404, { message: "Not Found" }];
     const repo = this.repo(`${m[1]}/${m[2]}`);
