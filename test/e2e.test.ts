@@ -213,6 +213,19 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     expect(logLines.some((l) => /secondary/i.test(l))).toBe(true);
   });
 
+  test("a dropped connection and an exhausted rate limit are waited out too", async () => {
+    const payload = open(6);
+    fake.inject({ kind: "drop", match: /^GET \/repos\/.+\/labels$/, times: 1 });
+    fake.inject({ kind: "primary-rate-limit", match: /^POST \/graphql$/, times: 1 });
+    const faultsBefore = fake.stats.faults;
+
+    expect(await deliver("issues", payload, "transient-2")).toBe(200);
+
+    expect(fake.stats.faults - faultsBefore).toBe(2);
+    expect(botComments(6)).toHaveLength(1);
+    expect(fake.board.card(6)?.values.Status).toBe("Ready");
+  });
+
   test("a persistent error fails the delivery visibly, and the reconcile sweep repairs it", async () => {
     const payload = open(4);
     // Say the app lost its issues permission: GitHub answers 403 to every comment, for good.
