@@ -7,15 +7,14 @@ import { parseCommands } from "../commands/parse.js";
 import { needsPermissionLookup, type Actor } from "../commands/permissions.js";
 import { reactionsFor, renderReply } from "../commands/reply.js";
 import { findBotComment } from "../github/comment.js";
-import { withIssueLock } from "../github/issue-lock.js";
-import { harden } from "../github/resilience.js";
 import { isMaintainer } from "../github/permissions.js";
-import type { GitHub, IssueRef } from "../github/types.js";
+
 import { decide } from "../triage/decide.js";
 import { decodeState } from "../triage/state.js";
 import {
   decideAndApply,
-  isWatched,
+  issueJobFor,
+  oneAtATime,
   labelNames,
   toInput,
   type AppDeps,
@@ -39,26 +38,9 @@ export async function handleCommandComment(
   if (fromBot(payload) || payload.issue.pull_request) return;
   const parsed = parseCommands(payload.comment.body ?? "");
   if (!parsed.commands.length && !parsed.problems.length) return; // an ordinary comment
-  const repo = payload.repository.full_name;
-  const github = harden(context.octokit as GitHub, context.log);
-  const installation = String(payload.installation?.id ?? "none");
-  const { config, trusted } = await deps.config(github, installation);
-  if (!isWatched(repo, config)) return;
-  const ref: IssueRef = { ...context.repo(), issue_number: payload.issue.number };
-  const job: IssueJob = {
-    github,
-    ref,
-    repo,
-    installation,
-    deliveryId: context.id,
-    config,
-    trusted,
-    deps,
-    log: context.log,
-  };
-  await withIssueLock(`${repo}#${ref.issue_number}`.toLowerCase(), () =>
-    runCommands(job, payload, parsed),
-  );
+  const job = await issueJobFor(context, deps);
+  if (!job) return;
+  await oneAtATime(job, () => runCommands(job, payload, parsed));
 }
 
 async function runCommands(

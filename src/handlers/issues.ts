@@ -1,13 +1,11 @@
 // issues.opened / edited / reopened / closed: read the issue, decide, make GitHub match.
 import type { Context } from "probot";
 import { findBotComment } from "../github/comment.js";
-import { withIssueLock } from "../github/issue-lock.js";
-import { harden } from "../github/resilience.js";
-import type { GitHub, IssueRef } from "../github/types.js";
 import { decodeState } from "../triage/state.js";
 import {
   decideAndApply,
-  isWatched,
+  issueJobFor,
+  oneAtATime,
   labelNames,
   type AppDeps,
   type IssueData,
@@ -17,27 +15,9 @@ import {
 type IssueEvent = "issues.opened" | "issues.edited" | "issues.reopened" | "issues.closed";
 
 export async function triageIssueEvent(context: Context<IssueEvent>, deps: AppDeps): Promise<void> {
-  const { payload } = context;
-  const repo = payload.repository.full_name;
-  const github = harden(context.octokit as GitHub, context.log);
-  const installation = String(payload.installation?.id ?? "none");
-  const { config, trusted } = await deps.config(github, installation);
-  if (!isWatched(repo, config)) return;
-  const ref: IssueRef = { ...context.repo(), issue_number: payload.issue.number };
-  const job: IssueJob = {
-    github,
-    ref,
-    repo,
-    installation,
-    deliveryId: context.id,
-    config,
-    trusted,
-    deps,
-    log: context.log,
-  };
-  await withIssueLock(`${repo}#${ref.issue_number}`.toLowerCase(), () =>
-    triage(job, payload.action, payload.issue),
-  );
+  const job = await issueJobFor(context, deps);
+  if (!job) return;
+  await oneAtATime(job, () => triage(job, context.payload.action, context.payload.issue));
 }
 
 async function triage(job: IssueJob, action: string, payloadIssue: IssueData): Promise<void> {

@@ -10,6 +10,8 @@ import {
   planWrites,
   type CurrentIssue,
 } from "../github/executor.js";
+import { withIssueLock } from "../github/issue-lock.js";
+import { harden } from "../github/resilience.js";
 import type { GitHub, IssueRef } from "../github/types.js";
 import type { Chat } from "../notify/chat.js";
 import { instanceList } from "../registry/schema.js";
@@ -84,6 +86,52 @@ export interface IssueJob {
   trusted: boolean;
   deps: AppDeps;
   log: Context["log"];
+}
+
+/** The event's context, as both issue handlers read it. */
+interface IssueEventContext {
+  id: string;
+  octokit: unknown;
+  log: Context["log"];
+  repo: () => { owner: string; repo: string };
+  payload: {
+    repository: { full_name: string };
+    installation?: { id: number };
+    issue: { number: number };
+  };
+}
+
+/**
+ * The job for an event on an issue, or undefined when the repository is not watched. Reads the
+ * configuration in force (live when configured) with a GitHub client that rides out hiccups.
+ */
+export async function issueJobFor(
+  context: IssueEventContext,
+  deps: AppDeps,
+): Promise<IssueJob | undefined> {
+  const { payload } = context;
+  const repo = payload.repository.full_name;
+  const github = harden(context.octokit as GitHub, context.log);
+  const installation = String(payload.installation?.id ?? "none");
+  const { config, trusted } = await deps.config(github, installation);
+  if (!isWatched(repo, config)) return undefined;
+  const ref: IssueRef = { ...context.repo(), issue_number: payload.issue.number };
+  return {
+    github,
+    ref,
+    repo,
+    installation,
+    deliveryId: context.id,
+    config,
+    trusted,
+    deps,
+    log: context.log,
+  };
+}
+
+/** Events for one issue are handled one after another (see issue-lock.ts). */
+export function oneAtATime<T>(job: IssueJob, work: () => Promise<T>): Promise<T> {
+  return withIssueLock(`${job.repo}#${job.ref.issue_number}`.toLowerCase(), work);
 }
 
 export interface ApplyOptions {
