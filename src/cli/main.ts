@@ -10,6 +10,7 @@ import { REGISTRY_SCHEMA_PATH, registryJsonSchemaText } from "../registry/json-s
 import { formatProblems } from "../registry/yaml-load.js";
 import { boardCommand } from "./board.js";
 import { reconcileCommand } from "./reconcile.js";
+import { reportCommand } from "./report.js";
 import { diffCommand, validateCommand } from "./registry.js";
 import { triageLines } from "./triage.js";
 
@@ -30,6 +31,9 @@ const USAGE = `Usage:
   sysadmin-pipe reconcile [--repo OWNER/NAME ...] [--dry-run] [--json]
       Re-triage open issues whose decision is missing or stale, and put accepted requests on the
       board (token in GITHUB_TOKEN). Safe while the app runs; schedule it, e.g. hourly.
+  sysadmin-pipe report --period 2026-Q4|2026-11 | --since DATE --until DATE [--json]
+      The pipe's load in a period, per instance and tier, as Markdown with Mermaid charts
+      (token in GITHUB_TOKEN).
   sysadmin-pipe schema [--write [PATH]]
       Print the registry's JSON Schema; --write saves it (default ${REGISTRY_SCHEMA_PATH}).
 `;
@@ -142,19 +146,16 @@ function schemaCommand(args: string[], io: Io): number {
   return 0;
 }
 
-async function boardCli(args: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: false,
-    options: { registry: { type: "string" }, policy: { type: "string" } },
-  });
-  const config = loadConfig(values as { registry?: string; policy?: string }, io);
-  if (!config) return 2;
-  return boardCommand(args, config, { ...io, env: io.env ?? process.env });
-}
-
-async function reconcileCli(args: string[], io: Io): Promise<number> {
+/** Commands that talk to GitHub with a token: the configuration, then the command. */
+async function withConfig(
+  args: string[],
+  io: Io,
+  command: (
+    args: string[],
+    config: TriageConfig,
+    io: Io & { env: NodeJS.ProcessEnv },
+  ) => Promise<number>,
+): Promise<number> {
   const { values } = parseArgs({
     args,
     strict: false,
@@ -162,7 +163,7 @@ async function reconcileCli(args: string[], io: Io): Promise<number> {
   });
   const config = loadConfig(values as { registry?: string; policy?: string }, io);
   if (!config) return 2;
-  return reconcileCommand(args, config, { ...io, env: io.env ?? process.env });
+  return command(args, config, { ...io, env: io.env ?? process.env });
 }
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
@@ -176,9 +177,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       case "schema":
         return schemaCommand(rest, io);
       case "board":
-        return await boardCli(rest, io);
+        return await withConfig(rest, io, boardCommand);
       case "reconcile":
-        return await reconcileCli(rest, io);
+        return await withConfig(rest, io, reconcileCommand);
+      case "report":
+        return await withConfig(rest, io, reportCommand);
       case "validate":
         return validateCommand(rest, io);
       case "diff":
