@@ -1,0 +1,298 @@
+// The load report: figures on a small pipe worked out by hand, the Markdown and Mermaid it
+// prints, and the same figures read from (mocked, schema-checked) GitHub.
+import nock from "nock";
+import { main, type Io } from "../src/cli/main.js";
+import { nextState } from "../src/github/executor.js";
+import { loadReport, renderLoadReport, type PipeRecord } from "../src/report/load.js";
+import { parsePeriod, periodBetween } from "../src/report/period.js";
+import { renderComment } from "../src/triage/comment.js";
+import { decide } from "../src/triage/decide.js";
+import { shippedConfig } from "./helpers/config.js";
+import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
+import { API } from "./helpers/probot.js";
+
+const { registry, policy } = shippedConfig();
+const Q4 = parsePeriod("2026-Q4")!;
+
+const base = {
+  repo: "openfoodfoundation/ofn-install",
+  title: "x",
+  jobBoard: false,
+  pipeMinutes: 0,
+  jobsMinutes: 0,
+};
+/** A small pipe; the expected figures below are worked out by hand. */
+const PIPE: PipeRecord[] = [
+  // First second of the quarter: in. S0, answered after 20 minutes, 1h30 logged.
+  {
+    ...base,
+    number: 1,
+    createdAt: "2026-10-01T00:00:00Z",
+    instances: ["uk"],
+    severity: "S0",
+    size: "S",
+    category: "outage",
+    outcome: "accepted",
+    pipeMinutes: 90,
+    firstResponseAt: "2026-10-01T00:20:00Z",
+  },
+  // Last second of the quarter: in.
+  {
+    ...base,
+    number: 2,
+    createdAt: "2026-12-31T23:59:59Z",
+    instances: ["uk"],
+    severity: "S2",
+    size: "M",
+    category: "dns",
+    outcome: "accepted",
+  },
+  // First second of the next quarter, last second of the one before: out.
+  {
+    ...base,
+    number: 3,
+    createdAt: "2027-01-01T00:00:00Z",
+    instances: ["fr"],
+    severity: "S1",
+    size: "S",
+    category: "email",
+    outcome: "accepted",
+    pipeMinutes: 600,
+  },
+  {
+    ...base,
+    number: 6,
+    createdAt: "2026-09-30T23:59:59Z",
+    instances: ["fr"],
+    severity: "S1",
+    size: "S",
+    category: "email",
+    outcome: "accepted",
+    pipeMinutes: 600,
+  },
+  // On the jobs board: 2h of paid time, never pipe time.
+  {
+    ...base,
+    number: 4,
+    createdAt: "2026-11-05T10:00:00Z",
+    instances: ["be"],
+    severity: "S3",
+    size: "L",
+    category: "website",
+    outcome: "rejected",
+    jobBoard: true,
+    jobsMinutes: 120,
+  },
+  // Two instances share one request (and its hour).
+  {
+    ...base,
+    number: 5,
+    createdAt: "2026-11-10T10:00:00Z",
+    instances: ["fr", "be"],
+    severity: "S1",
+    size: "S",
+    category: "email",
+    outcome: "accepted",
+    pipeMinutes: 60,
+  },
+];
+
+describe("periods", () => {
+  test("quarters, months and date ranges have exact boundaries", () => {
+    expect(Q4).toMatchObject({
+      start: new Date("2026-10-01T00:00:00Z"),
+      end: new Date("2027-01-01T00:00:00Z"),
+    });
+    expect(parsePeriod("2026-02")).toMatchObject({
+      start: new Date("2026-02-01T00:00:00Z"),
+      end: new Date("2026-03-01T00:00:00Z"),
+    });
+    expect(periodBetween("2026-10-01", "2026-10-31")?.end).toEqual(
+      new Date("2026-11-01T00:00:00Z"),
+    );
+    expect(parsePeriod("2026-Q5")).toBeUndefined();
+    expect(parsePeriod("2026-13")).toBeUndefined();
+    expect(periodBetween("2026-10-31", "2026-10-01")).toBeUndefined();
+  });
+});
+
+describe("the load report", () => {
+  const report = loadReport(PIPE, Q4, registry, policy);
+
+  test("per instance: requests, severities, sizes, outcomes, estimated and logged hours", () => {
+    const by = Object.fromEntries(report.instances.map((l) => [l.code, l]));
+    expect(report.instances.map((l) => l.code)).toEqual(["be", "uk", "fr"]);
+    expect(by.uk).toMatchObject({
+      requests: 2,
+      bySeverity: { S0: 1, S1: 0, S2: 1, S3: 0 },
+      bySize: { XS: 0, S: 1, M: 1, L: 0 },
+      accepted: 2,
+      rejected: 0,
+      jobsBoard: 0,
+      estimatedHours: 13, // S 3h + M 10h
+      pipeHours: 1.5,
+      jobsHours: 0,
+    });
+    expect(by.be).toMatchObject({
+      requests: 2,
+      accepted: 1,
+      jobsBoard: 1,
+      estimatedHours: 1.5,
+      pipeHours: 0.5,
+      jobsHours: 2,
+    });
+    expect(by.fr).toMatchObject({
+      requests: 1,
+      accepted: 1,
+      estimatedHours: 1.5,
+      pipeHours: 0.5,
+      jobsHours: 0,
+    });
+  });
+
+  test("totals count a shared request once, and keep jobs-board hours apart", () => {
+    expect(report.totals).toMatchObject({
+      requests: 4,
+      accepted: 3,
+      rejected: 0,
+      jobsBoard: 1,
+      estimatedHours: 16,
+      pipeHours: 2.5,
+      jobsHours: 2,
+    });
+    expect(report.s0).toEqual({ count: 1, medianFirstResponseMinutes: 20, unanswered: 0 });
+    expect(report.categories).toEqual([
+      { category: "dns", requests: 1 },
+      { category: "email", requests: 1 },
+      { category: "outage", requests: 1 },
+      { category: "website", requests: 1 },
+    ]);
+  });
+
+  test("the Markdown has the table, the totals and Mermaid blocks in valid syntax", () => {
+    const md = renderLoadReport(report);
+    expect(md).toContain("# Sysadmin pipe load: 2026-Q4");
+    expect(md).toContain(
+      "Jobs-board hours logged: 2, paid extra work, not counted against the pipe.",
+    );
+    expect(md).toContain(
+      "| **Total** |  | 4 | 1 / 1 / 1 / 1 | 0 / 2 / 1 / 1 | 3 | 0 | 1 | 16 | 2.5 | 2 |",
+    );
+    expect(md).toContain("1 S0 requests; median time to first response: 20 minutes.");
+    const blocks = [...md.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks).toHaveLength(2);
+    for (const block of blocks) expect(mermaidProblems(block)).toEqual([]);
+    // Every table row has the header's eleven columns.
+    const rows = md.split("\n").filter((l) => l.startsWith("| "));
+    for (const r of rows) expect(r.split(" | ").length).toBe(11);
+  });
+});
+
+/** The subset of Mermaid the report writes (pie, xychart-beta), checked line by line. */
+function mermaidProblems(block: string): string[] {
+  const [head, ...rest] = block.trimEnd().split("\n");
+  const problems: string[] = [];
+  if (/^pie title [^\n"]+$/.test(head!)) {
+    for (const line of rest)
+      if (!/^\s+"[^"\n]+" : \d+(\.\d+)?$/.test(line)) problems.push(`pie line: ${line}`);
+  } else if (head === "xychart-beta") {
+    const allowed = [
+      /^\s+title "[^"]*"$/,
+      /^\s+x-axis \[("[^"]+"(, )?)+\]$/,
+      /^\s+y-axis "[^"]*"$/,
+      /^\s+bar \[(\d+(\.\d+)?(, )?)+\]$/,
+    ];
+    for (const line of rest)
+      if (!allowed.some((re) => re.test(line))) problems.push(`xychart line: ${line}`);
+    const counts = rest
+      .filter((l) => /x-axis|bar/.test(l))
+      .map((l) => (l.match(/,/g)?.length ?? 0) + 1);
+    if (new Set(counts).size !== 1) problems.push("bars and x-axis differ in length");
+  } else problems.push(`unknown diagram: ${head}`);
+  return problems;
+}
+
+describe("sysadmin-pipe report, reading GitHub", () => {
+  const gh = installGitHubSchemaCheck();
+  beforeAll(() => nock.disableNetConnect());
+  afterAll(() => nock.enableNetConnect());
+  afterEach(() => {
+    const problems = gh.problems();
+    gh.reset();
+    nock.cleanAll();
+    expect(problems).toEqual([]);
+  });
+
+  test("reads the pipe's issues and bot comments in one page each and prints the report", async () => {
+    const plan = decide(
+      { repo: "openfoodfoundation/ofn-install", title: "UK IS ON FIRE", body: "", labels: [] },
+      registry,
+      policy,
+    );
+    const state = { ...nextState(plan, { labels: [] }, "d"), time: { pipe: 45, jobs: 0 } };
+    const issue = {
+      number: 9,
+      title: "UK IS ON FIRE",
+      created_at: "2026-11-02T08:00:00Z",
+      labels: plan.labels.map((name) => ({ name })),
+      user: { login: "uk-manager" },
+    };
+    const url = (n: number) => `${API}/repos/openfoodfoundation/ofn-install/issues/${n}`;
+    gh.watch(nock(API))
+      .get("/repos/openfoodfoundation/ofn-install/issues")
+      .query({
+        state: "all",
+        labels: "sysadmin-pipe",
+        since: "2026-10-01T00:00:00.000Z",
+        per_page: 100,
+      })
+      .reply(200, [issue, { ...issue, number: 10, created_at: "2026-09-01T00:00:00Z" }])
+      .get("/repos/openfoodfoundation/ofn-install/issues/comments")
+      .query({ since: "2026-10-01T00:00:00.000Z", per_page: 100 })
+      .reply(200, [
+        {
+          issue_url: url(9),
+          body: renderComment(plan, state, registry),
+          created_at: "2026-11-02T08:00:05Z",
+          user: { login: "sysadmin-pipe[bot]", type: "Bot" },
+        },
+        {
+          issue_url: url(9),
+          body: "On it.",
+          created_at: "2026-11-02T08:12:00Z",
+          user: { login: "sysadmin-dev", type: "User" },
+        },
+      ]);
+    const out: string[] = [];
+    const io: Io = {
+      stdout: (t) => out.push(t),
+      stderr: (t) => out.push(t),
+      readStdin: () => "",
+      env: { GITHUB_TOKEN: "ghp_test", GITHUB_API_URL: API },
+    };
+
+    expect(await main(["report", "--period", "2026-Q4", "--json"], io)).toBe(0);
+
+    const report = JSON.parse(out.join(""));
+    expect(report.totals).toMatchObject({
+      requests: 1,
+      accepted: 1,
+      pipeHours: 0.75,
+      jobsHours: 0,
+    });
+    expect(report.instances[0]).toMatchObject({ code: "uk", bySeverity: { S0: 1 } });
+    expect(report.s0).toEqual({ count: 1, medianFirstResponseMinutes: 12, unanswered: 0 });
+  });
+
+  test("a period it cannot read is explained", async () => {
+    const out: string[] = [];
+    const io: Io = {
+      stdout: (t) => out.push(t),
+      stderr: (t) => out.push(t),
+      readStdin: () => "",
+      env: {},
+    };
+    expect(await main(["report", "--period", "last quarter"], io)).toBe(2);
+    expect(out.join("")).toContain("Say which period: --period 2026-Q4");
+  });
+});
