@@ -19,6 +19,8 @@ import { alertsFor, withAlerted } from "../triage/alerts.js";
 import { renderComment } from "../triage/comment.js";
 import { decide } from "../triage/decide.js";
 import { holdRejection } from "../triage/hold.js";
+import { applyHourCaps, cappedInstances } from "../triage/caps.js";
+import { hoursUsed } from "../github/cap-usage.js";
 import type { LiveConfig } from "../github/live-config.js";
 import type { IssueInput, TriagePlan } from "../triage/types.js";
 
@@ -143,6 +145,25 @@ export interface ApplyOptions {
 
 const MAX_SEEN = 20;
 
+/** A new request that would take an instance over its tier's hour cap goes to the jobs board. */
+async function withHourCaps(
+  job: IssueJob,
+  plan: TriagePlan,
+  previous: CurrentIssue["previous"],
+): Promise<TriagePlan> {
+  const { config } = job;
+  // Only new requests are capped: one already accepted is never taken back by a later count.
+  if (previous?.outcome === "accepted") return plan;
+  const codes = cappedInstances(plan, config.registry, config.policy);
+  if (!codes.length) return plan;
+  const used = await hoursUsed(job.github, config, codes, {
+    installation: job.installation,
+    repo: job.repo,
+    number: job.ref.issue_number,
+  });
+  return applyHourCaps(plan, used, config.registry, config.policy);
+}
+
 /** Decide, then make GitHub match: labels, comment, board, alerts. Returns the plan. */
 export async function decideAndApply(
   job: IssueJob,
@@ -158,7 +179,8 @@ export async function decideAndApply(
     config.registry,
     config.policy,
   );
-  const plan = job.trusted ? decided : holdRejection(decided, config.policy);
+  const capped = await withHourCaps(job, decided, previous);
+  const plan = job.trusted ? capped : holdRejection(capped, config.policy);
   const board: BoardOutcome = deps.dryRun
     ? { record: previous?.board }
     : await syncBoard(

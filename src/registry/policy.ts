@@ -11,10 +11,19 @@ const repoName = z
   .string()
   .regex(/^[\w.-]+\/[\w.-]+$/, { message: "must be a repository written as owner/name" });
 
+const HourCapSchema = z.strictObject({
+  hours: z.number().positive(),
+  per: z.enum(["month", "quarter"]),
+  /** nominal: the policy's hours per size of accepted requests; logged: hours logged with /spent. */
+  count: z.enum(["nominal", "logged"]).default("nominal"),
+});
+
 const TierPolicySchema = z.strictObject({
   covers: z.array(category).default([]),
   s0_response: z.boolean().default(false),
   max_size: size.optional(),
+  /** Pipe hours an instance of this tier may use per month or quarter; off when absent. */
+  hour_cap: HourCapSchema.optional(),
 });
 
 const CategoryPolicySchema = z.strictObject({
@@ -160,6 +169,7 @@ export const PolicySchema = z
 
 export type Policy = z.output<typeof PolicySchema>;
 export type TierPolicy = z.output<typeof TierPolicySchema>;
+export type HourCap = z.output<typeof HourCapSchema>;
 export type CategoryPolicy = z.output<typeof CategoryPolicySchema>;
 export type LabelNames = z.output<typeof LabelsSchema>;
 export type BoardConfig = z.output<typeof BoardSchema>;
