@@ -11,6 +11,7 @@ import { formatProblems } from "../registry/yaml-load.js";
 import { boardCommand } from "./board.js";
 import { reconcileCommand } from "./reconcile.js";
 import { reportCommand } from "./report.js";
+import { reviewsCommand } from "./reviews.js";
 import { diffCommand, validateCommand } from "./registry.js";
 import { triageLines } from "./triage.js";
 
@@ -31,9 +32,11 @@ const USAGE = `Usage:
   sysadmin-pipe reconcile [--repo OWNER/NAME ...] [--dry-run] [--json]
       Re-triage open issues whose decision is missing or stale, and put accepted requests on the
       board (token in GITHUB_TOKEN). Safe while the app runs; schedule it, e.g. hourly.
-  sysadmin-pipe report --period 2026-Q4|2026-11 | --since DATE --until DATE [--json]
+  sysadmin-pipe report --period 2026-Q4|2026-11 | --since DATE --until DATE [--json] [--post]
       The pipe's load in a period, per instance and tier, as Markdown with Mermaid charts
-      (token in GITHUB_TOKEN).
+      (token in GITHUB_TOKEN); --post keeps one report issue per period in reports.repo.
+  sysadmin-pipe reviews [--dry-run] [--today DATE]
+      Open one issue per instance whose tier review is due, in reports.repo; never twice.
   sysadmin-pipe schema [--write [PATH]]
       Print the registry's JSON Schema; --write saves it (default ${REGISTRY_SCHEMA_PATH}).
 `;
@@ -182,6 +185,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await withConfig(rest, io, reconcileCommand);
       case "report":
         return await withConfig(rest, io, reportCommand);
+      case "reviews":
+        return await withConfig(rest, io, reviewsCommand);
       case "validate":
         return validateCommand(rest, io);
       case "diff":

@@ -1,22 +1,13 @@
 // `sysadmin-pipe reconcile`: run the reconcile sweep with a token (for a cron job, or by hand).
-import { Octokit } from "@octokit/rest";
 import { parseArgs } from "node:util";
 import type { TriageConfig } from "../config.js";
-import { ConfigStore } from "../github/live-config.js";
-import { harden } from "../github/resilience.js";
-import type { GitHub, Logger } from "../github/types.js";
 import { reconcile } from "../reconcile/sweep.js";
-
-export interface ReconcileIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  env: NodeJS.ProcessEnv;
-}
+import { tokenClient, type TokenIo } from "./token-client.js";
 
 export async function reconcileCommand(
   args: string[],
   shipped: TriageConfig,
-  io: ReconcileIo,
+  io: TokenIo,
 ): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -28,22 +19,14 @@ export async function reconcileCommand(
       policy: { type: "string" },
     },
   });
-  const token = io.env.GITHUB_TOKEN;
-  if (!token) {
+  const client = await tokenClient(shipped, io);
+  if (!client) {
     io.stderr(
       "Set GITHUB_TOKEN to a token that can read and write the watched repositories' issues.\n",
     );
     return 2;
   }
-  // Log lines go to stderr as JSON, so stdout stays the report.
-  const log: Logger = {
-    info: () => undefined,
-    warn: (obj, msg) => io.stderr(`${JSON.stringify({ level: "warn", msg, ...obj })}\n`),
-    error: (obj, msg) => io.stderr(`${JSON.stringify({ level: "error", msg, ...obj })}\n`),
-  };
-  const octokit = new Octokit({ auth: token, baseUrl: io.env.GITHUB_API_URL || undefined });
-  const github = harden(octokit as unknown as GitHub, log);
-  const live = await new ConfigStore(shipped, log).get(github, "cli");
+  const { github, live, log } = client;
   const report = await reconcile(github, live, {
     repos: values.repo,
     dryRun: values["dry-run"] ?? false,

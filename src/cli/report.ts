@@ -1,24 +1,17 @@
-// `sysadmin-pipe report`: the load report for a period, read from GitHub with a token.
-import { Octokit } from "@octokit/rest";
+// `sysadmin-pipe report`: the load report for a period, read from GitHub with a token; `--post`
+// keeps one report issue per period up to date in reports.repo.
 import { parseArgs } from "node:util";
 import type { TriageConfig } from "../config.js";
-import { ConfigStore } from "../github/live-config.js";
-import { harden } from "../github/resilience.js";
-import type { GitHub, Logger } from "../github/types.js";
+import { upsertTrackingIssue } from "../github/tracking-issues.js";
 import { loadReport, renderLoadReport } from "../report/load.js";
 import { parsePeriod, periodBetween } from "../report/period.js";
 import { readPipe } from "../report/read.js";
-
-export interface ReportIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  env: NodeJS.ProcessEnv;
-}
+import { tokenClient, type TokenIo } from "./token-client.js";
 
 export async function reportCommand(
   args: string[],
   shipped: TriageConfig,
-  io: ReportIo,
+  io: TokenIo,
 ): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -27,6 +20,7 @@ export async function reportCommand(
       since: { type: "string" },
       until: { type: "string" },
       json: { type: "boolean" },
+      post: { type: "boolean" },
       registry: { type: "string" },
       policy: { type: "string" },
     },
@@ -42,27 +36,40 @@ export async function reportCommand(
     );
     return 2;
   }
-  const token = io.env.GITHUB_TOKEN;
-  if (!token) {
+  const client = await tokenClient(shipped, io);
+  if (!client) {
     io.stderr("Set GITHUB_TOKEN to a token that can read the watched repositories' issues.\n");
     return 2;
   }
-  const log: Logger = {
-    info: () => undefined,
-    warn: (obj, msg) => io.stderr(`${JSON.stringify({ level: "warn", msg, ...obj })}\n`),
-    error: (obj, msg) => io.stderr(`${JSON.stringify({ level: "error", msg, ...obj })}\n`),
-  };
-  const github = harden(
-    new Octokit({ auth: token, baseUrl: io.env.GITHUB_API_URL || undefined }) as unknown as GitHub,
-    log,
-  );
-  const { config } = await new ConfigStore(shipped, log).get(github, "cli");
+  const { github, live } = client;
+  const { config } = live;
   const report = loadReport(
     await readPipe(github, config, period),
     period,
     config.registry,
     config.policy,
   );
-  io.stdout(values.json ? `${JSON.stringify(report)}\n` : renderLoadReport(report));
+  const markdown = renderLoadReport(report);
+  io.stdout(values.json ? `${JSON.stringify(report)}\n` : markdown);
+  if (!values.post) return 0;
+  const repo = config.policy.reports.repo;
+  if (!repo) {
+    io.stderr("Set reports.repo in the policy to post the report.\n");
+    return 2;
+  }
+  const result = await upsertTrackingIssue(
+    github,
+    repo,
+    {
+      label: config.policy.reports.report_label,
+      marker: `<!-- sysadmin-pipe:report ${period.label} -->`,
+      title: `Sysadmin pipe load: ${period.label}`,
+      body: markdown,
+    },
+    { update: true, dryRun: false },
+  );
+  io.stderr(
+    `report issue for ${period.label}: ${result.action}${"number" in result ? ` #${result.number}` : ""}\n`,
+  );
   return 0;
 }

@@ -103,6 +103,15 @@ const RegistrySourceSchema = z.strictObject({
 });
 export type RegistrySource = z.output<typeof RegistrySourceSchema>;
 
+const ReportsSchema = z.strictObject({
+  /** Where load reports and tier-review issues are opened; null: not configured. */
+  repo: repoName.nullable().default(null),
+  /** Mentioned on tier-review issues (org/team-slug), so the circle is notified. */
+  circle_team: teamName.nullable().default(null),
+  report_label: z.string().min(1).default("load-report"),
+  review_label: z.string().min(1).default("tier-review"),
+});
+
 export const PolicySchema = z
   .strictObject({
     watch: z.strictObject({
@@ -151,6 +160,7 @@ export const PolicySchema = z
     commands: CommandsSchema.prefault({}),
     alerts: AlertsSchema.prefault({}),
     registry_source: RegistrySourceSchema.prefault({}),
+    reports: ReportsSchema.prefault({}),
   })
   .superRefine((policy, ctx) => {
     // A category both covered and never covered is a contradiction worth pointing out.

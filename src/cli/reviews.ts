@@ -1,0 +1,70 @@
+// `sysadmin-pipe reviews`: open one issue per instance whose tier review is due, never twice.
+import { parseArgs } from "node:util";
+import type { TriageConfig } from "../config.js";
+import { upsertTrackingIssue } from "../github/tracking-issues.js";
+import { loadReport } from "../report/load.js";
+import { periodBetween } from "../report/period.js";
+import { readPipe } from "../report/read.js";
+import { tokenClient, type TokenIo } from "./token-client.js";
+import { dueReviews, renderReviewIssue, reviewMarker, reviewTitle } from "../report/reviews.js";
+
+const yearBefore = (day: string) => `${Number(day.slice(0, 4)) - 1}${day.slice(4)}`;
+
+export async function reviewsCommand(
+  args: string[],
+  shipped: TriageConfig,
+  io: TokenIo,
+): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      "dry-run": { type: "boolean" },
+      today: { type: "string" },
+      registry: { type: "string" },
+      policy: { type: "string" },
+    },
+  });
+  const today = values.today ?? new Date().toISOString().slice(0, 10);
+  const client = await tokenClient(shipped, io);
+  if (!client) {
+    io.stderr(
+      "Set GITHUB_TOKEN to a token that can read the pipe and open issues in reports.repo.\n",
+    );
+    return 2;
+  }
+  const { github, live } = client;
+  const { registry, policy } = live.config;
+  if (!policy.reports.repo) {
+    io.stderr(
+      "Set reports.repo in the policy: the repository where tier-review issues are opened.\n",
+    );
+    return 2;
+  }
+  const due = dueReviews(registry, today);
+  if (!due.length) {
+    io.stdout(`No tier review is due on ${today}.\n`);
+    return 0;
+  }
+  // One read of the pipe from the oldest review on; each instance's figures from its own date.
+  const starts = due.map((d) => d.reviewed ?? yearBefore(today)).sort();
+  const records = await readPipe(github, live.config, periodBetween(starts[0]!, today)!);
+  for (const d of due) {
+    const period = periodBetween(d.reviewed ?? yearBefore(today), today)!;
+    const body = renderReviewIssue(
+      d,
+      loadReport(records, period, registry, policy),
+      policy.reports.circle_team,
+    );
+    const result = await upsertTrackingIssue(
+      github,
+      policy.reports.repo,
+      { label: policy.reports.review_label, marker: reviewMarker(d), title: reviewTitle(d), body },
+      { update: false, dryRun: values["dry-run"] ?? false },
+    );
+    const where = "number" in result ? `#${result.number}` : "";
+    io.stdout(
+      `${d.code}: review due since ${d.dueSince}: ${result.action} ${where}\n`.replace(" \n", "\n"),
+    );
+  }
+  return 0;
+}

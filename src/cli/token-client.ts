@@ -1,0 +1,27 @@
+// Commands that talk to GitHub with a person's or a workflow's token (GITHUB_TOKEN).
+import { Octokit } from "@octokit/rest";
+import type { TriageConfig } from "../config.js";
+import { ConfigStore } from "../github/live-config.js";
+import { harden } from "../github/resilience.js";
+import type { GitHub, Logger } from "../github/types.js";
+
+export interface TokenIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A GitHub client from GITHUB_TOKEN, and the configuration in force (live when configured). */
+export async function tokenClient(shipped: TriageConfig, io: TokenIo) {
+  const token = io.env.GITHUB_TOKEN;
+  if (!token) return undefined;
+  const log: Logger = {
+    info: () => undefined,
+    warn: (obj, msg) => io.stderr(`${JSON.stringify({ level: "warn", msg, ...obj })}\n`),
+    error: (obj, msg) => io.stderr(`${JSON.stringify({ level: "error", msg, ...obj })}\n`),
+  };
+  const octokit = new Octokit({ auth: token, baseUrl: io.env.GITHUB_API_URL || undefined });
+  const github = harden(octokit as unknown as GitHub, log);
+  const live = await new ConfigStore(shipped, log).get(github, "cli");
+  return { github, live, log };
+}

@@ -1,0 +1,101 @@
+// Tier reviews: which supported instances are due (from `reviewed` and `review_every_months`),
+// and the issue that asks the circle to review one, with its load since the last review. Pure.
+import type { Registry, Tier } from "../registry/schema.js";
+import { instanceList } from "../registry/schema.js";
+import { displayName } from "../triage/policy.js";
+import type { LoadReport } from "./load.js";
+
+export interface DueReview {
+  code: string;
+  name: string;
+  tier: Tier;
+  /** The last review, if any (2026-05-01). */
+  reviewed?: string;
+  /** When it became due; for a never-reviewed instance, today. */
+  dueSince: string;
+  everyMonths: number;
+  evidence: string[];
+}
+
+const DEFAULT_EVERY_MONTHS = 12;
+
+function addMonths(date: string, months: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  // 31 August + 6 months is the last day of February, not 3 March.
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, last));
+  return d.toISOString().slice(0, 10);
+}
+
+/** Supported instances (basic or full) whose review is due on `today` (2026-11-25). */
+export function dueReviews(registry: Registry, today: string): DueReview[] {
+  return instanceList(registry)
+    .filter((i) => i.tier !== "none")
+    .flatMap((i) => {
+      const every = i.review_every_months ?? DEFAULT_EVERY_MONTHS;
+      const dueSince = i.reviewed ? addMonths(i.reviewed, every) : today;
+      if (dueSince > today) return [];
+      return [
+        {
+          code: i.code,
+          name: displayName(i.code, i),
+          tier: i.tier,
+          ...(i.reviewed ? { reviewed: i.reviewed } : {}),
+          dueSince,
+          everyMonths: every,
+          evidence: i.evidence ?? [],
+        },
+      ];
+    });
+}
+
+/** Identifies one review of one instance, so it is never opened twice. */
+export function reviewMarker(due: DueReview): string {
+  return `<!-- sysadmin-pipe:review ${due.code} ${due.reviewed ?? "never"} -->`;
+}
+
+export function reviewTitle(due: DueReview): string {
+  return `Tier review due: ${due.name} (${due.tier})`;
+}
+
+export function renderReviewIssue(
+  due: DueReview,
+  load: LoadReport,
+  circleTeam: string | null,
+): string {
+  const mine = load.instances.find((l) => l.code === due.code);
+  const since = due.reviewed
+    ? `since its last review on ${due.reviewed}`
+    : "(never reviewed; the last 12 months)";
+  const figures = mine
+    ? [
+        `| requests | S0 / S1 / S2 / S3 | accepted | rejected | jobs board | estimated pipe h | logged pipe h | logged jobs-board h |`,
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        `| ${mine.requests} | ${Object.values(mine.bySeverity).join(" / ")} | ${mine.accepted} | ${mine.rejected} | ${mine.jobsBoard} | ${mine.estimatedHours} | ${mine.pipeHours} | ${mine.jobsHours} |`,
+      ].join("\n")
+    : "No sysadmin-pipe requests in that time.";
+  return [
+    reviewMarker(due),
+    `${circleTeam ? `@${circleTeam}: ` : ""}**${due.name}** (\`${due.code}\`) is on the **${due.tier}** tier, reviewed every ${due.everyMonths} months; its review is due since ${due.dueSince}.`,
+    "",
+    `### Its load ${since}`,
+    "",
+    figures,
+    "",
+    "Jobs-board hours are paid extra work and never counted against the pipe.",
+    "",
+    "### Evidence on file",
+    "",
+    due.evidence.length
+      ? due.evidence.map((url) => `- ${url}`).join("\n")
+      : "None yet: ask the instance for it (see the tier-change pull request template).",
+    "",
+    "### To close this review",
+    "",
+    "Open a pull request to `config/instances.yml` that sets `reviewed:` to the review date (and changes the tier if the circle decides so). The bot never closes this issue by itself.",
+    "",
+  ].join("\n");
+}
