@@ -74,8 +74,24 @@ function resolveParameter(p: Parameter | { $ref: string }, s: Spec): Parameter |
   return p;
 }
 
+/**
+ * Point refs at the loaded description, and express OpenAPI 3.0's `nullable` next to a
+ * `oneOf`/`anyOf` without `type` (e.g. an issue's `milestone`) as "or null", which JSON Schema
+ * (and Ajv) understands.
+ */
 function rewriteRefs(schema: unknown): unknown {
-  return JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, '"$ref":"github#/'));
+  const text = JSON.stringify(schema).replace(/"\$ref":"#\//g, '"$ref":"github#/');
+  return JSON.parse(text, (_key, value: unknown) => {
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+      const node = value as Record<string, unknown>;
+      if (node.nullable === true && node.type === undefined) {
+        const rest = { ...node };
+        delete rest.nullable;
+        return { anyOf: [rest, { type: "null" }] };
+      }
+    }
+    return value;
+  });
 }
 
 function bodyValidator(key: string, operation: Operation): ValidateFunction | null {
