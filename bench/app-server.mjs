@@ -1,0 +1,18 @@
+// The app as `npm start` runs it (Probot's run() with dist/index.js), in its own process so its
+// memory is measured alone. Only GitHub's spacing of content-creating requests is shortened:
+// the benchmark measures the app, not GitHub's one-write-a-second rule.
+import Bottleneck from "bottleneck";
+import { pino } from "pino";
+import { ProbotOctokit, run } from "probot";
+import app from "../dist/index.js";
+
+const NoSpacing = ProbotOctokit.defaults((options) => ({
+  ...options,
+  throttle: {
+    ...options.throttle,
+    write: new Bottleneck.Group({ maxConcurrent: 10, minTime: 0 }),
+    notifications: new Bottleneck.Group({ maxConcurrent: 10, minTime: 0 }),
+  },
+}));
+
+await run(app, { log: pino({ level: "silent" }), Octokit: NoSpacing });
