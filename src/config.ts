@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { loadPolicy, type Policy } from "./registry/policy.js";
-import { loadRegistry, type Registry } from "./registry/schema.js";
+import { instanceList, loadRegistry, type Registry } from "./registry/schema.js";
 import type { ConfigProblem } from "./registry/yaml-load.js";
 
 /** The package's own config/ folder, from src/ or dist/ alike. */
@@ -52,4 +52,15 @@ export function loadConfigFiles(
   if (policy && !policy.ok) problems.push(...policy.problems);
   if (problems.length || !registry?.ok || !policy?.ok) return { ok: false, problems };
   return { ok: true, config: { registry: registry.value, policy: policy.value } };
+}
+
+/** The repositories the app watches: the installer, the configured ones and instance repos. */
+export function watchedRepos(config: TriageConfig): string[] {
+  return [
+    ...new Set([
+      config.policy.watch.install_repo,
+      ...config.policy.watch.repos,
+      ...instanceList(config.registry).flatMap((i) => i.repos ?? []),
+    ]),
+  ];
 }

@@ -32,3 +32,22 @@ export async function findBotComment(
   });
   return pickBotComment(comments);
 }
+
+/**
+ * Every comment of a repository (updated since `since`), grouped by issue number: a few pages
+ * for the whole repository rather than one request per issue.
+ */
+export async function commentsByIssue(github: GitHub, owner: string, repo: string, since?: string) {
+  const comments = await github.paginate(github.rest.issues.listCommentsForRepo, {
+    owner,
+    repo,
+    ...(since ? { since } : {}),
+    per_page: 100,
+  });
+  const byIssue = new Map<number, typeof comments>();
+  for (const c of comments) {
+    const n = Number(/\/issues\/(\d+)$/.exec(c.issue_url)?.[1]);
+    byIssue.set(n, [...(byIssue.get(n) ?? []), c]);
+  }
+  return byIssue;
+}

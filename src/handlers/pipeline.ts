@@ -1,7 +1,7 @@
 // The one path from an issue to GitHub, shared by every handler: decide from the issue and its
 // recorded state, then make the labels, the bot comment and the board card match the plan.
 import type { Context } from "probot";
-import type { TriageConfig } from "../config.js";
+import { watchedRepos, type TriageConfig } from "../config.js";
 import { syncBoard, type BoardOutcome } from "../github/board-sync.js";
 import {
   applyWrites,
@@ -14,7 +14,6 @@ import { withIssueLock } from "../github/issue-lock.js";
 import { harden } from "../github/resilience.js";
 import type { GitHub, IssueRef } from "../github/types.js";
 import type { Chat } from "../notify/chat.js";
-import { instanceList } from "../registry/schema.js";
 import { alertsFor, withAlerted } from "../triage/alerts.js";
 import { renderComment } from "../triage/comment.js";
 import { decide } from "../triage/decide.js";
@@ -32,15 +31,10 @@ export interface AppDeps {
   chat?: Chat;
 }
 
-/** The repositories the app watches: the installer, the configured ones and instance repos. */
+/** Whether the app watches this repository (see watchedRepos). */
 export function isWatched(repo: string, config: TriageConfig): boolean {
   const wanted = repo.toLowerCase();
-  const watched = [
-    config.policy.watch.install_repo,
-    ...config.policy.watch.repos,
-    ...instanceList(config.registry).flatMap((i) => i.repos ?? []),
-  ];
-  return watched.some((r) => r.toLowerCase() === wanted);
+  return watchedRepos(config).some((r) => r.toLowerCase() === wanted);
 }
 
 /** An issue as the REST API and webhook payloads describe it (the fields triage reads). */

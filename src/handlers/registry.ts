@@ -11,8 +11,7 @@ import { checkReport } from "../registry/check.js";
 import { diffConfigs } from "../registry/diff.js";
 import type { RegistrySource } from "../registry/policy.js";
 import { validateConfig, type ConfigFile } from "../registry/validate.js";
-import type { TriageConfig } from "../config.js";
-import { instanceList } from "../registry/schema.js";
+import { watchedRepos, type TriageConfig } from "../config.js";
 
 type PullEvent = "pull_request.opened" | "pull_request.synchronize" | "pull_request.reopened";
 
@@ -32,14 +31,8 @@ async function readAt(
 
 /** Open requests in the pipe, as the issues list returns them (pull requests left out). */
 async function openPipeRequests(github: GitHub, config: TriageConfig): Promise<OpenRequest[]> {
-  const watch = config.policy.watch;
-  const repos = [
-    watch.install_repo,
-    ...watch.repos,
-    ...instanceList(config.registry).flatMap((i) => i.repos ?? []),
-  ];
   const requests: OpenRequest[] = [];
-  for (const full of new Set(repos)) {
+  for (const full of watchedRepos(config)) {
     const [owner, repo] = full.split("/") as [string, string];
     const issues = await github.paginate(github.rest.issues.listForRepo, {
       owner,

@@ -4,7 +4,8 @@
 // is live: issues touched in the last minutes are left to the app, and every write is the same
 // compare-before-write the handlers use.
 import type { BoardOutcome } from "../github/board-sync.js";
-import { pickBotComment } from "../github/comment.js";
+import { commentsByIssue, pickBotComment } from "../github/comment.js";
+import { watchedRepos } from "../config.js";
 import { withIssueLock } from "../github/issue-lock.js";
 import type { LiveConfig } from "../github/live-config.js";
 import type { GitHub, Logger } from "../github/types.js";
@@ -16,7 +17,6 @@ import {
   type AppDeps,
   type IssueData,
 } from "../handlers/pipeline.js";
-import { instanceList } from "../registry/schema.js";
 import { boardTarget } from "../triage/board.js";
 import { decide } from "../triage/decide.js";
 import { isAppLabel } from "../triage/labels.js";
@@ -78,23 +78,12 @@ export function staleness(
   return undefined;
 }
 
-function watchedRepos(live: LiveConfig): string[] {
-  const { policy, registry } = live.config;
-  return [
-    ...new Set([
-      policy.watch.install_repo,
-      ...policy.watch.repos,
-      ...instanceList(registry).flatMap((i) => i.repos ?? []),
-    ]),
-  ];
-}
-
 export async function reconcile(
   github: GitHub,
   live: LiveConfig,
   options: SweepOptions,
 ): Promise<SweepReport> {
-  const repos = (options.repos?.length ? options.repos : watchedRepos(live)).filter((r) =>
+  const repos = (options.repos?.length ? options.repos : watchedRepos(live.config)).filter((r) =>
     isWatched(r, live.config),
   );
   const report: SweepReport = {
@@ -116,17 +105,7 @@ export async function reconcile(
         per_page: 100,
       })
     ).filter((i) => !i.pull_request);
-    // All the repository's comments in a few pages, rather than one request per issue.
-    const comments = await github.paginate(github.rest.issues.listCommentsForRepo, {
-      owner,
-      repo,
-      per_page: 100,
-    });
-    const byIssue = new Map<number, typeof comments>();
-    for (const c of comments) {
-      const n = Number(/\/issues\/(\d+)$/.exec(c.issue_url)?.[1]);
-      byIssue.set(n, [...(byIssue.get(n) ?? []), c]);
-    }
+    const byIssue = await commentsByIssue(github, owner, repo);
     for (const issue of issues) {
       report.scanned++;
       const where = `${full}#${issue.number}`;

@@ -1,9 +1,8 @@
 // Reading the pipe from GitHub for a report: the issues with the app's pipe label, their labels
 // and the bot comment's recorded state, in a few paginated requests per repository.
-import { pickBotComment } from "../github/comment.js";
+import { commentsByIssue, pickBotComment } from "../github/comment.js";
 import type { GitHub } from "../github/types.js";
-import type { TriageConfig } from "../config.js";
-import { instanceList } from "../registry/schema.js";
+import { watchedRepos, type TriageConfig } from "../config.js";
 import { readLabel } from "../triage/labels.js";
 import { decodeState } from "../triage/state.js";
 import type { Severity, Size } from "../triage/vocabulary.js";
@@ -64,14 +63,8 @@ export async function readPipe(
   config: TriageConfig,
   period: Period,
 ): Promise<PipeRecord[]> {
-  const { policy, registry } = config;
-  const repos = [
-    ...new Set([
-      policy.watch.install_repo,
-      ...policy.watch.repos,
-      ...instanceList(registry).flatMap((i) => i.repos ?? []),
-    ]),
-  ];
+  const { policy } = config;
+  const repos = watchedRepos(config);
   const records: PipeRecord[] = [];
   const since = period.start.toISOString();
   for (const full of repos) {
@@ -87,17 +80,7 @@ export async function readPipe(
       })
     ).filter((i) => !i.pull_request && inPeriod(i.created_at, period));
     if (!issues.length) continue;
-    const comments = await github.paginate(github.rest.issues.listCommentsForRepo, {
-      owner,
-      repo,
-      since,
-      per_page: 100,
-    });
-    const byIssue = new Map<number, typeof comments>();
-    for (const c of comments) {
-      const n = Number(/\/issues\/(\d+)$/.exec(c.issue_url)?.[1]);
-      byIssue.set(n, [...(byIssue.get(n) ?? []), c]);
-    }
+    const byIssue = await commentsByIssue(github, owner, repo, since);
     for (const i of issues) records.push(pipeRecord(full, i, byIssue.get(i.number) ?? [], config));
   }
   return records;
