@@ -8,7 +8,6 @@ import os from "node:os";
 import { Octokit } from "@octokit/rest";
 import { ProbotOctokit } from "probot";
 import path from "node:path";
-import { decide } from "../src/triage/decide.js";
 import { POLICY_TEXT, shippedConfig } from "../test/helpers/config.js";
 import { FakeGitHub } from "../test/helpers/fake-github.js";
 import { issuesPayload } from "../test/helpers/webhooks.js";
@@ -37,7 +36,11 @@ async function freePort(): Promise<number> {
 }
 
 // ---------- 1. decide throughput ----------
-function benchDecide() {
+async function benchDecide() {
+  // The built code, as it runs in production (bench runs after `npm run build`).
+  const { decide } = (await import(
+    new URL("../dist/triage/decide.js", import.meta.url).href
+  )) as typeof import("../src/triage/decide.js");
   const config = shippedConfig();
   const dev = readFileSync(new URL("../test/fixtures/dev-issues.jsonl", import.meta.url), "utf8")
     .split("\n")
@@ -59,7 +62,9 @@ function benchDecide() {
     perSecond.push(inputs.length / seconds);
     p99s.push(percentile(times, 99));
   }
-  say(`decide: ${inputs.length} decisions of the ${dev.length} real dev issues, ${RUNS} runs`);
+  say(
+    `decide (dist/): ${inputs.length} decisions of the ${dev.length} real dev issues, ${RUNS} runs`,
+  );
   say(`  throughput ${spread(perSecond, 0)} decisions/s; p99 ${spread(p99s, 3)} ms per decision`);
   return {
     decide_per_s: Math.round(median(perSecond)),
@@ -359,7 +364,7 @@ async function main() {
   say(
     `machine: ${os.cpus()[0]?.model ?? "unknown"} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}`,
   );
-  const decideFigures = benchDecide();
+  const decideFigures = await benchDecide();
   const fake = new FakeGitHub();
   const githubUrl = await fake.start();
   const dir = mkdtempSync(path.join(os.tmpdir(), "sysadmin-pipe-bench-"));

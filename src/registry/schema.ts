@@ -91,8 +91,16 @@ export const RegistrySchema = z
 export type Registry = z.output<typeof RegistrySchema>;
 export type Instance = z.output<typeof InstanceSchema>;
 
-export function instanceList(registry: Registry): (Instance & { code: string })[] {
-  return Object.entries(registry.instances).map(([code, instance]) => ({ code, ...instance }));
+const lists = new WeakMap<Registry, readonly (Instance & { code: string })[]>();
+
+/** The instances with their codes, in registry order; built once per registry (read-only). */
+export function instanceList(registry: Registry): readonly (Instance & { code: string })[] {
+  let list = lists.get(registry);
+  if (!list) {
+    list = Object.entries(registry.instances).map(([code, instance]) => ({ code, ...instance }));
+    lists.set(registry, list);
+  }
+  return list;
 }
 
 function describeRegistryPath(path: readonly (string | number)[]): string {
