@@ -1,14 +1,13 @@
 // `npm run bench`: how fast and how cheap one triage is, on this machine. Not part of `npm test`:
 // it prints figures; the tests check behaviour. `npm run bench -- --json` ends with one JSON line.
 import { spawn } from "node:child_process";
-import { createHmac, generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import { Octokit } from "@octokit/rest";
 import { ProbotOctokit } from "probot";
 import path from "node:path";
 import { POLICY_TEXT, shippedConfig } from "../test/helpers/config.js";
+import { freePort, signature, testAppKey } from "../test/helpers/loopback.js";
 import { FakeGitHub } from "../test/helpers/fake-github.js";
 import { issuesPayload } from "../test/helpers/webhooks.js";
 
@@ -26,14 +25,6 @@ const percentile = (values: number[], p: number) => {
 const median = (values: number[]) => percentile(values, 50);
 const spread = (values: number[], digits = 1) =>
   `${median(values).toFixed(digits)} (runs: ${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 // ---------- 1. decide throughput ----------
 async function benchDecide() {
@@ -75,11 +66,7 @@ async function benchDecide() {
 // ---------- 2. end to end, and 3. requests per issue ----------
 const SECRET = "bench-secret";
 const REPO = "openfoodfoundation/ofn-install";
-const { privateKey } = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs1", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-});
+const privateKey = testAppKey();
 
 interface AppProcess {
   url: string;
@@ -132,7 +119,7 @@ async function deliver(url: string, payload: object, id: string): Promise<number
       "content-type": "application/json",
       "x-github-event": "issues",
       "x-github-delivery": id,
-      "x-hub-signature-256": `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`,
+      "x-hub-signature-256": signature(body, SECRET),
     },
     body,
   });

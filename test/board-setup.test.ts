@@ -3,7 +3,7 @@
 import nock from "nock";
 import { main, type Io } from "../src/cli/main.js";
 import { FakeBoard } from "./helpers/fake-board.js";
-import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
+import { checkAfterEachTest, installGitHubSchemaCheck } from "./helpers/github-schema.js";
 import { API } from "./helpers/probot.js";
 
 const gh = installGitHubSchemaCheck();
@@ -11,12 +11,7 @@ const ENV = { GITHUB_TOKEN: "ghp_test", GITHUB_API_URL: API };
 
 beforeAll(() => nock.disableNetConnect());
 afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  const problems = gh.problems();
-  gh.reset();
-  nock.cleanAll();
-  expect(problems).toEqual([]);
-});
+checkAfterEachTest(gh);
 
 async function board(args: string[], fake: FakeBoard, env: NodeJS.ProcessEnv = ENV) {
   fake.intercept(gh.watch(nock(API)));

@@ -6,7 +6,7 @@ import { placeInReady, planBoardWrites } from "../src/triage/board.js";
 import { decodeState } from "../src/triage/state.js";
 import { shippedConfig, withTiers } from "./helpers/config.js";
 import { FakeBoard } from "./helpers/fake-board.js";
-import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
+import { checkAfterEachTest, installGitHubSchemaCheck } from "./helpers/github-schema.js";
 import { API, makeProbot, mockInstallationToken } from "./helpers/probot.js";
 import { issuesPayload, restComment, restIssue, type IssueFields } from "./helpers/webhooks.js";
 
@@ -30,13 +30,7 @@ beforeEach(() => {
   forgetKnownLabels();
   forgetBoards();
 });
-afterEach(() => {
-  // Reset before asserting, so one test's problems are not blamed on the next.
-  const problems = gh.problems();
-  gh.reset();
-  nock.cleanAll();
-  expect(problems).toEqual([]);
-});
+checkAfterEachTest(gh);
 
 const FR_EMAIL: IssueFields = {
   number: 7,

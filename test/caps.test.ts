@@ -6,7 +6,7 @@ import type { Policy } from "../src/registry/policy.js";
 import { applyHourCaps } from "../src/triage/caps.js";
 import { decide } from "../src/triage/decide.js";
 import { shippedConfig, withTiers } from "./helpers/config.js";
-import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
+import { checkAfterEachTest, installGitHubSchemaCheck } from "./helpers/github-schema.js";
 import { API, makeProbot, mockInstallationToken } from "./helpers/probot.js";
 import { issuesPayload, restComment } from "./helpers/webhooks.js";
 
@@ -128,12 +128,7 @@ describe("hour caps on GitHub", () => {
     forgetKnownLabels();
     forgetCapUsage();
   });
-  afterEach(() => {
-    const problems = gh.problems();
-    gh.reset();
-    nock.cleanAll();
-    expect(problems).toEqual([]);
-  });
+  checkAfterEachTest(gh);
 
   test("a new request over the cap, counted from the pipe's issues, is rejected with the figures", async () => {
     const REPO = "/repos/openfoodfoundation/ofn-install";

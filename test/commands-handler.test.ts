@@ -12,7 +12,7 @@ import { decodeState } from "../src/triage/state.js";
 import type { RecordedState } from "../src/triage/types.js";
 import { shippedConfig, withTiers } from "./helpers/config.js";
 import { FakeBoard } from "./helpers/fake-board.js";
-import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
+import { checkAfterEachTest, installGitHubSchemaCheck } from "./helpers/github-schema.js";
 import { API, loggedLines, makeProbot, mockInstallationToken } from "./helpers/probot.js";
 import {
   commentPayload,
@@ -69,12 +69,7 @@ beforeEach(() => {
   chatReceived = [];
   chatStatus = 200;
 });
-afterEach(() => {
-  const problems = gh.problems();
-  gh.reset();
-  nock.cleanAll();
-  expect(problems).toEqual([]);
-});
+checkAfterEachTest(gh);
 
 const FR_EMAIL: IssueFields = {
   number: 7,

@@ -1,9 +1,7 @@
 // End to end, the way GitHub drives the app: the real Probot server (the entry point `npm start`
 // runs) on loopback, signed webhook deliveries over HTTP, and a fake GitHub on loopback that
 // refuses anything the real one would refuse and injects faults.
-import { createHmac, generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { jest } from "@jest/globals";
@@ -20,6 +18,7 @@ import { buildApp } from "../src/index.js";
 import { reconcile } from "../src/reconcile/sweep.js";
 import { decodeState } from "../src/triage/state.js";
 import { POLICY_TEXT, shippedConfig } from "./helpers/config.js";
+import { freePort, signature, testAppKey } from "./helpers/loopback.js";
 import { FakeGitHub } from "./helpers/fake-github.js";
 import { issuesPayload } from "./helpers/webhooks.js";
 
@@ -27,11 +26,7 @@ jest.setTimeout(60_000);
 
 const REPO = "openfoodfoundation/ofn-install";
 const SECRET = "e2e-webhook-secret-d41d8cd9";
-const { privateKey } = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs1", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-});
+const privateKey = testAppKey();
 
 const fake = new FakeGitHub();
 const logLines: string[] = [];
@@ -54,14 +49,6 @@ const QuickWrites = ProbotOctokit.defaults((options: { throttle?: object }) => (
     notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 5 }),
   },
 }));
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   nock.restore(); // real HTTP on loopback only; nothing here may leave the machine
@@ -111,7 +98,7 @@ beforeEach(() => {
 afterEach(() => expect(fake.problems).toEqual([]));
 
 function sign(body: string, secret = SECRET): string {
-  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+  return signature(body, secret);
 }
 
 async function deliver(

@@ -3,7 +3,7 @@ import nock from "nock";
 import { forgetKnownLabels } from "../src/github/labels.js";
 import { decodeState } from "../src/triage/state.js";
 import { shippedConfig, withTiers } from "./helpers/config.js";
-import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
+import { checkAfterEachTest, installGitHubSchemaCheck } from "./helpers/github-schema.js";
 import { API, makeProbot, mockInstallationToken } from "./helpers/probot.js";
 import { issuesPayload, restComment, restIssue } from "./helpers/webhooks.js";
 
@@ -19,15 +19,7 @@ const github = () => gh.watch(nock(API));
 beforeAll(() => nock.disableNetConnect());
 afterAll(() => nock.enableNetConnect());
 beforeEach(() => forgetKnownLabels());
-afterEach(() => {
-  // Reset before asserting, so one test's problems are not blamed on the next.
-  const problems = gh.problems();
-  gh.reset();
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(problems).toEqual([]);
-  expect(pending).toEqual([]);
-});
+checkAfterEachTest(gh, { noPendingMocks: true });
 
 const FR_EMAIL = {
   title: "French email errors",

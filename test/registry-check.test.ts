@@ -7,7 +7,7 @@ import { forgetKnownLabels } from "../src/github/labels.js";
 import { loadPolicy } from "../src/registry/policy.js";
 import { loadRegistry } from "../src/registry/schema.js";
 import { POLICY_TEXT, REGISTRY_TEXT, shippedConfig } from "./helpers/config.js";
-import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
+import { checkAfterEachTest, installGitHubSchemaCheck } from "./helpers/github-schema.js";
 import { API, loggedLines, makeProbot, mockInstallationToken } from "./helpers/probot.js";
 import {
   issuesPayload,
@@ -93,12 +93,7 @@ const github = () => gh.watch(nock(API));
 beforeAll(() => nock.disableNetConnect());
 afterAll(() => nock.enableNetConnect());
 beforeEach(() => forgetKnownLabels());
-afterEach(() => {
-  const problems = gh.problems();
-  gh.reset();
-  nock.cleanAll();
-  expect(problems).toEqual([]);
-});
+checkAfterEachTest(gh);
 
 const BE_DNS: IssueFields = {
   number: 21,

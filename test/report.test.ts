@@ -8,7 +8,7 @@ import { parsePeriod, periodBetween } from "../src/report/period.js";
 import { renderComment } from "../src/triage/comment.js";
 import { decide } from "../src/triage/decide.js";
 import { shippedConfig } from "./helpers/config.js";
-import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
+import { checkAfterEachTest, installGitHubSchemaCheck } from "./helpers/github-schema.js";
 import { API } from "./helpers/probot.js";
 
 const { registry, policy } = shippedConfig();
@@ -216,12 +216,7 @@ describe("sysadmin-pipe report, reading GitHub", () => {
   const gh = installGitHubSchemaCheck();
   beforeAll(() => nock.disableNetConnect());
   afterAll(() => nock.enableNetConnect());
-  afterEach(() => {
-    const problems = gh.problems();
-    gh.reset();
-    nock.cleanAll();
-    expect(problems).toEqual([]);
-  });
+  checkAfterEachTest(gh);
 
   test("reads the pipe's issues and bot comments in one page each and prints the report", async () => {
     const plan = decide(

@@ -7,7 +7,7 @@ import { main, type Io } from "../src/cli/main.js";
 import { loadRegistry } from "../src/registry/schema.js";
 import { dueReviews } from "../src/report/reviews.js";
 import { POLICY_TEXT } from "./helpers/config.js";
-import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
+import { checkAfterEachTest, installGitHubSchemaCheck } from "./helpers/github-schema.js";
 import { API } from "./helpers/probot.js";
 
 const REGISTRY = `instances:
@@ -48,12 +48,7 @@ const ISSUES = "/repos/openfoodfoundation/ofn-install/issues";
 const gh = installGitHubSchemaCheck();
 beforeAll(() => nock.disableNetConnect());
 afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  const problems = gh.problems();
-  gh.reset();
-  nock.cleanAll();
-  expect(problems).toEqual([]);
-});
+checkAfterEachTest(gh);
 
 async function run(args: string[]) {
   const out: string[] = [];

@@ -236,3 +236,19 @@ export function installGitHubSchemaCheck(): SchemaCheck {
     watch: (scope) => scope.on("request", record),
   };
 }
+
+/**
+ * After each test: forget the mocks and the recorded requests, then fail the test if any request
+ * was one GitHub would refuse (or, with `noPendingMocks`, if an expected request never came).
+ * Resetting first keeps one test's problems from being blamed on the next.
+ */
+export function checkAfterEachTest(check: SchemaCheck, options: { noPendingMocks?: boolean } = {}) {
+  afterEach(() => {
+    const problems = check.problems();
+    const pending = nock.pendingMocks();
+    check.reset();
+    nock.cleanAll();
+    expect(problems).toEqual([]);
+    if (options.noPendingMocks) expect(pending).toEqual([]);
+  });
+}
