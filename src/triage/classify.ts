@@ -1,6 +1,8 @@
 // Category scores from the policy's signal words, and the kind of issue (instance / install / other).
 import type { Policy } from "../registry/policy.js";
-import { memoize, PhraseSet } from "./text.js";
+import type { PhraseSet } from "./phrases.js";
+import { policyPhraseSet } from "./policy-phrases.js";
+import { memoize } from "./text.js";
 import { CATEGORIES, type Category, type Kind } from "./vocabulary.js";
 
 /** The title says what the issue is about; it counts this many times a body mention. */
@@ -30,8 +32,8 @@ interface CategoryMatcher {
 const matchersFor = memoize((policy: Policy): CategoryMatcher[] =>
   CATEGORIES.map((category) => ({
     category,
-    strong: new PhraseSet(policy.categories[category].strong),
-    signals: new PhraseSet(policy.categories[category].signals),
+    strong: policyPhraseSet(policy, policy.categories[category].strong),
+    signals: policyPhraseSet(policy, policy.categories[category].signals),
   })),
 );
 

@@ -1,12 +1,16 @@
 // Finding which instance(s) an issue is about, from host names, inventory names and aliases.
 import type { Policy } from "../registry/policy.js";
 import { instanceList, type Registry } from "../registry/schema.js";
-import { isShouting, lower, memoize, phrasePattern, WORD_CHARS } from "./text.js";
+import { PhraseIndex, phrasePattern } from "./phrases.js";
+import { isShouting, lower, memoize, WORD_CHARS } from "./text.js";
 
 const LETTER = `[${WORD_CHARS}]`;
+const NOT_LETTER = `[^${WORD_CHARS}]`;
 
 interface ShortAlias {
   alias: string;
+  /** The alias in lower case: a whole word of the text whenever `exact` or `near` can match. */
+  word: string;
   ambiguous: boolean;
   /** Written exactly as in the registry ("FR", "Aus"). */
   exact: RegExp;
@@ -18,14 +22,20 @@ interface ShortAlias {
 
 interface InstanceMatcher {
   code: string;
-  /** Host names, inventory names, long aliases and the name: reliable on their own. */
-  strong: RegExp | null;
+  /** Host names and inventory names ("au_prod"): reliable on their own. */
+  hosts: RegExp | null;
+  /** Text the host pattern cannot match without: most texts have none, and skip the pattern. */
+  hostLiterals: string[];
+  /** Long aliases and the name, looked up in the registry's phrase index: reliable too. */
+  names: string[];
   /** Two- and three-letter codes, which need their exact case or a nearby context word. */
   short: ShortAlias[];
 }
 
 interface Matchers {
   instances: InstanceMatcher[];
+  /** Every instance's names and short codes, found in one pass over a text. */
+  phrases: PhraseIndex;
 }
 
 function shortAlias(alias: string, ambiguous: boolean, context: string): ShortAlias {
@@ -35,17 +45,20 @@ function shortAlias(alias: string, ambiguous: boolean, context: string): ShortAl
   // `near` runs on lower-cased text (see lower()), so it needs no `i` flag.
   const near = context
     ? new RegExp(
-        `(?<!${LETTER})${la}(?:'s)?\\W+(?:${LETTER}+\\W+)?(?:${context})|(?:${context})\\W+(?:${LETTER}+\\W+)?${la}(?!${LETTER})`,
+        `(?<!${LETTER})${la}(?:'s)?${NOT_LETTER}+(?:${LETTER}+${NOT_LETTER}+)?(?:${context})|(?:${context})${NOT_LETTER}+(?:${LETTER}+${NOT_LETTER}+)?${la}(?!${LETTER})`,
       )
     : null;
   const lead = new RegExp(`^\\s*(?:\\[${a}\\]|${a}\\s*:)`);
-  return { alias, ambiguous, exact, near, lead };
+  return { alias, word: alias.toLowerCase(), ambiguous, exact, near, lead };
 }
+
+/** A host without its leading www./app./staging., which is part of the same instance. */
+const hostBase = (host: string) => host.replace(/^(?:www|app|staging|stg|pruebas)\./i, "");
 
 function hostPattern(host: string): string {
   // Match the host and its sub-domains, but not a longer domain ("openfoodnetwork.org" is not
-  // "openfoodnetwork.org.uk"). A leading www./app./staging. is part of the same instance.
-  const base = host.replace(/^(?:www|app|staging|stg|pruebas)\./i, "");
+  // "openfoodnetwork.org.uk").
+  const base = hostBase(host);
   const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return `(?<![\\w.-])(?:[\\w-]+\\.)*${escaped}(?![\\w-]|\\.\\w)`;
 }
@@ -58,25 +71,35 @@ const buildMatchers = memoize((key: { registry: Registry; policy: Policy }): Mat
     .join("|");
   const suffixes = policy.instances.inventory_suffixes.map((s) => s.replace(/\W/g, "")).join("|");
   const instances = instanceList(registry).map((instance): InstanceMatcher => {
-    const parts: string[] = instance.hosts.map((h) => hostPattern(h.toLowerCase()));
-    if (suffixes) parts.push(`(?<!${LETTER})${instance.code}[_-](?:${suffixes})(?!${LETTER})`);
+    const hosts: string[] = instance.hosts.map((h) => hostPattern(h.toLowerCase()));
+    const hostLiterals = instance.hosts.map((h) => hostBase(h.toLowerCase()));
+    if (suffixes) {
+      hosts.push(`(?<!${LETTER})${instance.code}[_-](?:${suffixes})(?!${LETTER})`);
+      hostLiterals.push(`${instance.code}_`, `${instance.code}-`);
+    }
     const short: ShortAlias[] = [];
+    const names: string[] = [];
     for (const alias of [...instance.aliases, instance.name]) {
       if (alias.trim().length <= 3) {
         const code = alias.trim();
         short.push(shortAlias(code, ambiguous.has(code.toUpperCase()), context));
       } else {
-        parts.push(phrasePattern(alias.toLowerCase()));
+        names.push(alias);
       }
     }
     return {
       code: instance.code,
       // Tested on lower-cased text: no `i` flag needed (see lower()).
-      strong: parts.length ? new RegExp(parts.join("|")) : null,
+      hosts: hosts.length ? new RegExp(hosts.join("|")) : null,
+      hostLiterals,
+      names,
       short,
     };
   });
-  return { instances };
+  return {
+    instances,
+    phrases: new PhraseIndex(instances.flatMap((m) => [...m.names, ...m.short.map((a) => a.word)])),
+  };
 });
 
 /** Pairs of registry + policy are cached by identity; wrap them once per load. */
@@ -94,9 +117,17 @@ function escape(text: string): string {
 }
 
 /** A short code counts when written in its own case, or next to a word like "server". */
-function shortAliasFound(text: string, a: ShortAlias, found: ShortAlias[]): boolean {
-  if (!a.ambiguous) return a.exact.test(text) || (a.near?.test(lower(text)) ?? false);
-  if (!a.exact.test(text)) return false;
+function shortAliasFound(
+  text: string,
+  words: ReadonlySet<string>,
+  a: ShortAlias,
+  found: ShortAlias[],
+): boolean {
+  // Both patterns need the code as a whole word; most texts don't have it, and stop here.
+  if (!words.has(a.word)) return false;
+  const exact = text.includes(a.alias) && a.exact.test(text);
+  if (!a.ambiguous) return exact || (a.near?.test(lower(text)) ?? false);
+  if (!exact) return false;
   if (a.lead.test(text)) return true;
   return text.split("\n").some((line) => {
     if (isShouting(line) || !a.exact.test(line)) return false;
@@ -116,14 +147,18 @@ function listedBeside(line: string, a: ShortAlias, found: ShortAlias[]): boolean
 
 /** The registry codes named in a piece of text, in registry order. */
 export function findInstances(text: string, registry: Registry, policy: Policy): string[] {
-  const { instances } = buildMatchers(pairOf(registry, policy));
+  const { instances, phrases } = buildMatchers(pairOf(registry, policy));
+  const words = phrases.found(text).phrases;
+  const l = lower(text);
+  const hostIn = (m: InstanceMatcher) =>
+    m.hosts !== null && m.hostLiterals.some((h) => l.includes(h)) && m.hosts.test(l);
   const hits = new Set<string>();
   const foundShort: ShortAlias[] = [];
   // First the reliable matches and the unambiguous short codes...
   for (const m of instances) {
-    if (m.strong?.test(lower(text))) hits.add(m.code);
+    if (hostIn(m) || m.names.some((n) => words.has(n))) hits.add(m.code);
     for (const a of m.short) {
-      if (!a.ambiguous && shortAliasFound(text, a, [])) {
+      if (!a.ambiguous && shortAliasFound(text, words, a, [])) {
         hits.add(m.code);
         foundShort.push(a);
       }
@@ -132,7 +167,7 @@ export function findInstances(text: string, registry: Registry, policy: Policy):
   // ...then ambiguous codes, which may lean on the codes found so far ("FR and BE").
   for (const m of instances) {
     if (hits.has(m.code)) continue;
-    if (m.short.some((a) => a.ambiguous && shortAliasFound(text, a, foundShort))) {
+    if (m.short.some((a) => a.ambiguous && shortAliasFound(text, words, a, foundShort))) {
       hits.add(m.code);
     }
   }

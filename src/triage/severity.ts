@@ -1,6 +1,8 @@
 // Severity (S0–S3) and size (XS–L) from the text, when neither the form nor a person said.
 import type { Policy } from "../registry/policy.js";
-import { lower, memoize, PhraseSet, WORD_CHARS } from "./text.js";
+import type { PhraseSet } from "./phrases.js";
+import { policyPhraseSet } from "./policy-phrases.js";
+import { lower, memoize, WORD_CHARS } from "./text.js";
 import { isSeverity, SIZES, type Category, type Severity, type Size } from "./vocabulary.js";
 
 interface SeverityMatchers {
@@ -22,20 +24,22 @@ const matchersFor = memoize((policy: Policy): SeverityMatchers => {
       .replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
   );
   return {
-    s0: new PhraseSet(s.s0_signals),
-    broken: new PhraseSet(s.broken_signals),
-    degraded: new PhraseSet(s.degraded_signals),
-    request: new PhraseSet(s.request_signals),
-    staging: new PhraseSet(s.staging_signals),
+    s0: policyPhraseSet(policy, s.s0_signals),
+    broken: policyPhraseSet(policy, s.broken_signals),
+    degraded: policyPhraseSet(policy, s.degraded_signals),
+    request: policyPhraseSet(policy, s.request_signals),
+    staging: policyPhraseSet(policy, s.staging_signals),
     // "Add SSH key…", "[Upgrade Ubuntu] ca_prod", "Q: How to…": a request, not a breakage.
     // Tested on lower-cased titles (see lower()).
     verbs: verbs.length ? new RegExp(`^\\W*(?:${verbs.join("|")})(?![${WORD_CHARS}])`) : null,
     sizes: SIZES.map((size): [Size, PhraseSet] => [
       size,
-      new PhraseSet(policy.size.signals[size] ?? []),
+      policyPhraseSet(policy, policy.size.signals[size] ?? []),
     ]),
   };
 });
+
+const PRODUCTION = /\bprod(?:uction)?\b/i;
 
 /** "OFN UK Down - S0", "Severity: S1": a severity the reporter wrote down. */
 export function statedSeverity(title: string, body: string): Severity | undefined {
@@ -62,10 +66,10 @@ export function readSeverity(
   policy: Policy,
 ): SeverityReading {
   const m = matchersFor(policy);
-  const text = `${title}\n${body}`;
+  const inText = (set: PhraseSet) => set.has(title) || set.has(body);
   const usual: Severity = category ? policy.categories[category].severity : "S3";
-  const stagingOnly = m.staging.has(text) && !/\bprod(?:uction)?\b/i.test(text);
-  if (category === "outage" && m.s0.has(title.concat("\n", body))) {
+  const stagingOnly = inText(m.staging) && !PRODUCTION.test(title) && !PRODUCTION.test(body);
+  if (category === "outage" && inText(m.s0)) {
     return stagingOnly
       ? { severity: "S1", why: "a staging server is down" }
       : { severity: "S0", why: "production looks down" };
@@ -73,14 +77,14 @@ export function readSeverity(
   // An imperative title ("Add…", "Make the certbot role…") names work to do: the body's
   // description of what fails today is context, so only the title can make it a breakage.
   const imperative = m.verbs?.test(lower(title)) ?? false;
-  const broken = category === "outage" || m.broken.has(imperative ? title : text);
+  const broken = category === "outage" || (imperative ? m.broken.has(title) : inText(m.broken));
   const request =
     imperative || m.request.has(title) || (m.request.has(body) && !m.broken.has(title));
   if (request && !broken) return { severity: "S3", why: "it reads as a planned request" };
   if (/\?\s*$|^\W*q:|\bhow (?:to|do)\b/i.test(title) && !m.broken.has(title)) {
     return { severity: "S3", why: "it is a question" };
   }
-  if (m.degraded.has(text) && usual < "S2") {
+  if (inText(m.degraded) && usual < "S2") {
     return { severity: "S2", why: "the service is degraded but still works" };
   }
   return { severity: usual, why: `that is the usual severity of ${category ?? "such"} requests` };
@@ -93,10 +97,9 @@ export function readSize(
   category: Category | null,
   policy: Policy,
 ): Size {
-  const text = `${title}\n${body}`;
   // Larger signals first: "a new instance from scratch" says L even if it also says "new server".
   for (const [size, phrases] of [...matchersFor(policy).sizes].reverse()) {
-    if (phrases.has(text)) return size;
+    if (phrases.has(title) || phrases.has(body)) return size;
   }
   return category ? policy.categories[category].size : "S";
 }

@@ -1,4 +1,4 @@
-// Text preparation and phrase matching shared by the classifiers.
+// Text preparation shared by the classifiers: cleaning a body, lower case, shouting.
 
 /** Bodies longer than this are cut before matching: a log paste adds no signal, only cost. */
 export const MAX_MATCH_CHARS = 20_000;
@@ -9,27 +9,6 @@ export const MAX_MATCH_CHARS = 20_000;
  * slowly, and hundreds of patterns would cost the first delivery most of a second.
  */
 export const WORD_CHARS = "A-Za-z0-9_\\u00C0-\\u024F\\u0370-\\u03FF\\u0400-\\u04FF";
-const LETTER = WORD_CHARS;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/**
- * Turn a phrase from the policy into a pattern: case-insensitive, whole words, spaces and
- * hyphens interchangeable, and a trailing `*` matching any word ending ("migrat*").
- */
-export function phrasePattern(phrase: string): string {
-  const prefix = phrase.endsWith("*");
-  const core = (prefix ? phrase.slice(0, -1) : phrase).trim();
-  const body = core
-    .split(/[\s-]+/)
-    .map(escapeRegExp)
-    .join("[\\s-]+");
-  const start = /^[\p{L}\p{N}_]/u.test(core) ? `(?<![${LETTER}])` : "";
-  const end = prefix ? `[${LETTER}]*` : /[\p{L}\p{N}_]$/u.test(core) ? `(?![${LETTER}])` : "";
-  return `${start}${body}${end}`;
-}
 
 let lastText = "";
 let lastLower = "";
@@ -45,35 +24,6 @@ export function lower(text: string): string {
     lastLower = text.toLowerCase();
   }
   return lastLower;
-}
-
-/** A compiled list of phrases (matched case-insensitively) that reports which occur in a text. */
-export class PhraseSet {
-  private readonly patterns: { phrase: string; re: RegExp }[];
-  private readonly any: RegExp | null;
-
-  constructor(phrases: readonly string[]) {
-    const unique = [...new Set(phrases.filter((p) => p.trim() !== ""))];
-    this.patterns = unique.map((phrase) => ({
-      phrase,
-      re: new RegExp(phrasePattern(phrase.toLowerCase())),
-    }));
-    // One alternation first: most texts match few phrases, so this skips most per-phrase tests.
-    this.any = unique.length
-      ? new RegExp(unique.map((p) => phrasePattern(p.toLowerCase())).join("|"))
-      : null;
-  }
-
-  /** The distinct phrases found in the text. */
-  found(text: string): string[] {
-    const l = lower(text);
-    if (!this.any || !this.any.test(l)) return [];
-    return this.patterns.filter((p) => p.re.test(l)).map((p) => p.phrase);
-  }
-
-  has(text: string): boolean {
-    return this.any !== null && this.any.test(lower(text));
-  }
 }
 
 /** Cache compiled helpers per configuration object, so decide() stays fast. */

@@ -1,0 +1,242 @@
+// Phrase matching: does a text contain "high load", "migrat*", "open food network uk"?
+//
+// A text is split into lower-cased words once (and kept in a small cache: the same title and body
+// are asked about by every classifier), then each phrase is a look-up in that word index rather
+// than a regular expression scanned over the whole text. The matching rule is the same as the
+// phrase's pattern (phrasePattern): whole words, spaces and hyphens between words
+// interchangeable, a trailing `*` for any word ending. Phrases that are not plain words
+// ("la feria (costa rica)", "can't") keep their regular expression.
+import { lower, WORD_CHARS } from "./text.js";
+
+const LETTER = WORD_CHARS;
+const ONLY_WORD = new RegExp(`^[${LETTER}]+$`);
+const SPACE = /\s/;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Turn a phrase from the policy into a pattern: whole words, spaces and hyphens interchangeable,
+ * and a trailing `*` matching any word ending ("migrat*"). Matched against lower-cased text.
+ */
+export function phrasePattern(phrase: string): string {
+  const prefix = phrase.endsWith("*");
+  const core = (prefix ? phrase.slice(0, -1) : phrase).trim();
+  const body = core
+    .split(/[\s-]+/)
+    .map(escapeRegExp)
+    .join("[\\s-]+");
+  const start = /^[\p{L}\p{N}_]/u.test(core) ? `(?<![${LETTER}])` : "";
+  const end = prefix ? `[${LETTER}]*` : /[\p{L}\p{N}_]$/u.test(core) ? `(?![${LETTER}])` : "";
+  return `${start}${body}${end}`;
+}
+
+/** A text as lower-cased words, in order. */
+interface Words {
+  list: string[];
+  /** joined[i]: word i follows word i-1 with only spaces or hyphens between them. */
+  joined: boolean[];
+}
+
+/** A character of WORD_CHARS (checked by code: this loop runs over every text). */
+function isWordCode(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) || // a-z
+    (c >= 48 && c <= 57) || // 0-9
+    (c >= 65 && c <= 90) || // A-Z
+    c === 95 || // _
+    (c >= 0xc0 && c <= 0x24f) || // Latin-1 letters and Latin Extended
+    (c >= 0x370 && c <= 0x4ff) // Greek and Cyrillic
+  );
+}
+
+/** Only spaces (as `\s` counts them) and hyphens between two words. */
+function isSeparator(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 45 || c === 32 || (c >= 9 && c <= 13)) continue; // - space \t\n\v\f\r
+    if (c < 128 || !SPACE.test(text[i]!)) return false;
+  }
+  return true;
+}
+
+/** Split lower-cased text into maximal runs of word characters. */
+export function splitWords(l: string): Words {
+  const list: string[] = [];
+  const joined: boolean[] = [];
+  let previousEnd = -1;
+  let i = 0;
+  while (i < l.length) {
+    if (!isWordCode(l.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < l.length && isWordCode(l.charCodeAt(i))) i++;
+    joined.push(previousEnd >= 0 && isSeparator(l, previousEnd, start));
+    list.push(l.slice(start, i));
+    previousEnd = i;
+  }
+  return { list, joined };
+}
+
+/** A phrase of plain words ("high load", "migrat*"), matched against a text's words. */
+class WordPhrase {
+  constructor(
+    readonly phrase: string,
+    readonly words: string[],
+    /** The last word may have any ending ("migrat*"). */
+    readonly prefix: boolean,
+  ) {}
+
+  /** Does the phrase start at word i (whose first word is already known to fit)? */
+  startsAt(text: Words, i: number): boolean {
+    const last = this.words.length - 1;
+    for (let k = 1; k <= last; k++) {
+      const word = text.list[i + k];
+      if (word === undefined || !text.joined[i + k]) return false;
+      const want = this.words[k]!;
+      if (this.prefix && k === last ? !word.startsWith(want) : word !== want) return false;
+    }
+    return true;
+  }
+}
+
+/** Two leading characters as one number, to index prefix phrases without making strings. */
+const lead = (word: string) => word.charCodeAt(0) * 65536 + word.charCodeAt(1);
+
+const CACHE_SIZE = 8;
+const NONE: readonly string[] = [];
+
+/** What one pass over a text found: every phrase, and the phrases of each registered set. */
+export interface Found {
+  phrases: ReadonlySet<string>;
+  bySet: Map<number, string[]>;
+}
+
+/**
+ * Many phrases compiled together: one pass over a text's words finds all of them. Phrases that
+ * are not plain words keep a regular expression each. Phrase lists register as sets and get
+ * their own share of the result without another look at the text.
+ */
+export class PhraseIndex {
+  /** Phrases by their first word (every phrase whose first word is whole). */
+  private readonly byFirst = new Map<string, WordPhrase[]>();
+  /** One-word prefix phrases ("migrat*") by their first two letters; shorter ones apart. */
+  private readonly byLead = new Map<number, WordPhrase[]>();
+  private readonly shortPrefixes: WordPhrase[] = [];
+  private readonly patterns: { phrase: string; re: RegExp }[] = [];
+  /** The sets each phrase belongs to. */
+  private readonly setsOf = new Map<string, number[]>();
+  private sets = 0;
+  /** The last few texts and what was found in them: each text is asked about many times. */
+  private readonly cache = new Map<string, Found>();
+
+  constructor(phrases: Iterable<string> = []) {
+    this.register(phrases);
+  }
+
+  /** Add a list of phrases; returns the set's number for `Found.bySet`. */
+  register(phrases: Iterable<string>): number {
+    const set = this.sets++;
+    for (const phrase of new Set(phrases)) {
+      if (phrase.trim() === "") continue;
+      const sets = this.setsOf.get(phrase);
+      if (sets) {
+        sets.push(set);
+      } else {
+        this.setsOf.set(phrase, [set]);
+        this.compile(phrase);
+      }
+    }
+    this.cache.clear();
+    return set;
+  }
+
+  private compile(phrase: string): void {
+    const l = phrase.toLowerCase();
+    const prefix = l.endsWith("*");
+    const core = (prefix ? l.slice(0, -1) : l).trim();
+    const parts = core.split(/[\s-]+/);
+    if (core === "" || !parts.every((p) => ONLY_WORD.test(p))) {
+      this.patterns.push({ phrase, re: new RegExp(phrasePattern(l)) });
+      return;
+    }
+    const compiled = new WordPhrase(phrase, parts, prefix);
+    const first = parts[0]!;
+    if (prefix && parts.length === 1) {
+      if (first.length < 2) this.shortPrefixes.push(compiled);
+      else push(this.byLead, lead(first), compiled);
+    } else {
+      push(this.byFirst, first, compiled);
+    }
+  }
+
+  /** The phrases (as given) that occur in the text. */
+  found(text: string): Found {
+    let found = this.cache.get(text);
+    if (!found) {
+      found = this.search(text);
+      if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(text, found);
+    }
+    return found;
+  }
+
+  private search(text: string): Found {
+    const l = lower(text);
+    const words = splitWords(l);
+    const phrases = new Set<string>();
+    for (let i = 0; i < words.list.length; i++) {
+      const word = words.list[i]!;
+      for (const p of this.byFirst.get(word) ?? []) {
+        if (p.words.length === 1 || p.startsAt(words, i)) phrases.add(p.phrase);
+      }
+      if (word.length >= 2) {
+        for (const p of this.byLead.get(lead(word)) ?? []) {
+          if (word.startsWith(p.words[0]!)) phrases.add(p.phrase);
+        }
+      }
+      for (const p of this.shortPrefixes) {
+        if (word.startsWith(p.words[0]!)) phrases.add(p.phrase);
+      }
+    }
+    for (const { phrase, re } of this.patterns) if (re.test(l)) phrases.add(phrase);
+    const bySet = new Map<number, string[]>();
+    for (const phrase of phrases) {
+      for (const set of this.setsOf.get(phrase) ?? []) push(bySet, set, phrase);
+    }
+    return { phrases, bySet };
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * A list of phrases (matched case-insensitively) that reports which occur in a text. Sets that
+ * share one PhraseIndex read each text once between them.
+ */
+export class PhraseSet {
+  private readonly set: number;
+
+  constructor(
+    phrases: readonly string[],
+    private readonly index: PhraseIndex = new PhraseIndex(),
+  ) {
+    this.set = index.register(phrases);
+  }
+
+  /** The distinct phrases found in the text. */
+  found(text: string): readonly string[] {
+    return this.index.found(text).bySet.get(this.set) ?? NONE;
+  }
+
+  has(text: string): boolean {
+    return this.index.found(text).bySet.has(this.set);
+  }
+}

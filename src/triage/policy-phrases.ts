@@ -1,0 +1,12 @@
+// One phrase index per policy, shared by the classifiers (categories, severity, size), so each
+// title and body is read once for all of them instead of once per phrase list.
+import type { Policy } from "../registry/policy.js";
+import { PhraseIndex, PhraseSet } from "./phrases.js";
+import { memoize } from "./text.js";
+
+const indexOf = memoize((_policy: Policy) => new PhraseIndex());
+
+/** A list of the policy's phrases, matched through the policy's shared index. */
+export function policyPhraseSet(policy: Policy, phrases: readonly string[]): PhraseSet {
+  return new PhraseSet(phrases, indexOf(policy));
+}
