@@ -21,4 +21,5 @@ EXPOSE 3000
 # Probot answers GET /ping with "PONG" once the server is up.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/ping').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node_modules/.bin/probot", "run", "./dist/index.js"]
+# The same Node memory limits as `npm start` (see the README's performance section).
+CMD ["node", "--max-semi-space-size=2", "--max-old-space-size=192", "node_modules/probot/bin/probot.js", "run", "./dist/index.js"]

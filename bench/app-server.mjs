@@ -1,6 +1,8 @@
 // The app as `npm start` runs it (Probot's run() with dist/index.js), in its own process so its
 // memory is measured alone. Only GitHub's spacing of content-creating requests is shortened:
-// the benchmark measures the app, not GitHub's one-write-a-second rule.
+// the benchmark measures the app, not GitHub's one-write-a-second rule. With
+// BENCH_CLIENT=unthrottled, Probot's retry and throttling plugins are off as well, to show how
+// much of the time is their request scheduling (Bottleneck) rather than the app.
 import Bottleneck from "bottleneck";
 import { pino } from "pino";
 import { ProbotOctokit, run } from "probot";
@@ -14,5 +16,13 @@ const NoSpacing = ProbotOctokit.defaults((options) => ({
     notifications: new Bottleneck.Group({ maxConcurrent: 10, minTime: 0 }),
   },
 }));
+const Unthrottled = ProbotOctokit.defaults((options) => ({
+  ...options,
+  throttle: { enabled: false },
+  retry: { enabled: false },
+}));
 
-await run(app, { log: pino({ level: "silent" }), Octokit: NoSpacing });
+await run(app, {
+  log: pino({ level: "silent" }),
+  Octokit: process.env.BENCH_CLIENT === "unthrottled" ? Unthrottled : NoSpacing,
+});

@@ -74,13 +74,36 @@ interface AppProcess {
   stop: () => void;
 }
 
-/** The app in its own process (bench/app-server.mjs: Probot's run() with dist/index.js). */
-async function startApp(githubUrl: string, policyFile: string): Promise<AppProcess> {
+/** The Node flags `npm start` runs the app with (its memory limits), so the bench runs the same. */
+const NODE_FLAGS = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    scripts: { start: string };
+  }
+).scripts.start
+  .split(/\s+/)
+  .filter((word) => word.startsWith("--max-"));
+
+/** CPU time a process has used so far, in ms (user + system). Linux only. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms
+}
+
+/**
+ * The app in its own process (bench/app-server.mjs: Probot's run() with dist/index.js), with
+ * Probot's GitHub client as shipped, or with its retry and throttling plugins off.
+ */
+async function startApp(
+  githubUrl: string,
+  policyFile: string,
+  client: "shipped" | "unthrottled" = "shipped",
+): Promise<AppProcess> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ["bench/app-server.mjs"], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, "bench/app-server.mjs"], {
     env: {
       ...process.env,
+      BENCH_CLIENT: client,
       APP_ID: "123",
       PRIVATE_KEY: privateKey,
       WEBHOOK_SECRET: SECRET,
@@ -139,18 +162,30 @@ const ACCEPTED = [
   "Order confirmations from coopcircuits.fr are not sent.",
 ] as const;
 
-async function benchE2e(app: AppProcess, fake: FakeGitHub) {
+interface E2eFigures {
+  perSecond: number[];
+  p50: number[];
+  p99: number[];
+  rss: number[];
+  /** The app process's CPU time per delivery, ms. */
+  cpu: number[];
+}
+
+async function benchE2e(
+  app: AppProcess,
+  fake: FakeGitHub,
+  levels: number[] = [1, 10, 100],
+  label = "new accepted issues, board on",
+) {
   const url = app.url;
-  const results: Record<
-    number,
-    { perSecond: number[]; p50: number[]; p99: number[]; rss: number[] }
-  > = {};
-  for (const concurrency of [1, 10, 100]) {
-    const r = (results[concurrency] = {
-      perSecond: [] as number[],
-      p50: [] as number[],
-      p99: [] as number[],
-      rss: [] as number[],
+  const results: Record<number, E2eFigures> = {};
+  for (const concurrency of levels) {
+    const r: E2eFigures = (results[concurrency] = {
+      perSecond: [],
+      p50: [],
+      p99: [],
+      rss: [],
+      cpu: [],
     });
     for (let run = 0; run < RUNS; run++) {
       const count = Math.max(concurrency * 3, 30);
@@ -158,6 +193,7 @@ async function benchE2e(app: AppProcess, fake: FakeGitHub) {
       let peak = rssMb(app.pid);
       const sampler = setInterval(() => (peak = Math.max(peak, rssMb(app.pid))), 5);
       const latencies: number[] = [];
+      const cpuBefore = cpuMs(app.pid);
       const start = performance.now();
       for (let i = 0; i < payloads.length; i += concurrency) {
         await Promise.all(
@@ -176,10 +212,11 @@ async function benchE2e(app: AppProcess, fake: FakeGitHub) {
       r.p50.push(percentile(latencies, 50));
       r.p99.push(percentile(latencies, 99));
       r.rss.push(peak);
+      r.cpu.push((cpuMs(app.pid) - cpuBefore) / payloads.length);
     }
-    say(`end to end, ${concurrency} concurrent (new accepted issues, board on, ${RUNS} runs):`);
+    say(`end to end, ${concurrency} concurrent (${label}, ${RUNS} runs):`);
     say(
-      `  ${spread(r.perSecond)} deliveries/s; p50 ${spread(r.p50)} ms; p99 ${spread(r.p99)} ms; peak RSS ${spread(r.rss, 0)} MB`,
+      `  ${spread(r.perSecond)} deliveries/s; p50 ${spread(r.p50)} ms; p99 ${spread(r.p99)} ms; peak RSS ${spread(r.rss, 0)} MB; app CPU ${spread(r.cpu)} ms per delivery`,
     );
   }
   return results;
@@ -308,7 +345,7 @@ async function benchStartup(): Promise<number[]> {
     const started = performance.now();
     const child = spawn(
       process.execPath,
-      ["node_modules/probot/bin/probot.js", "run", "./dist/index.js"],
+      [...NODE_FLAGS, "node_modules/probot/bin/probot.js", "run", "./dist/index.js"],
       {
         env: {
           ...process.env,
@@ -341,7 +378,7 @@ async function benchStartup(): Promise<number[]> {
     }
   }
   say(
-    `start-up (process start to answering /ping, \`probot run ./dist/index.js\`): ${spread(times, 0)} ms`,
+    `start-up (process start to answering /ping, as \`npm start\` runs the built app): ${spread(times, 0)} ms`,
   );
   return times;
 }
@@ -370,6 +407,10 @@ async function main() {
   const e2e = await benchE2e(app, fake);
   const peakRss = rssMb(app.pid, "VmHWM");
   app.stop();
+  // The same app with Probot's request scheduling off: how much of the time is the app's own.
+  const bare = await startApp(githubUrl, policyFile, "unthrottled");
+  const unthrottled = await benchE2e(bare, fake, [10], "Probot's retry and throttling plugins off");
+  bare.stop();
   await fake.stop();
   const startup = await benchStartup();
   say(`peak RSS of the app process over the whole run: ${peakRss.toFixed(0)} MB`);
@@ -381,6 +422,8 @@ async function main() {
     e2e_p50_ms_c10: Number(median(e2e[10]!.p50).toFixed(1)),
     e2e_p99_ms_c10: Number(median(e2e[10]!.p99).toFixed(1)),
     e2e_p99_ms_c100: Number(median(e2e[100]!.p99).toFixed(1)),
+    e2e_p99_ms_c10_unthrottled: Number(median(unthrottled[10]!.p99).toFixed(1)),
+    app_cpu_ms_per_delivery_c10: Number(median(e2e[10]!.cpu).toFixed(1)),
     requests_first_accepted: requests.first.total,
     requests_new_accepted: requests.steady.total,
     floor_new_accepted: FLOORS.new_accepted,

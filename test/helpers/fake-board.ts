@@ -147,7 +147,7 @@ export class FakeBoard {
       case "SysadminPipeProject":
         return { data: { repositoryOwner: { projectV2: this.missing ? null : this.project() } } };
       case "SysadminPipeItem":
-        return { data: this.item(v, createdAt) };
+        return { data: this.item(query, v, createdAt) };
       case "SysadminPipeAdd":
         return { data: { addProjectV2ItemById: { item: { id: this.add(v, createdAt).id } } } };
       case "SysadminPipeArchive":
@@ -180,7 +180,7 @@ export class FakeBoard {
     };
   }
 
-  private item(v: Vars, createdAt: string) {
+  private item(doc: string, v: Vars, createdAt: string) {
     const card = this.card(Number(v.number));
     const value = (c: Card, name: unknown) =>
       c.values[String(name)] ? { name: c.values[String(name)] } : null;
@@ -215,8 +215,10 @@ export class FakeBoard {
       },
       node: {
         items: {
+          // GitHub returns at most `first` items (in board order), never the whole board.
           nodes: this.cards
             .filter((c) => !c.archived)
+            .slice(0, Number(/items\(first: (\d+)\)/.exec(doc)?.[1] ?? 100))
             .map((c) => ({
               id: c.id,
               status: value(c, v.status),
