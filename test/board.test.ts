@@ -195,6 +195,23 @@ describe("filing accepted work on the board", () => {
     await deliver(fake, "opened", FR_EMAIL); // S1, full, created 2026-11-20
     expect(fake.cards.map((c) => c.issue)).toEqual([1, 7, 2, 3]);
   });
+
+  test("on a board past a hundred cards, Ready is read to its end before a card is placed", async () => {
+    const fake = new FakeBoard();
+    for (let n = 1000; n < 1150; n++) fake.addCard(n, { Status: "Done", Severity: "S2" });
+    fake.addCard(1, { Status: "Ready", Severity: "S1", Tier: "full" }, "2026-01-01T00:00:00Z");
+    fake.addCard(2, { Status: "Ready", Severity: "S1", Tier: "basic" }, "2025-01-01T00:00:00Z");
+    await deliver(fake, "opened", FR_EMAIL); // S1, full, created 2026-11-20
+    const ready = fake.cards.filter((c) => c.values.Status === "Ready").map((c) => c.issue);
+    expect(ready).toEqual([1, 7, 2]);
+    expect(fake.calls.map((c) => c.operation)).toEqual([
+      "SysadminPipeProject",
+      "SysadminPipeItem",
+      "SysadminPipeAdd",
+      "SysadminPipeItems",
+      "SysadminPipeFields",
+    ]);
+  });
 });
 
 describe("the board follows the issue, but never undoes a developer", () => {

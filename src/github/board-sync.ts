@@ -12,6 +12,7 @@ import {
   valueOf,
   type BoardRecord,
   type IssueState,
+  type ReadyCard,
 } from "../triage/board.js";
 import type { TimeLog, TriagePlan } from "../triage/types.js";
 import {
@@ -21,9 +22,12 @@ import {
   explainBoardError,
   fieldsMutation,
   loadBoardMeta,
+  MAX_BOARD_PAGES,
   readIssueOnBoard,
+  readMoreReady,
   UNARCHIVE_ITEM,
   type BoardMeta,
+  type IssueOnBoard,
 } from "./board.js";
 import type { GitHub, IssueRef, Logger } from "./types.js";
 
@@ -107,12 +111,30 @@ async function apply(
           tier: target.values.tier,
           createdAt: onBoard.createdAt,
         },
-        onBoard.ready,
+        await allReady(ctx, meta, config, onBoard),
       ) ?? null)
     : undefined;
   const mutation = fieldsMutation(meta, config, itemId, writes.set, after, writes.hours);
   if (mutation) await github.graphql(mutation.query, mutation.variables);
   return { record: nextRecord };
+}
+
+/** The Ready cards of the whole board: more pages only for a board past a hundred cards. */
+async function allReady(
+  ctx: BoardContext,
+  meta: BoardMeta,
+  config: BoardConfig,
+  onBoard: IssueOnBoard,
+): Promise<ReadyCard[]> {
+  if (!onBoard.morePages) return onBoard.ready;
+  const more = await readMoreReady(ctx.github, meta, config, onBoard.morePages);
+  if (!more.complete) {
+    ctx.log.warn(
+      { board: `${config.owner}/${config.number}`, pages: MAX_BOARD_PAGES },
+      "the board has more cards than the app reads to order Ready; archive Done cards to keep it short",
+    );
+  }
+  return [...onBoard.ready, ...more.ready];
 }
 
 /** Sync the card; board trouble becomes a note, never a failed triage. */

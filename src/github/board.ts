@@ -157,6 +157,16 @@ export async function loadBoardMeta(
   }
 }
 
+/** What the app reads of each card on the board: enough to order Ready. */
+const BOARD_ITEMS = `pageInfo { hasNextPage endCursor }
+        nodes {
+          id
+          status: fieldValueByName(name: $status) { ... on ProjectV2ItemFieldSingleSelectValue { name } }
+          severity: fieldValueByName(name: $severity) { ... on ProjectV2ItemFieldSingleSelectValue { name } }
+          tier: fieldValueByName(name: $tier) { ... on ProjectV2ItemFieldSingleSelectValue { name } }
+          content { ... on Issue { createdAt } ... on PullRequest { createdAt } }
+        }`;
+
 export const ITEM_QUERY = `query SysadminPipeItem($owner: String!, $repo: String!, $number: Int!, $project: ID!, $status: String!, $severity: String!, $tier: String!) {
   repository(owner: $owner, name: $repo) {
     issue(number: $number) {
@@ -180,13 +190,18 @@ export const ITEM_QUERY = `query SysadminPipeItem($owner: String!, $repo: String
   node(id: $project) {
     ... on ProjectV2 {
       items(first: 100) {
-        nodes {
-          id
-          status: fieldValueByName(name: $status) { ... on ProjectV2ItemFieldSingleSelectValue { name } }
-          severity: fieldValueByName(name: $severity) { ... on ProjectV2ItemFieldSingleSelectValue { name } }
-          tier: fieldValueByName(name: $tier) { ... on ProjectV2ItemFieldSingleSelectValue { name } }
-          content { ... on Issue { createdAt } ... on PullRequest { createdAt } }
-        }
+        ${BOARD_ITEMS}
+      }
+    }
+  }
+}`;
+
+/** The next hundred cards of the board, for boards with more than fit in ITEM_QUERY. */
+export const ITEMS_PAGE_QUERY = `query SysadminPipeItems($project: ID!, $after: String!, $status: String!, $severity: String!, $tier: String!) {
+  node(id: $project) {
+    ... on ProjectV2 {
+      items(first: 100, after: $after) {
+        ${BOARD_ITEMS}
       }
     }
   }
@@ -213,27 +228,78 @@ interface ItemQueryResult {
       };
     } | null;
   } | null;
-  node: {
-    items?: {
-      nodes: ({
-        id: string;
-        status: { name?: string | null } | null;
-        severity: { name?: string | null } | null;
-        tier: { name?: string | null } | null;
-        content: { createdAt?: string } | null;
-      } | null)[];
-    };
-  } | null;
+  node: { items?: BoardItems } | null;
+}
+
+interface BoardItems {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: ({
+    id: string;
+    status: { name?: string | null } | null;
+    severity: { name?: string | null } | null;
+    tier: { name?: string | null } | null;
+    content: { createdAt?: string } | null;
+  } | null)[];
 }
 
 export interface IssueOnBoard {
   issueId: string;
   createdAt: string;
   item?: ActualItem;
+  /** The Ready cards among the board's first hundred. */
   ready: ReadyCard[];
+  /** Where the board goes on past its first hundred cards, if it does. */
+  morePages?: string;
 }
 
-/** One read: the issue's card (if any) and the cards now in Ready, for ordering. */
+/** The cards of a page that are in Ready. */
+function readyCards(items: BoardItems | undefined, config: BoardConfig): ReadyCard[] {
+  return (items?.nodes ?? [])
+    .filter(
+      (n): n is NonNullable<typeof n> =>
+        n !== null && nameKey(n.status?.name ?? "") === nameKey(config.columns.ready),
+    )
+    .map((n) => ({
+      id: n.id,
+      severity: n.severity?.name ?? undefined,
+      tier: n.tier?.name ?? undefined,
+      createdAt: n.content?.createdAt ?? "",
+    }));
+}
+
+const nextPage = (items: BoardItems | undefined) =>
+  items?.pageInfo.hasNextPage ? (items.pageInfo.endCursor ?? undefined) : undefined;
+
+/** A board read past this many pages is placed from what was read (and a warning is logged). */
+export const MAX_BOARD_PAGES = 10;
+
+/**
+ * The Ready cards past the board's first hundred: read only when a card is to be placed in
+ * Ready on a board that long (archiving Done cards keeps it short).
+ */
+export async function readMoreReady(
+  github: GitHub,
+  meta: BoardMeta,
+  config: BoardConfig,
+  after: string,
+): Promise<{ ready: ReadyCard[]; complete: boolean }> {
+  const ready: ReadyCard[] = [];
+  let cursor: string | undefined = after;
+  for (let page = 1; cursor && page < MAX_BOARD_PAGES; page++) {
+    const result: { node: { items?: BoardItems } | null } = await github.graphql(ITEMS_PAGE_QUERY, {
+      project: meta.projectId,
+      after: cursor,
+      status: config.status_field,
+      severity: config.fields.severity,
+      tier: config.fields.tier,
+    });
+    ready.push(...readyCards(result.node?.items, config));
+    cursor = nextPage(result.node?.items);
+  }
+  return { ready, complete: cursor === undefined };
+}
+
+/** One read: the issue's card (if any) and the cards now in Ready (of the first hundred), for ordering. */
 export async function readIssueOnBoard(
   github: GitHub,
   meta: BoardMeta,
@@ -270,18 +336,15 @@ export async function readIssueOnBoard(
         ...(typeof hours === "number" ? { hours } : {}),
       }
     : undefined;
-  const ready = (result.node?.items?.nodes ?? [])
-    .filter(
-      (n): n is NonNullable<typeof n> =>
-        n !== null && nameKey(n.status?.name ?? "") === nameKey(config.columns.ready),
-    )
-    .map((n) => ({
-      id: n.id,
-      severity: n.severity?.name ?? undefined,
-      tier: n.tier?.name ?? undefined,
-      createdAt: n.content?.createdAt ?? "",
-    }));
-  return { issueId: issue.id, createdAt: issue.createdAt, item, ready };
+  const items = result.node?.items;
+  const morePages = nextPage(items);
+  return {
+    issueId: issue.id,
+    createdAt: issue.createdAt,
+    item,
+    ready: readyCards(items, config),
+    ...(morePages ? { morePages } : {}),
+  };
 }
 
 export const ADD_ITEM = `mutation SysadminPipeAdd($project: ID!, $content: ID!) {

@@ -121,7 +121,10 @@ export class FakeBoard {
   /** Titles of the mutations received, in order (reads excluded). */
   mutations(): string[] {
     return this.calls
-      .filter((c) => !["SysadminPipeProject", "SysadminPipeItem"].includes(c.operation))
+      .filter(
+        (c) =>
+          !["SysadminPipeProject", "SysadminPipeItem", "SysadminPipeItems"].includes(c.operation),
+      )
       .map((c) => c.operation);
   }
 
@@ -148,6 +151,8 @@ export class FakeBoard {
         return { data: { repositoryOwner: { projectV2: this.missing ? null : this.project() } } };
       case "SysadminPipeItem":
         return { data: this.item(query, v, createdAt) };
+      case "SysadminPipeItems":
+        return { data: { node: { items: this.items(query, v) } } };
       case "SysadminPipeAdd":
         return { data: { addProjectV2ItemById: { item: { id: this.add(v, createdAt).id } } } };
       case "SysadminPipeArchive":
@@ -182,8 +187,6 @@ export class FakeBoard {
 
   private item(doc: string, v: Vars, createdAt: string) {
     const card = this.card(Number(v.number));
-    const value = (c: Card, name: unknown) =>
-      c.values[String(name)] ? { name: c.values[String(name)] } : null;
     return {
       repository: {
         issue: {
@@ -213,21 +216,33 @@ export class FakeBoard {
           },
         },
       },
-      node: {
-        items: {
-          // GitHub returns at most `first` items (in board order), never the whole board.
-          nodes: this.cards
-            .filter((c) => !c.archived)
-            .slice(0, Number(/items\(first: (\d+)\)/.exec(doc)?.[1] ?? 100))
-            .map((c) => ({
-              id: c.id,
-              status: value(c, v.status),
-              severity: value(c, v.severity),
-              tier: value(c, v.tier),
-              content: { createdAt: c.createdAt },
-            })),
-        },
+      node: { items: this.items(doc, v) },
+    };
+  }
+
+  /**
+   * A page of the board's (unarchived) cards in board order, as GitHub pages a connection: at
+   * most `first`, after the cursor `after`, with pageInfo.
+   */
+  private items(doc: string, v: Vars) {
+    const first = Number(/items\(first: (\d+)/.exec(doc)?.[1] ?? 100);
+    const from = typeof v.after === "string" ? Number(/^cursor:(\d+)$/.exec(v.after)?.[1]) : 0;
+    const cards = this.cards.filter((c) => !c.archived);
+    const page = cards.slice(from, from + first);
+    const value = (c: Card, name: unknown) =>
+      c.values[String(name)] ? { name: c.values[String(name)] } : null;
+    return {
+      pageInfo: {
+        hasNextPage: from + first < cards.length,
+        endCursor: page.length ? `cursor:${from + page.length}` : null,
       },
+      nodes: page.map((c) => ({
+        id: c.id,
+        status: value(c, v.status),
+        severity: value(c, v.severity),
+        tier: value(c, v.tier),
+        content: { createdAt: c.createdAt },
+      })),
     };
   }
 
