@@ -112,13 +112,13 @@ describe("what one accepted request costs in GitHub requests", () => {
   test("first in a repository, then another, then a re-delivery", async () => {
     const fake = new FakeBoard();
     // First: read comments and labels, create the 5 labels, label, comment; board: project,
-    // item, add, fields.
+    // add (which reads the card and the board back), fields.
     const comment = await deliver(fake, "opened", FR_EMAIL, undefined, "d-first");
-    expect(requestCounts()).toEqual({ rest: 9, graphql: 4 });
+    expect(requestCounts()).toEqual({ rest: 9, graphql: 3 });
     // Labels and the project's ids are cached per installation.
     gh.reset();
     await deliver(fake, "opened", { ...FR_EMAIL, number: 9 });
-    expect(requestCounts()).toEqual({ rest: 3, graphql: 3 });
+    expect(requestCounts()).toEqual({ rest: 3, graphql: 2 });
     // GitHub re-delivers the first event: one read finds it already handled.
     gh.reset();
     await deliver(fake, "opened", FR_EMAIL, comment, "d-first");
@@ -127,7 +127,7 @@ describe("what one accepted request costs in GitHub requests", () => {
 });
 
 describe("filing accepted work on the board", () => {
-  test("a first accepted request is added to Ready with its fields, in one read and two writes", async () => {
+  test("a first accepted request is added to Ready with its fields, in two writes", async () => {
     const fake = new FakeBoard();
     const comment = await deliver(fake, "opened", FR_EMAIL);
     expect(fake.card(7)?.values).toEqual({
@@ -139,11 +139,18 @@ describe("filing accepted work on the board", () => {
     });
     expect(fake.calls.map((c) => c.operation)).toEqual([
       "SysadminPipeProject",
-      "SysadminPipeItem",
-      "SysadminPipeAdd",
+      "SysadminPipeAddAndRead",
       "SysadminPipeFields",
     ]);
     expect(decodeState(comment!)?.board).toEqual({ column: "ready" });
+  });
+
+  test("a request someone already put on the board keeps that one card, in their column", async () => {
+    const fake = new FakeBoard();
+    fake.addCard(7, { Status: "Inbox" });
+    await deliver(fake, "opened", FR_EMAIL);
+    expect(fake.cards.filter((c) => c.issue === 7)).toHaveLength(1);
+    expect(fake.card(7)?.values).toMatchObject({ Status: "Inbox", Severity: "S1", Instance: "fr" });
   });
 
   test('a board that spells its columns differently ("READY") is still filed to', async () => {
@@ -206,8 +213,7 @@ describe("filing accepted work on the board", () => {
     expect(ready).toEqual([1, 7, 2]);
     expect(fake.calls.map((c) => c.operation)).toEqual([
       "SysadminPipeProject",
-      "SysadminPipeItem",
-      "SysadminPipeAdd",
+      "SysadminPipeAddAndRead",
       "SysadminPipeItems",
       "SysadminPipeFields",
     ]);
@@ -273,11 +279,10 @@ describe("board trouble is explained, and triage still happens", () => {
     fake.calls.length = 0;
     await deliver(fake, "opened", { ...UK_FIRE, number: 11 });
     expect(fake.calls.map((c) => c.operation)).toEqual([
-      "SysadminPipeItem",
-      "SysadminPipeAdd",
+      "SysadminPipeAddAndRead",
       "SysadminPipeFields",
       "SysadminPipeProject",
-      "SysadminPipeItem",
+      "SysadminPipeAddAndRead",
       "SysadminPipeFields",
     ]);
     expect(fake.card(11)?.values.Status).toBe("Emergency");

@@ -17,6 +17,7 @@ import {
 import type { TimeLog, TriagePlan } from "../triage/types.js";
 import {
   ADD_ITEM,
+  addIssueToBoard,
   ARCHIVE_ITEM,
   BoardError,
   explainBoardError,
@@ -44,6 +45,8 @@ export interface BoardContext {
   registry: Registry;
   /** Board ids are cached per installation. */
   cacheKey: string;
+  /** The issue's GraphQL id (the payload's node_id): lets a first filing add and read at once. */
+  issueId?: string;
   log: Logger;
 }
 
@@ -67,7 +70,13 @@ async function apply(
 ): Promise<BoardOutcome> {
   const { github, ref } = ctx;
   const target = boardTarget(plan, state, ctx.registry, time);
-  const onBoard = await readIssueOnBoard(github, meta, config, ref);
+  // An issue the app has never filed is added straight away: the add returns the card (or the
+  // one someone already added) and the board, saving a read. Otherwise read first: the card may
+  // have been moved, archived or removed by a person.
+  const onBoard =
+    record === undefined && target.onBoard && ctx.issueId
+      ? await addIssueToBoard(github, meta, config, ctx.issueId)
+      : await readIssueOnBoard(github, meta, config, ref);
   const writes = planBoardWrites(target, onBoard.item, record, config);
   const setsStatus = writes.set.some((s) => s.field === "status");
   const inWantedColumn = sameName(

@@ -167,14 +167,8 @@ const BOARD_ITEMS = `pageInfo { hasNextPage endCursor }
           content { ... on Issue { createdAt } ... on PullRequest { createdAt } }
         }`;
 
-export const ITEM_QUERY = `query SysadminPipeItem($owner: String!, $repo: String!, $number: Int!, $project: ID!, $status: String!, $severity: String!, $tier: String!) {
-  repository(owner: $owner, name: $repo) {
-    issue(number: $number) {
-      id
-      createdAt
-      projectItems(first: 20, includeArchived: true) {
-        nodes {
-          id
+/** What the app reads of the issue's own card: its column and fields. */
+const ITEM_FIELDS = `id
           isArchived
           project { id }
           fieldValues(first: 30) {
@@ -182,7 +176,16 @@ export const ITEM_QUERY = `query SysadminPipeItem($owner: String!, $repo: String
               ... on ProjectV2ItemFieldSingleSelectValue { name field { ... on ProjectV2FieldCommon { name } } }
               ... on ProjectV2ItemFieldNumberValue { number field { ... on ProjectV2FieldCommon { name } } }
             }
-          }
+          }`;
+
+export const ITEM_QUERY = `query SysadminPipeItem($owner: String!, $repo: String!, $number: Int!, $project: ID!, $status: String!, $severity: String!, $tier: String!) {
+  repository(owner: $owner, name: $repo) {
+    issue(number: $number) {
+      id
+      createdAt
+      projectItems(first: 20, includeArchived: true) {
+        nodes {
+          ${ITEM_FIELDS}
         }
       }
     }
@@ -207,28 +210,53 @@ export const ITEMS_PAGE_QUERY = `query SysadminPipeItems($project: ID!, $after: 
   }
 }`;
 
+/**
+ * For an issue the app has not filed yet: add it (adding an issue already on the board returns
+ * its card) and read back, in the same request, the card and the board's cards for ordering.
+ */
+export const ADD_AND_READ = `mutation SysadminPipeAddAndRead($project: ID!, $content: ID!, $status: String!, $severity: String!, $tier: String!) {
+  addProjectV2ItemById(input: { projectId: $project, contentId: $content }) {
+    item {
+      ${ITEM_FIELDS}
+      content { ... on Issue { createdAt } }
+      project {
+        items(first: 100) {
+          ${BOARD_ITEMS}
+        }
+      }
+    }
+  }
+}`;
+
 interface ItemQueryResult {
   repository: {
     issue: {
       id: string;
       createdAt: string;
-      projectItems: {
-        nodes: ({
-          id: string;
-          isArchived: boolean;
-          project: { id: string };
-          fieldValues: {
-            nodes: ({
-              name?: string | null;
-              number?: number | null;
-              field?: { name?: string };
-            } | null)[];
-          };
-        } | null)[];
-      };
+      projectItems: { nodes: (ItemNode | null)[] };
     } | null;
   } | null;
   node: { items?: BoardItems } | null;
+}
+
+/** The issue's own card, as ITEM_FIELDS reads it. */
+interface ItemNode {
+  id: string;
+  isArchived: boolean;
+  project: { id: string };
+  fieldValues: {
+    nodes: ({
+      name?: string | null;
+      number?: number | null;
+      field?: { name?: string };
+    } | null)[];
+  };
+}
+
+interface AddAndReadResult {
+  addProjectV2ItemById: {
+    item: ItemNode & { content: { createdAt?: string } | null; project: { items?: BoardItems } };
+  } | null;
 }
 
 interface BoardItems {
@@ -299,6 +327,55 @@ export async function readMoreReady(
   return { ready, complete: cursor === undefined };
 }
 
+/** The card as the board rules see it: archived or not, its fields by name, its hours. */
+function actualItem(node: ItemNode, config: BoardConfig): ActualItem {
+  const hours = node.fieldValues.nodes.find(
+    (v) =>
+      typeof v?.number === "number" &&
+      nameKey(v.field?.name ?? "") === nameKey(config.fields.hours),
+  )?.number;
+  return {
+    id: node.id,
+    archived: node.isArchived,
+    values: Object.fromEntries(
+      node.fieldValues.nodes.flatMap((v) =>
+        v?.name && v.field?.name ? [[v.field.name, v.name]] : [],
+      ),
+    ),
+    ...(typeof hours === "number" ? { hours } : {}),
+  };
+}
+
+/**
+ * One write for an issue the app has not filed yet: the card added (or found, if someone added
+ * it already), read back with the board's cards for ordering.
+ */
+export async function addIssueToBoard(
+  github: GitHub,
+  meta: BoardMeta,
+  config: BoardConfig,
+  issueId: string,
+): Promise<IssueOnBoard> {
+  const result = await github.graphql<AddAndReadResult>(ADD_AND_READ, {
+    project: meta.projectId,
+    content: issueId,
+    status: config.status_field,
+    severity: config.fields.severity,
+    tier: config.fields.tier,
+  });
+  const added = result.addProjectV2ItemById?.item;
+  if (!added) throw new BoardError("GitHub did not return the card it added");
+  const items = added.project.items;
+  const morePages = nextPage(items);
+  return {
+    issueId,
+    createdAt: added.content?.createdAt ?? "",
+    item: actualItem(added, config),
+    ready: readyCards(items, config),
+    ...(morePages ? { morePages } : {}),
+  };
+}
+
 /** One read: the issue's card (if any) and the cards now in Ready (of the first hundred), for ordering. */
 export async function readIssueOnBoard(
   github: GitHub,
@@ -319,23 +396,7 @@ export async function readIssueOnBoard(
   if (!issue)
     throw new BoardError(`issue ${ref.owner}/${ref.repo}#${ref.issue_number} was not found`);
   const node = issue.projectItems.nodes.find((n) => n?.project.id === meta.projectId) ?? undefined;
-  const hours = node?.fieldValues.nodes.find(
-    (v) =>
-      typeof v?.number === "number" &&
-      nameKey(v.field?.name ?? "") === nameKey(config.fields.hours),
-  )?.number;
-  const item: ActualItem | undefined = node
-    ? {
-        id: node.id,
-        archived: node.isArchived,
-        values: Object.fromEntries(
-          node.fieldValues.nodes.flatMap((v) =>
-            v?.name && v.field?.name ? [[v.field.name, v.name]] : [],
-          ),
-        ),
-        ...(typeof hours === "number" ? { hours } : {}),
-      }
-    : undefined;
+  const item = node ? actualItem(node, config) : undefined;
   const items = result.node?.items;
   const morePages = nextPage(items);
   return {

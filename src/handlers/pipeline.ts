@@ -39,6 +39,8 @@ export function isWatched(repo: string, config: TriageConfig): boolean {
 
 /** An issue as the REST API and webhook payloads describe it (the fields triage reads). */
 export interface IssueData {
+  /** The issue's GraphQL id. */
+  node_id?: string;
   title: string;
   state?: string;
   body?: string | null;
@@ -184,6 +186,7 @@ export async function decideAndApply(
           config: config.policy.board,
           registry: config.registry,
           cacheKey: job.installation,
+          ...(issue.node_id ? { issueId: issue.node_id } : {}),
           log,
         },
         plan,

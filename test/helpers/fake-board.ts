@@ -153,6 +153,8 @@ export class FakeBoard {
         return { data: this.item(query, v, createdAt) };
       case "SysadminPipeItems":
         return { data: { node: { items: this.items(query, v) } } };
+      case "SysadminPipeAddAndRead":
+        return { data: this.addAndRead(query, v, createdAt) };
       case "SysadminPipeAdd":
         return { data: { addProjectV2ItemById: { item: { id: this.add(v, createdAt).id } } } };
       case "SysadminPipeArchive":
@@ -193,26 +195,7 @@ export class FakeBoard {
           id: `I_issue${String(v.number)}`,
           createdAt,
           projectItems: {
-            nodes: card
-              ? [
-                  {
-                    id: card.id,
-                    isArchived: card.archived,
-                    project: { id: this.projectId },
-                    fieldValues: {
-                      nodes: [
-                        ...Object.entries(card.values).map(([field, name]) => ({
-                          name,
-                          field: { name: field },
-                        })),
-                        ...(card.hours !== undefined
-                          ? [{ number: card.hours, field: { name: "Hours" } }]
-                          : []),
-                      ],
-                    },
-                  },
-                ]
-              : [],
+            nodes: card ? [this.itemNode(card)] : [],
           },
         },
       },
@@ -243,6 +226,35 @@ export class FakeBoard {
         tier: value(c, v.tier),
         content: { createdAt: c.createdAt },
       })),
+    };
+  }
+
+  /** A card as the app reads it (ITEM_FIELDS). */
+  private itemNode(card: Card) {
+    return {
+      id: card.id,
+      isArchived: card.archived,
+      project: { id: this.projectId },
+      fieldValues: {
+        nodes: [
+          ...Object.entries(card.values).map(([field, name]) => ({ name, field: { name: field } })),
+          ...(card.hours !== undefined ? [{ number: card.hours, field: { name: "Hours" } }] : []),
+        ],
+      },
+    };
+  }
+
+  /** addProjectV2ItemById with the card and the board read back in the same document. */
+  private addAndRead(doc: string, v: Vars, createdAt: string) {
+    const card = this.add(v, createdAt);
+    return {
+      addProjectV2ItemById: {
+        item: {
+          ...this.itemNode(card),
+          content: { createdAt: card.createdAt },
+          project: { items: this.items(doc, v) },
+        },
+      },
     };
   }
 

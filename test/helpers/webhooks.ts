@@ -44,6 +44,8 @@ export function issuesPayload(
   };
   Object.assign(payload.issue, {
     number,
+    // The fake board's and fake GitHub's GraphQL id for this issue.
+    node_id: `I_issue${number}`,
     title: fields.title,
     body: fields.body ?? "",
     labels: (fields.labels ?? []).map((label, i) => ({
