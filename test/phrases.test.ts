@@ -46,7 +46,7 @@ describe("phrases", () => {
   });
 
   it("agrees with the phrase's pattern on generated phrases and texts", () => {
-    const word = fc.constantFrom("dns", "load", "mx", "é", "ok_go", "502");
+    const word = fc.constantFrom("dns", "load", "mx", "é", "ok_go", "502", "2×", "×x", "\u037e");
     const phrase = fc
       .tuple(
         fc.array(word, { minLength: 1, maxLength: 3 }),
@@ -59,7 +59,7 @@ describe("phrases", () => {
       word,
       fc.constantFrom("dnssec", "DNS", "LOAD", "Xdns", "É", "éé", "ÉÉ", "ȳ", "loads"),
       fc.constantFrom(" ", "-", " - ", "\n", "\t", "\u00a0", "\u2003", ".", ",", "_", "'", "/"),
-      fc.constantFrom(" ", "-", "🔥", "(", "\u0000"),
+      fc.constantFrom(" ", "-", "🔥", "(", "\u0000", "×", "\u037e", "\u212a"),
     );
     const text = fc.array(piece, { maxLength: 24 }).map((pieces) => pieces.join(""));
     fc.assert(

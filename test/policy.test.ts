@@ -52,4 +52,11 @@ describe("the policy", () => {
       "tier `basic`: max_size must be one of XS, S, M, L; got `XXL`",
     );
   });
+
+  test("a phrase that would match every issue is refused at its line", () => {
+    const text = POLICY_TEXT.replace("      - on fire\n", '      - "*"\n');
+    const problem = firstProblem(text);
+    expect(problem?.message).toMatch(/must contain a letter or a digit/);
+    expect(problem?.line).toBe(text.split("\n").findIndex((l) => l.includes('- "*"')) + 1);
+  });
 });

@@ -235,6 +235,8 @@ describe("instances are found the ways people write them", () => {
     ["Sidekiq stopped on staging.openfoodnetwork.org.uk", ["uk"]],
     ["Upgrade Postgres on the Indian server", ["in"]],
     ["New Relic alerts are not sent for UK and FR", ["uk", "fr"]],
+    ["Le fr à la prod ne répond plus", ["fr"]],
+    ["Sidekiq stopped on the UK\u212A server", ["uk"]], // a Kelvin sign after the code
   ])("%s → %j", (title, codes) => {
     expect(triage(issue(title)).instances).toEqual(codes);
   });
@@ -244,6 +246,7 @@ describe("instances are found the ways people write them", () => {
     "Let us know when in production",
     "Emails are sent in the wrong order",
     "The CA certificate bundle is outdated",
+    "Le café fré server est lent",
   ])("ordinary words are not mistaken for instance codes: %s", (title) => {
     expect(triage(issue(title)).instances).toEqual([]);
   });

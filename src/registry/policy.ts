@@ -3,7 +3,14 @@ import { z } from "zod";
 import { CATEGORIES, SEVERITIES, SIZES } from "../triage/vocabulary.js";
 import { loadYaml, type LoadResult } from "./yaml-load.js";
 
-const words = z.array(z.string().min(1)).default([]);
+/** Signal phrases: each must contain a letter or digit ("*" alone would match every issue). */
+const words = z
+  .array(
+    z.string().regex(/[\p{L}\p{N}]/u, {
+      message: "must contain a letter or a digit (a phrase like `*` would match every issue)",
+    }),
+  )
+  .default([]);
 const category = z.enum(CATEGORIES);
 const severity = z.enum(SEVERITIES);
 const size = z.enum(SIZES);

@@ -5,11 +5,10 @@ import { PhraseIndex, phrasePattern } from "./phrases.js";
 import { isShouting, lower, memoize, WORD_CHARS } from "./text.js";
 
 const LETTER = `[${WORD_CHARS}]`;
-const NOT_LETTER = `[^${WORD_CHARS}]`;
 
 interface ShortAlias {
   alias: string;
-  /** The alias in lower case: a whole word of the text whenever `exact` or `near` can match. */
+  /** The alias in lower case: a whole word of the lower-cased text whenever `near` matches. */
   word: string;
   ambiguous: boolean;
   /** Written exactly as in the registry ("FR", "Aus"). */
@@ -42,10 +41,12 @@ function shortAlias(alias: string, ambiguous: boolean, context: string): ShortAl
   const a = escape(alias);
   const exact = new RegExp(`(?<!${LETTER}|[./])${a}(?!${LETTER}|\\.${LETTER})`);
   const la = escape(alias.toLowerCase());
-  // `near` runs on lower-cased text (see lower()), so it needs no `i` flag.
+  // `near` runs on lower-cased text (see lower()), so it needs no `i` flag. The code itself is a
+  // whole word ("fré server" is not FR); what lies between it and the context word is any
+  // non-word text, accented words included ("le fr à la prod").
   const near = context
     ? new RegExp(
-        `(?<!${LETTER})${la}(?:'s)?${NOT_LETTER}+(?:${LETTER}+${NOT_LETTER}+)?(?:${context})|(?:${context})${NOT_LETTER}+(?:${LETTER}+${NOT_LETTER}+)?${la}(?!${LETTER})`,
+        `(?<!${LETTER})${la}(?:'s)?(?!${LETTER})\\W+(?:${LETTER}+\\W+)?(?:${context})|(?:${context})\\W+(?:${LETTER}+\\W+)?(?<!${LETTER})${la}(?!${LETTER})`,
       )
     : null;
   const lead = new RegExp(`^\\s*(?:\\[${a}\\]|${a}\\s*:)`);
@@ -123,10 +124,12 @@ function shortAliasFound(
   a: ShortAlias,
   found: ShortAlias[],
 ): boolean {
-  // Both patterns need the code as a whole word; most texts don't have it, and stop here.
-  if (!words.has(a.word)) return false;
+  // Cheap checks first: `exact` needs the code's own letters in the text, `near` needs it as a
+  // whole word of the lower-cased text. Most texts have neither, and stop here.
   const exact = text.includes(a.alias) && a.exact.test(text);
-  if (!a.ambiguous) return exact || (a.near?.test(lower(text)) ?? false);
+  if (!a.ambiguous) {
+    return exact || (words.has(a.word) && (a.near?.test(lower(text)) ?? false));
+  }
   if (!exact) return false;
   if (a.lead.test(text)) return true;
   return text.split("\n").some((line) => {

@@ -10,6 +10,8 @@ import { lower, WORD_CHARS } from "./text.js";
 
 const LETTER = WORD_CHARS;
 const ONLY_WORD = new RegExp(`^[${LETTER}]+$`);
+/** Where phrasePattern puts a word boundary: next to a letter, digit or underscore. */
+const EDGE = /^[\p{L}\p{N}_]/u;
 const SPACE = /\s/;
 
 function escapeRegExp(text: string): string {
@@ -159,7 +161,10 @@ export class PhraseIndex {
     const prefix = l.endsWith("*");
     const core = (prefix ? l.slice(0, -1) : l).trim();
     const parts = core.split(/[\s-]+/);
-    if (core === "" || !parts.every((p) => ONLY_WORD.test(p))) {
+    // The word index needs plain words, with word boundaries at both ends as the pattern has
+    // them: a phrase ending in a character outside \p{L}\p{N}_ ("2×") keeps its pattern.
+    const bounded = EDGE.test(core) && (prefix || EDGE.test(core.at(-1)!));
+    if (core === "" || !bounded || !parts.every((p) => ONLY_WORD.test(p))) {
       this.patterns.push({ phrase, re: new RegExp(phrasePattern(l)) });
       return;
     }
