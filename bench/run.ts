@@ -7,7 +7,7 @@ import { Octokit } from "@octokit/rest";
 import { ProbotOctokit } from "probot";
 import path from "node:path";
 import { POLICY_TEXT, shippedConfig } from "../test/helpers/config.js";
-import { freePort, signature, testAppKey } from "../test/helpers/loopback.js";
+import { freePort, loopbackAppEnv, signature, testAppKey } from "../test/helpers/loopback.js";
 import { FakeGitHub } from "../test/helpers/fake-github.js";
 import { issuesPayload } from "../test/helpers/webhooks.js";
 
@@ -104,14 +104,8 @@ async function startApp(
   const child = spawn(process.execPath, [...NODE_FLAGS, "bench/app-server.mjs"], {
     env: {
       ...process.env,
+      ...loopbackAppEnv({ port, secret: SECRET, privateKey, githubUrl }),
       BENCH_CLIENT: client,
-      APP_ID: "123",
-      PRIVATE_KEY: privateKey,
-      WEBHOOK_SECRET: SECRET,
-      GHE_HOST: githubUrl.replace("http://", ""),
-      GHE_PROTOCOL: "http",
-      PORT: String(port),
-      HOST: "127.0.0.1",
       POLICY_FILE: policyFile,
     },
     stdio: "ignore",
@@ -377,11 +371,7 @@ async function benchStartup(): Promise<number[]> {
       {
         env: {
           ...process.env,
-          APP_ID: "123",
-          PRIVATE_KEY: privateKey,
-          WEBHOOK_SECRET: SECRET,
-          PORT: String(port),
-          HOST: "127.0.0.1",
+          ...loopbackAppEnv({ port, secret: SECRET, privateKey }),
           LOG_LEVEL: "warn",
           POLICY_FILE: "",
         },

@@ -18,7 +18,7 @@ import { buildApp } from "../src/index.js";
 import { reconcile } from "../src/reconcile/sweep.js";
 import { decodeState } from "../src/triage/state.js";
 import { POLICY_TEXT, shippedConfig } from "./helpers/config.js";
-import { freePort, signature, testAppKey } from "./helpers/loopback.js";
+import { freePort, loopbackAppEnv, signature, testAppKey } from "./helpers/loopback.js";
 import { FakeGitHub } from "./helpers/fake-github.js";
 import { issuesPayload } from "./helpers/webhooks.js";
 
@@ -61,13 +61,7 @@ beforeAll(async () => {
   const log = pino({ level: "info" }, { write: (line: string) => void logLines.push(line) });
   server = await run(buildApp(), {
     env: {
-      APP_ID: "123",
-      PRIVATE_KEY: privateKey,
-      WEBHOOK_SECRET: SECRET,
-      GHE_HOST: githubUrl.replace("http://", ""),
-      GHE_PROTOCOL: "http",
-      PORT: String(port),
-      HOST: "127.0.0.1",
+      ...loopbackAppEnv({ port, secret: SECRET, privateKey, githubUrl }),
       LOG_LEVEL: "info",
     },
     log,

@@ -24,3 +24,25 @@ export function testAppKey(): string {
 export function signature(body: string, secret: string): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 }
+
+/**
+ * The environment Probot reads to run the App on loopback: a test App id and key, the webhook
+ * secret, and, when given, a (fake) GitHub to talk to instead of api.github.com.
+ */
+export function loopbackAppEnv(options: {
+  port: number;
+  secret: string;
+  privateKey: string;
+  githubUrl?: string;
+}): Record<string, string> {
+  return {
+    APP_ID: "123",
+    PRIVATE_KEY: options.privateKey,
+    WEBHOOK_SECRET: options.secret,
+    PORT: String(options.port),
+    HOST: "127.0.0.1",
+    ...(options.githubUrl
+      ? { GHE_HOST: options.githubUrl.replace("http://", ""), GHE_PROTOCOL: "http" }
+      : {}),
+  };
+}
