@@ -14,10 +14,15 @@ import { reportCommand } from "./report.js";
 import { reviewsCommand } from "./reviews.js";
 import { diffCommand, validateCommand } from "./registry.js";
 import { triageLines } from "./triage.js";
+import { evalFiles, readEvalFiles, SPLIT_SEED } from "./eval.js";
 
 const USAGE = `Usage:
   sysadmin-pipe triage [--registry FILE] [--policy FILE] [--json] [FILE|-]
       Triage issues given as JSON Lines (a GitHub issue object, or {"repo","title","body","labels"}).
+  sysadmin-pipe eval [--registry FILE] [--policy FILE] [--json] [--split [--seed S]] FILE...
+      How often triage agrees with labelled issues (JSON Lines with an "answer"): per-field
+      accuracy, kind confusion, confident wrong answers, abstentions and the misses. --split
+      also reports each file's two fixed halves, tune and held-out (seed ${SPLIT_SEED} unless --seed).
   sysadmin-pipe form [--registry FILE] [--policy FILE] [--write [PATH] | --check [PATH]]
       Print the sysadmin request issue form generated from the registry; --write saves it
       (default ${FORM_PATH}); --check exits 1 when the saved form differs.
@@ -91,6 +96,33 @@ function triageCommand(args: string[], io: Io): number {
   if (run.out.length) io.stdout(run.out.join("\n") + "\n");
   for (const error of run.errors) io.stderr(`${error}\n`);
   return run.errors.length ? 1 : 0;
+}
+
+function evalCommand(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      registry: { type: "string" },
+      policy: { type: "string" },
+      json: { type: "boolean" },
+      split: { type: "boolean" },
+      seed: { type: "string" },
+    },
+  });
+  if (!positionals.length) {
+    io.stderr("eval needs at least one file of labelled issues\n");
+    return 2;
+  }
+  const config = loadConfig(values, io);
+  if (!config) return 2;
+  const errors: string[] = [];
+  const files = readEvalFiles(positionals, errors);
+  const split = values.split || values.seed ? (values.seed ?? SPLIT_SEED) : undefined;
+  const run = evalFiles(files, config, { json: values.json ?? false, split });
+  if (run.out.length) io.stdout(run.out.join("\n") + "\n");
+  for (const error of [...errors, ...run.errors]) io.stderr(`${error}\n`);
+  return errors.length || run.errors.length ? 1 : 0;
 }
 
 function formCommand(args: string[], io: Io): number {
@@ -175,6 +207,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     switch (command) {
       case "triage":
         return triageCommand(rest, io);
+      case "eval":
+        return evalCommand(rest, io);
       case "form":
         return formCommand(rest, io);
       case "schema":

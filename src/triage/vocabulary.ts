@@ -30,7 +30,8 @@ export type Size = (typeof SIZES)[number];
 export const KINDS = ["instance", "install", "other"] as const;
 export type Kind = (typeof KINDS)[number];
 
-export const OUTCOMES = ["accepted", "rejected", "needs-info", "not-pipe"] as const;
+/** `undecided`: the signals disagree, so the app states nothing and a person decides. */
+export const OUTCOMES = ["accepted", "rejected", "needs-info", "not-pipe", "undecided"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** Plain-words meaning of each severity, shared by the issue form and the bot comment. */

@@ -1,0 +1,101 @@
+// `sysadmin-pipe eval`: run decide() over labelled issues and say how often it agrees with the
+// sysadmin who labelled them. With --split, each file is also reported as two fixed halves.
+import { readFileSync } from "node:fs";
+import type { TriageConfig } from "../config.js";
+import {
+  figuresOf,
+  halfOf,
+  judgeRow,
+  SPLIT_SEED,
+  type Figures,
+  type Judged,
+  type LabelledIssue,
+} from "../eval/measure.js";
+import { confusionLines, figureLines, missesOf, missLine } from "../eval/report.js";
+import { decide } from "../triage/decide.js";
+import { parseLabelledLine } from "./labelled-input.js";
+
+export interface EvalOptions {
+  json: boolean;
+  /** Report each file's two halves (tune, held-out) beside the whole, split with this seed. */
+  split?: string;
+}
+
+export interface EvalRun {
+  out: string[];
+  errors: string[];
+}
+
+interface Part {
+  name: string;
+  figures: Figures;
+}
+
+function readRows(file: string, text: string, errors: string[]): LabelledIssue[] {
+  const rows: LabelledIssue[] = [];
+  text.split(/\r?\n/).forEach((line, index) => {
+    if (!line.trim()) return;
+    const parsed = parseLabelledLine(line, `${file}:${index + 1}`);
+    if (parsed.ok) rows.push(parsed.row);
+    else errors.push(`${file}: line ${index + 1}: ${parsed.error}`);
+  });
+  return rows;
+}
+
+function partsOf(file: string, judged: Judged[], split: string | undefined): Part[] {
+  const parts: Part[] = [];
+  if (split) {
+    for (const half of ["tune", "held-out"] as const) {
+      const rows = judged.filter((j) => halfOf(j.row.source, split) === half);
+      parts.push({ name: `${file}, ${half} half (seed ${split})`, figures: figuresOf(rows) });
+    }
+  }
+  parts.push({ name: `${file}, whole`, figures: figuresOf(judged) });
+  return parts;
+}
+
+export function evalFiles(
+  files: Record<string, string>,
+  config: TriageConfig,
+  options: EvalOptions,
+): EvalRun {
+  const out: string[] = [];
+  const errors: string[] = [];
+  for (const [file, text] of Object.entries(files)) {
+    const judged = readRows(file, text, errors).map((row) =>
+      judgeRow(row, decide(row.issue, config.registry, config.policy)),
+    );
+    const parts = partsOf(file, judged, options.split);
+    if (options.json) {
+      const misses = judged
+        .map((j) => ({
+          source: j.row.source,
+          misses: missesOf(j),
+          reason: j.plan.reasons[0] ?? "",
+        }))
+        .filter((m) => m.misses.length);
+      out.push(JSON.stringify({ file, parts, misses }));
+      continue;
+    }
+    for (const part of parts) out.push(...figureLines(part.name, part.figures), "");
+    const whole = parts[parts.length - 1]!.figures;
+    out.push(...confusionLines(whole), "", `  misses (${file})`);
+    out.push(...judged.map(missLine).filter((l): l is string => l !== undefined), "");
+  }
+  return { out, errors };
+}
+
+/** Read the files named on the command line; a file that can't be read is an error line. */
+export function readEvalFiles(paths: string[], errors: string[]): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const file of paths) {
+    try {
+      files[file] = readFileSync(file, "utf8");
+    } catch (error) {
+      errors.push(`cannot read ${file}: ${(error as Error).message}`);
+    }
+  }
+  return files;
+}
+
+export { SPLIT_SEED };
