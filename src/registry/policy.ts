@@ -41,6 +41,14 @@ const CategoryPolicySchema = z.strictObject({
   size,
 });
 
+/** How instance work is told from ofn-install's own work and from bugs of the OFN app. */
+const KindSchema = z.strictObject({
+  /** Words about the OFN app's features (checkout, invoices…): such an issue is an app bug. */
+  product: z.strictObject({ strong: words, signals: words }).prefault({}),
+  /** Everyday phrases whose words are not signals ("slows things down" is not an outage). */
+  everyday_phrases: words,
+});
+
 const LabelsSchema = z.strictObject({
   pipe: z.string().min(1).default("sysadmin-pipe"),
   install: z.string().min(1).default("ofn-install"),
@@ -157,6 +165,7 @@ export const PolicySchema = z
     size: z.strictObject({
       signals: z.partialRecord(size, words).default({}),
     }),
+    kind: KindSchema.prefault({}),
     instances: z.strictObject({
       ambiguous_aliases: words,
       context_words: words,

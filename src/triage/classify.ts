@@ -1,27 +1,15 @@
-// Category scores from the policy's signal words, and the kind of issue (instance / install / other).
+// Category scores from the policy's signal words, and how much an issue speaks of the OFN app.
 import type { Policy } from "../registry/policy.js";
-import type { PhraseSet } from "./phrases.js";
+import { phrasePattern, type PhraseSet } from "./phrases.js";
 import { policyPhraseSet } from "./policy-phrases.js";
 import { memoize } from "./text.js";
-import { CATEGORIES, type Category, type Kind } from "./vocabulary.js";
+import { CATEGORIES, type Category } from "./vocabulary.js";
 
 /** The title says what the issue is about; it counts this many times a body mention. */
 const TITLE_WEIGHT = 2;
 const STRONG_WEIGHT = 3;
 /** Below this score a category is a guess, and we ask rather than guess. */
 export const MIN_CATEGORY_SCORE = 3;
-
-/** Categories that describe a live problem on an instance's server (worth asking about). */
-const SYMPTOMS: readonly Category[] = [
-  "outage",
-  "dns",
-  "email",
-  "ssl",
-  "backup",
-  "monitoring",
-  "integration",
-  "performance",
-];
 
 interface CategoryMatcher {
   category: Category;
@@ -39,15 +27,48 @@ const matchersFor = memoize((policy: Policy): CategoryMatcher[] =>
 
 export type Scores = Record<Category, number>;
 
+export interface IssueScores {
+  /** Title and body together. */
+  all: Scores;
+  /** The title alone (weighted as in `all`). */
+  title: Scores;
+}
+
+function weigh(strong: PhraseSet, signals: PhraseSet, text: string): number {
+  return STRONG_WEIGHT * strong.found(text).length + signals.found(text).length;
+}
+
 /** Score every category: distinct strong signals count 3, others 1; the title counts double. */
-export function scoreCategories(title: string, body: string, policy: Policy): Scores {
-  const scores = {} as Scores;
+export function scoreCategories(title: string, body: string, policy: Policy): IssueScores {
+  const all = {} as Scores;
+  const inTitle = {} as Scores;
   for (const m of matchersFor(policy)) {
-    const inText = (text: string) =>
-      STRONG_WEIGHT * m.strong.found(text).length + m.signals.found(text).length;
-    scores[m.category] = TITLE_WEIGHT * inText(title) + inText(body);
+    inTitle[m.category] = TITLE_WEIGHT * weigh(m.strong, m.signals, title);
+    all[m.category] = inTitle[m.category] + weigh(m.strong, m.signals, body);
   }
-  return scores;
+  return { all, title: inTitle };
+}
+
+const productFor = memoize((policy: Policy) => ({
+  strong: policyPhraseSet(policy, policy.kind.product.strong),
+  signals: policyPhraseSet(policy, policy.kind.product.signals),
+}));
+
+/** How much the issue speaks of the OFN app's own features, scored like a category. */
+export function scoreProduct(title: string, body: string, policy: Policy): number {
+  const { strong, signals } = productFor(policy);
+  return TITLE_WEIGHT * weigh(strong, signals, title) + weigh(strong, signals, body);
+}
+
+const everydayFor = memoize((policy: Policy): RegExp | null => {
+  const phrases = policy.kind.everyday_phrases.map(phrasePattern);
+  return phrases.length ? new RegExp(phrases.join("|"), "gi") : null;
+});
+
+/** The text without everyday phrases whose words would read as signals ("slow things down"). */
+export function withoutEveryday(text: string, policy: Policy): string {
+  const pattern = everydayFor(policy);
+  return pattern ? text.replace(pattern, " ") : text;
 }
 
 /** The best category that can enter the pipe, or null when nothing scores enough. */
@@ -64,35 +85,4 @@ export function bestCategory(scores: Scores, policy: Policy): Category | null {
     }
   }
   return best;
-}
-
-export interface KindEvidence {
-  repo: string;
-  /** Instances from the form, the repository, or the title. */
-  firmInstances: boolean;
-  /** Instances named only in the body. */
-  bodyInstances: boolean;
-  scores: Scores;
-  category: Category | null;
-}
-
-function toolingScore(scores: Scores, policy: Policy): number {
-  return Math.max(0, ...policy.not_pipe.map((c) => scores[c]));
-}
-
-/**
- * Tell instance work from ofn-install's own backlog. An issue that names an instance in its
- * title (or form, or comes from an instance repo) is instance work. An instance named only in
- * the body may be an example in a tooling change. An issue that names no instance is instance
- * work only if it reports a live symptom (then we ask which instance); otherwise it belongs to
- * the repository it was filed in.
- */
-export function decideKind(e: KindEvidence, policy: Policy): Kind {
-  if (e.firmInstances) return "instance";
-  const tooling = toolingScore(e.scores, policy);
-  const best = e.category ? e.scores[e.category] : 0;
-  if (e.bodyInstances) return tooling > best ? "install" : "instance";
-  const symptom = e.category !== null && SYMPTOMS.includes(e.category) && best > tooling;
-  if (symptom) return "instance";
-  return e.repo.toLowerCase() === policy.watch.install_repo.toLowerCase() ? "install" : "other";
 }

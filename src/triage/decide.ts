@@ -1,13 +1,14 @@
 // decide(): IssueInput + Registry + Policy -> TriagePlan. Pure; the only place rules combine.
 import type { Policy } from "../registry/policy.js";
 import type { Registry } from "../registry/schema.js";
-import { bestCategory, decideKind, scoreCategories } from "./classify.js";
+import { bestCategory, scoreCategories, scoreProduct, withoutEveryday } from "./classify.js";
 import { answerCodes, parseForm, type FormAnswers } from "./form.js";
 import { findInstances, instanceOfRepo } from "./instances.js";
 import { categoryLabel, instanceLabel, severityLabel, sizeLabel } from "./labels.js";
 import { readOverrides } from "./overrides.js";
-import { judgeInstance } from "./policy.js";
-import { readSeverity, readSize, statedSeverity } from "./severity.js";
+import { decideKind, type KindDecision } from "./kind.js";
+import { displayName, judgeInstance } from "./policy.js";
+import { readSeverity, readSize, saysDown, statedSeverity } from "./severity.js";
 import { prepareBody } from "./text.js";
 import type { Commanded, IssueInput, Source, TriagePlan } from "./types.js";
 import {
@@ -28,27 +29,35 @@ interface Found<T> {
 /** Instances: a person's labels, the form, the instance's own repo, then the title, then the body. */
 function findIssueInstances(
   input: IssueInput,
+  title: string,
   form: FormAnswers,
   body: string,
   registry: Registry,
   policy: Policy,
   override: string[] | undefined,
-): Found<string[]> & { unknown: string[]; firm: boolean } {
+): Found<string[]> & { unknown: string[]; firm: boolean; inTitle: string[] } {
   const known = (codes: string[]) => codes.filter((c) => registry.instances[c] !== undefined);
   const unknownOf = (codes: string[]) => codes.filter((c) => registry.instances[c] === undefined);
   if (override)
-    return { value: known(override), unknown: unknownOf(override), source: "override", firm: true };
+    return {
+      value: known(override),
+      unknown: unknownOf(override),
+      source: "override",
+      firm: true,
+      inTitle: [],
+    };
   if (form.instance) {
     const codes = answerCodes(form.instance).map((c) => c.toLowerCase());
     const fromText = known(codes).length ? [] : findInstances(form.instance, registry, policy);
     const value = [...new Set([...known(codes), ...fromText])];
-    if (value.length) return { value, unknown: [], source: "form", firm: true };
+    if (value.length) return { value, unknown: [], source: "form", firm: true, inTitle: [] };
   }
   const own = instanceOfRepo(input.repo, registry);
-  if (own) return { value: [own], unknown: [], source: "repo", firm: true };
-  const inTitle = findInstances(input.title, registry, policy);
-  if (inTitle.length) return { value: inTitle, unknown: [], source: "text", firm: true };
-  return { value: findInstances(body, registry, policy), unknown: [], source: "text", firm: false };
+  if (own) return { value: [own], unknown: [], source: "repo", firm: true, inTitle: [] };
+  const inTitle = findInstances(title, registry, policy);
+  if (inTitle.length) return { value: inTitle, unknown: [], source: "text", firm: false, inTitle };
+  const inBody = findInstances(body, registry, policy);
+  return { value: inBody, unknown: [], source: "text", firm: false, inTitle: [] };
 }
 
 function formValue<T extends string>(
@@ -60,7 +69,8 @@ function formValue<T extends string>(
 }
 
 export function decide(input: IssueInput, registry: Registry, policy: Policy): TriagePlan {
-  const body = prepareBody(input.body);
+  const title = withoutEveryday(input.title, policy);
+  const body = withoutEveryday(prepareBody(input.body), policy);
   const form = parseForm(input.body);
   const commanded = input.previous?.commanded;
   const { overrides, suppressed } = readOverrides(
@@ -69,46 +79,60 @@ export function decide(input: IssueInput, registry: Registry, policy: Policy): T
     policy,
     commanded?.overrides,
   );
-  const scores = scoreCategories(input.title, body, policy);
+  const scores = scoreCategories(title, body, policy);
 
-  const instances = findIssueInstances(input, form, body, registry, policy, overrides.instances);
+  const instances = findIssueInstances(
+    input,
+    title,
+    form,
+    body,
+    registry,
+    policy,
+    overrides.instances,
+  );
   const category: Found<Category | null> = overrides.category
     ? { value: overrides.category, source: "override" }
     : formValue(form.category, isCategory)
       ? { value: formValue(form.category, isCategory)!, source: "form" }
-      : { value: bestCategory(scores, policy), source: "text" };
+      : { value: bestCategory(scores.all, policy), source: "text" };
 
-  const kind =
-    instances.firm || overrides.category
-      ? "instance"
-      : decideKind(
-          {
-            repo: input.repo,
-            firmInstances: false,
-            bodyInstances: instances.value.length > 0,
-            scores,
-            category: category.value,
-          },
-          policy,
-        );
+  const kindDecision: KindDecision = decideKind(
+    {
+      repo: input.repo,
+      firm: instances.firm || overrides.category !== undefined,
+      titleNames: instances.inTitle.map((code) => displayName(code, registry.instances[code])),
+      bodyNames: instances.inTitle.length
+        ? []
+        : instances.value.map((code) => displayName(code, registry.instances[code])),
+      scores: scores.all,
+      titleScores: scores.title,
+      category: category.value,
+      product: scoreProduct(title, body, policy),
+      outage: saysDown(title, body, policy),
+    },
+    policy,
+  );
+  const kind = kindDecision.kind;
+  const sure = kindDecision.sure;
 
   // ofn-install's own issues are judged as tooling work, whatever else they mention.
   const judgedCategory = kind === "install" ? "tooling" : category.value;
-  const severity = pickSeverity(input, form, body, judgedCategory, policy, overrides.severity);
+  const severity = pickSeverity(title, form, body, judgedCategory, policy, overrides.severity);
   const size: Found<Size> = overrides.size
     ? { value: overrides.size, source: "override" }
     : formValue(form.size, isSize)
       ? { value: formValue(form.size, isSize)!, source: "form" }
-      : { value: readSize(input.title, body, category.value, policy), source: "text" };
+      : { value: readSize(title, body, category.value, policy), source: "text" };
 
   const plan: TriagePlan = {
     kind,
-    instances: kind === "instance" ? instances.value : [],
+    instances: kind === "instance" || !sure ? instances.value : [],
     unknownInstances: instances.unknown,
     category: kind === "instance" ? category.value : kind === "install" ? "tooling" : null,
     severity: severity.value,
     size: size.value,
-    outcome: "not-pipe",
+    outcome: sure ? "not-pipe" : "undecided",
+    kindReason: kindDecision.why,
     verdicts: [],
     missing: [],
     reasons: [],
@@ -130,7 +154,7 @@ export function decide(input: IssueInput, registry: Registry, policy: Policy): T
 }
 
 function pickSeverity(
-  input: IssueInput,
+  title: string,
   form: FormAnswers,
   body: string,
   category: Category | null,
@@ -140,22 +164,30 @@ function pickSeverity(
   if (override) return { value: override, source: "override", why: "a person set it" };
   const fromForm = formValue(form.severity, isSeverity);
   if (fromForm) return { value: fromForm, source: "form", why: "the request form says so" };
-  const stated = statedSeverity(input.title, input.body);
+  const stated = statedSeverity(title, body);
   if (stated) return { value: stated, source: "text", why: "the issue says so" };
-  const read = readSeverity(input.title, body, category, policy);
+  const read = readSeverity(title, body, category, policy);
   return { value: read.severity, source: category ? "text" : "default", why: read.why };
 }
 
 /** Fill in outcome, verdicts and reasons. */
 function judge(plan: TriagePlan, registry: Registry, policy: Policy, severityWhy: string): void {
+  if (plan.outcome === "undecided") {
+    plan.reasons.push(
+      `The bot cannot tell whether this is one instance's sysadmin work or not (${plan.kindReason}), so a maintainer will triage it by hand.`,
+    );
+    return;
+  }
   if (plan.kind === "install") {
     plan.reasons.push(
-      "This is about ofn-install itself, for every instance: it stays in the installer's own backlog.",
+      `This is about ofn-install itself, for every instance (${plan.kindReason}): it stays in the installer's own backlog.`,
     );
     return;
   }
   if (plan.kind === "other") {
-    plan.reasons.push("This does not look like sysadmin work for an instance.");
+    plan.reasons.push(
+      `This does not look like sysadmin work for an instance (${plan.kindReason}).`,
+    );
     return;
   }
   if (plan.instances.length === 0) plan.missing.push("instance");
@@ -204,6 +236,7 @@ function applyPersonDecision(plan: TriagePlan, commanded: Commanded | undefined)
 
 function labelsFor(plan: TriagePlan, policy: Policy): string[] {
   const l = policy.labels;
+  if (plan.outcome === "undecided") return [l.needs_triage];
   if (plan.kind === "install") return [l.install];
   if (plan.kind === "other") return [];
   const labels = [l.pipe, ...plan.instances.map((code) => instanceLabel(l, code))];

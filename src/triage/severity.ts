@@ -41,12 +41,27 @@ const matchersFor = memoize((policy: Policy): SeverityMatchers => {
 
 const PRODUCTION = /\bprod(?:uction)?\b/i;
 
-/** "OFN UK Down - S0", "Severity: S1": a severity the reporter wrote down. */
+/** "bug-s2: a non-critical feature is broken": OFN's bug template, with one option kept. */
+const BUG_TEMPLATE = /(?<![\p{L}\p{N}])bug-(s[0-3])(?![\p{L}\p{N}])/giu;
+
+/** The one bug-template severity left in a body; none when the template's options all remain. */
+function templateSeverity(body: string): string | undefined {
+  const found = new Set([...body.matchAll(BUG_TEMPLATE)].map((m) => m[1]!.toUpperCase()));
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
+/** "OFN UK Down - S0", "Severity: S1", "bug-s2: …": a severity the reporter wrote down. */
 export function statedSeverity(title: string, body: string): Severity | undefined {
   const inTitle = /(?<![\p{L}\p{N}])(S[0-3])(?![\p{L}\p{N}])/u.exec(title)?.[1];
   const inBody = /severity\W{0,6}(S[0-3])(?![\p{L}\p{N}])/iu.exec(body)?.[1]?.toUpperCase();
-  const stated = inTitle ?? inBody;
+  const stated = inTitle ?? inBody ?? templateSeverity(body);
   return stated && isSeverity(stated) ? stated : undefined;
+}
+
+/** Whether the text says production is down (an `s0_signals` phrase), for the kind decision. */
+export function saysDown(title: string, body: string, policy: Policy): boolean {
+  const { s0 } = matchersFor(policy);
+  return s0.has(title) || s0.has(body);
 }
 
 export interface SeverityReading {

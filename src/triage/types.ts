@@ -89,6 +89,8 @@ export interface TriagePlan {
   severity: Severity;
   size: Size;
   outcome: Outcome;
+  /** Why the app took it for instance work, ofn-install's or the app's (plain words). */
+  kindReason: string;
   verdicts: InstanceVerdict[];
   /** What is missing for a needs-info request. */
   missing: ("instance" | "category")[];

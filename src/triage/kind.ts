@@ -1,0 +1,97 @@
+// Whose work is an issue: one instance's (the sysadmin pipe), ofn-install's own, or the OFN app's?
+// Pure. Precision first: where the signals disagree the answer is not sure, and the app asks a
+// person (needs-triage) instead of stating a guess in a comment.
+import type { Policy } from "../registry/policy.js";
+import type { Scores } from "./classify.js";
+import type { Category, Kind } from "./vocabulary.js";
+
+export interface KindEvidence {
+  repo: string;
+  /** Instances from a person, the form or the instance's own repository. */
+  firm: boolean;
+  /** Instance names in the title, and in the body only. */
+  titleNames: string[];
+  bodyNames: string[];
+  /** Category scores of the whole issue and of the title alone. */
+  scores: Scores;
+  titleScores: Scores;
+  category: Category | null;
+  /** How strongly the text speaks of the OFN app's features (checkout, invoices…). */
+  product: number;
+  /** The text says production is down (a policy `s0_signals` phrase). */
+  outage: boolean;
+}
+
+export interface KindDecision {
+  kind: Kind;
+  /** False when the evidence is weak or disagrees: a person should decide. */
+  sure: boolean;
+  /** In plain words, for the comment and the eval's misses. */
+  why: string;
+}
+
+const listed = (names: string[]) => names.join(", ");
+
+/** The strongest signal of ofn-install's own work (roles, playbooks, "all servers"...). */
+function toolingOf(scores: Scores, policy: Policy): number {
+  return Math.max(0, ...policy.not_pipe.map((c) => scores[c]));
+}
+
+/** The strongest signal of sysadmin work on a server (any pipe category but `other`). */
+function sysadminOf(scores: Scores, policy: Policy): number {
+  const pipe = Object.keys(scores).filter(
+    (c) => !policy.not_pipe.includes(c as Category) && c !== "other",
+  ) as Category[];
+  return Math.max(0, ...pipe.map((c) => scores[c]));
+}
+
+function repoDefault(e: KindEvidence, policy: Policy): Kind {
+  return e.repo.toLowerCase() === policy.watch.install_repo.toLowerCase() ? "install" : "other";
+}
+
+export function decideKind(e: KindEvidence, policy: Policy): KindDecision {
+  if (e.firm) return { kind: "instance", sure: true, why: "the request names its instance" };
+  const inInstall = repoDefault(e, policy) === "install";
+  const tooling = toolingOf(e.scores, policy);
+  const sysadmin = sysadminOf(e.scores, policy);
+  const own: Kind = inInstall ? "install" : "other";
+  const ownWork = inInstall
+    ? "it is about ofn-install itself"
+    : "it reads as a bug of the OFN app, not of a server";
+
+  if (e.titleNames.length) {
+    const names = listed(e.titleNames);
+    // "Refactor the nginx role for Katuma": the instance is an example, the role is the work.
+    if (toolingOf(e.titleScores, policy) > 0 && sysadminOf(e.titleScores, policy) === 0) {
+      return { kind: own, sure: true, why: `it names ${names} while changing ofn-install itself` };
+    }
+    if (!inInstall && e.product > sysadmin) {
+      return { kind: "other", sure: sysadmin === 0, why: `${ownWork}, although it names ${names}` };
+    }
+    return { kind: "instance", sure: true, why: `the title names ${names}` };
+  }
+
+  if (e.bodyNames.length) {
+    const names = listed(e.bodyNames);
+    // Local websites and forums are never ofn-install's: they can only be an instance's own.
+    if (e.category === "website")
+      return { kind: "instance", sure: true, why: `it is about ${names}'s own local service` };
+    if (tooling > 0) {
+      return { kind: own, sure: true, why: `${ownWork}; ${names} is named only in passing` };
+    }
+    if (!inInstall && (e.product >= sysadmin || !e.category)) {
+      return { kind: "other", sure: sysadmin === 0, why: `${ownWork}; it mentions ${names}` };
+    }
+    return {
+      kind: inInstall ? "install" : "instance",
+      sure: false,
+      why: `${names} is named only in the body: it may be that instance's server or ofn-install itself`,
+    };
+  }
+
+  // No instance named. Production down is worth asking about; anything else is the repo's own.
+  if (inInstall && e.outage && tooling === 0 && e.category === "outage") {
+    return { kind: "instance", sure: true, why: "it reports a site that is down" };
+  }
+  return { kind: own, sure: true, why: `${ownWork}, and names no instance` };
+}
