@@ -75,7 +75,8 @@ const buildMatchers = memoize((key: { registry: Registry; policy: Policy }): Mat
     const hosts: string[] = instance.hosts.map((h) => hostPattern(h.toLowerCase()));
     const hostLiterals = instance.hosts.map((h) => hostBase(h.toLowerCase()));
     if (suffixes) {
-      hosts.push(`(?<!${LETTER})${instance.code}[_-](?:${suffixes})(?!${LETTER})`);
+      // "uk_prod", "fr-staging", and numbered ones like "uk_staging2".
+      hosts.push(`(?<!${LETTER})${instance.code}[_-](?:${suffixes})\\d*(?!${LETTER})`);
       hostLiterals.push(`${instance.code}_`, `${instance.code}-`);
     }
     const short: ShortAlias[] = [];
@@ -167,10 +168,15 @@ export function findInstances(text: string, registry: Registry, policy: Policy):
       }
     }
   }
-  // ...then ambiguous codes, which may lean on the codes found so far ("FR and BE").
+  // ...then ambiguous codes, which may lean on the codes found so far ("FR and BE") or on
+  // each other, written in their own case ("US and CA").
+  const written = instances.flatMap((m) =>
+    m.short.filter((a) => a.ambiguous && text.includes(a.alias) && a.exact.test(text)),
+  );
   for (const m of instances) {
     if (hits.has(m.code)) continue;
-    if (m.short.some((a) => a.ambiguous && shortAliasFound(text, words, a, foundShort))) {
+    const partners = (a: ShortAlias) => [...foundShort, ...written.filter((w) => w !== a)];
+    if (m.short.some((a) => a.ambiguous && shortAliasFound(text, words, a, partners(a)))) {
       hits.add(m.code);
     }
   }

@@ -66,7 +66,7 @@ export function decideKind(e: KindEvidence, policy: Policy): KindDecision {
       return { kind: own, sure: true, why: `it names ${names} while changing ofn-install itself` };
     }
     if (!inInstall && e.product > sysadmin) {
-      return { kind: "other", sure: sysadmin === 0, why: `${ownWork}, although it names ${names}` };
+      return { kind: "other", sure: true, why: `${ownWork}, although it names ${names}` };
     }
     return { kind: "instance", sure: true, why: `the title names ${names}` };
   }
@@ -80,7 +80,7 @@ export function decideKind(e: KindEvidence, policy: Policy): KindDecision {
       return { kind: own, sure: true, why: `${ownWork}; ${names} is named only in passing` };
     }
     if (!inInstall && (e.product >= sysadmin || !e.category)) {
-      return { kind: "other", sure: sysadmin === 0, why: `${ownWork}; it mentions ${names}` };
+      return { kind: "other", sure: true, why: `${ownWork}; it mentions ${names}` };
     }
     return {
       kind: inInstall ? "install" : "instance",
