@@ -67,7 +67,7 @@ export function mayRun(
   }
   if (
     AUTHOR_COMMANDS.includes(command.name) &&
-    scope.outcome === "needs-info" &&
+    (scope.outcome === "needs-info" || scope.outcome === "undecided") &&
     same(scope.author, actor.login)
   ) {
     return { allowed: true, as: "author" };

@@ -1,5 +1,6 @@
 // The one place that writes to GitHub: make an issue's labels and bot comment match a plan.
 import type { Policy } from "../registry/policy.js";
+import { wantsComment } from "../triage/comment.js";
 import { isAppLabel, labelStyle } from "../triage/labels.js";
 import type { RecordedState, TriagePlan } from "../triage/types.js";
 import type { BotComment } from "./comment.js";
@@ -73,8 +74,7 @@ export function planWrites(
   );
   let action: Writes["comment"]["action"] = "none";
   if (!current.comment) {
-    // ofn-install's own issues get no comment: it would be noise on every installer issue.
-    if (plan.outcome !== "not-pipe") action = "create";
+    if (wantsComment(plan)) action = "create";
   } else if (withoutDeliveries(current.comment.body) !== withoutDeliveries(commentBody)) {
     action = "update";
   }

@@ -3,6 +3,7 @@
 // missing or stale decision, an accepted request not on the board. Safe to run while the app
 // is live: issues touched in the last minutes are left to the app, and every write is the same
 // compare-before-write the handlers use.
+import { wantsComment } from "../triage/comment.js";
 import type { BoardOutcome } from "../github/board-sync.js";
 import { commentsByIssue, pickBotComment } from "../github/comment.js";
 import { watchedRepos } from "../config.js";
@@ -56,7 +57,7 @@ export function staleness(
   state: "open" | "closed",
 ): string | undefined {
   const policy = live.config.policy;
-  const needsComment = plan.outcome !== "not-pipe";
+  const needsComment = wantsComment(plan);
   if (needsComment && !comment) return "no bot comment";
   if (comment && !previous) return "bot comment without readable state";
   if (previous && previous.outcome !== plan.outcome)

@@ -170,6 +170,8 @@ export const PolicySchema = z
       ambiguous_aliases: words,
       context_words: words,
       inventory_suffixes: words,
+      /** Names of languages: an alias like "French" may name the language, not the instance. */
+      languages: words,
     }),
     labels: LabelsSchema.default(LabelsSchema.parse({})),
     board: BoardSchema.optional(),

@@ -159,6 +159,20 @@ function notPipe(plan: TriagePlan): string {
   ].join("\n");
 }
 
+/**
+ * Whether the plan is worth a new comment. ofn-install's own issues get none (it would be noise
+ * on every installer issue), and neither does an issue the bot is unsure about: a wrong word there
+ * costs more than silence, so it only labels it for a person.
+ */
+export function wantsComment(plan: TriagePlan): boolean {
+  return plan.outcome !== "not-pipe" && plan.outcome !== "undecided";
+}
+
+/** One line, for an issue that already has the bot's comment and is now left to a person. */
+function undecided(plan: TriagePlan): string {
+  return [`### ⏸️ Left to a person`, "", bullet(plan.reasons)].join("\n");
+}
+
 /** The full comment body, with the marker and the hidden state. */
 export function renderComment(
   plan: TriagePlan,
@@ -169,15 +183,17 @@ export function renderComment(
   const { boardNote, s0Team } = options;
   const body = plan.held
     ? held(plan)
-    : plan.jobBoard
-      ? jobsBoard(plan, registry)
-      : plan.outcome === "accepted"
-        ? accepted(plan)
-        : plan.outcome === "rejected"
-          ? rejected(plan)
-          : plan.outcome === "needs-info"
-            ? needsInfo(plan, registry)
-            : notPipe(plan);
+    : plan.outcome === "undecided"
+      ? undecided(plan)
+      : plan.jobBoard
+        ? jobsBoard(plan, registry)
+        : plan.outcome === "accepted"
+          ? accepted(plan)
+          : plan.outcome === "rejected"
+            ? rejected(plan)
+            : plan.outcome === "needs-info"
+              ? needsInfo(plan, registry)
+              : notPipe(plan);
   const sections = [COMMENT_MARKER, body];
   if (s0Team && plan.outcome === "accepted" && plan.severity === "S0") {
     sections.push("", `@${s0Team}: this is an S0 emergency.`);
@@ -191,7 +207,7 @@ export function renderComment(
     );
   }
   if (boardNote) sections.push("", `⚠️ ${boardNote}`);
-  if (plan.kind === "instance") {
+  if (plan.kind === "instance" && plan.outcome !== "undecided") {
     sections.push("", summary(plan, registry), "", CONTEST);
   }
   sections.push(

@@ -3,12 +3,12 @@ import type { Policy } from "../registry/policy.js";
 import type { Registry } from "../registry/schema.js";
 import { bestCategory, scoreCategories, scoreProduct, withoutEveryday } from "./classify.js";
 import { answerCodes, parseForm, type FormAnswers } from "./form.js";
-import { findInstances, instanceOfRepo } from "./instances.js";
+import { findHosts, findInstances, instanceOfRepo } from "./instances.js";
 import { categoryLabel, instanceLabel, severityLabel, sizeLabel } from "./labels.js";
 import { readOverrides } from "./overrides.js";
 import { decideKind, type KindDecision } from "./kind.js";
 import { displayName, judgeInstance } from "./policy.js";
-import { readSeverity, readSize, saysDown, statedSeverity } from "./severity.js";
+import { readSeverity, readSize, saysDown, statedSeverity, titleSaysBroken } from "./severity.js";
 import { prepareBody } from "./text.js";
 import type { Commanded, IssueInput, Source, TriagePlan } from "./types.js";
 import {
@@ -109,6 +109,10 @@ export function decide(input: IssueInput, registry: Registry, policy: Policy): T
       category: category.value,
       product: scoreProduct(title, body, policy),
       outage: saysDown(title, body, policy),
+      brokenTitle: titleSaysBroken(title, policy),
+      bodyHosts: instances.inTitle.length
+        ? []
+        : findHosts(body, registry, policy).map((c) => displayName(c, registry.instances[c])),
     },
     policy,
   );

@@ -149,18 +149,58 @@ function listedBeside(line: string, a: ShortAlias, found: ShortAlias[]): boolean
   });
 }
 
+function hostIn(m: InstanceMatcher, l: string): boolean {
+  return m.hosts !== null && m.hostLiterals.some((h) => l.includes(h)) && m.hosts.test(l);
+}
+
+/** The registry codes whose host or inventory name ("coopcircuits.fr", "au_prod") is in the text. */
+export function findHosts(text: string, registry: Registry, policy: Policy): string[] {
+  const l = lower(text);
+  return buildMatchers(pairOf(registry, policy))
+    .instances.filter((m) => hostIn(m, l))
+    .map((m) => m.code);
+}
+
+const languageContext = memoize((policy: Policy) => {
+  const languages = new Set(policy.instances.languages.map((w) => w.toLowerCase()));
+  const words = [...languages, "locale", "locales", "language", "languages", "translat\\w*"];
+  return {
+    languages,
+    line: new RegExp(`(?<![${WORD_CHARS}])(?:${words.join("|")})(?![${WORD_CHARS}])`, "g"),
+    verb: /(?:^|[^\w])(?:enable[ds]?|disable[ds]?|translate[ds]?|into)\s+$/,
+  };
+});
+
+/**
+ * "Enable French and English in Katuma", "Add IT locale for french instances": a name that is
+ * also a language (policy `instances.languages`) names the language, not the instance, when a
+ * line that holds it speaks of languages, or a verb like "enable" comes right before it.
+ */
+function usedAsLanguage(text: string, name: string, policy: Policy): boolean {
+  const ctx = languageContext(policy);
+  const word = name.toLowerCase();
+  if (!ctx.languages.has(word)) return false;
+  const lines = lower(text)
+    .split("\n")
+    .filter((line) => line.includes(word));
+  return lines.every((line) => {
+    const at = line.indexOf(word);
+    const others = [...line.matchAll(ctx.line)].filter((m) => m[0] !== word);
+    return others.length > 0 || ctx.verb.test(line.slice(0, at));
+  });
+}
+
 /** The registry codes named in a piece of text, in registry order. */
 export function findInstances(text: string, registry: Registry, policy: Policy): string[] {
   const { instances, phrases } = buildMatchers(pairOf(registry, policy));
   const words = phrases.found(text).phrases;
   const l = lower(text);
-  const hostIn = (m: InstanceMatcher) =>
-    m.hosts !== null && m.hostLiterals.some((h) => l.includes(h)) && m.hosts.test(l);
   const hits = new Set<string>();
   const foundShort: ShortAlias[] = [];
+  const named = (n: string) => words.has(n) && !usedAsLanguage(text, n, policy);
   // First the reliable matches and the unambiguous short codes...
   for (const m of instances) {
-    if (hostIn(m) || m.names.some((n) => words.has(n))) hits.add(m.code);
+    if (hostIn(m, l) || m.names.some(named)) hits.add(m.code);
     for (const a of m.short) {
       if (!a.ambiguous && shortAliasFound(text, words, a, [])) {
         hits.add(m.code);

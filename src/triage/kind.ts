@@ -20,6 +20,10 @@ export interface KindEvidence {
   product: number;
   /** The text says production is down (a policy `s0_signals` phrase). */
   outage: boolean;
+  /** The title says something is broken or down. */
+  brokenTitle: boolean;
+  /** Instances named in the body by host or inventory name ("coopcircuits.fr", "au_prod"). */
+  bodyHosts: string[];
 }
 
 export interface KindDecision {
@@ -79,6 +83,15 @@ export function decideKind(e: KindEvidence, policy: Policy): KindDecision {
     if (tooling > 0) {
       return { kind: own, sure: true, why: `${ownWork}; ${names} is named only in passing` };
     }
+    // "Mail problem" with "Emails from coopcircuits.fr bounce": a server's own name and a
+    // breakage, with nothing about ofn-install, is that server's problem.
+    if (e.bodyHosts.length && e.brokenTitle && e.category && e.product < sysadmin) {
+      return {
+        kind: "instance",
+        sure: true,
+        why: `it reports a problem on ${listed(e.bodyHosts)}`,
+      };
+    }
     if (!inInstall && (e.product >= sysadmin || !e.category)) {
       return { kind: "other", sure: true, why: `${ownWork}; it mentions ${names}` };
     }
@@ -89,9 +102,11 @@ export function decideKind(e: KindEvidence, policy: Policy): KindDecision {
     };
   }
 
-  // No instance named. Production down is worth asking about; anything else is the repo's own.
-  if (inInstall && e.outage && tooling === 0 && e.category === "outage") {
-    return { kind: "instance", sure: true, why: "it reports a site that is down" };
+  // No instance named. A breakage of a server (not of ofn-install) is worth asking about: which
+  // instance? Anything that reports nothing broken is the repository's own work.
+  const symptom = e.category === "outage" ? e.outage : e.brokenTitle && e.category !== null;
+  if (inInstall && symptom && tooling === 0) {
+    return { kind: "instance", sure: true, why: "it reports a problem on a server" };
   }
   return { kind: own, sure: true, why: `${ownWork}, and names no instance` };
 }

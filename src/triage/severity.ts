@@ -64,6 +64,12 @@ export function saysDown(title: string, body: string, policy: Policy): boolean {
   return s0.has(title) || s0.has(body);
 }
 
+/** Whether the title says something is broken or down (not only that work is wanted). */
+export function titleSaysBroken(title: string, policy: Policy): boolean {
+  const { s0, broken } = matchersFor(policy);
+  return s0.has(title) || broken.has(title);
+}
+
 export interface SeverityReading {
   severity: Severity;
   why: string;
