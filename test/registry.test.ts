@@ -30,14 +30,15 @@ describe("the shipped registry", () => {
     expect(result.ok).toBe(true);
   });
 
-  test("lists every real instance with its hosts and aliases", () => {
+  test("lists every real instance with at least its inventory hosts and aliases", () => {
     if (!result.ok) throw new Error("invalid");
     expect(Object.keys(result.value.instances)).toEqual(real.instances.map((i) => i.code));
     for (const instance of real.instances) {
+      // The inventory's hosts and aliases, and maybe more (former domains, local names).
       expect(result.value.instances[instance.code]).toMatchObject({
         name: instance.name,
-        hosts: instance.hosts,
-        aliases: instance.aliases,
+        hosts: expect.arrayContaining(instance.hosts),
+        aliases: expect.arrayContaining(instance.aliases),
         os: "ubuntu",
       });
     }

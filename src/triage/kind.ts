@@ -66,7 +66,8 @@ export function decideKind(e: KindEvidence, policy: Policy): KindDecision {
   if (e.titleNames.length) {
     const names = listed(e.titleNames);
     // "Refactor the nginx role for Katuma": the instance is an example, the role is the work.
-    if (toolingOf(e.titleScores, policy) > 0 && sysadminOf(e.titleScores, policy) === 0) {
+    const toolingTitle = toolingOf(e.titleScores, policy);
+    if (toolingTitle > sysadminOf(e.titleScores, policy)) {
       return { kind: own, sure: true, why: `it names ${names} while changing ofn-install itself` };
     }
     if (!inInstall && e.product > sysadmin) {
