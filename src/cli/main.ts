@@ -59,6 +59,12 @@ const defaultIo: Io = {
   readStdin: () => readFileSync(0, "utf8"),
 };
 
+/** --registry and --policy: the files to use instead of the shipped config/. */
+const CONFIG_OPTIONS = {
+  registry: { type: "string" },
+  policy: { type: "string" },
+} as const;
+
 function loadConfig(
   values: { registry?: string; policy?: string },
   io: Io,
@@ -77,8 +83,7 @@ function triageCommand(args: string[], io: Io): number {
     args,
     allowPositionals: true,
     options: {
-      registry: { type: "string" },
-      policy: { type: "string" },
+      ...CONFIG_OPTIONS,
       json: { type: "boolean" },
     },
   });
@@ -103,8 +108,7 @@ function evalCommand(args: string[], io: Io): number {
     args,
     allowPositionals: true,
     options: {
-      registry: { type: "string" },
-      policy: { type: "string" },
+      ...CONFIG_OPTIONS,
       json: { type: "boolean" },
       split: { type: "boolean" },
       seed: { type: "string" },
@@ -130,8 +134,7 @@ function formCommand(args: string[], io: Io): number {
     args,
     allowPositionals: true,
     options: {
-      registry: { type: "string" },
-      policy: { type: "string" },
+      ...CONFIG_OPTIONS,
       write: { type: "boolean" },
       check: { type: "boolean" },
     },
@@ -194,7 +197,7 @@ async function withConfig(
   const { values } = parseArgs({
     args,
     strict: false,
-    options: { registry: { type: "string" }, policy: { type: "string" } },
+    options: CONFIG_OPTIONS,
   });
   const config = loadConfig(values as { registry?: string; policy?: string }, io);
   if (!config) return 2;
