@@ -225,6 +225,33 @@ describe("what the app leaves alone", () => {
     expect(added).toEqual({ labels: ["ofn-install"] });
   });
 
+  test("an issue the bot is unsure about gets needs-triage and no comment: a person decides", async () => {
+    const probot = makeProbot({ config, dryRun: false });
+    let added: unknown;
+    gh.watch(mockInstallationToken());
+    github()
+      .get(`${REPO}/issues/7/comments`)
+      .query(true)
+      .reply(200, [])
+      .get(`${REPO}/labels`)
+      .query(true)
+      .reply(200, [])
+      .post(`${REPO}/labels`, (b: { name: string }) => b.name === "needs-triage")
+      .reply(201, (_u, b) => b)
+      .post(`${REPO}/issues/7/labels`, (b) => ((added = b), true))
+      .reply(200, []);
+    await receive(
+      probot,
+      "d-unsure",
+      issuesPayload("opened", {
+        title: "Remove db access for the old metabase server",
+        body: "Also clean up au_prod, it still used the old user.",
+      }),
+    );
+    expect(added).toEqual({ labels: ["needs-triage"] });
+    // nock fails the test on any comment: none was written.
+  });
+
   test("in dry-run mode the plan is computed from reads and nothing is written", async () => {
     const probot = makeProbot({ config, dryRun: true });
     gh.watch(mockInstallationToken());

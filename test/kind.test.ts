@@ -1,6 +1,7 @@
 // Whose work an issue is: one instance's, ofn-install's own, or the OFN app's. Precision first:
 // where the evidence is weak the bot leaves the issue to a person and says nothing.
 import { planWrites } from "../src/github/executor.js";
+import { renderComment } from "../src/triage/comment.js";
 import { decide } from "../src/triage/decide.js";
 import type { IssueInput } from "../src/triage/types.js";
 import { shippedConfig } from "./helpers/config.js";
@@ -122,5 +123,14 @@ describe("when the bot is not sure", () => {
       removeLabels: [],
       comment: { action: "none", body: "unused" },
     });
+  });
+
+  test("where the bot had already commented, its comment becomes a short note", () => {
+    const state = { v: 1 as const, applied: [], suppressed: [], overrides: {} };
+    const body = renderComment(unsure(), state, registry);
+    expect(body).toContain("Left to a person");
+    expect(body).toContain("a maintainer will triage it by hand");
+    expect(body).not.toContain("| Instance |");
+    expect(body).not.toContain("Accepted");
   });
 });
