@@ -49,64 +49,78 @@ function sysadminOf(scores: Scores, policy: Policy): number {
   return Math.max(0, ...pipe.map((c) => scores[c]));
 }
 
-function repoDefault(e: KindEvidence, policy: Policy): Kind {
-  return e.repo.toLowerCase() === policy.watch.install_repo.toLowerCase() ? "install" : "other";
+/** What every rule needs: where the issue was filed and how strongly it speaks of what. */
+interface Reading {
+  e: KindEvidence;
+  policy: Policy;
+  /** The repository's own kind of work: ofn-install's in the installer, else the app's. */
+  own: Kind;
+  ownWork: string;
+  tooling: number;
+  sysadmin: number;
 }
 
 export function decideKind(e: KindEvidence, policy: Policy): KindDecision {
   if (e.firm) return { kind: "instance", sure: true, why: "the request names its instance" };
-  const inInstall = repoDefault(e, policy) === "install";
-  const tooling = toolingOf(e.scores, policy);
-  const sysadmin = sysadminOf(e.scores, policy);
-  const own: Kind = inInstall ? "install" : "other";
-  const ownWork = inInstall
-    ? "it is about ofn-install itself"
-    : "it reads as a bug of the OFN app, not of a server";
+  const inInstall = e.repo.toLowerCase() === policy.watch.install_repo.toLowerCase();
+  const r: Reading = {
+    e,
+    policy,
+    own: inInstall ? "install" : "other",
+    ownWork: inInstall
+      ? "it is about ofn-install itself"
+      : "it reads as a bug of the OFN app, not of a server",
+    tooling: toolingOf(e.scores, policy),
+    sysadmin: sysadminOf(e.scores, policy),
+  };
+  if (e.titleNames.length) return namedInTitle(r, listed(e.titleNames));
+  if (e.bodyNames.length) return namedInBody(r, listed(e.bodyNames));
+  return namedNowhere(r);
+}
 
-  if (e.titleNames.length) {
-    const names = listed(e.titleNames);
-    // "Refactor the nginx role for Katuma": the instance is an example, the role is the work.
-    const toolingTitle = toolingOf(e.titleScores, policy);
-    if (toolingTitle > sysadminOf(e.titleScores, policy)) {
-      return { kind: own, sure: true, why: `it names ${names} while changing ofn-install itself` };
-    }
-    if (!inInstall && e.product > sysadmin) {
-      return { kind: "other", sure: true, why: `${ownWork}, although it names ${names}` };
-    }
-    return { kind: "instance", sure: true, why: `the title names ${names}` };
+function namedInTitle({ e, policy, own, ownWork, sysadmin }: Reading, names: string): KindDecision {
+  // "Refactor the nginx role for Katuma": the instance is an example, the role is the work.
+  if (toolingOf(e.titleScores, policy) > sysadminOf(e.titleScores, policy)) {
+    return { kind: own, sure: true, why: `it names ${names} while changing ofn-install itself` };
   }
-
-  if (e.bodyNames.length) {
-    const names = listed(e.bodyNames);
-    // Local websites and forums are never ofn-install's: they can only be an instance's own.
-    if (e.category === "website")
-      return { kind: "instance", sure: true, why: `it is about ${names}'s own local service` };
-    if (tooling > 0) {
-      return { kind: own, sure: true, why: `${ownWork}; ${names} is named only in passing` };
-    }
-    // "Mail problem" with "Emails from coopcircuits.fr bounce": a server's own name and a
-    // breakage, with nothing about ofn-install, is that server's problem.
-    if (e.bodyHosts.length && e.brokenTitle && e.category && e.product < sysadmin) {
-      return {
-        kind: "instance",
-        sure: true,
-        why: `it reports a problem on ${listed(e.bodyHosts)}`,
-      };
-    }
-    if (!inInstall && (e.product >= sysadmin || !e.category)) {
-      return { kind: "other", sure: true, why: `${ownWork}; it mentions ${names}` };
-    }
-    return {
-      kind: inInstall ? "install" : "instance",
-      sure: false,
-      why: `${names} is named only in the body: it may be that instance's server or ofn-install itself`,
-    };
+  if (own === "other" && e.product > sysadmin) {
+    return { kind: "other", sure: true, why: `${ownWork}, although it names ${names}` };
   }
+  return { kind: "instance", sure: true, why: `the title names ${names}` };
+}
 
-  // No instance named. A breakage of a server (not of ofn-install) is worth asking about: which
-  // instance? Anything that reports nothing broken is the repository's own work.
+function namedInBody(r: Reading, names: string): KindDecision {
+  const { e, own, ownWork, tooling, sysadmin } = r;
+  // Local websites and forums are never ofn-install's: they can only be an instance's own.
+  if (e.category === "website") {
+    return { kind: "instance", sure: true, why: `it is about ${names}'s own local service` };
+  }
+  if (tooling > 0) {
+    return { kind: own, sure: true, why: `${ownWork}; ${names} is named only in passing` };
+  }
+  // "Mail problem" with "Emails from coopcircuits.fr bounce": a server's own name and a
+  // breakage, with nothing about ofn-install, is that server's problem.
+  if (e.bodyHosts.length && e.brokenTitle && e.category && e.product < sysadmin) {
+    return { kind: "instance", sure: true, why: `it reports a problem on ${listed(e.bodyHosts)}` };
+  }
+  if (own === "other" && (e.product >= sysadmin || !e.category)) {
+    return { kind: "other", sure: true, why: `${ownWork}; it mentions ${names}` };
+  }
+  const alternative = own === "install" ? "ofn-install itself" : "the OFN app";
+  return {
+    kind: own === "install" ? "install" : "instance",
+    sure: false,
+    why: `${names} is named only in the body: it may be that instance's server or ${alternative}`,
+  };
+}
+
+/**
+ * No instance named. A breakage of a server (not of ofn-install) in the installer's repository
+ * is worth asking about: which instance? Anything that reports nothing broken is its own work.
+ */
+function namedNowhere({ e, own, ownWork, tooling }: Reading): KindDecision {
   const symptom = e.category === "outage" ? e.outage : e.brokenTitle && e.category !== null;
-  if (inInstall && symptom && tooling === 0) {
+  if (own === "install" && symptom && tooling === 0) {
     return { kind: "instance", sure: true, why: "it reports a problem on a server" };
   }
   return { kind: own, sure: true, why: `${ownWork}, and names no instance` };
