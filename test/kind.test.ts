@@ -55,6 +55,7 @@ describe("instances named the way people write them", () => {
 
   test("French beside a server word still names France", () => {
     expect(triage("French email errors").instances).toEqual(["fr"]);
+    expect(triage("Add IT locale for french instances").instances).toEqual(["fr"]);
   });
 });
 

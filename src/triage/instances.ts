@@ -168,13 +168,18 @@ const languageContext = memoize((policy: Policy) => {
     languages,
     line: new RegExp(`(?<![${WORD_CHARS}])(?:${words.join("|")})(?![${WORD_CHARS}])`, "g"),
     verb: /(?:^|[^\w])(?:enable[ds]?|disable[ds]?|translate[ds]?|into)\s+$/,
+    // "french instances", "Italian server": followed by a server word, it is the instance.
+    server: new RegExp(
+      `^\\s+(?:${policy.instances.context_words.map((w) => escape(w.toLowerCase())).join("|")})s?(?![${WORD_CHARS}])`,
+    ),
   };
 });
 
 /**
- * "Enable French and English in Katuma", "Add IT locale for french instances": a name that is
- * also a language (policy `instances.languages`) names the language, not the instance, when a
- * line that holds it speaks of languages, or a verb like "enable" comes right before it.
+ * "Enable French and English in Katuma", "the IT locale": a name that is also a language (policy
+ * `instances.languages`) names the language, not the instance, when a line that holds it speaks
+ * of languages, or a verb like "enable" comes right before it, unless a server word follows it
+ * ("for french instances").
  */
 function usedAsLanguage(text: string, name: string, policy: Policy): boolean {
   const ctx = languageContext(policy);
@@ -185,6 +190,7 @@ function usedAsLanguage(text: string, name: string, policy: Policy): boolean {
     .filter((line) => line.includes(word));
   return lines.every((line) => {
     const at = line.indexOf(word);
+    if (ctx.server.test(line.slice(at + word.length))) return false;
     const others = [...line.matchAll(ctx.line)].filter((m) => m[0] !== word);
     return others.length > 0 || ctx.verb.test(line.slice(0, at));
   });
