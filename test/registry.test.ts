@@ -23,6 +23,18 @@ function lineOf(text: string, needle: string, after = 0): number {
   return text.split("\n").findIndex((line, i) => i >= after && line.includes(needle)) + 1;
 }
 
+/**
+ * The shipped registry with instance `fr`'s first line starting `from` rewritten as `to` (which
+ * may span lines), as a person would; `line` is the last line written.
+ */
+function editFrance(from: string, to: string): { text: string; line: number } {
+  const lines = REGISTRY_TEXT.split("\n");
+  const fr = lineOf(REGISTRY_TEXT, "  fr:") - 1;
+  const at = lines.findIndex((line, i) => i >= fr && line.startsWith(from));
+  lines[at] = to + lines[at]!.slice(from.length);
+  return { text: lines.join("\n"), line: at + to.split("\n").length };
+}
+
 describe("the shipped registry", () => {
   const result = loadRegistry(REGISTRY_TEXT);
 
@@ -77,6 +89,63 @@ describe("mistakes in the registry are explained where they are", () => {
     const [problem] = problems(text);
     expect(problem?.line).toBe(4);
     expect(problem?.message).toMatch(/indented differently/);
+  });
+
+  test.each([
+    ["in place of the indentation", "\t  tier", 1],
+    ["after two spaces", "  \t  tier", 3],
+  ])("a tab in the registry is one error at its line and column (%s)", (_where, tier, column) => {
+    const { text, line } = editFrance("    tier", tier);
+    expect(problems(text)).toEqual([
+      {
+        file: "instances.yml",
+        line,
+        column,
+        message: "a tab is used for indentation here; YAML needs spaces",
+      },
+    ]);
+  });
+
+  test("several problems come out in line order", () => {
+    const text =
+      "instances:\n  uk:\n    tier: ful\n    name: 5\n  fr:\n    tierr: full\n    name: France\n    review_every_months: 3\n";
+    expect(problems(text).map((p) => `${p.line}:${p.column}: ${p.message}`)).toEqual([
+      "3:11: instance `uk`: tier must be one of none, basic, full; got `ful`",
+      "4:11: instance `uk`: name must be text; got `5`",
+      "6:5: instance `fr`: `tier` is missing",
+      "6:5: instance `fr`: unknown field `tierr`; check the spelling",
+      "8:26: instance `fr`: review_every_months must be at least 6; got `3`",
+    ]);
+  });
+
+  test.each([
+    ["a field indented by 3 spaces instead of 4", "    tier", "   tier", 4, /indented differently/],
+    [
+      "a field indented by 5 spaces instead of 4",
+      "    tier",
+      "     tier",
+      6,
+      /indented differently/,
+    ],
+    [
+      "an instance code indented by 3 spaces instead of 2",
+      "  fr:",
+      "   fr:",
+      4,
+      /indented differently/,
+    ],
+    [
+      "a list item out of line with the one above",
+      "    hosts: [coopcircuits.fr, staging.coopcircuits.fr, openfoodfrance.org]",
+      "    hosts:\n      - coopcircuits.fr\n     - staging.coopcircuits.fr",
+      6,
+      /list item is indented differently/,
+    ],
+  ])("%s is one error where the misplaced text starts", (_name, from, to, column, message) => {
+    const { text, line } = editFrance(from, to);
+    const [problem, ...rest] = problems(text);
+    expect(rest).toEqual([]);
+    expect(problem).toMatchObject({ line, column, message: expect.stringMatching(message) });
   });
 
   test("a duplicate instance code is reported at its second occurrence", () => {

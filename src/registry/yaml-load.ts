@@ -1,6 +1,14 @@
 // Loading a YAML file people edit by hand: parse with positions, validate with zod, and explain
 // every problem with file, line and column in words a non-programmer understands.
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import {
+  isMap,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+  type YAMLError,
+} from "yaml";
 import type { z } from "zod";
 
 export interface ConfigProblem {
@@ -24,6 +32,11 @@ export function formatProblems(problems: readonly ConfigProblem[]): string {
   return problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join("\n");
 }
 
+/** In line order, so people can fix the file from top to bottom (stable for equal positions). */
+function inLineOrder(problems: ConfigProblem[]): ConfigProblem[] {
+  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
 function capped(problems: ConfigProblem[]): ConfigProblem[] {
   if (problems.length <= MAX_PROBLEMS) return problems;
   const last = problems[MAX_PROBLEMS - 1]!;
@@ -33,16 +46,27 @@ function capped(problems: ConfigProblem[]): ConfigProblem[] {
   ];
 }
 
-/** Plain words for the YAML parser's error codes. */
-function yamlMessage(code: string, message: string, lastKey: string | undefined): string {
-  const detail = message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? message;
-  switch (code) {
+const OVER_INDENTED =
+  "this line is indented differently from the fields around it; fields of the same instance must line up";
+const BAD_INDENT =
+  "this line is indented differently from the lines above it; entries at the same level must start in the same column";
+const BAD_LIST_ITEM =
+  "this list item is indented differently from the one above it; the `-` of every item must be in the same column";
+
+/** Plain words for the YAML parser's error codes; `at` is where the offending text starts. */
+function yamlMessage(error: YAMLError, text: string, at: number): string {
+  const detail =
+    error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? error.message;
+  switch (error.code) {
     case "DUPLICATE_KEY":
-      return `\`${lastKey ?? "this key"}\` appears twice here; each entry must be listed once`;
+      return `\`${keyAt(text, at) ?? "this key"}\` appears twice here; each entry must be listed once`;
     case "BAD_INDENT":
+      return BAD_INDENT;
+    case "BLOCK_AS_IMPLICIT_KEY":
+      if (text[at] === "-") return BAD_LIST_ITEM;
+      return `the indentation or punctuation is off here (${detail})`;
     case "MISSING_CHAR":
     case "UNEXPECTED_TOKEN":
-    case "BLOCK_AS_IMPLICIT_KEY":
       return `the indentation or punctuation is off here (${detail})`;
     case "TAB_AS_INDENT":
       return "a tab is used for indentation here; YAML needs spaces";
@@ -70,8 +94,32 @@ function overIndentedLine(text: string, line: number): number | undefined {
   return undefined;
 }
 
-const OVER_INDENTED =
-  "this line is indented differently from the fields around it; fields of the same instance must line up";
+/** The parser points indentation errors at the line start; people look for the misplaced text. */
+function textStart(text: string, offset: number): number {
+  let at = offset;
+  while (text[at] === " ") at++;
+  return at;
+}
+
+function syntaxProblem(error: YAMLError, text: string, file: string, lines: LineCounter) {
+  const { line } = lines.linePos(error.pos[0]);
+  const culprit = error.code.endsWith("IMPLICIT_KEY") ? overIndentedLine(text, line) : undefined;
+  const at = textStart(text, culprit ? lines.lineStarts[culprit - 1]! : error.pos[0]);
+  const { line: atLine, col } = lines.linePos(at);
+  const message = culprit ? OVER_INDENTED : yamlMessage(error, text, at);
+  return { parserLine: line, problem: { file, line: atLine, column: col, message } };
+}
+
+/** The parser's errors that are not echoes of an earlier mistake. */
+function rootErrors(errors: readonly YAMLError[]): YAMLError[] {
+  const inOrder = [...errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  // A tab or a badly indented line throws the parser's idea of indentation off for the rest
+  // of the file; what it reports after them is mostly their echo.
+  const tabs = inOrder.filter((error) => error.code === "TAB_AS_INDENT");
+  if (tabs.length) return tabs;
+  const badIndent = inOrder.findIndex((error) => error.code === "BAD_INDENT");
+  return badIndent < 0 ? inOrder : inOrder.slice(0, badIndent + 1);
+}
 
 function syntaxProblems(
   doc: Document,
@@ -80,21 +128,11 @@ function syntaxProblems(
   lines: LineCounter,
 ): ConfigProblem[] {
   const seen = new Set<number>();
-  return doc.errors.flatMap((error) => {
-    const offset = error.pos[0];
-    const { line, col } = lines.linePos(offset);
-    const culprit = error.code.endsWith("IMPLICIT_KEY") ? overIndentedLine(text, line) : undefined;
-    const problem = culprit
-      ? { file, line: culprit, column: 1, message: OVER_INDENTED }
-      : {
-          file,
-          line,
-          column: col,
-          message: yamlMessage(error.code, error.message, keyAt(text, offset)),
-        };
-    // One mistake often yields several parser errors on the same line: report it once.
-    if (seen.has(problem.line)) return [];
-    seen.add(problem.line);
+  return rootErrors(doc.errors).flatMap((error) => {
+    const { parserLine, problem } = syntaxProblem(error, text, file, lines);
+    // One mistake often yields several parser errors on its line (or the one above): say it once.
+    if (seen.has(parserLine) || seen.has(problem.line)) return [];
+    seen.add(parserLine).add(problem.line);
     return [problem];
   });
 }
@@ -238,7 +276,7 @@ export function loadYaml<T>(
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     if (doc.errors.length)
-      return { ok: false, problems: capped(syntaxProblems(doc, text, file, lines)) };
+      return { ok: false, problems: capped(inLineOrder(syntaxProblems(doc, text, file, lines))) };
     const input: unknown = doc.toJS({ maxAliasCount: 100 });
     if (input === null || input === undefined) return at("the file is empty");
     if (typeof input !== "object" || Array.isArray(input)) {
@@ -250,7 +288,9 @@ export function loadYaml<T>(
     if (parsed.success) return { ok: true, value: parsed.data };
     return {
       ok: false,
-      problems: capped(schemaProblems(parsed.error.issues, input, doc, lines, file, describe)),
+      problems: capped(
+        inLineOrder(schemaProblems(parsed.error.issues, input, doc, lines, file, describe)),
+      ),
     };
   } catch (error) {
     // Deeply nested or pathological input can exhaust the parser; say so instead of crashing.
