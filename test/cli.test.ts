@@ -5,10 +5,15 @@ import path from "node:path";
 import { main, type Io } from "../src/cli/main.js";
 import { REGISTRY_TEXT } from "./helpers/config.js";
 
-async function run(args: string[], stdin = "") {
+async function run(args: string[], stdin = "", env?: NodeJS.ProcessEnv) {
   const out: string[] = [];
   const err: string[] = [];
-  const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), readStdin: () => stdin };
+  const io: Io = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    readStdin: () => stdin,
+    env,
+  };
   const code = await main(args, io);
   return { code, stdout: out.join(""), stderr: err.join("") };
 }
@@ -114,10 +119,52 @@ describe("sysadmin-pipe triage", () => {
     );
   });
 
-  test("an unknown option gets the usage, not a stack trace", async () => {
+  test("an unknown option is named in one line with where to read more, not the whole usage", async () => {
     const result = await run(["triage", "--jsn"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/Unknown option '--jsn'[\s\S]*Usage:/);
+    expect(result.stderr).toBe(
+      "sysadmin-pipe triage: unknown option `--jsn`\nRun `sysadmin-pipe triage --help` for usage.\n",
+    );
+  });
+});
+
+describe("REGISTRY_FILE and POLICY_FILE, as the app reads them", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "sysadmin-pipe-env-"));
+  const ukWithoutTier = path.join(dir, "instances.yml");
+  writeFileSync(
+    ukWithoutTier,
+    REGISTRY_TEXT.replace(/(\n {2}uk:\n(?: {4}.*\n)*? {4}tier: )\w+.*/, "$1none"),
+  );
+  const fire = line({ repo: "openfoodfoundation/ofn-install", title: "UK IS ON FIRE" });
+  const outcome = async (args: string[], env: NodeJS.ProcessEnv) =>
+    JSON.parse((await run(["triage", "--json", ...args], fire, env)).stdout).outcome;
+
+  test("REGISTRY_FILE replaces the shipped registry: UK without a tier is rejected", async () => {
+    expect(await outcome([], {})).toBe("accepted");
+    expect(await outcome([], { REGISTRY_FILE: ukWithoutTier })).toBe("rejected");
+  });
+
+  test("--registry still wins over REGISTRY_FILE", async () => {
+    const env = { REGISTRY_FILE: ukWithoutTier };
+    expect(await outcome(["--registry", "config/instances.yml"], env)).toBe("accepted");
+  });
+
+  test("POLICY_FILE is read too: a missing one is explained, naming it", async () => {
+    const missing = path.join(dir, "no-policy.yml");
+    const result = await run(["triage"], fire, { POLICY_FILE: missing });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${missing}:1:1: cannot read this file`);
+  });
+
+  test("validate checks the registry REGISTRY_FILE names", async () => {
+    const typo = path.join(dir, "typo.yml");
+    writeFileSync(typo, REGISTRY_TEXT.replace(/(\n {2}fr:\n(?: {4}.*\n)*? {4}tier: )\w+/, "$1ful"));
+    const result = await run(["validate", "--json"], "", { REGISTRY_FILE: typo });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: false,
+      problems: [{ file: typo, message: expect.stringContaining("got `ful`") }],
+    });
   });
 });
 
@@ -166,6 +213,27 @@ describe("sysadmin-pipe validate and diff", () => {
       ok: false,
       problems: [{ column: 11, message: expect.stringContaining("`ful`") }],
     });
+  });
+
+  test("a file that is not there is a problem like the others, in the same JSON shape", async () => {
+    const missing = path.join(dir, "not-there.yml");
+    const result = await run(["validate", "--json", missing]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual({
+      ok: false,
+      problems: [
+        {
+          file: missing,
+          line: 1,
+          column: 1,
+          message: "cannot read this file: the file does not exist",
+        },
+      ],
+    });
+    const text = await run(["validate", missing]);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toBe(`${missing}:1:1: cannot read this file: the file does not exist\n`);
   });
 
   test("diff prints what a change means", async () => {

@@ -1,54 +1,40 @@
 // `sysadmin-pipe board setup|check`: prepare a project for the app, or report drift.
-import { Octokit } from "@octokit/rest";
-import { parseArgs } from "node:util";
 import { applyDrift, boardDrift, describeDrift, wantedFields } from "../board/setup.js";
 import { explainBoardError, readProject } from "../github/board.js";
 import { BoardSchema, type BoardConfig } from "../registry/policy.js";
-import type { TriageConfig } from "../config.js";
+import { UsageError, type Context } from "./command.js";
+import { cliOctokit } from "./token-client.js";
 
-export interface BoardIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  env: NodeJS.ProcessEnv;
-}
+type BoardValues = { owner?: string; number?: string; "dry-run"?: boolean };
 
-export async function boardCommand(
-  args: string[],
-  config: TriageConfig,
-  io: BoardIo,
-): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      owner: { type: "string" },
-      number: { type: "string" },
-      "dry-run": { type: "boolean" },
-      registry: { type: "string" },
-      policy: { type: "string" },
-    },
-  });
-  const action = positionals[0];
-  if (action !== "setup" && action !== "check") {
-    io.stderr("usage: sysadmin-pipe board setup|check [--owner ORG] [--number N] [--dry-run]\n");
-    return 2;
-  }
-  const configured = config.policy.board;
+/** The project: the flags, else the policy's board. */
+function boardOf(
+  values: BoardValues,
+  configured: BoardConfig | undefined,
+): BoardConfig & { number: number } {
   const owner = values.owner ?? configured?.owner;
   const number = Number(values.number ?? configured?.number ?? NaN);
   if (!owner || !Number.isInteger(number) || number <= 0) {
-    io.stderr(
-      "Say which project: --owner ORG --number N (or set board.owner and board.number in the policy).\n",
+    throw new UsageError(
+      "Say which project: --owner ORG --number N (or set board.owner and board.number in the policy)",
     );
-    return 2;
   }
+  return { ...(configured ?? BoardSchema.parse({ owner })), owner, number };
+}
+
+export async function boardCommand(
+  action: "setup" | "check",
+  { values, io, config: loadConfig }: Context<BoardValues>,
+): Promise<number> {
+  const config = loadConfig();
+  const board = boardOf(values, config.policy.board);
+  const { owner, number } = board;
   const token = io.env.GITHUB_TOKEN;
   if (!token) {
     io.stderr("Set GITHUB_TOKEN to a token that can read and write the organisation's projects.\n");
     return 2;
   }
-  const board: BoardConfig = { ...(configured ?? BoardSchema.parse({ owner })), owner, number };
-  const github = new Octokit({ auth: token, baseUrl: io.env.GITHUB_API_URL || undefined });
+  const github = cliOctokit(token, io);
   try {
     const project = await readProject(github, owner, number);
     const drift = boardDrift(project.fields, wantedFields(board, config.registry));

@@ -13,7 +13,22 @@ import {
 } from "../eval/measure.js";
 import { confusionLines, figureLines, missesOf, missLine } from "../eval/report.js";
 import { decide } from "../triage/decide.js";
+import type { Context } from "./command.js";
 import { parseLabelledLine } from "./labelled-input.js";
+
+type EvalValues = { json?: boolean; split?: boolean; seed?: string };
+
+/** `eval FILE...`: a file that can't be read is reported, and the others are still measured. */
+export function evalCommand({ values, positionals, io, config }: Context<EvalValues>): number {
+  const loaded = config();
+  const errors: string[] = [];
+  const files = readEvalFiles(positionals, errors);
+  const split = values.split || values.seed ? (values.seed ?? SPLIT_SEED) : undefined;
+  const run = evalFiles(files, loaded, { json: values.json ?? false, split });
+  if (run.out.length) io.stdout(run.out.join("\n") + "\n");
+  for (const error of [...errors, ...run.errors]) io.stderr(`${error}\n`);
+  return errors.length || run.errors.length ? 1 : 0;
+}
 
 export interface EvalOptions {
   json: boolean;

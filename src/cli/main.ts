@@ -1,50 +1,22 @@
 #!/usr/bin/env node
-// sysadmin-pipe command line: offline tools that share the app's decide().
-import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+// sysadmin-pipe command line: offline tools that share the app's decide(), and the commands a
+// schedule runs with a token. The commands are declared in commands.ts; this finds and runs one.
+import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
-import { DEFAULT_POLICY, DEFAULT_REGISTRY, loadConfigFiles, type TriageConfig } from "../config.js";
-import { FORM_PATH, generateIssueForm } from "../form/generate.js";
-import { REGISTRY_SCHEMA_PATH, registryJsonSchemaText } from "../registry/json-schema.js";
-import { formatProblems } from "../registry/yaml-load.js";
-import { boardCommand } from "./board.js";
-import { reconcileCommand } from "./reconcile.js";
-import { reportCommand } from "./report.js";
-import { reviewsCommand } from "./reviews.js";
-import { diffCommand, validateCommand } from "./registry.js";
-import { triageLines } from "./triage.js";
-import { evalFiles, readEvalFiles, SPLIT_SEED } from "./eval.js";
-
-const USAGE = `Usage:
-  sysadmin-pipe triage [--registry FILE] [--policy FILE] [--json] [FILE|-]
-      Triage issues given as JSON Lines (a GitHub issue object, or {"repo","title","body","labels"}).
-  sysadmin-pipe eval [--registry FILE] [--policy FILE] [--json] [--split [--seed S]] FILE...
-      How often triage agrees with labelled issues (JSON Lines with an "answer"): per-field
-      accuracy, kind confusion, confident wrong answers, abstentions and the misses. --split
-      also reports each file's two fixed halves, tune and held-out (seed ${SPLIT_SEED} unless --seed).
-  sysadmin-pipe form [--registry FILE] [--policy FILE] [--write [PATH] | --check [PATH]]
-      Print the sysadmin request issue form generated from the registry; --write saves it
-      (default ${FORM_PATH}); --check exits 1 when the saved form differs.
-  sysadmin-pipe board setup|check [--owner ORG] [--number N] [--dry-run]
-      Create the sysadmin pipe board's fields and options on a project (token in GITHUB_TOKEN),
-      or report how the project differs from the configuration.
-  sysadmin-pipe validate [--json] [FILE...]
-      Check the registry, policy and issue form as the pull-request check does (by default the
-      files in config/ and ${FORM_PATH}); exits 1 when something must be fixed.
-  sysadmin-pipe diff [--policy FILE] OLD NEW
-      What changes from one registry (file, or folder with instances.yml and policy.yml) to another.
-  sysadmin-pipe reconcile [--repo OWNER/NAME ...] [--dry-run] [--json]
-      Re-triage open issues whose decision is missing or stale, and put accepted requests on the
-      board (token in GITHUB_TOKEN). Safe while the app runs; schedule it, e.g. hourly.
-  sysadmin-pipe report --period 2026-Q4|2026-11 | --since DATE --until DATE [--json] [--post]
-      The pipe's load in a period, per instance and tier, as Markdown with Mermaid charts
-      (token in GITHUB_TOKEN); --post keeps one report issue per period in reports.repo.
-  sysadmin-pipe reviews [--dry-run] [--today DATE]
-      Open one issue per instance whose tier review is due, in reports.repo; never twice.
-  sysadmin-pipe schema [--write [PATH]]
-      Print the registry's JSON Schema; --write saves it (default ${REGISTRY_SCHEMA_PATH}).
-`;
+import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  BIN,
+  columns,
+  CommandError,
+  commandHelp,
+  describeError,
+  loadConfig,
+  parseCommand,
+  UsageError,
+  type Command,
+  type CommandIo,
+} from "./command.js";
+import { COMMANDS } from "./commands.js";
 
 export interface Io {
   stdout: (text: string) => void;
@@ -59,189 +31,124 @@ const defaultIo: Io = {
   readStdin: () => readFileSync(0, "utf8"),
 };
 
-/** --registry and --policy: the files to use instead of the shipped config/. */
-const CONFIG_OPTIONS = {
-  registry: { type: "string" },
-  policy: { type: "string" },
-} as const;
+/** The package's own package.json, from src/ or dist/ alike. */
+const PACKAGE_JSON = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "package.json",
+);
 
-function loadConfig(
-  values: { registry?: string; policy?: string },
-  io: Io,
-): TriageConfig | undefined {
-  const result = loadConfigFiles(
-    values.registry ?? DEFAULT_REGISTRY,
-    values.policy ?? DEFAULT_POLICY,
-  );
-  if (result.ok) return result.config;
-  io.stderr(`The configuration has problems:\n${formatProblems(result.problems)}\n`);
-  return undefined;
+const version = () =>
+  (JSON.parse(readFileSync(PACKAGE_JSON, "utf8")) as { version: string }).version;
+
+const HELP = ["--help", "-h"];
+
+export function overallUsage(): string {
+  const rows = COMMANDS.map((c): [string, string] => [c.name, c.summary]);
+  return `Usage: ${BIN} <command> [options]
+
+Commands:
+${columns(rows)}
+
+Run \`${BIN} <command> --help\` (or \`${BIN} help <command>\`) for a command's options,
+\`${BIN} --version\` for the version. REGISTRY_FILE and POLICY_FILE, when set, replace
+config/instances.yml and config/policy.yml, as in the app.
+`;
 }
 
-function triageCommand(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      ...CONFIG_OPTIONS,
-      json: { type: "boolean" },
-    },
-  });
-  const config = loadConfig(values, io);
-  if (!config) return 2;
-  const source = positionals[0] ?? "-";
-  let text: string;
+function groupHelp(group: string, commands: Command[]): string {
+  const rows = commands.map((c): [string, string] => [c.name, c.summary]);
+  return `Usage: ${BIN} ${group} <subcommand> [options]\n\nSubcommands:\n${columns(rows)}\n\nRun \`${BIN} ${group} <subcommand> --help\` for its options.\n`;
+}
+
+type Found =
+  { command: Command; args: string[] } | { group: string; commands: Command[]; args: string[] };
+
+/** The command the first words name ("triage", "board setup"), or the group ("board"). */
+function find(words: string[]): Found {
+  const [first = "", second = ""] = words;
+  const command =
+    COMMANDS.find((c) => c.name === `${first} ${second}`) ?? COMMANDS.find((c) => c.name === first);
+  if (command) return { command, args: words.slice(command.name.split(" ").length) };
+  const commands = COMMANDS.filter((c) => c.name.startsWith(`${first} `));
+  if (commands.length) return { group: first, commands, args: words.slice(1) };
+  throw new UsageError(`unknown command \`${first}\``);
+}
+
+function subcommandMissing(found: { group: string; commands: Command[]; args: string[] }) {
+  const names = found.commands.map((c) => c.name.slice(found.group.length + 1)).join(" or ");
+  const next = found.args[0];
+  return next && !next.startsWith("-")
+    ? new UsageError(`unknown subcommand \`${next}\`: use ${names}`, found.group)
+    : new UsageError(`a subcommand must come first: ${names}`, found.group);
+}
+
+function helpFor(words: string[]): string {
+  if (!words.length) return overallUsage();
+  const found = find(words);
+  if ("command" in found) return commandHelp(found.command);
+  if (found.args.length) throw subcommandMissing(found);
+  return groupHelp(found.group, found.commands);
+}
+
+async function dispatch(argv: string[], io: CommandIo): Promise<number> {
+  const [first, ...rest] = argv;
+  const print = (text: string) => (io.stdout(text), 0);
+  if (first === undefined || HELP.includes(first)) return print(overallUsage());
+  if (first === "--version" || first === "-v") return print(`${version()}\n`);
+  if (first === "help") return print(helpFor(rest));
+  if (first.startsWith("-")) throw new UsageError(`unknown option \`${first}\``);
+  const found = find(argv);
+  if ("command" in found) return runCommand(found.command, found.args, io);
+  if (HELP.includes(found.args[0] ?? "")) return print(groupHelp(found.group, found.commands));
+  throw subcommandMissing(found);
+}
+
+async function runCommand(command: Command, args: string[], io: CommandIo): Promise<number> {
+  const json = "json" in command.options && args.includes("--json");
   try {
-    text = source === "-" ? io.readStdin() : readFileSync(source, "utf8");
-  } catch (error) {
-    io.stderr(`cannot read ${source}: ${(error as Error).message}\n`);
-    return 2;
-  }
-  const run = triageLines(text, config, values.json ?? false);
-  if (run.out.length) io.stdout(run.out.join("\n") + "\n");
-  for (const error of run.errors) io.stderr(`${error}\n`);
-  return run.errors.length ? 1 : 0;
-}
-
-function evalCommand(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      ...CONFIG_OPTIONS,
-      json: { type: "boolean" },
-      split: { type: "boolean" },
-      seed: { type: "string" },
-    },
-  });
-  if (!positionals.length) {
-    io.stderr("eval needs at least one file of labelled issues\n");
-    return 2;
-  }
-  const config = loadConfig(values, io);
-  if (!config) return 2;
-  const errors: string[] = [];
-  const files = readEvalFiles(positionals, errors);
-  const split = values.split || values.seed ? (values.seed ?? SPLIT_SEED) : undefined;
-  const run = evalFiles(files, config, { json: values.json ?? false, split });
-  if (run.out.length) io.stdout(run.out.join("\n") + "\n");
-  for (const error of [...errors, ...run.errors]) io.stderr(`${error}\n`);
-  return errors.length || run.errors.length ? 1 : 0;
-}
-
-function formCommand(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      ...CONFIG_OPTIONS,
-      write: { type: "boolean" },
-      check: { type: "boolean" },
-    },
-  });
-  const config = loadConfig(values, io);
-  if (!config) return 2;
-  const form = generateIssueForm(config.registry, config.policy);
-  const target = positionals[0] ?? FORM_PATH;
-  if (values.check) {
-    let saved = "";
-    try {
-      saved = readFileSync(target, "utf8");
-    } catch {
-      saved = "";
-    }
-    if (saved === form) {
-      io.stdout(`${target} matches the registry.\n`);
+    const parsed = parseCommand(command, args);
+    if (parsed.help) {
+      io.stdout(commandHelp(command));
       return 0;
     }
-    io.stderr(`${target} does not match the registry: run \`sysadmin-pipe form --write\`.\n`);
-    return 1;
+    const { values, positionals } = parsed;
+    return await command.run({ values, positionals, io, config: () => loadConfig(values, io.env) });
+  } catch (error) {
+    return fail(error, command.name, json, io);
   }
-  if (values.write) {
-    mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, form);
-    io.stdout(`wrote ${target}\n`);
-    return 0;
-  }
-  io.stdout(form);
-  return 0;
 }
 
-function schemaCommand(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { write: { type: "boolean" } },
-  });
-  const text = registryJsonSchemaText();
-  if (!values.write) {
-    io.stdout(text);
-    return 0;
-  }
-  const target = positionals[0] ?? REGISTRY_SCHEMA_PATH;
-  writeFileSync(target, text);
-  io.stdout(`wrote ${target}\n`);
-  return 0;
-}
+const jsonLine = (value: object) => `${JSON.stringify(value)}\n`;
 
-/** Commands that talk to GitHub with a token: the configuration, then the command. */
-async function withConfig(
-  args: string[],
-  io: Io,
-  command: (
-    args: string[],
-    config: TriageConfig,
-    io: Io & { env: NodeJS.ProcessEnv },
-  ) => Promise<number>,
-): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    strict: false,
-    options: CONFIG_OPTIONS,
-  });
-  const config = loadConfig(values as { registry?: string; policy?: string }, io);
-  if (!config) return 2;
-  return command(args, config, { ...io, env: io.env ?? process.env });
+const named = (where: string) => (where ? `${BIN} ${where}` : BIN);
+
+/** Usage errors exit 2 with a hint, refusals 2 as explained, anything else 1 in one line. */
+function fail(error: unknown, where: string, json: boolean, io: CommandIo): number {
+  if (error instanceof UsageError) {
+    const name = named(error.where ?? where);
+    const hint = `Run \`${name} --help\` for usage.`;
+    const text = `${name}: ${error.message}\n${hint}\n`;
+    io.stderr(json ? jsonLine({ ok: false, error: error.message, hint }) : text);
+    return 2;
+  }
+  if (error instanceof CommandError) {
+    const { message, problems } = error;
+    io.stderr(json ? jsonLine({ ok: false, error: message, problems }) : `${message}\n`);
+    return 2;
+  }
+  const message = describeError(error);
+  io.stderr(json ? jsonLine({ ok: false, error: message }) : `${named(where)}: ${message}\n`);
+  return 1;
 }
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
-  const [command, ...rest] = argv;
+  const withEnv: CommandIo = { ...io, env: io.env ?? process.env };
   try {
-    switch (command) {
-      case "triage":
-        return triageCommand(rest, io);
-      case "eval":
-        return evalCommand(rest, io);
-      case "form":
-        return formCommand(rest, io);
-      case "schema":
-        return schemaCommand(rest, io);
-      case "board":
-        return await withConfig(rest, io, boardCommand);
-      case "reconcile":
-        return await withConfig(rest, io, reconcileCommand);
-      case "report":
-        return await withConfig(rest, io, reportCommand);
-      case "reviews":
-        return await withConfig(rest, io, reviewsCommand);
-      case "validate":
-        return validateCommand(rest, io);
-      case "diff":
-        return diffCommand(rest, io);
-      case undefined:
-      case "help":
-      case "--help":
-      case "-h":
-        io.stdout(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        io.stderr(`unknown command \`${command}\`\n${USAGE}`);
-        return 2;
-    }
+    return await dispatch(argv, withEnv);
   } catch (error) {
-    // parseArgs throws on unknown options: say so plainly instead of a stack trace.
-    io.stderr(`${(error as Error).message}\n${USAGE}`);
-    return 2;
+    return fail(error, "", false, withEnv);
   }
 }
 

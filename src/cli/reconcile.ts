@@ -1,25 +1,22 @@
 // `sysadmin-pipe reconcile`: run the reconcile sweep with a token (for a cron job, or by hand).
-import { parseArgs } from "node:util";
-import type { TriageConfig } from "../config.js";
-import { reconcile } from "../reconcile/sweep.js";
-import { tokenClient, type TokenIo } from "./token-client.js";
+import { watchedRepos, type TriageConfig } from "../config.js";
+import { isWatched } from "../handlers/pipeline.js";
+import { reconcile, type SweepReport } from "../reconcile/sweep.js";
+import { UsageError, type CommandIo, type Context } from "./command.js";
+import { tokenClient } from "./token-client.js";
 
-export async function reconcileCommand(
-  args: string[],
-  shipped: TriageConfig,
-  io: TokenIo,
-): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      repo: { type: "string", multiple: true },
-      "dry-run": { type: "boolean" },
-      json: { type: "boolean" },
-      registry: { type: "string" },
-      policy: { type: "string" },
-    },
-  });
-  const client = await tokenClient(shipped, io);
+type ReconcileValues = { repo?: string[]; "dry-run"?: boolean; json?: boolean };
+
+export async function reconcileCommand({
+  values,
+  io,
+  config,
+}: Context<ReconcileValues>): Promise<number> {
+  const repos = values.repo ?? [];
+  const malformed = repos.find((r) => !/^[\w.-]+\/[\w.-]+$/.test(r));
+  if (malformed !== undefined)
+    throw new UsageError(`--repo \`${malformed}\` is not a repository: write it OWNER/NAME`);
+  const client = await tokenClient(config(), io);
   if (!client) {
     io.stderr(
       "Set GITHUB_TOKEN to a token that can read and write the watched repositories' issues.\n",
@@ -27,20 +24,29 @@ export async function reconcileCommand(
     return 2;
   }
   const { github, live, log } = client;
-  const report = await reconcile(github, live, {
-    repos: values.repo,
-    dryRun: values["dry-run"] ?? false,
-    log,
-  });
-  if (values.json) {
-    io.stdout(`${JSON.stringify(report)}\n`);
-  } else {
-    const verb = values["dry-run"] ? "would re-triage" : "re-triaged";
-    for (const s of report.stale) io.stdout(`${verb} ${s.issue}: ${s.why}\n`);
-    for (const f of report.failed) io.stdout(`FAILED ${f.issue}: ${f.error}\n`);
-    io.stdout(
-      `${report.scanned} open issues in ${report.repos} repositories: ${report.stale.length} stale, ${report.repaired} repaired, ${report.skippedRecent} left to the live app (updated in the last minutes), ${report.failed.length} failed.\n`,
-    );
-  }
+  refuseUnwatched(repos, live.config);
+  const dryRun = values["dry-run"] ?? false;
+  const report = await reconcile(github, live, { repos: values.repo, dryRun, log });
+  if (values.json) io.stdout(`${JSON.stringify(report)}\n`);
+  else printReport(report, dryRun, io);
   return report.failed.length ? 1 : 0;
+}
+
+/** The sweep would skip an unwatched repository silently; a person asking for one is mistaken. */
+function refuseUnwatched(repos: string[], config: TriageConfig): void {
+  const unwatched = repos.find((r) => !isWatched(r, config));
+  if (unwatched === undefined) return;
+  const watched = watchedRepos(config).join(", ");
+  throw new UsageError(
+    `--repo \`${unwatched}\` is not a watched repository; the watched ones are: ${watched}`,
+  );
+}
+
+function printReport(report: SweepReport, dryRun: boolean, io: CommandIo): void {
+  const verb = dryRun ? "would re-triage" : "re-triaged";
+  for (const s of report.stale) io.stdout(`${verb} ${s.issue}: ${s.why}\n`);
+  for (const f of report.failed) io.stdout(`FAILED ${f.issue}: ${f.error}\n`);
+  io.stdout(
+    `${report.scanned} open issues in ${report.repos} repositories: ${report.stale.length} stale, ${report.repaired} repaired, ${report.skippedRecent} left to the live app (updated in the last minutes), ${report.failed.length} failed.\n`,
+  );
 }

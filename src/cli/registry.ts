@@ -2,25 +2,36 @@
 // before pushing.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { parse } from "yaml";
-import { DEFAULT_POLICY, DEFAULT_REGISTRY } from "../config.js";
 import { FORM_PATH } from "../form/generate.js";
 import { diffConfigs, renderDiff } from "../registry/diff.js";
 import { validateConfig, type ConfigFile } from "../registry/validate.js";
-import { formatProblems } from "../registry/yaml-load.js";
-
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
+import { formatProblems, type ConfigProblem } from "../registry/yaml-load.js";
+import { configPaths, readFailure, readText, type Context } from "./command.js";
 
 type Role = "registry" | "policy" | "form";
+type Files = { registry: ConfigFile; policy: ConfigFile; form?: ConfigFile };
+
+const shown = (file: string) => {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith("..") ? file : relative;
+};
 
 function read(file: string): ConfigFile {
-  const shown = path.relative(process.cwd(), file);
-  return { path: shown.startsWith("..") ? file : shown, text: readFileSync(file, "utf8") };
+  return { path: shown(file), text: readText(file) };
 }
+
+/** A file to validate; one that can't be read is a problem like the others. */
+function tryRead(file: string): ConfigFile | ConfigProblem {
+  try {
+    return { path: shown(file), text: readFileSync(file, "utf8") };
+  } catch (error) {
+    const message = `cannot read this file: ${readFailure(error)}`;
+    return { file: shown(file), line: 1, column: 1, message };
+  }
+}
+
+const isProblem = (read: ConfigFile | ConfigProblem): read is ConfigProblem => "message" in read;
 
 /** Which file is which, by what it holds: the registry has `instances`, the policy `tiers`. */
 function roleOf(file: ConfigFile): Role | undefined {
@@ -42,55 +53,63 @@ function roleOf(file: ConfigFile): Role | undefined {
   return undefined;
 }
 
-export function validateCommand(args: string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { json: { type: "boolean" } },
-  });
+/** The files named, by what they hold; the others from --registry/--policy's defaults. */
+function gather(positionals: string[], env: NodeJS.ProcessEnv) {
   const given: Partial<Record<Role, ConfigFile>> = {};
-  try {
-    for (const file of positionals.map(read)) {
-      const role = roleOf(file);
-      if (!role) {
-        io.stderr(
-          `${file.path}: not a registry, policy or issue form (no \`instances\`, \`tiers\` or \`body\`)\n`,
-        );
-        return 2;
-      }
+  const problems: ConfigProblem[] = [];
+  let code = 1;
+  for (const file of positionals.map(tryRead)) {
+    if (isProblem(file)) {
+      problems.push(file);
+      continue;
+    }
+    const role = roleOf(file);
+    if (role) {
       given[role] = file;
+      continue;
     }
-    const files = {
-      registry: given.registry ?? read(DEFAULT_REGISTRY),
-      policy: given.policy ?? read(DEFAULT_POLICY),
-      form:
-        given.form ?? (!positionals.length && existsSync(FORM_PATH) ? read(FORM_PATH) : undefined),
-    };
-    const { problems, config } = validateConfig(files);
-    if (values.json) {
-      io.stdout(`${JSON.stringify({ ok: problems.length === 0, problems })}\n`);
-    } else if (problems.length) {
-      io.stdout(`${formatProblems(problems)}\n`);
-    } else {
-      const n = Object.keys(config!.registry.instances).length;
-      const checked = [files.registry, files.policy, files.form].flatMap((f) =>
-        f ? [f.path] : [],
-      );
-      io.stdout(`All valid (${n} instances): ${checked.join(", ")}\n`);
-    }
-    return problems.length ? 1 : 0;
-  } catch (error) {
-    io.stderr(`cannot read: ${(error as Error).message}\n`);
-    return 2;
+    const message = "not a registry, policy or issue form (no `instances`, `tiers` or `body`)";
+    problems.push({ file: file.path, line: 1, column: 1, message });
+    code = 2;
   }
+  const defaults = configPaths({}, env);
+  const files = {
+    registry: given.registry ?? tryRead(defaults.registry),
+    policy: given.policy ?? tryRead(defaults.policy),
+    form:
+      given.form ?? (!positionals.length && existsSync(FORM_PATH) ? tryRead(FORM_PATH) : undefined),
+  };
+  problems.push(...Object.values(files).filter((f) => f !== undefined && isProblem(f)));
+  return problems.length ? { problems, code } : { files: files as Files };
 }
 
+export function validateCommand({ values, positionals, io }: Context<{ json?: boolean }>): number {
+  const gathered = gather(positionals, io.env);
+  const json = (problems: ConfigProblem[]) =>
+    `${JSON.stringify({ ok: problems.length === 0, problems })}\n`;
+  if (!gathered.files) {
+    if (values.json) io.stdout(json(gathered.problems));
+    else io.stderr(`${formatProblems(gathered.problems)}\n`);
+    return gathered.code;
+  }
+  const { problems, config } = validateConfig(gathered.files);
+  if (values.json) {
+    io.stdout(json(problems));
+  } else if (problems.length) {
+    io.stdout(`${formatProblems(problems)}\n`);
+  } else {
+    const n = Object.keys(config!.registry.instances).length;
+    const checked = Object.values(gathered.files).flatMap((f) => (f ? [f.path] : []));
+    io.stdout(`All valid (${n} instances): ${checked.join(", ")}\n`);
+  }
+  return problems.length ? 1 : 0;
+}
+
+const isDirectory = (where: string) => existsSync(where) && statSync(where).isDirectory();
+
 /** A registry file, or a folder holding instances.yml and policy.yml (or config/ with them). */
-function side(
-  where: string,
-  policy: string | undefined,
-): { registry: ConfigFile; policy: ConfigFile } {
-  if (statSync(where).isDirectory()) {
+function side(where: string, policy: string | undefined, env: NodeJS.ProcessEnv): Files {
+  if (isDirectory(where)) {
     const dir = existsSync(path.join(where, "config", "instances.yml"))
       ? path.join(where, "config")
       : where;
@@ -99,41 +118,22 @@ function side(
       policy: read(policy ?? path.join(dir, "policy.yml")),
     };
   }
-  return { registry: read(where), policy: read(policy ?? DEFAULT_POLICY) };
+  return { registry: read(where), policy: read(policy ?? configPaths({}, env).policy) };
 }
 
-export function diffCommand(args: string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      policy: { type: "string" },
-      "old-policy": { type: "string" },
-      "new-policy": { type: "string" },
-      json: { type: "boolean" },
-    },
-  });
-  if (positionals.length !== 2) {
-    io.stderr(
-      "usage: sysadmin-pipe diff OLD NEW  (registry files, or folders with instances.yml and policy.yml)\n",
-    );
-    return 2;
-  }
-  try {
-    const [oldSide, newSide] = [
-      side(positionals[0]!, values["old-policy"] ?? values.policy),
-      side(positionals[1]!, values["new-policy"] ?? values.policy),
-    ].map((files) => validateConfig(files));
+type DiffValues = { policy?: string; "old-policy"?: string; "new-policy"?: string; json?: boolean };
+
+export function diffCommand({ values, positionals, io }: Context<DiffValues>): number {
+  const [oldSide, newSide] = [
+    side(positionals[0]!, values["old-policy"] ?? values.policy, io.env),
+    side(positionals[1]!, values["new-policy"] ?? values.policy, io.env),
+  ].map((files) => validateConfig(files));
+  if (!oldSide!.config || !newSide!.config) {
     const problems = [...oldSide!.problems, ...newSide!.problems];
-    if (!oldSide!.config || !newSide!.config) {
-      io.stderr(`The files have problems:\n${formatProblems(problems)}\n`);
-      return 1;
-    }
-    const diff = diffConfigs(oldSide!.config, newSide!.config);
-    io.stdout(values.json ? `${JSON.stringify(diff)}\n` : `${renderDiff(diff)}\n`);
-    return 0;
-  } catch (error) {
-    io.stderr(`cannot read: ${(error as Error).message}\n`);
-    return 2;
+    io.stderr(`The files have problems:\n${formatProblems(problems)}\n`);
+    return 1;
   }
+  const diff = diffConfigs(oldSide!.config, newSide!.config);
+  io.stdout(values.json ? `${JSON.stringify(diff)}\n` : `${renderDiff(diff)}\n`);
+  return 0;
 }

@@ -1,31 +1,29 @@
 // `sysadmin-pipe reviews`: open one issue per instance whose tier review is due, never twice.
-import { parseArgs } from "node:util";
-import type { TriageConfig } from "../config.js";
 import { upsertTrackingIssue } from "../github/tracking-issues.js";
 import { loadReport } from "../report/load.js";
 import { periodBetween } from "../report/period.js";
 import { readPipe } from "../report/read.js";
-import { tokenClient, type TokenIo } from "./token-client.js";
+import { UsageError, type Context } from "./command.js";
+import { tokenClient } from "./token-client.js";
 import { dueReviews, renderReviewIssue, reviewMarker, reviewTitle } from "../report/reviews.js";
 
 const yearBefore = (day: string) => `${Number(day.slice(0, 4)) - 1}${day.slice(4)}`;
 
-export async function reviewsCommand(
-  args: string[],
-  shipped: TriageConfig,
-  io: TokenIo,
-): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      "dry-run": { type: "boolean" },
-      today: { type: "string" },
-      registry: { type: "string" },
-      policy: { type: "string" },
-    },
-  });
+type ReviewsValues = { "dry-run"?: boolean; today?: string };
+
+function todayOf(values: ReviewsValues): string {
   const today = values.today ?? new Date().toISOString().slice(0, 10);
-  const client = await tokenClient(shipped, io);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(today) && periodBetween(today, today)) return today;
+  throw new UsageError(`--today \`${today}\` is not a date: write it YYYY-MM-DD`);
+}
+
+export async function reviewsCommand({
+  values,
+  io,
+  config: shipped,
+}: Context<ReviewsValues>): Promise<number> {
+  const today = todayOf(values);
+  const client = await tokenClient(shipped(), io);
   if (!client) {
     io.stderr(
       "Set GITHUB_TOKEN to a token that can read the pipe and open issues in reports.repo.\n",

@@ -11,6 +11,17 @@ export interface TokenIo {
   env: NodeJS.ProcessEnv;
 }
 
+/** Octokit for the command line: its own log of a failed request is left out, as the command
+ * reports the failure itself, once. */
+export function cliOctokit(token: string, io: TokenIo): Octokit {
+  const quiet = () => undefined;
+  return new Octokit({
+    auth: token,
+    baseUrl: io.env.GITHUB_API_URL || undefined,
+    log: { debug: quiet, info: quiet, warn: (message) => io.stderr(`${message}\n`), error: quiet },
+  });
+}
+
 /** A GitHub client from GITHUB_TOKEN, and the configuration in force (live when configured). */
 export async function tokenClient(shipped: TriageConfig, io: TokenIo) {
   const token = io.env.GITHUB_TOKEN;
@@ -20,8 +31,7 @@ export async function tokenClient(shipped: TriageConfig, io: TokenIo) {
     warn: (obj, msg) => io.stderr(`${JSON.stringify({ level: "warn", msg, ...obj })}\n`),
     error: (obj, msg) => io.stderr(`${JSON.stringify({ level: "error", msg, ...obj })}\n`),
   };
-  const octokit = new Octokit({ auth: token, baseUrl: io.env.GITHUB_API_URL || undefined });
-  const github = harden(octokit as unknown as GitHub, log);
+  const github = harden(cliOctokit(token, io) as unknown as GitHub, log);
   const live = await new ConfigStore(shipped, log).get(github, "cli");
   return { github, live, log };
 }

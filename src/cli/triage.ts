@@ -2,7 +2,19 @@
 import type { TriageConfig } from "../config.js";
 import { decide } from "../triage/decide.js";
 import type { TriagePlan } from "../triage/types.js";
+import { readText, type Context } from "./command.js";
 import { parseIssueLine } from "./issue-input.js";
+
+/** `triage [FILE|-]`: standard input unless a file is named. */
+export function triageCommand({ values, positionals, io, config }: Context<{ json?: boolean }>) {
+  const loaded = config();
+  const source = positionals[0] ?? "-";
+  const text = source === "-" ? io.readStdin() : readText(source);
+  const run = triageLines(text, loaded, values.json ?? false);
+  if (run.out.length) io.stdout(run.out.join("\n") + "\n");
+  for (const error of run.errors) io.stderr(`${error}\n`);
+  return run.errors.length ? 1 : 0;
+}
 
 /** The JSON contract of design.md, one object per input line. */
 export function planJson(plan: TriagePlan) {

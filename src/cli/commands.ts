@@ -1,0 +1,171 @@
+// Every command, declared once: parsing, each command's --help and the list of commands all
+// come from this table. A new command is one more entry.
+import { FORM_PATH } from "../form/generate.js";
+import { REGISTRY_SCHEMA_PATH } from "../registry/json-schema.js";
+import { boardCommand } from "./board.js";
+import { CONFIG_OPTIONS, defineCommand, type Command, type OptionSpecs } from "./command.js";
+import { evalCommand, SPLIT_SEED } from "./eval.js";
+import { formCommand, schemaCommand } from "./form.js";
+import { reconcileCommand } from "./reconcile.js";
+import { diffCommand, validateCommand } from "./registry.js";
+import { reportCommand } from "./report.js";
+import { reviewsCommand } from "./reviews.js";
+import { triageCommand } from "./triage.js";
+
+const TOKEN = "Token in GITHUB_TOKEN (and GITHUB_API_URL for GitHub Enterprise).";
+
+const BOARD_OPTIONS = {
+  ...CONFIG_OPTIONS,
+  owner: { type: "string", value: "ORG", help: "the project's owner (default: board.owner)" },
+  number: { type: "string", value: "N", help: "the project's number (default: board.number)" },
+} as const satisfies OptionSpecs;
+
+export const COMMANDS: readonly Command[] = [
+  defineCommand({
+    name: "triage",
+    synopsis: "[--json] [FILE|-]",
+    summary: "Triage issues given as JSON Lines, offline, as the app would.",
+    details:
+      'Each line is a GitHub issue object, or {"repo","title","body","labels"}; standard input unless FILE.',
+    args: "[FILE|-]",
+    options: {
+      ...CONFIG_OPTIONS,
+      json: { type: "boolean", help: "one JSON object per issue (the design's contract)" },
+    },
+    run: triageCommand,
+  }),
+  defineCommand({
+    name: "eval",
+    synopsis: "[--json] [--split [--seed S]] FILE...",
+    summary: 'How often triage agrees with labelled issues (JSON Lines with an "answer").',
+    details:
+      "Per-field accuracy, kind confusion, confident wrong answers, abstentions and the misses.",
+    args: "FILE...",
+    options: {
+      ...CONFIG_OPTIONS,
+      json: { type: "boolean", help: "one JSON object per file" },
+      split: {
+        type: "boolean",
+        help: "also report each file's two fixed halves, tune and held-out",
+      },
+      seed: { type: "string", value: "S", help: `the split's seed (default: ${SPLIT_SEED})` },
+    },
+    run: evalCommand,
+  }),
+  defineCommand({
+    name: "form",
+    synopsis: "[--write | --check] [PATH]",
+    summary: "Print the sysadmin request issue form generated from the registry.",
+    args: "[PATH]",
+    options: {
+      ...CONFIG_OPTIONS,
+      write: { type: "boolean", help: `save it to PATH (default: ${FORM_PATH})` },
+      check: { type: "boolean", help: "exit 1 when the form saved at PATH differs" },
+    },
+    run: formCommand,
+  }),
+  defineCommand({
+    name: "board setup",
+    synopsis: "[--owner ORG] [--number N] [--dry-run]",
+    summary: "Create the pipe board's fields and options on a project.",
+    details: TOKEN,
+    options: {
+      ...BOARD_OPTIONS,
+      "dry-run": { type: "boolean", help: "say what would be created, change nothing" },
+    },
+    run: (context) => boardCommand("setup", context),
+  }),
+  defineCommand({
+    name: "board check",
+    synopsis: "[--owner ORG] [--number N]",
+    summary: "Report how a project differs from the configuration; exit 1 when it does.",
+    details: TOKEN,
+    options: BOARD_OPTIONS,
+    run: (context) => boardCommand("check", context),
+  }),
+  defineCommand({
+    name: "validate",
+    synopsis: "[--json] [FILE...]",
+    summary: "Check the registry, policy and issue form as the pull-request check does.",
+    details: `Files not named: $REGISTRY_FILE and $POLICY_FILE, else config/, and ${FORM_PATH}. Exits 1 when something must be fixed.`,
+    args: "[FILE...]",
+    options: { json: { type: "boolean", help: '{"ok","problems"} on standard output' } },
+    run: validateCommand,
+  }),
+  defineCommand({
+    name: "diff",
+    synopsis: "[--policy FILE] [--json] OLD NEW",
+    summary: "What changes from one registry to another.",
+    details: "OLD and NEW: registry files, or folders with instances.yml and policy.yml.",
+    args: "OLD NEW",
+    options: {
+      policy: {
+        type: "string",
+        value: "FILE",
+        help: "the policy for registry files (default: $POLICY_FILE, else config/policy.yml)",
+      },
+      "old-policy": { type: "string", value: "FILE", help: "the policy for OLD only" },
+      "new-policy": { type: "string", value: "FILE", help: "the policy for NEW only" },
+      json: { type: "boolean", help: "the differences as JSON" },
+    },
+    run: diffCommand,
+  }),
+  defineCommand({
+    name: "reconcile",
+    synopsis: "[--repo OWNER/NAME ...] [--dry-run] [--json]",
+    summary: "Re-triage open issues whose decision is missing or stale; board accepted requests.",
+    details: `${TOKEN} Safe while the app runs; schedule it, e.g. hourly.`,
+    options: {
+      ...CONFIG_OPTIONS,
+      repo: {
+        type: "string",
+        multiple: true,
+        value: "OWNER/NAME",
+        help: "only this watched repository (repeatable; default: all of them)",
+      },
+      "dry-run": { type: "boolean", help: "say what is stale, change nothing" },
+      json: { type: "boolean", help: "the sweep's report as JSON" },
+    },
+    run: reconcileCommand,
+  }),
+  defineCommand({
+    name: "report",
+    synopsis: "--period 2026-Q4|2026-11 | --since DATE --until DATE [--json] [--post]",
+    summary: "The pipe's load in a period, per instance and tier, as Markdown with Mermaid charts.",
+    details: TOKEN,
+    options: {
+      ...CONFIG_OPTIONS,
+      period: { type: "string", value: "PERIOD", help: "a quarter (2026-Q4) or a month (2026-11)" },
+      since: { type: "string", value: "DATE", help: "the first day (2026-10-01), with --until" },
+      until: { type: "string", value: "DATE", help: "the last day, included" },
+      json: { type: "boolean", help: "the figures as JSON instead of Markdown" },
+      post: {
+        type: "boolean",
+        help: "keep one report issue per period up to date in reports.repo",
+      },
+    },
+    run: reportCommand,
+  }),
+  defineCommand({
+    name: "reviews",
+    synopsis: "[--dry-run] [--today DATE]",
+    summary: "Open one issue per instance whose tier review is due, in reports.repo; never twice.",
+    details: TOKEN,
+    options: {
+      ...CONFIG_OPTIONS,
+      "dry-run": { type: "boolean", help: "say which issues would be opened, open none" },
+      today: { type: "string", value: "DATE", help: "the day to count from (default: today)" },
+    },
+    run: reviewsCommand,
+  }),
+  defineCommand({
+    name: "schema",
+    synopsis: "[--write [PATH]]",
+    summary: "Print the registry's JSON Schema.",
+    args: "[PATH]",
+    options: {
+      write: { type: "boolean", help: `save it to PATH (default: ${REGISTRY_SCHEMA_PATH})` },
+    },
+    run: schemaCommand,
+  }),
+];

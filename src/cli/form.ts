@@ -1,0 +1,50 @@
+// `sysadmin-pipe form` and `sysadmin-pipe schema`: files generated from the registry.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { FORM_PATH, generateIssueForm } from "../form/generate.js";
+import { REGISTRY_SCHEMA_PATH, registryJsonSchemaText } from "../registry/json-schema.js";
+import type { CommandIo, Context } from "./command.js";
+
+type FormValues = { write?: boolean; check?: boolean };
+
+export function formCommand({ values, positionals, io, config }: Context<FormValues>): number {
+  const { registry, policy } = config();
+  const form = generateIssueForm(registry, policy);
+  const target = positionals[0] ?? FORM_PATH;
+  if (values.check) return checkForm(target, form, io);
+  if (!values.write) {
+    io.stdout(form);
+    return 0;
+  }
+  mkdirSync(path.dirname(target), { recursive: true });
+  writeFileSync(target, form);
+  io.stdout(`wrote ${target}\n`);
+  return 0;
+}
+
+function checkForm(target: string, form: string, io: CommandIo): number {
+  let saved = "";
+  try {
+    saved = readFileSync(target, "utf8");
+  } catch {
+    // No saved form differs from the registry like any other.
+  }
+  if (saved === form) {
+    io.stdout(`${target} matches the registry.\n`);
+    return 0;
+  }
+  io.stderr(`${target} does not match the registry: run \`sysadmin-pipe form --write\`.\n`);
+  return 1;
+}
+
+export function schemaCommand({ values, positionals, io }: Context<{ write?: boolean }>): number {
+  const text = registryJsonSchemaText();
+  if (!values.write) {
+    io.stdout(text);
+    return 0;
+  }
+  const target = positionals[0] ?? REGISTRY_SCHEMA_PATH;
+  writeFileSync(target, text);
+  io.stdout(`wrote ${target}\n`);
+  return 0;
+}
