@@ -1,16 +1,22 @@
 // The process that `npm start` and the container run: Probot's server with the app, and a clean
 // stop. Node as a container's PID 1 ignores SIGTERM unless it is handled, and Probot handles only
 // SIGINT: without this, `docker stop` waits its grace period and kills deliveries in flight.
-import { run, type Probot } from "probot";
+import { run } from "probot";
 import { deliveriesInFlight } from "./handlers/in-flight.js";
 import app, { StartupError } from "./index.js";
 import { readSettings } from "./settings.js";
 
 type Server = Awaited<ReturnType<typeof run>>;
-type Log = Pick<Probot["log"], "info" | "warn">;
+interface Log {
+  info: (message: string) => void;
+  warn: (message: string) => void;
+}
+
+/** The server running now: the set-up page first, then the app once it is registered. */
+let current: Server | undefined;
 
 /** Stop taking requests, let those in flight finish within the bound, then exit 0. */
-export function stopOnSignals(server: Server, log: Log, withinSeconds: number): void {
+export function stopOnSignals(log: Log, withinSeconds: number): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -26,7 +32,7 @@ export function stopOnSignals(server: Server, log: Log, withinSeconds: number): 
     deadline.unref();
     // Stop accepting, then exit once the handlers are done: an idle keep-alive connection left
     // open by a client must not hold the process until the deadline.
-    const closed = server.stop().catch(() => undefined);
+    const closed = current?.stop().catch(() => undefined);
     void deliveriesInFlight
       .idle()
       .then(() => Promise.race([closed, new Promise((r) => setTimeout(r, 500))]))
@@ -36,14 +42,38 @@ export function stopOnSignals(server: Server, log: Log, withinSeconds: number): 
   process.on("SIGINT", () => stop("SIGINT"));
 }
 
-async function main(): Promise<void> {
-  let log: Log = { info: console.info, warn: console.warn };
-  const server = await run((probot, options) => {
-    log = probot.log;
+const registered = () =>
+  Boolean(process.env.APP_ID && process.env.PRIVATE_KEY && process.env.WEBHOOK_SECRET);
+
+/**
+ * Without credentials Probot serves its set-up page, whose manifest flow writes them to .env
+ * and into this process's environment. Then the app restarts itself with them, in place.
+ */
+async function restartWhenRegistered(log: Log, onLog: (log: Log) => void): Promise<void> {
+  while (!registered()) await new Promise((r) => setTimeout(r, 500));
+  // Probot's set-up writes the key quoted, for .env; the environment wants the key itself.
+  process.env.PRIVATE_KEY = process.env.PRIVATE_KEY!.replace(/^"([\s\S]*)"$/, "$1");
+  log.info("sysadmin-pipe: the App is registered (.env written): restarting with its credentials");
+  await current?.stop();
+  current = await start(onLog);
+}
+
+async function start(onLog: (log: Log) => void): Promise<Server> {
+  return run((probot, options) => {
+    onLog(probot.log);
     return app(probot, options);
   });
+}
+
+async function main(): Promise<void> {
+  // Probot's logger once the app is loaded (the set-up page has none of its own).
+  let probotLog: Log = { info: console.info, warn: console.warn };
+  const log: Log = { info: (m) => probotLog.info(m), warn: (m) => probotLog.warn(m) };
+  const setUp = !registered();
+  current = await start((l) => (probotLog = l));
   const settings = readSettings(process.env);
-  stopOnSignals(server, log, settings.ok ? settings.settings.SHUTDOWN_TIMEOUT_SECONDS : 8);
+  stopOnSignals(log, settings.ok ? settings.settings.SHUTDOWN_TIMEOUT_SECONDS : 8);
+  if (setUp) await restartWhenRegistered(log, (l) => (probotLog = l));
 }
 
 main().catch((error: unknown) => {

@@ -8,13 +8,13 @@ import path from "node:path";
 import { jest } from "@jest/globals";
 import { InFlight } from "../src/handlers/in-flight.js";
 import { REGISTRY_TEXT } from "./helpers/config.js";
+import { ensureBuilt, ROOT } from "./helpers/built.js";
 import { FakeGitHub } from "./helpers/fake-github.js";
 import { freePort, signature, testAppKey } from "./helpers/loopback.js";
 import { issuesPayload } from "./helpers/webhooks.js";
 
 jest.setTimeout(120_000);
 
-const ROOT = new URL("..", import.meta.url).pathname;
 const startScript = (
   JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
     scripts: Record<string, string>;
@@ -43,7 +43,9 @@ interface Running {
 
 /** Run the image's CMD from the repository root (the image's WORKDIR holds the same files). */
 function runCmd(env: Record<string, string>): Running {
-  const { HOST: _host, ...outside } = process.env;
+  // Only what the image sets: a HOST from outside would hide a missing ENV line.
+  const outside = { ...process.env };
+  delete outside.HOST;
   const child = spawn(cmd[0]!, cmd.slice(1), {
     cwd: ROOT,
     env: { ...outside, ...imageEnv(), ...env },
@@ -84,11 +86,7 @@ const credentials = () => ({
   WEBHOOK_SECRET: "deploy-test-secret",
 });
 
-beforeAll(() => {
-  // The command runs the built app: build it as `npm start` does.
-  const build = spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8" });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
-});
+beforeAll(ensureBuilt);
 
 describe("the container's command", () => {
   test("is the command npm start runs, with the same Node memory limits", () => {
