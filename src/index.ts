@@ -17,7 +17,7 @@ import { scheduleReconcile } from "./reconcile/schedule.js";
 import { chatWebhook, type ChatOptions } from "./notify/chat.js";
 import { instanceList } from "./registry/schema.js";
 import { formatProblems } from "./registry/yaml-load.js";
-import { readSettings, type Settings } from "./settings.js";
+import { readSettings, withDeployment, type Settings } from "./settings.js";
 
 export interface AppOptions {
   /** Use this configuration instead of reading the files (tests). */
@@ -43,7 +43,8 @@ function startupConfig(options: AppOptions, log: Probot["log"]) {
       read.settings.REGISTRY_FILE ?? DEFAULT_REGISTRY,
       read.settings.POLICY_FILE ?? DEFAULT_POLICY,
     );
-    if (loaded.ok) config = loaded.config;
+    if (loaded.ok)
+      config = { ...loaded.config, policy: withDeployment(loaded.config.policy, read.settings) };
     else problems.push(...loaded.problems.map((p) => formatProblems([p])));
   }
   if (!read.ok || !config || problems.length) {
@@ -72,7 +73,8 @@ export function buildApp(options: AppOptions = {}) {
   return (app: Probot, _probotOptions?: ApplicationFunctionOptions): void => {
     const { settings, config } = startupConfig(options, app.log);
     if (!options.config) app.log.info(describeStart(settings, config));
-    const store = new ConfigStore(config, app.log);
+    // The live registry's policy gets the deployment's places too (board, reports repository…).
+    const store = new ConfigStore(config, app.log, (policy) => withDeployment(policy, settings));
     const chatUrl = options.chatUrl ?? settings.CHAT_WEBHOOK_URL;
     const deps: AppDeps = {
       config: (github, installation) => store.get(github, installation),

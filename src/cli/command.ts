@@ -5,6 +5,7 @@ import { STATUS_CODES } from "node:http";
 import { parseArgs } from "node:util";
 import { DEFAULT_POLICY, DEFAULT_REGISTRY, loadConfigFiles, type TriageConfig } from "../config.js";
 import { formatProblems, type ConfigProblem } from "../registry/yaml-load.js";
+import { readDeployment, withDeployment } from "../settings.js";
 
 export const BIN = "sysadmin-pipe";
 
@@ -118,8 +119,13 @@ export function loadConfig(
   env: NodeJS.ProcessEnv,
 ): TriageConfig {
   const files = configPaths(values, env);
+  const deployment = readDeployment(env);
+  if (!deployment.ok) throw new CommandError(deployment.problems.join("\n"));
   const result = loadConfigFiles(files.registry, files.policy);
-  if (result.ok) return result.config;
+  if (result.ok) {
+    const policy = withDeployment(result.config.policy, deployment.settings);
+    return { ...result.config, policy };
+  }
   const text = `The configuration has problems:\n${formatProblems(result.problems)}`;
   throw new CommandError(text, result.problems);
 }

@@ -45,7 +45,7 @@ export async function reportCommand({
   io.stdout(values.json ? `${JSON.stringify(report)}\n` : markdown);
   if (!values.post) return 0;
   if (!policy.reports.repo) {
-    io.stderr("Set reports.repo in the policy to post the report.\n");
+    io.stderr("Set REPORTS_REPO (or reports.repo in the policy) to post the report.\n");
     return 2;
   }
   const result = await upsertTrackingIssue(

@@ -34,7 +34,7 @@ export async function reviewsCommand({
   const { registry, policy } = live.config;
   if (!policy.reports.repo) {
     io.stderr(
-      "Set reports.repo in the policy: the repository where tier-review issues are opened.\n",
+      "Set REPORTS_REPO (or reports.repo in the policy): the repository where tier-review issues are opened.\n",
     );
     return 2;
   }

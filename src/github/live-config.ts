@@ -2,7 +2,7 @@
 // default branch, revalidated cheaply (conditional requests) and reloaded at once on a push.
 // A broken file on the default branch never replaces the last good configuration.
 import type { TriageConfig } from "../config.js";
-import type { RegistrySource } from "../registry/policy.js";
+import type { Policy, RegistrySource } from "../registry/policy.js";
 import { validateConfig } from "../registry/validate.js";
 import { formatProblems } from "../registry/yaml-load.js";
 import { readRepoFile } from "./repo-files.js";
@@ -29,6 +29,8 @@ export class ConfigStore {
   constructor(
     private readonly shipped: TriageConfig,
     private readonly log: Logger,
+    /** The deployment's settings over a policy read from the repository. */
+    private readonly deployment: (policy: Policy) => Policy = (policy) => policy,
   ) {}
 
   /** Where the live registry is read from (set in the app's own policy). */
@@ -108,7 +110,8 @@ export class ConfigStore {
           };
     if (validation.config && !validation.problems.length) {
       this.log.info({ repo: full }, "live registry loaded");
-      return { config: validation.config, trusted: true, texts, etags, checkedAt: Date.now() };
+      const config = { ...validation.config, policy: this.deployment(validation.config.policy) };
+      return { config, trusted: true, texts, etags, checkedAt: Date.now() };
     }
     this.log.error(
       { repo: full, problems: formatProblems(validation.problems) },
