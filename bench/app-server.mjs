@@ -1,5 +1,5 @@
-// The app as `npm start` runs it (Probot's run() with dist/index.js), in its own process so its
-// memory is measured alone. Only GitHub's spacing of content-creating requests is shortened:
+// The app as `npm start` runs it (Probot's run() with dist/index.js, as dist/server.js does), in
+// its own process so its memory is measured alone. Only GitHub's spacing of content-creating requests is shortened:
 // the benchmark measures the app, not GitHub's one-write-a-second rule. BENCH_CLIENT picks:
 // "spaced" keeps that spacing (Probot's client exactly as in production); "unthrottled" turns
 // Probot's retry and throttling plugins off, to show how much of the time is their request

@@ -365,19 +365,15 @@ async function benchStartup(): Promise<number[]> {
   for (let r = 0; r < RUNS; r++) {
     const port = await freePort();
     const started = performance.now();
-    const child = spawn(
-      process.execPath,
-      [...NODE_FLAGS, "node_modules/probot/bin/probot.js", "run", "./dist/index.js"],
-      {
-        env: {
-          ...process.env,
-          ...loopbackAppEnv({ port, secret: SECRET, privateKey }),
-          LOG_LEVEL: "warn",
-          POLICY_FILE: "",
-        },
-        stdio: "ignore",
+    const child = spawn(process.execPath, [...NODE_FLAGS, "dist/server.js"], {
+      env: {
+        ...process.env,
+        ...loopbackAppEnv({ port, secret: SECRET, privateKey }),
+        LOG_LEVEL: "warn",
+        POLICY_FILE: "",
       },
-    );
+      stdio: "ignore",
+    });
     try {
       for (;;) {
         try {
