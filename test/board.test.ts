@@ -142,7 +142,10 @@ describe("filing accepted work on the board", () => {
       "SysadminPipeAddAndRead",
       "SysadminPipeFields",
     ]);
-    expect(decodeState(comment!)?.board).toEqual({ column: "ready" });
+    expect(decodeState(comment!)?.board).toEqual({
+      column: "ready",
+      values: { severity: "S1", size: "S", tier: "full", instance: "fr" },
+    });
   });
 
   test("a request someone already put on the board keeps that one card, in their column", async () => {

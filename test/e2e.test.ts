@@ -1,83 +1,52 @@
 // End to end, the way GitHub drives the app: the real Probot server (the entry point `npm start`
 // runs) on loopback, signed webhook deliveries over HTTP, and a fake GitHub on loopback that
 // refuses anything the real one would refuse and injects faults.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { jest } from "@jest/globals";
 import nock from "nock";
 import { pino } from "pino";
-import Bottleneck from "bottleneck";
-import { Probot, ProbotOctokit, run } from "probot";
-import { ConfigStore } from "../src/github/live-config.js";
-import { scheduleReconcile } from "../src/reconcile/schedule.js";
-import { pendingIssueLocks } from "../src/github/issue-lock.js";
+import { Probot } from "probot";
 import { forgetBoards } from "../src/github/board.js";
 import { forgetKnownLabels } from "../src/github/labels.js";
-import { buildApp } from "../src/index.js";
+import { ConfigStore } from "../src/github/live-config.js";
+import { pendingIssueLocks } from "../src/github/locks.js";
+import { scheduleReconcile } from "../src/reconcile/schedule.js";
 import { reconcile } from "../src/reconcile/sweep.js";
 import { decodeState } from "../src/triage/state.js";
-import { POLICY_TEXT, shippedConfig } from "./helpers/config.js";
-import { freePort, loopbackAppEnv, signature, testAppKey } from "./helpers/loopback.js";
-import { FakeGitHub } from "./helpers/fake-github.js";
+import {
+  liveConfig,
+  QuickWrites,
+  SECRET,
+  startLoopbackApp,
+  type LoopbackApp,
+} from "./helpers/app-on-loopback.js";
+import type { FakeGitHub } from "./helpers/fake-github.js";
+import { signature } from "./helpers/loopback.js";
 import { issuesPayload } from "./helpers/webhooks.js";
 
 jest.setTimeout(60_000);
 
 const REPO = "openfoodfoundation/ofn-install";
-const SECRET = "e2e-webhook-secret-d41d8cd9";
-const privateKey = testAppKey();
 
-const fake = new FakeGitHub();
-const logLines: string[] = [];
+let app: LoopbackApp;
+let fake: FakeGitHub;
 let appUrl = "";
-let server: Awaited<ReturnType<typeof run>>;
+let logLines: string[] = [];
+let privateKey = "";
 /** Figures for the closing note: what the tests sent and saw. */
-const figures = { deliveries: 0, refused: 0 };
-
-/**
- * Probot's Octokit, retries and throttling included; only GitHub's recommended spacing of
- * content-creating requests (one a second, comments three seconds apart, process-wide) is
- * shortened so a burst of 200 issues runs in seconds here. In production that burst takes
- * minutes, as GitHub asks.
- */
-const QuickWrites = ProbotOctokit.defaults((options: { throttle?: object }) => ({
-  ...options,
-  throttle: {
-    ...options.throttle,
-    write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 5 }),
-    notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 5 }),
-  },
-}));
+const figures = { refused: 0 };
 
 beforeAll(async () => {
   nock.restore(); // real HTTP on loopback only; nothing here may leave the machine
-  const githubUrl = await fake.start();
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), "sysadmin-pipe-e2e-"));
-  const policyFile = path.join(dir, "policy.yml");
-  writeFileSync(policyFile, POLICY_TEXT.replace(/^( {2}number:) null/m, "$1 5"));
-  process.env.POLICY_FILE = policyFile;
-  const log = pino({ level: "info" }, { write: (line: string) => void logLines.push(line) });
-  server = await run(buildApp(), {
-    env: {
-      ...loopbackAppEnv({ port, secret: SECRET, privateKey, githubUrl }),
-      LOG_LEVEL: "info",
-    },
-    log,
-    Octokit: QuickWrites,
-  });
-  appUrl = `http://127.0.0.1:${port}`;
+  app = await startLoopbackApp();
+  ({ fake, url: appUrl, logLines, privateKey } = app);
 });
 
 afterAll(async () => {
-  await server?.stop();
-  await fake.stop();
-  delete process.env.POLICY_FILE;
+  await app.stop();
   nock.activate();
   // The figures this suite saw, for people (and the closing note).
   console.info(
-    `e2e figures: ${figures.deliveries} deliveries sent (${figures.refused} refused for bad signatures), ` +
+    `e2e figures: ${app.deliveries} deliveries sent (${figures.refused} refused for bad signatures), ` +
       `${fake.stats.requests} GitHub requests, ${fake.stats.faults} faults injected, ` +
       `${fake.problems.length} invalid requests`,
   );
@@ -91,28 +60,8 @@ beforeEach(() => {
 
 afterEach(() => expect(fake.problems).toEqual([]));
 
-function sign(body: string, secret = SECRET): string {
-  return signature(body, secret);
-}
-
-async function deliver(
-  event: string,
-  payload: object,
-  id: string,
-  signature?: string | null,
-): Promise<number> {
-  figures.deliveries++;
-  const body = JSON.stringify(payload);
-  const headers: Record<string, string> = {
-    "content-type": "application/json",
-    "x-github-event": event,
-    "x-github-delivery": id,
-  };
-  if (signature !== null) headers["x-hub-signature-256"] = signature ?? sign(body);
-  const response = await fetch(`${appUrl}/api/github/webhooks`, { method: "POST", headers, body });
-  await response.text();
-  return response.status;
-}
+const deliver = (event: string, payload: object, id: string, signature?: string | null) =>
+  app.deliver(event, payload, id, signature);
 
 function open(
   number: number,
@@ -139,7 +88,7 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
       "issues",
       payload,
       "sig-bad",
-      sign(JSON.stringify(payload), "wrong-secret"),
+      signature(JSON.stringify(payload), "wrong-secret"),
     );
     const missing = await deliver("issues", payload, "sig-missing", null);
     figures.refused += 2;
@@ -307,11 +256,3 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     expect(all).not.toContain("ghs_fake_installation_token");
   });
 });
-
-function liveConfig() {
-  const shipped = shippedConfig();
-  return {
-    ...shipped,
-    policy: { ...shipped.policy, board: { ...shipped.policy.board!, number: 5 } },
-  };
-}

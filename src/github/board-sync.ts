@@ -30,6 +30,7 @@ import {
   type BoardMeta,
   type IssueOnBoard,
 } from "./board.js";
+import { withBoardLock } from "./locks.js";
 import type { GitHub, IssueRef, Logger } from "./types.js";
 
 export interface BoardOutcome {
@@ -88,6 +89,7 @@ async function apply(
     ? {
         column: setsStatus || inWantedColumn ? target.column : record?.column,
         ...(target.hours !== undefined ? { hours: target.hours } : {}),
+        values: target.values,
       }
     : record?.archived
       ? record
@@ -159,8 +161,11 @@ export async function syncBoard(
   if (sameAsRecorded(boardTarget(plan, state, ctx.registry, time), record)) return { record };
   try {
     const meta = await loadBoardMeta(ctx.github, config, ctx.cacheKey);
+    // One placement on a board at a time: each reads Ready after the previous card took its place.
+    const locked = (m: BoardMeta) =>
+      withBoardLock(m.projectId, () => apply(ctx, config, m, plan, state, record, time));
     try {
-      return await apply(ctx, config, meta, plan, state, record, time);
+      return await locked(meta);
     } catch (error) {
       if (
         !isStaleId(error) &&
@@ -173,7 +178,7 @@ export async function syncBoard(
         "board ids looked stale; refreshing",
       );
       const fresh = await loadBoardMeta(ctx.github, config, ctx.cacheKey, true);
-      return await apply(ctx, config, fresh, plan, state, record, time);
+      return await locked(fresh);
     }
   } catch (error) {
     const reason = explainBoardError(error, config);

@@ -1,5 +1,5 @@
 // Making sure the app's labels exist in a repository, with colours and descriptions.
-import { withIssueLock } from "./issue-lock.js";
+import { withIssueLock } from "./locks.js";
 import type { GitHub, IssueRef, Logger } from "./types.js";
 
 /** Label names known to exist, per repository. Labels are rarely deleted; an hour is plenty. */

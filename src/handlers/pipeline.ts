@@ -10,7 +10,7 @@ import {
   planWrites,
   type CurrentIssue,
 } from "../github/executor.js";
-import { withIssueLock } from "../github/issue-lock.js";
+import { withIssueLock } from "../github/locks.js";
 import { harden } from "../github/resilience.js";
 import type { GitHub, IssueRef } from "../github/types.js";
 import type { Chat } from "../notify/chat.js";

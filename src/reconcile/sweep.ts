@@ -7,7 +7,7 @@ import { wantsComment } from "../triage/comment.js";
 import type { BoardOutcome } from "../github/board-sync.js";
 import { commentsByIssue, pickBotComment } from "../github/comment.js";
 import { watchedRepos } from "../config.js";
-import { withIssueLock } from "../github/issue-lock.js";
+import { withIssueLock } from "../github/locks.js";
 import type { LiveConfig } from "../github/live-config.js";
 import type { GitHub, Logger } from "../github/types.js";
 import {
@@ -18,7 +18,7 @@ import {
   type AppDeps,
   type IssueData,
 } from "../handlers/pipeline.js";
-import { boardTarget } from "../triage/board.js";
+import { boardTarget, sameAsRecorded } from "../triage/board.js";
 import { decide } from "../triage/decide.js";
 import { isAppLabel } from "../triage/labels.js";
 import { decodeState } from "../triage/state.js";
@@ -75,6 +75,10 @@ export function staleness(
     const target = boardTarget(plan, state, live.config.registry, previous?.time);
     if (target.onBoard && (!previous?.board?.column || previous.board.archived))
       return "accepted but not on the board";
+    // A column a developer chose stays theirs; the card's fields always follow the issue.
+    const recorded = previous?.board;
+    if (target.onBoard && !sameAsRecorded({ ...target, column: recorded?.column }, recorded))
+      return "the board card's fields differ from the issue";
   }
   return undefined;
 }

@@ -2,7 +2,7 @@
 import type { BoardConfig, Column } from "../registry/policy.js";
 import type { Registry, Tier } from "../registry/schema.js";
 import { TIERS } from "../registry/schema.js";
-import type { TimeLog, TriagePlan } from "./types.js";
+import type { BoardRecord, CardValues, TimeLog, TriagePlan } from "./types.js";
 import { SEVERITIES, type Severity } from "./vocabulary.js";
 
 export type IssueState = "open" | "closed";
@@ -12,17 +12,12 @@ export interface BoardTarget {
   onBoard: boolean;
   column?: Column;
   /** Single-select values by the policy's field key (severity, size, tier, instance). */
-  values: Partial<Record<"severity" | "size" | "tier" | "instance", string>>;
+  values: CardValues;
   /** Hours logged with `/spent` for this card's kind of work; undefined: none logged yet. */
   hours?: number;
 }
 
-/** What the app last set on the board, kept in the comment's hidden state. */
-export interface BoardRecord {
-  column?: Column;
-  archived?: boolean;
-  hours?: number;
-}
+export type { BoardRecord };
 
 /** The card as it is on GitHub now. */
 export interface ActualItem {
@@ -99,12 +94,25 @@ export function boardTarget(
   return { onBoard: true, column, values, ...(hours !== undefined ? { hours } : {}) };
 }
 
-/** True when the app has nothing to do: the target is what it set last time. */
+const sameValues = (a: CardValues = {}, b: CardValues = {}): boolean => {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof CardValues>;
+  return [...keys].every((k) => a[k] === b[k]);
+};
+
+/**
+ * True when the app has nothing to do: the whole card it wants (column, fields, hours) is what it
+ * set last time. Anything else (its own new decision, a person's label or command, a registry
+ * change) is compared with the card itself, and only what differs is written.
+ */
 export function sameAsRecorded(target: BoardTarget, record: BoardRecord | undefined): boolean {
   if (!record) return !target.onBoard;
   if (!target.onBoard) return record.archived === true || record.column === undefined;
   return (
-    record.archived !== true && record.column === target.column && record.hours === target.hours
+    record.archived !== true &&
+    record.column === target.column &&
+    record.hours === target.hours &&
+    record.values !== undefined &&
+    sameValues(record.values, target.values)
   );
 }
 
@@ -151,11 +159,11 @@ export function planBoardWrites(
       writes.set.push({ field: key, option });
   }
   if (target.hours !== undefined && actual?.hours !== target.hours) writes.hours = target.hours;
-  const endsInReady =
+  // A card entering Ready, or whose severity or tier changed there, takes its place by them.
+  const reorders = writes.set.some((s) => s.field === "severity" || s.field === "tier");
+  writes.position =
     target.column === "ready" &&
-    (writes.set.some((s) => s.field === "status") ||
-      (sameName(current, wanted) && writes.set.length > 0));
-  writes.position = endsInReady;
+    (writes.set.some((s) => s.field === "status") || (sameName(current, wanted) && reorders));
   return writes;
 }
 

@@ -32,6 +32,15 @@ const StateSchema = z.object({
         .optional(),
       archived: z.boolean().optional(),
       hours: z.number().min(0).optional(),
+      values: z
+        .object({
+          severity: z.string().max(50),
+          size: z.string().max(50),
+          tier: z.string().max(50),
+          instance: z.string().max(50),
+        })
+        .partial()
+        .optional(),
     })
     .optional(),
   commanded: z

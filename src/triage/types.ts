@@ -47,6 +47,18 @@ export interface TimeLog {
   jobs: number;
 }
 
+/** Single-select values of a card, by the policy's field key. */
+export type CardValues = Partial<Record<"severity" | "size" | "tier" | "instance", string>>;
+
+/** What the app last set on the board: compared with what it wants now before any board request. */
+export interface BoardRecord {
+  column?: Column;
+  archived?: boolean;
+  hours?: number;
+  /** The card's fields as the app last set them (none in records older than this field). */
+  values?: CardValues;
+}
+
 /** The hidden state kept in the bot comment, so any replica decides the same thing. */
 export interface RecordedState {
   v: 1;
@@ -58,8 +70,8 @@ export interface RecordedState {
   outcome?: Outcome;
   /** Recent delivery ids, so a re-delivery is recognised cheaply. */
   deliveries?: string[];
-  /** What the app last did on the board. */
-  board?: { column?: Column; archived?: boolean };
+  /** What the app last set on the board. */
+  board?: BoardRecord;
   commanded?: Commanded;
   time?: TimeLog;
   /** Ids of comments whose commands were handled, so a re-delivery runs nothing twice. */
