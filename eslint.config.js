@@ -1,6 +1,17 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/** Every GitHub call lives in src/github/: decisions stay pure, and dry run has one owner. */
+const GITHUB_CALLS = [
+  ["MemberExpression[property.name='rest']", "octokit.rest"],
+  ["CallExpression[callee.property.name='graphql']", ".graphql()"],
+  ["CallExpression[callee.property.name='request']", ".request()"],
+  ["CallExpression[callee.property.name='paginate']", ".paginate()"],
+].map(([selector, call]) => ({
+  selector,
+  message: `${call}: GitHub is called only from src/github/ (add a function there).`,
+}));
+
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "coverage/"] },
   js.configs.recommended,
@@ -10,5 +21,10 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
+  },
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/github/**"],
+    rules: { "no-restricted-syntax": ["error", ...GITHUB_CALLS] },
   },
 );

@@ -89,9 +89,9 @@ export function buildApp(options: AppOptions = {}) {
     app.on("issue_comment.created", (context) => track(() => handleCommandComment(context, deps)));
     app.on(
       ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"],
-      (context) => track(() => checkRegistryPullRequest(context, store)),
+      (context) => track(() => checkRegistryPullRequest(context, store, deps)),
     );
-    app.on("push", (context) => track(() => reloadOnPush(context, store)));
+    app.on("push", (context) => track(() => reloadOnPush(context, store, deps)));
     const every = settings.RECONCILE_EVERY_MINUTES;
     if (every > 0) {
       scheduleReconcile(app, store, { everyMinutes: every, dryRun: deps.dryRun, chat: deps.chat });

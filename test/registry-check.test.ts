@@ -110,7 +110,11 @@ interface CheckRunBody {
 }
 
 /** Open a pull request whose head holds `head` (path -> text) and return the check run. */
-async function checkPullRequest(head: Record<string, string>, openIssues: IssueFields[] = []) {
+async function checkPullRequest(
+  head: Record<string, string>,
+  openIssues: IssueFields[] = [],
+  dryRun = false,
+) {
   const repo = new FakeRepo();
   repo.refs.head = { ...repo.refs.base, ...head };
   const checks: CheckRunBody[] = [];
@@ -145,7 +149,7 @@ async function checkPullRequest(head: Record<string, string>, openIssues: IssueF
     .post(`/repos/${SOURCE}/check-runs`, (body: CheckRunBody) => (checks.push(body), true))
     .optionally()
     .reply(201, { id: 77 });
-  const probot = makeProbot({ config, dryRun: false });
+  const probot = makeProbot({ config, dryRun });
   await probot.receive({
     id: `pr-${Math.random()}`,
     name: "pull_request",
@@ -155,6 +159,16 @@ async function checkPullRequest(head: Record<string, string>, openIssues: IssueF
 }
 
 describe("the Tier registry check on a pull request", () => {
+  test("in dry run the check is computed from reads, and no check run is written", async () => {
+    const { checks } = await checkPullRequest(
+      { [REGISTRY]: edit(BASE, "be", "tier", "ful") },
+      [],
+      true,
+    );
+    expect(checks).toEqual([]);
+    expect(loggedLines().some((l) => l.includes("dry run: this write was not sent"))).toBe(true);
+  });
+
   test("a clean tier upgrade succeeds and says what it means, with the evidence and the requests it changes", async () => {
     let registry = edit(BASE, "be", "tier", "full");
     registry = registry.replace(

@@ -1,11 +1,9 @@
 // `sysadmin-pipe board setup` and `board check`: compare the project's fields with the
-// configuration (pure), then create what is missing (GitHub). Set-up is run by a person with a
-// token, rarely, so it favours plain sequential requests over batching.
+// configuration. Pure; src/github/board-fields.ts creates what is missing.
 import type { BoardConfig } from "../registry/policy.js";
 import type { Registry } from "../registry/schema.js";
 import { TIERS } from "../registry/schema.js";
 import { SEVERITIES, SEVERITY_MEANING, SIZES, SIZE_MEANING } from "../triage/vocabulary.js";
-import type { GitHub } from "../github/types.js";
 import type { ProjectField } from "../github/board.js";
 import { nameKey } from "../triage/board.js";
 
@@ -111,61 +109,4 @@ export function describeDrift(d: Drift): string {
     case "wrong-type":
       return `field \`${d.field.name}\` is ${d.field.dataType.toLowerCase()}, but the app needs ${d.wanted.toLowerCase()}: rename or remove it`;
   }
-}
-
-export const CREATE_FIELD = `mutation SysadminPipeCreateField($project: ID!, $name: String!, $type: ProjectV2CustomFieldType!, $options: [ProjectV2SingleSelectFieldOptionInput!]) {
-  createProjectV2Field(input: { projectId: $project, name: $name, dataType: $type, singleSelectOptions: $options }) {
-    projectV2Field { ... on ProjectV2FieldCommon { id name } }
-  }
-}`;
-
-export const UPDATE_OPTIONS = `mutation SysadminPipeAddOptions($field: ID!, $options: [ProjectV2SingleSelectFieldOptionInput!]) {
-  updateProjectV2Field(input: { fieldId: $field, singleSelectOptions: $options }) {
-    projectV2Field { ... on ProjectV2FieldCommon { id name } }
-  }
-}`;
-
-/** Create what is missing; returns one line per change (or planned change, in a dry run). */
-export async function applyDrift(
-  github: { graphql: GitHub["graphql"] },
-  projectId: string,
-  drift: readonly Drift[],
-  dryRun: boolean,
-): Promise<string[]> {
-  const lines: string[] = [];
-  const verb = dryRun ? "would" : "did";
-  for (const d of drift) {
-    if (d.kind === "missing-field") {
-      if (!dryRun) {
-        await github.graphql(CREATE_FIELD, {
-          project: projectId,
-          name: d.field.name,
-          type: d.field.dataType,
-          options: d.field.dataType === "SINGLE_SELECT" ? d.field.options : null,
-        });
-      }
-      lines.push(
-        `${verb === "would" ? "would create" : "created"} ${describeDrift(d).replace(/ is missing/, "")}`,
-      );
-    } else if (d.kind === "missing-options") {
-      // GitHub replaces a field's option list: send the existing options (by name) plus the new ones.
-      if (!dryRun) {
-        const kept = d.field.options.map(({ name, color, description }) => ({
-          name,
-          color,
-          description,
-        }));
-        await github.graphql(UPDATE_OPTIONS, {
-          field: d.field.id,
-          options: [...kept, ...d.missing],
-        });
-      }
-      lines.push(
-        `${dryRun ? "would add" : "added"} ${d.missing.map((o) => o.name).join(", ")} to \`${d.field.name}\``,
-      );
-    } else {
-      lines.push(`cannot fix: ${describeDrift(d)}`);
-    }
-  }
-  return lines;
 }

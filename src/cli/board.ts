@@ -1,5 +1,7 @@
 // `sysadmin-pipe board setup|check`: prepare a project for the app, or report drift.
-import { applyDrift, boardDrift, describeDrift, wantedFields } from "../board/setup.js";
+import { boardDrift, describeDrift, wantedFields } from "../board/setup.js";
+import { applyDrift } from "../github/board-fields.js";
+import { gitHubClient } from "../github/client.js";
 import { explainBoardError, readProject } from "../github/board.js";
 import { BoardSchema, type BoardConfig } from "../registry/policy.js";
 import { UsageError, type Context } from "./command.js";
@@ -34,7 +36,8 @@ export async function boardCommand(
     io.stderr("Set GITHUB_TOKEN to a token that can read and write the organisation's projects.\n");
     return 2;
   }
-  const github = cliOctokit(token, io);
+  const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const github = gitHubClient(cliOctokit(token, io), { log, dryRun: values["dry-run"] ?? false });
   try {
     const project = await readProject(github, owner, number);
     const drift = boardDrift(project.fields, wantedFields(board, config.registry));

@@ -16,7 +16,7 @@ export async function reconcileCommand({
   const malformed = repos.find((r) => !/^[\w.-]+\/[\w.-]+$/.test(r));
   if (malformed !== undefined)
     throw new UsageError(`--repo \`${malformed}\` is not a repository: write it OWNER/NAME`);
-  const client = await tokenClient(config(), io);
+  const client = await tokenClient(config(), io, values["dry-run"] ?? false);
   if (!client) {
     io.stderr(
       "Set GITHUB_TOKEN to a token that can read and write the watched repositories' issues.\n",

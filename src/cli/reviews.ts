@@ -23,7 +23,7 @@ export async function reviewsCommand({
   config: shipped,
 }: Context<ReviewsValues>): Promise<number> {
   const today = todayOf(values);
-  const client = await tokenClient(shipped(), io);
+  const client = await tokenClient(shipped(), io, values["dry-run"] ?? false);
   if (!client) {
     io.stderr(
       "Set GITHUB_TOKEN to a token that can read the pipe and open issues in reports.repo.\n",

@@ -2,8 +2,9 @@
 import { Octokit } from "@octokit/rest";
 import type { TriageConfig } from "../config.js";
 import { ConfigStore } from "../github/live-config.js";
-import { harden } from "../github/resilience.js";
-import type { GitHub, Logger } from "../github/types.js";
+import { gitHubClient } from "../github/client.js";
+import { readDeployment, withDeployment } from "../settings.js";
+import type { Logger } from "../github/types.js";
 
 export interface TokenIo {
   stdout: (text: string) => void;
@@ -22,8 +23,11 @@ export function cliOctokit(token: string, io: TokenIo): Octokit {
   });
 }
 
-/** A GitHub client from GITHUB_TOKEN, and the configuration in force (live when configured). */
-export async function tokenClient(shipped: TriageConfig, io: TokenIo) {
+/**
+ * A GitHub client from GITHUB_TOKEN (writing nothing when `dryRun`), and the configuration in
+ * force (live when configured, with the deployment's settings over it, as in the app).
+ */
+export async function tokenClient(shipped: TriageConfig, io: TokenIo, dryRun = false) {
   const token = io.env.GITHUB_TOKEN;
   if (!token) return undefined;
   const log: Logger = {
@@ -31,7 +35,10 @@ export async function tokenClient(shipped: TriageConfig, io: TokenIo) {
     warn: (obj, msg) => io.stderr(`${JSON.stringify({ level: "warn", msg, ...obj })}\n`),
     error: (obj, msg) => io.stderr(`${JSON.stringify({ level: "error", msg, ...obj })}\n`),
   };
-  const github = harden(cliOctokit(token, io) as unknown as GitHub, log);
-  const live = await new ConfigStore(shipped, log).get(github, "cli");
+  const github = gitHubClient(cliOctokit(token, io), { log, dryRun });
+  const read = readDeployment(io.env);
+  const deployment = read.ok ? read.settings : {};
+  const store = new ConfigStore(shipped, log, (policy) => withDeployment(policy, deployment));
+  const live = await store.get(github, "cli");
   return { github, live, log };
 }

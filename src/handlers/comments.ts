@@ -7,6 +7,7 @@ import { parseCommands } from "../commands/parse.js";
 import { needsPermissionLookup, type Actor } from "../commands/permissions.js";
 import { reactionsFor, renderReply } from "../commands/reply.js";
 import { findBotComment } from "../github/comment.js";
+import { createComment, reactToComment, readIssue } from "../github/issues.js";
 import { isMaintainer } from "../github/permissions.js";
 
 import { decide } from "../triage/decide.js";
@@ -58,9 +59,7 @@ async function runCommands(
     return;
   }
   // The payload's issue is as old as the comment; once the app has written, read it fresh.
-  const issue: IssueData = botComment
-    ? (await github.rest.issues.get({ ...ref })).data
-    : (payload.issue as IssueData);
+  const issue: IssueData = botComment ? await readIssue(github, ref) : (payload.issue as IssueData);
   const labels = labelNames(issue);
   const now = decide(
     toInput(job.repo, ref.issue_number, issue, { labels, previous }),
@@ -119,13 +118,8 @@ async function acknowledge(
   );
   if (job.deps.dryRun) return;
   for (const content of reactionsFor(outcome.results)) {
-    await github.rest.reactions.createForIssueComment({
-      owner: ref.owner,
-      repo: ref.repo,
-      comment_id: commentId,
-      content,
-    });
+    await reactToComment(github, ref, commentId, content);
   }
   const reply = renderReply(outcome.results, outcome.help, login);
-  if (reply) await github.rest.issues.createComment({ ...ref, body: reply });
+  if (reply) await createComment(github, ref, reply);
 }

@@ -1,6 +1,7 @@
 // issues.opened / edited / reopened / closed: read the issue, decide, make GitHub match.
 import type { Context } from "probot";
 import { findBotComment } from "../github/comment.js";
+import { readIssue } from "../github/issues.js";
 import { decodeState } from "../triage/state.js";
 import {
   decideAndApply,
@@ -34,6 +35,6 @@ async function triage(job: IssueJob, action: string, payloadIssue: IssueData): P
   // A payload can be stale (events arrive out of order, or are redelivered later): once the
   // app has written to an issue, read it fresh. A first "opened" is as fresh as it gets.
   const issue: IssueData =
-    comment || action !== "opened" ? (await github.rest.issues.get({ ...ref })).data : payloadIssue;
+    comment || action !== "opened" ? await readIssue(github, ref) : payloadIssue;
   await decideAndApply(job, issue, { labels: labelNames(issue), comment, previous });
 }

@@ -10,8 +10,9 @@ import {
   planWrites,
   type CurrentIssue,
 } from "../github/executor.js";
+import { gitHubClient } from "../github/client.js";
+import { createComment } from "../github/issues.js";
 import { withIssueLock } from "../github/locks.js";
-import { harden } from "../github/resilience.js";
 import type { GitHub, IssueRef } from "../github/types.js";
 import type { Chat } from "../notify/chat.js";
 import { alertsFor, withAlerted } from "../triage/alerts.js";
@@ -109,7 +110,7 @@ export async function issueJobFor(
 ): Promise<IssueJob | undefined> {
   const { payload } = context;
   const repo = payload.repository.full_name;
-  const github = harden(context.octokit as GitHub, context.log);
+  const github = gitHubClient(context.octokit, { log: context.log, dryRun: deps.dryRun });
   const installation = String(payload.installation?.id ?? "none");
   const { config, trusted } = await deps.config(github, installation);
   if (!isWatched(repo, config)) return undefined;
@@ -232,10 +233,11 @@ export async function decideAndApply(
   }
   // A mention only notifies when a comment is created: an edited bot comment needs a new one.
   if (s0Team && alerts.some((a) => a.kind === "s0") && writes.comment.action !== "create") {
-    await github.rest.issues.createComment({
-      ...ref,
-      body: `@${s0Team}: this request is now an accepted **S0 emergency**; see the bot's comment above.`,
-    });
+    await createComment(
+      github,
+      ref,
+      `@${s0Team}: this request is now an accepted **S0 emergency**; see the bot's comment above.`,
+    );
   }
   for (const alert of alerts) await deps.chat?.send(alert.text);
   return plan;

@@ -4,7 +4,8 @@ import type { Context } from "probot";
 import { publishCheck } from "../github/checks.js";
 import type { ConfigStore } from "../github/live-config.js";
 import { readRepoFile } from "../github/repo-files.js";
-import { harden } from "../github/resilience.js";
+import { gitHubClient } from "../github/client.js";
+import { changedFiles, listIssues } from "../github/issues.js";
 import type { GitHub } from "../github/types.js";
 import { affectedRequests, type OpenRequest } from "../registry/affected.js";
 import { checkReport } from "../registry/check.js";
@@ -33,16 +34,11 @@ async function readAt(
 async function openPipeRequests(github: GitHub, config: TriageConfig): Promise<OpenRequest[]> {
   const requests: OpenRequest[] = [];
   for (const full of watchedRepos(config)) {
-    const [owner, repo] = full.split("/") as [string, string];
-    const issues = await github.paginate(github.rest.issues.listForRepo, {
-      owner,
-      repo,
+    const issues = await listIssues(github, full, {
       state: "open",
       labels: config.policy.labels.pipe,
-      per_page: 100,
     });
     for (const i of issues) {
-      if (i.pull_request) continue;
       requests.push({
         repo: full,
         number: i.number,
@@ -59,21 +55,17 @@ async function openPipeRequests(github: GitHub, config: TriageConfig): Promise<O
 export async function checkRegistryPullRequest(
   context: Context<PullEvent>,
   store: ConfigStore,
+  deps: { dryRun: boolean },
 ): Promise<void> {
   const { payload } = context;
-  const github = harden(context.octokit as GitHub, context.log);
+  const github = gitHubClient(context.octokit, { log: context.log, dryRun: deps.dryRun });
   const installation = String(payload.installation?.id ?? "none");
   const { config } = await store.get(github, installation);
   const source = store.source;
   const full = payload.repository.full_name;
   if (!source.repo || source.repo.toLowerCase() !== full.toLowerCase()) return;
   const pr = payload.pull_request;
-  const files = await github.paginate(github.rest.pulls.listFiles, {
-    ...context.repo(),
-    pull_number: pr.number,
-    per_page: 100,
-  });
-  const touched = new Set(files.flatMap((f) => [f.filename, f.previous_filename ?? ""]));
+  const touched = new Set(await changedFiles(github, full, pr.number));
   if (!sourcePaths(source).some((p) => touched.has(p))) return;
 
   const [registry, policy, form] = await Promise.all(
@@ -102,7 +94,11 @@ export async function checkRegistryPullRequest(
   );
 }
 
-export async function reloadOnPush(context: Context<"push">, store: ConfigStore): Promise<void> {
+export async function reloadOnPush(
+  context: Context<"push">,
+  store: ConfigStore,
+  deps: { dryRun: boolean },
+): Promise<void> {
   const { payload } = context;
   const source = store.source;
   if (!source.repo || source.repo.toLowerCase() !== payload.repository.full_name.toLowerCase())
@@ -117,5 +113,6 @@ export async function reloadOnPush(context: Context<"push">, store: ConfigStore)
   );
   if (![source.registry, source.policy].some((p) => changed.has(p))) return;
   const installation = String(payload.installation?.id ?? "none");
-  await store.get(harden(context.octokit as GitHub, context.log), installation, true);
+  const github = gitHubClient(context.octokit, { log: context.log, dryRun: deps.dryRun });
+  await store.get(github, installation, true);
 }

@@ -3,7 +3,8 @@
 // and the next one tries again.
 import type { Probot } from "probot";
 import type { ConfigStore } from "../github/live-config.js";
-import { harden } from "../github/resilience.js";
+import { gitHubClient } from "../github/client.js";
+import { listInstallations } from "../github/issues.js";
 import type { GitHub } from "../github/types.js";
 import type { Chat } from "../notify/chat.js";
 import { reconcile, type SweepReport } from "./sweep.js";
@@ -21,12 +22,13 @@ export function scheduleReconcile(
   let running: Promise<SweepReport[]> | undefined;
   const sweepAll = async (): Promise<SweepReport[]> => {
     const appOctokit = (await app.auth()) as unknown as GitHub;
-    const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, {
-      per_page: 100,
-    });
+    const installations = await listInstallations(appOctokit);
     const reports: SweepReport[] = [];
     for (const installation of installations) {
-      const github = harden((await app.auth(installation.id)) as unknown as GitHub, app.log);
+      const github = gitHubClient(await app.auth(installation.id), {
+        log: app.log,
+        dryRun: options.dryRun,
+      });
       const live = await store.get(github, String(installation.id));
       const account =
         installation.account && "login" in installation.account ? installation.account.login : "";

@@ -6,6 +6,7 @@
 import { wantsComment } from "../triage/comment.js";
 import type { BoardOutcome } from "../github/board-sync.js";
 import { commentsByIssue, pickBotComment } from "../github/comment.js";
+import { listIssues } from "../github/issues.js";
 import { watchedRepos } from "../config.js";
 import { withIssueLock } from "../github/locks.js";
 import type { LiveConfig } from "../github/live-config.js";
@@ -102,14 +103,7 @@ export async function reconcile(
   const quietMs = options.quietMs ?? 2 * 60 * 1000;
   for (const full of repos) {
     const [owner, repo] = full.split("/") as [string, string];
-    const issues = (
-      await github.paginate(github.rest.issues.listForRepo, {
-        owner,
-        repo,
-        state: "open",
-        per_page: 100,
-      })
-    ).filter((i) => !i.pull_request);
+    const issues = await listIssues(github, full, { state: "open" });
     const byIssue = await commentsByIssue(github, owner, repo);
     for (const issue of issues) {
       report.scanned++;

@@ -1,6 +1,7 @@
 // Reading the pipe from GitHub for a report: the issues with the app's pipe label, their labels
 // and the bot comment's recorded state, in a few paginated requests per repository.
 import { commentsByIssue, pickBotComment } from "../github/comment.js";
+import { listIssues } from "../github/issues.js";
 import type { GitHub } from "../github/types.js";
 import { watchedRepos, type TriageConfig } from "../config.js";
 import { readLabel } from "../triage/labels.js";
@@ -69,16 +70,10 @@ export async function readPipe(
   const since = period.start.toISOString();
   for (const full of repos) {
     const [owner, repo] = full.split("/") as [string, string];
+    // Updated since the start: every issue created in the period is among them.
     const issues = (
-      await github.paginate(github.rest.issues.listForRepo, {
-        owner,
-        repo,
-        state: "all",
-        labels: policy.labels.pipe,
-        since, // updated since the start: every issue created in the period is among them
-        per_page: 100,
-      })
-    ).filter((i) => !i.pull_request && inPeriod(i.created_at, period));
+      await listIssues(github, full, { state: "all", labels: policy.labels.pipe, since })
+    ).filter((i) => inPeriod(i.created_at, period));
     if (!issues.length) continue;
     const byIssue = await commentsByIssue(github, owner, repo, since);
     for (const i of issues) records.push(pipeRecord(full, i, byIssue.get(i.number) ?? [], config));

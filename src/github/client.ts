@@ -1,0 +1,48 @@
+// The one way the app and the command line get a GitHub client: hardened against short
+// secondary rate limits, and with dry run built in. In dry run no write reaches GitHub, whatever
+// code path asks for it (labels, comments, reactions, check runs, board mutations, issues): the
+// request is logged and answered with an empty success.
+import { harden } from "./resilience.js";
+import type { GitHub, Logger } from "./types.js";
+
+export interface ClientOptions {
+  log: Logger;
+  dryRun: boolean;
+}
+
+/** GraphQL queries read; mutations write. */
+const isMutation = (body: unknown): boolean =>
+  /^(?:\s|#[^\n]*\n)*mutation\b/.test(
+    String((body as { query?: unknown } | undefined)?.query ?? ""),
+  );
+
+/** Whether a request would change something on GitHub. (An installation token is a read.) */
+export function isWrite(method: string, url: string, body: unknown): boolean {
+  if (method === "GET" || method === "HEAD") return false;
+  if (/\/app\/installations\/[^/]+\/access_tokens$/.test(url)) return false;
+  if (url === "/graphql" || url.endsWith("/graphql")) return isMutation(body);
+  return true;
+}
+
+const DRY = Symbol.for("sysadmin-pipe.dry-run");
+
+function guardDryRun(github: GitHub, log: Logger): GitHub {
+  const marked = github as GitHub & { [DRY]?: boolean };
+  if (marked[DRY]) return github;
+  marked[DRY] = true;
+  github.hook.wrap("request", async (request, options) => {
+    const method = String(options.method).toUpperCase();
+    const url = String(options.url);
+    const body = (options as { query?: unknown }).query ? options : (options.data ?? options);
+    if (!isWrite(method, url, body)) return request(options);
+    log.info({ request: `${method} ${url}` }, "dry run: this write was not sent to GitHub");
+    return { status: 200, url, headers: {}, data: url.endsWith("/graphql") ? { data: {} } : {} };
+  });
+  return github;
+}
+
+/** A client for one delivery, sweep or command run. */
+export function gitHubClient(octokit: unknown, options: ClientOptions): GitHub {
+  const github = harden(octokit as GitHub, options.log);
+  return options.dryRun ? guardDryRun(github, options.log) : github;
+}
