@@ -9,9 +9,9 @@ import {
 } from "./config.js";
 import { handleCommandComment } from "./handlers/comments.js";
 import { deliveriesInFlight } from "./handlers/in-flight.js";
-import { triageIssueEvent } from "./handlers/issues.js";
+import { triageIssueEvent } from "./handlers/issue-events.js";
 import type { AppDeps } from "./handlers/pipeline.js";
-import { checkRegistryPullRequest, reloadOnPush } from "./handlers/registry.js";
+import { checkRegistryPullRequest, reloadOnPush } from "./handlers/registry-events.js";
 import { ConfigStore } from "./github/live-config.js";
 import { scheduleReconcile } from "./reconcile/schedule.js";
 import { chatWebhook, type ChatOptions } from "./notify/chat.js";

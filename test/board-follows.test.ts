@@ -4,10 +4,10 @@
 import { jest } from "@jest/globals";
 import nock from "nock";
 import { Octokit } from "@octokit/rest";
-import { forgetBoards } from "../src/github/board.js";
-import { forgetKnownLabels } from "../src/github/labels.js";
+import { forgetBoards } from "../src/github/board-api.js";
+import { forgetKnownLabels } from "../src/github/label-store.js";
 import { reconcile } from "../src/reconcile/sweep.js";
-import { placeInReady, type ReadyCard } from "../src/triage/board.js";
+import { placeInReady, type ReadyCard } from "../src/triage/card.js";
 import { liveConfig, startLoopbackApp, type LoopbackApp } from "./helpers/app-on-loopback.js";
 import type { Card } from "./helpers/fake-board.js";
 import { commentPayload, issuesPayload, type IssueFields } from "./helpers/webhooks.js";

@@ -1,8 +1,8 @@
 // The sysadmin pipe board: accepted work lands on a Projects (v2) board developers pull from.
 import nock from "nock";
-import { forgetBoards } from "../src/github/board.js";
-import { forgetKnownLabels } from "../src/github/labels.js";
-import { placeInReady, planBoardWrites } from "../src/triage/board.js";
+import { forgetBoards } from "../src/github/board-api.js";
+import { forgetKnownLabels } from "../src/github/label-store.js";
+import { placeInReady, planBoardWrites } from "../src/triage/card.js";
 import { decodeState } from "../src/triage/state.js";
 import { shippedConfig, withTiers } from "./helpers/config.js";
 import { FakeBoard } from "./helpers/fake-board.js";

@@ -2,11 +2,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import nock from "nock";
-import { forgetBoards } from "../src/github/board.js";
+import { forgetBoards } from "../src/github/board-api.js";
 import { nextState } from "../src/github/executor.js";
-import { forgetKnownLabels } from "../src/github/labels.js";
-import { forgetPermissions } from "../src/github/permissions.js";
-import { renderComment } from "../src/triage/comment.js";
+import { forgetKnownLabels } from "../src/github/label-store.js";
+import { forgetPermissions } from "../src/github/repo-access.js";
+import { renderComment } from "../src/triage/comment-text.js";
 import { decide } from "../src/triage/decide.js";
 import { decodeState } from "../src/triage/state.js";
 import type { RecordedState } from "../src/triage/types.js";

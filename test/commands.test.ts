@@ -1,9 +1,9 @@
 // Slash commands as pure rules: what is read, who may do what, what it changes.
 import { applyCommands, type CommandContext } from "../src/commands/apply.js";
 import { parseCommands, parseDuration } from "../src/commands/parse.js";
-import { mayRun } from "../src/commands/permissions.js";
+import { mayRun } from "../src/commands/who-may.js";
 import { reactionsFor, renderReply } from "../src/commands/reply.js";
-import { renderComment } from "../src/triage/comment.js";
+import { renderComment } from "../src/triage/comment-text.js";
 import { decide } from "../src/triage/decide.js";
 import type { RecordedState } from "../src/triage/types.js";
 import { shippedConfig, withTiers } from "./helpers/config.js";

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { FORM_PATH, generateIssueForm } from "../src/form/generate.js";
 import { decide } from "../src/triage/decide.js";
-import { answerCodes, parseForm } from "../src/triage/form.js";
+import { answerCodes, parseForm } from "../src/triage/form-answers.js";
 import { shippedConfig, withTiers } from "./helpers/config.js";
 
 const { registry, policy } = shippedConfig();

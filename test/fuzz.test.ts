@@ -7,7 +7,7 @@ import { parseCommands } from "../src/commands/parse.js";
 import { planWrites, nextState } from "../src/github/executor.js";
 import { loadRegistry } from "../src/registry/schema.js";
 import { loadPolicy } from "../src/registry/policy.js";
-import { renderComment } from "../src/triage/comment.js";
+import { renderComment } from "../src/triage/comment-text.js";
 import { decide } from "../src/triage/decide.js";
 import { decodeState } from "../src/triage/state.js";
 import { shippedConfig } from "./helpers/config.js";

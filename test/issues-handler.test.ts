@@ -1,6 +1,6 @@
 // The app on GitHub: real webhook payloads in, the exact GitHub requests out.
 import nock from "nock";
-import { forgetKnownLabels } from "../src/github/labels.js";
+import { forgetKnownLabels } from "../src/github/label-store.js";
 import { decodeState } from "../src/triage/state.js";
 import { shippedConfig, withTiers } from "./helpers/config.js";
 import { checkAfterEachTest, installGitHubSchemaCheck } from "./helpers/github-schema.js";

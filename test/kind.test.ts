@@ -1,7 +1,7 @@
 // Whose work an issue is: one instance's, ofn-install's own, or the OFN app's. Precision first:
 // where the evidence is weak the bot leaves the issue to a person and says nothing.
 import { planWrites } from "../src/github/executor.js";
-import { renderComment } from "../src/triage/comment.js";
+import { renderComment } from "../src/triage/comment-text.js";
 import { decide } from "../src/triage/decide.js";
 import type { IssueInput } from "../src/triage/types.js";
 import { shippedConfig } from "./helpers/config.js";

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import nock from "nock";
 import { generateIssueForm } from "../src/form/generate.js";
-import { forgetKnownLabels } from "../src/github/labels.js";
+import { forgetKnownLabels } from "../src/github/label-store.js";
 import { loadPolicy } from "../src/registry/policy.js";
 import { loadRegistry } from "../src/registry/schema.js";
 import { POLICY_TEXT, REGISTRY_TEXT, shippedConfig } from "./helpers/config.js";

@@ -5,7 +5,7 @@ import { main, type Io } from "../src/cli/main.js";
 import { nextState } from "../src/github/executor.js";
 import { loadReport, renderLoadReport, type PipeRecord } from "../src/report/load.js";
 import { parsePeriod, periodBetween } from "../src/report/period.js";
-import { renderComment } from "../src/triage/comment.js";
+import { renderComment } from "../src/triage/comment-text.js";
 import { decide } from "../src/triage/decide.js";
 import { shippedConfig } from "./helpers/config.js";
 import { checkAfterEachTest, installGitHubSchemaCheck } from "./helpers/github-schema.js";

@@ -125,9 +125,12 @@ describe("registering the App from the set-up page", () => {
       expect(dotenv).toContain('PRIVATE_KEY="-----BEGIN RSA PRIVATE KEY-----\\n');
 
       // The app restarted with them: it loaded the registry and checks deliveries' signatures.
+      // Restarted: the registry loaded, and the server listening again (its second "Listening").
       await until(
         () =>
-          output.includes("restarting with its credentials") && output.includes("registry from"),
+          output.includes("restarting with its credentials") &&
+          output.includes("registry from") &&
+          output.split("Listening on").length > 2,
       );
       const deliver = (secret: string) => {
         const body = JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1 });

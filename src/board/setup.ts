@@ -4,8 +4,8 @@ import type { BoardConfig } from "../registry/policy.js";
 import type { Registry } from "../registry/schema.js";
 import { TIERS } from "../registry/schema.js";
 import { SEVERITIES, SEVERITY_MEANING, SIZES, SIZE_MEANING } from "../triage/vocabulary.js";
-import type { ProjectField } from "../github/board.js";
-import { nameKey } from "../triage/board.js";
+import type { ProjectField } from "../github/board-api.js";
+import { nameKey } from "../triage/card.js";
 
 type Color = "GRAY" | "BLUE" | "GREEN" | "YELLOW" | "ORANGE" | "RED" | "PINK" | "PURPLE";
 

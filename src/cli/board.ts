@@ -2,7 +2,7 @@
 import { boardDrift, describeDrift, wantedFields } from "../board/setup.js";
 import { applyDrift } from "../github/board-fields.js";
 import { gitHubClient } from "../github/client.js";
-import { explainBoardError, readProject } from "../github/board.js";
+import { explainBoardError, readProject } from "../github/board-api.js";
 import { BoardSchema, type BoardConfig } from "../registry/policy.js";
 import { UsageError, type Context } from "./command.js";
 import { cliOctokit } from "./token-client.js";

@@ -5,11 +5,11 @@ import { REGISTRY_SCHEMA_PATH } from "../registry/json-schema.js";
 import { boardCommand } from "./board.js";
 import { CONFIG_OPTIONS, defineCommand, type Command, type OptionSpecs } from "./command.js";
 import { evalCommand, SPLIT_SEED } from "./eval.js";
-import { formCommand, schemaCommand } from "./form.js";
+import { formCommand, schemaCommand } from "./form-command.js";
 import { reconcileCommand } from "./reconcile.js";
-import { diffCommand, validateCommand } from "./registry.js";
-import { reportCommand } from "./report.js";
-import { reviewsCommand } from "./reviews.js";
+import { diffCommand, validateCommand } from "./registry-commands.js";
+import { reportCommand } from "./report-command.js";
+import { reviewsCommand } from "./reviews-command.js";
 import { triageCommand } from "./triage.js";
 
 const TOKEN = "Token in GITHUB_TOKEN (and GITHUB_API_URL for GitHub Enterprise).";

@@ -11,7 +11,7 @@ import {
   type Judged,
   type LabelledIssue,
 } from "../eval/measure.js";
-import { confusionLines, figureLines, missesOf, missLine } from "../eval/report.js";
+import { confusionLines, figureLines, missesOf, missLine } from "../eval/render.js";
 import { decide } from "../triage/decide.js";
 import type { Context } from "./command.js";
 import { parseLabelledLine } from "./labelled-input.js";

@@ -4,7 +4,7 @@ import type { IssueInput } from "../triage/types.js";
 
 const Label = z.union([z.string(), z.object({ name: z.string() }).transform((l) => l.name)]);
 
-/** The minimal form from design.md. */
+/** The minimal form: {"repo", "title", "body", "labels"}. */
 const Minimal = z.object({
   repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "repo must be written owner/name"),
   number: z.number().int().optional(),

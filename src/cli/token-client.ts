@@ -4,7 +4,7 @@ import type { TriageConfig } from "../config.js";
 import { ConfigStore } from "../github/live-config.js";
 import { gitHubClient } from "../github/client.js";
 import { readDeployment, withDeployment } from "../settings.js";
-import type { Logger } from "../github/types.js";
+import type { Logger } from "../github/client-types.js";
 
 export interface TokenIo {
   stdout: (text: string) => void;

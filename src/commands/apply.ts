@@ -9,10 +9,10 @@ import {
   severityLabel,
   sizeLabel,
   type LabelMeaning,
-} from "../triage/labels.js";
+} from "../triage/label-names.js";
 import type { Commanded, RecordedState, TimeLog } from "../triage/types.js";
 import { formatMinutes, USAGE, type Command, type CommandProblem } from "./parse.js";
-import { mayRun, type Actor, type CommandScope } from "./permissions.js";
+import { mayRun, type Actor, type CommandScope } from "./who-may.js";
 
 export type CommandStatus = "done" | "refused" | "invalid";
 

@@ -2,7 +2,7 @@
 // something was refused or not understood, or /help was asked. Pure.
 import type { CommandResult } from "./apply.js";
 import { COMMAND_NAMES, USAGE, type CommandName } from "./parse.js";
-import { whoMay } from "./permissions.js";
+import { whoMay } from "./who-may.js";
 
 export type Reaction = "+1" | "confused";
 

@@ -2,7 +2,7 @@
 import { stringify } from "yaml";
 import type { Policy } from "../registry/policy.js";
 import { instanceList, type Registry } from "../registry/schema.js";
-import { FORM_LABELS } from "../triage/form.js";
+import { FORM_LABELS } from "../triage/form-answers.js";
 import {
   CATEGORIES,
   SEVERITIES,

@@ -1,7 +1,7 @@
 // Creating the pipe board's missing fields and options (`sysadmin-pipe board setup`). Run by a
 // person with a token, rarely, so it favours plain sequential requests over batching.
 import { describeDrift, type Drift } from "../board/setup.js";
-import type { GitHub } from "./types.js";
+import type { GitHub } from "./client-types.js";
 
 const CREATE_FIELD = `mutation SysadminPipeCreateField($project: ID!, $name: String!, $type: ProjectV2CustomFieldType!, $options: [ProjectV2SingleSelectFieldOptionInput!]) {
   createProjectV2Field(input: { projectId: $project, name: $name, dataType: $type, singleSelectOptions: $options }) {

@@ -13,7 +13,7 @@ import {
   type BoardRecord,
   type IssueState,
   type ReadyCard,
-} from "../triage/board.js";
+} from "../triage/card.js";
 import type { TimeLog, TriagePlan } from "../triage/types.js";
 import {
   ADD_ITEM,
@@ -29,9 +29,9 @@ import {
   UNARCHIVE_ITEM,
   type BoardMeta,
   type IssueOnBoard,
-} from "./board.js";
+} from "./board-api.js";
 import { withBoardLock } from "./locks.js";
-import type { GitHub, IssueRef, Logger } from "./types.js";
+import type { GitHub, IssueRef, Logger } from "./client-types.js";
 
 export interface BoardOutcome {
   record?: BoardRecord;

@@ -7,7 +7,7 @@ import type { PipeRecord } from "../report/load.js";
 import { parsePeriod, type Period } from "../report/period.js";
 import { readPipe } from "../report/read.js";
 import type { HoursUsed } from "../triage/caps.js";
-import type { GitHub } from "./types.js";
+import type { GitHub } from "./client-types.js";
 
 const TTL_MS = 60 * 1000;
 const cache = new Map<string, { records: PipeRecord[]; at: number }>();

@@ -2,7 +2,7 @@
 // follow in updates of the same run.
 import type { CheckReport } from "../registry/check.js";
 import { CHECK_NAME } from "../registry/check.js";
-import type { GitHub } from "./types.js";
+import type { GitHub } from "./client-types.js";
 
 const BATCH = 50;
 const MAX_TEXT = 65_000; // GitHub's limit on summary length is 65,535 characters

@@ -3,7 +3,7 @@
 // code path asks for it (labels, comments, reactions, check runs, board mutations, issues): the
 // request is logged and answered with an empty success.
 import { harden } from "./resilience.js";
-import type { GitHub, Logger } from "./types.js";
+import type { GitHub, Logger } from "./client-types.js";
 
 export interface ClientOptions {
   log: Logger;

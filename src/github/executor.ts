@@ -1,11 +1,11 @@
 // The one place that writes to GitHub: make an issue's labels and bot comment match a plan.
 import type { Policy } from "../registry/policy.js";
-import { wantsComment } from "../triage/comment.js";
-import { isAppLabel, labelStyle } from "../triage/labels.js";
+import { wantsComment } from "../triage/comment-text.js";
+import { isAppLabel, labelStyle } from "../triage/label-names.js";
 import type { RecordedState, TriagePlan } from "../triage/types.js";
-import type { BotComment } from "./comment.js";
-import { ensureLabels } from "./labels.js";
-import type { GitHub, IssueRef, Logger } from "./types.js";
+import type { BotComment } from "./bot-comment.js";
+import { ensureLabels } from "./label-store.js";
+import type { GitHub, IssueRef, Logger } from "./client-types.js";
 
 /** What must change on GitHub. Computed purely, so tests and dry-run see exactly this. */
 export interface Writes {

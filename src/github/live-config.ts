@@ -6,7 +6,7 @@ import type { Policy, RegistrySource } from "../registry/policy.js";
 import { validateConfig } from "../registry/validate.js";
 import { formatProblems } from "../registry/yaml-load.js";
 import { readRepoFile } from "./repo-files.js";
-import type { GitHub, Logger } from "./types.js";
+import type { GitHub, Logger } from "./client-types.js";
 
 export interface LiveConfig {
   config: TriageConfig;

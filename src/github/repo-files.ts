@@ -1,6 +1,6 @@
 // Reading a configuration file from a repository, raw, optionally only if it changed (ETag):
 // a 304 answer costs nothing against the rate limit.
-import type { GitHub } from "./types.js";
+import type { GitHub } from "./client-types.js";
 
 export type FileRead =
   | { status: "ok"; text: string; etag?: string }

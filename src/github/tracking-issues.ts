@@ -1,6 +1,6 @@
 // Issues the app keeps one of per subject (a period's load report, one instance's tier review):
 // found by a hidden marker among the issues with a label, so a second run never duplicates.
-import type { GitHub } from "./types.js";
+import type { GitHub } from "./client-types.js";
 
 export interface TrackingIssue {
   label: string;

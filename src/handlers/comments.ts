@@ -4,11 +4,11 @@
 import type { Context } from "probot";
 import { applyCommands, type CommandOutcome } from "../commands/apply.js";
 import { parseCommands } from "../commands/parse.js";
-import { needsPermissionLookup, type Actor } from "../commands/permissions.js";
+import { needsPermissionLookup, type Actor } from "../commands/who-may.js";
 import { reactionsFor, renderReply } from "../commands/reply.js";
-import { findBotComment } from "../github/comment.js";
-import { createComment, reactToComment, readIssue } from "../github/issues.js";
-import { isMaintainer } from "../github/permissions.js";
+import { findBotComment } from "../github/bot-comment.js";
+import { createComment, reactToComment, readIssue } from "../github/issue-api.js";
+import { isMaintainer } from "../github/repo-access.js";
 
 import { decide } from "../triage/decide.js";
 import { decodeState } from "../triage/state.js";

@@ -11,12 +11,12 @@ import {
   type CurrentIssue,
 } from "../github/executor.js";
 import { gitHubClient } from "../github/client.js";
-import { createComment } from "../github/issues.js";
+import { createComment } from "../github/issue-api.js";
 import { withIssueLock } from "../github/locks.js";
-import type { GitHub, IssueRef } from "../github/types.js";
+import type { GitHub, IssueRef } from "../github/client-types.js";
 import type { Chat } from "../notify/chat.js";
 import { alertsFor, withAlerted } from "../triage/alerts.js";
-import { renderComment } from "../triage/comment.js";
+import { renderComment } from "../triage/comment-text.js";
 import { decide } from "../triage/decide.js";
 import { holdRejection } from "../triage/hold.js";
 import { applyHourCaps, cappedInstances } from "../triage/caps.js";
@@ -128,7 +128,7 @@ export async function issueJobFor(
   };
 }
 
-/** Events for one issue are handled one after another (see issue-lock.ts). */
+/** Events for one issue are handled one after another (see github/locks.ts). */
 export function oneAtATime<T>(job: IssueJob, work: () => Promise<T>): Promise<T> {
   return withIssueLock(`${job.repo}#${job.ref.issue_number}`.toLowerCase(), work);
 }

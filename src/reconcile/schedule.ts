@@ -4,8 +4,8 @@
 import type { Probot } from "probot";
 import type { ConfigStore } from "../github/live-config.js";
 import { gitHubClient } from "../github/client.js";
-import { listInstallations } from "../github/issues.js";
-import type { GitHub } from "../github/types.js";
+import { listInstallations } from "../github/issue-api.js";
+import type { GitHub } from "../github/client-types.js";
 import type { Chat } from "../notify/chat.js";
 import { reconcile, type SweepReport } from "./sweep.js";
 

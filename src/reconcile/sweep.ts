@@ -3,14 +3,14 @@
 // missing or stale decision, an accepted request not on the board. Safe to run while the app
 // is live: issues touched in the last minutes are left to the app, and every write is the same
 // compare-before-write the handlers use.
-import { wantsComment } from "../triage/comment.js";
+import { wantsComment } from "../triage/comment-text.js";
 import type { BoardOutcome } from "../github/board-sync.js";
-import { commentsByIssue, pickBotComment } from "../github/comment.js";
-import { listIssues } from "../github/issues.js";
+import { commentsByIssue, pickBotComment } from "../github/bot-comment.js";
+import { listIssues } from "../github/issue-api.js";
 import { watchedRepos } from "../config.js";
 import { withIssueLock } from "../github/locks.js";
 import type { LiveConfig } from "../github/live-config.js";
-import type { GitHub, Logger } from "../github/types.js";
+import type { GitHub, Logger } from "../github/client-types.js";
 import {
   decideAndApply,
   isWatched,
@@ -19,9 +19,9 @@ import {
   type AppDeps,
   type IssueData,
 } from "../handlers/pipeline.js";
-import { boardTarget, sameAsRecorded } from "../triage/board.js";
+import { boardTarget, sameAsRecorded } from "../triage/card.js";
 import { decide } from "../triage/decide.js";
-import { isAppLabel } from "../triage/labels.js";
+import { isAppLabel } from "../triage/label-names.js";
 import { decodeState } from "../triage/state.js";
 import type { RecordedState, TriagePlan } from "../triage/types.js";
 

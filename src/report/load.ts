@@ -2,7 +2,7 @@
 // hours and jobs-board hours kept apart everywhere. Pure: figures from records, then Markdown.
 import type { Policy } from "../registry/policy.js";
 import type { Registry, Tier } from "../registry/schema.js";
-import { displayName } from "../triage/policy.js";
+import { displayName } from "../triage/coverage.js";
 import { SEVERITIES, SIZES, type Outcome, type Severity, type Size } from "../triage/vocabulary.js";
 import { inPeriod, type Period } from "./period.js";
 

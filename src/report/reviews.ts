@@ -2,7 +2,7 @@
 // and the issue that asks the circle to review one, with its load since the last review. Pure.
 import type { Registry, Tier } from "../registry/schema.js";
 import { instanceList } from "../registry/schema.js";
-import { displayName } from "../triage/policy.js";
+import { displayName } from "../triage/coverage.js";
 import type { LoadReport } from "./load.js";
 
 export interface DueReview {

@@ -1,7 +1,7 @@
 // Who must hear about a decision at once: an accepted S0, a new jobs-board item. Each is told
 // once per issue (the state records it). Pure.
 import type { Registry } from "../registry/schema.js";
-import { displayName } from "./policy.js";
+import { displayName } from "./coverage.js";
 import type { RecordedState, TriagePlan } from "./types.js";
 
 export interface Alert {

@@ -2,12 +2,12 @@
 import type { Policy } from "../registry/policy.js";
 import type { Registry } from "../registry/schema.js";
 import { bestCategory, scoreCategories, scoreProduct, withoutEveryday } from "./classify.js";
-import { answerCodes, parseForm, type FormAnswers } from "./form.js";
+import { answerCodes, parseForm, type FormAnswers } from "./form-answers.js";
 import { findHosts, findInstances, instanceOfRepo } from "./instances.js";
-import { categoryLabel, instanceLabel, severityLabel, sizeLabel } from "./labels.js";
+import { categoryLabel, instanceLabel, severityLabel, sizeLabel } from "./label-names.js";
 import { readOverrides } from "./overrides.js";
 import { decideKind, type KindDecision } from "./kind.js";
-import { displayName, judgeInstance } from "./policy.js";
+import { displayName, judgeInstance } from "./coverage.js";
 import { readSeverity, readSize, saysDown, statedSeverity, titleSaysBroken } from "./severity.js";
 import { prepareBody } from "./text.js";
 import type { Commanded, IssueInput, Source, TriagePlan } from "./types.js";

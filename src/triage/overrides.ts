@@ -1,6 +1,12 @@
 // A person's label on the app's vocabulary is an override; the app respects it, never fights it.
 import type { Policy } from "../registry/policy.js";
-import { categoryLabel, instanceLabel, readLabel, severityLabel, sizeLabel } from "./labels.js";
+import {
+  categoryLabel,
+  instanceLabel,
+  readLabel,
+  severityLabel,
+  sizeLabel,
+} from "./label-names.js";
 import type { Overrides, RecordedState } from "./types.js";
 import { SEVERITIES, SIZES, type Category, type Severity, type Size } from "./vocabulary.js";
 

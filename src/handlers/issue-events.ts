@@ -1,7 +1,7 @@
 // issues.opened / edited / reopened / closed: read the issue, decide, make GitHub match.
 import type { Context } from "probot";
-import { findBotComment } from "../github/comment.js";
-import { readIssue } from "../github/issues.js";
+import { findBotComment } from "../github/bot-comment.js";
+import { readIssue } from "../github/issue-api.js";
 import { decodeState } from "../triage/state.js";
 import {
   decideAndApply,

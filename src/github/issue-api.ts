@@ -1,7 +1,7 @@
 // Issue reads and the small writes outside the triage executor (replies, reactions, mentions).
 // Every GitHub call of the app lives under src/github/; these are the ones handlers, the sweep
 // and the reports need.
-import type { GitHub, IssueRef } from "./types.js";
+import type { GitHub, IssueRef } from "./client-types.js";
 
 /** The issue as GitHub has it now (a payload can be stale). */
 export async function readIssue(github: GitHub, ref: IssueRef) {

@@ -1,6 +1,6 @@
 // Making sure the app's labels exist in a repository, with colours and descriptions.
 import { withIssueLock } from "./locks.js";
-import type { GitHub, IssueRef, Logger } from "./types.js";
+import type { GitHub, IssueRef, Logger } from "./client-types.js";
 
 /** Label names known to exist, per repository. Labels are rarely deleted; an hour is plenty. */
 const known = new Map<string, { names: Set<string>; at: number }>();

@@ -1,6 +1,6 @@
 // Is this person a maintainer? Write, maintain or admin on the repository, or a member of the
 // configured team. Asked of GitHub only when a command needs it, and cached for a few minutes.
-import type { GitHub, Logger } from "./types.js";
+import type { GitHub, Logger } from "./client-types.js";
 
 const cache = new Map<string, { maintainer: boolean; at: number }>();
 const TTL_MS = 5 * 60 * 1000;

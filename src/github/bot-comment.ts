@@ -1,6 +1,6 @@
 // Finding the app's one comment on an issue (by its hidden marker).
 import { COMMENT_MARKER } from "../triage/state.js";
-import type { GitHub, IssueRef } from "./types.js";
+import type { GitHub, IssueRef } from "./client-types.js";
 
 export interface BotComment {
   id: number;

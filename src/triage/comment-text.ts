@@ -1,6 +1,6 @@
 // The bot comment: what was decided, why, what happens next and how to contest it. Pure.
 import type { Registry } from "../registry/schema.js";
-import { displayName } from "./policy.js";
+import { displayName } from "./coverage.js";
 import { COMMENT_MARKER, encodeState } from "./state.js";
 import { formatMinutes } from "./time.js";
 import type { RecordedState, TimeLog, TriagePlan } from "./types.js";

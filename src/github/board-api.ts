@@ -1,8 +1,8 @@
 // The sysadmin pipe board on GitHub Projects (v2), through GraphQL. Reads what is there, then
 // applies BoardWrites in as few requests as possible.
 import type { BoardConfig } from "../registry/policy.js";
-import { nameKey, type ActualItem, type BoardWrites, type ReadyCard } from "../triage/board.js";
-import type { GitHub } from "./types.js";
+import { nameKey, type ActualItem, type BoardWrites, type ReadyCard } from "../triage/card.js";
+import type { GitHub } from "./client-types.js";
 
 /** Ids of the project, its fields and their options: looked up once per installation. */
 export interface BoardMeta {
