@@ -1,6 +1,7 @@
 // The one place that writes to GitHub: make an issue's labels and bot comment match a plan.
 import type { Policy } from "../registry/policy.js";
 import { wantsComment } from "../triage/comment-text.js";
+import { sameBesidesDeliveries } from "../triage/state.js";
 import { isAppLabel, labelStyle } from "../triage/label-names.js";
 import type { RecordedState, TriagePlan } from "../triage/types.js";
 import type { BotComment } from "./bot-comment.js";
@@ -75,15 +76,10 @@ export function planWrites(
   let action: Writes["comment"]["action"] = "none";
   if (!current.comment) {
     if (wantsComment(plan)) action = "create";
-  } else if (withoutDeliveries(current.comment.body) !== withoutDeliveries(commentBody)) {
+  } else if (!sameBesidesDeliveries(current.comment.body, commentBody)) {
     action = "update";
   }
   return { addLabels, removeLabels, comment: { action, body: commentBody } };
-}
-
-/** A re-delivery only changes the recorded delivery ids: that alone is not worth a write. */
-function withoutDeliveries(body: string): string {
-  return body.replace(/,"deliveries":\[[^\]]*\]/, "");
 }
 
 export function hasWrites(writes: Writes): boolean {

@@ -1,13 +1,13 @@
 // The hidden state in the bot comment: what the app applied, so any replica decides alike.
 import { z } from "zod";
 import { CATEGORIES, OUTCOMES, SEVERITIES, SIZES } from "./vocabulary.js";
-import type { RecordedState } from "./types.js";
 
 /** Marks the app's one comment per issue. */
 export const COMMENT_MARKER = "<!-- sysadmin-pipe -->";
 const STATE_PREFIX = "<!-- sysadmin-pipe:state ";
 const STATE_SUFFIX = " -->";
 
+/** Values a person set on the app's label vocabulary; they win over the text. */
 const OverridesSchema = z.object({
   instances: z.array(z.string().max(40)).max(50).optional(),
   category: z.enum(CATEGORIES).optional(),
@@ -17,54 +17,87 @@ const OverridesSchema = z.object({
 
 const login = z.string().max(100);
 const minutes = z.number().int().min(0).max(10_000_000);
+const fieldValue = z.string().max(50);
 
+/** Single-select values of a card, by the policy's field key. */
+const CardValuesSchema = z
+  .object({ severity: fieldValue, size: fieldValue, tier: fieldValue, instance: fieldValue })
+  .partial();
+
+/** What the app last set on the board: compared with what it wants now before any board request. */
+const BoardRecordSchema = z.object({
+  column: z.enum(["inbox", "emergency", "ready", "in_progress", "jobs_board", "done"]).optional(),
+  archived: z.boolean().optional(),
+  hours: z.number().min(0).optional(),
+  /** The card's fields as the app last set them (none in records older than this field). */
+  values: CardValuesSchema.optional(),
+});
+
+/** A policy decision a maintainer made with `/accept` or `/reject`. */
+const PersonDecisionSchema = z.object({
+  outcome: z.enum(["accepted", "rejected"]),
+  by: login,
+  reason: z.string().max(500).optional(),
+});
+
+/** What people said with slash commands; kept until changed by another command. */
+const CommandedSchema = z.object({
+  overrides: OverridesSchema.default({}),
+  decision: PersonDecisionSchema.optional(),
+  /** A rejected request opted into the paid jobs board, and by whom. */
+  jobBoard: z.object({ by: login }).optional(),
+});
+
+/** Logged time in minutes. Jobs-board time is paid extra work: never counted as pipe time. */
+const TimeLogSchema = z.object({ pipe: minutes, jobs: minutes });
+
+/** The hidden state kept in the bot comment, so any replica decides the same thing. */
 const StateSchema = z.object({
   v: z.literal(1),
+  /** Labels the app itself added (not a person's overrides). */
   applied: z.array(z.string().max(100)).max(100),
+  /** Labels the app added that a person removed: never added again. */
   suppressed: z.array(z.string().max(100)).max(100).default([]),
   overrides: OverridesSchema.default({}),
   outcome: z.enum(OUTCOMES).optional(),
+  /** Recent delivery ids, so a re-delivery is recognised cheaply. */
   deliveries: z.array(z.string().max(100)).max(20).optional(),
-  board: z
-    .object({
-      column: z
-        .enum(["inbox", "emergency", "ready", "in_progress", "jobs_board", "done"])
-        .optional(),
-      archived: z.boolean().optional(),
-      hours: z.number().min(0).optional(),
-      values: z
-        .object({
-          severity: z.string().max(50),
-          size: z.string().max(50),
-          tier: z.string().max(50),
-          instance: z.string().max(50),
-        })
-        .partial()
-        .optional(),
-    })
-    .optional(),
-  commanded: z
-    .object({
-      overrides: OverridesSchema.default({}),
-      decision: z
-        .object({
-          outcome: z.enum(["accepted", "rejected"]),
-          by: login,
-          reason: z.string().max(500).optional(),
-        })
-        .optional(),
-      jobBoard: z.object({ by: login }).optional(),
-    })
-    .optional(),
-  time: z.object({ pipe: minutes, jobs: minutes }).optional(),
+  /** What the app last set on the board. */
+  board: BoardRecordSchema.optional(),
+  commanded: CommandedSchema.optional(),
+  time: TimeLogSchema.optional(),
+  /** Ids of comments whose commands were handled, so a re-delivery runs nothing twice. */
   seen: z.array(z.number().int()).max(50).optional(),
+  /** Notifications already sent (an S0 alert, a new jobs-board item): sent once. */
   alerted: z.object({ s0: z.boolean().optional(), jobs: z.boolean().optional() }).optional(),
 });
+
+export type Overrides = z.output<typeof OverridesSchema>;
+export type CardValues = z.output<typeof CardValuesSchema>;
+export type BoardRecord = z.output<typeof BoardRecordSchema>;
+export type PersonDecision = z.output<typeof PersonDecisionSchema>;
+export type Commanded = z.output<typeof CommandedSchema>;
+export type TimeLog = z.output<typeof TimeLogSchema>;
+export type RecordedState = z.output<typeof StateSchema>;
 
 export function encodeState(state: RecordedState): string {
   // "--" cannot appear inside an HTML comment; inside JSON strings it can be escaped.
   const json = JSON.stringify(state).replace(/--/g, "-\\u002d");
   return `${STATE_PREFIX}${json}${STATE_SUFFIX}`;
+}
+
+/**
+ * Whether two bot comments say the same apart from the recorded delivery ids: a re-delivery only
+ * changes those, which is not worth a write.
+ */
+export function sameBesidesDeliveries(a: string, b: string): boolean {
+  const visible = (body: string) => body.slice(0, body.lastIndexOf(STATE_PREFIX));
+  const rest = (body: string) => {
+    const state = decodeState(body);
+    if (!state) return body;
+    return JSON.stringify({ ...state, deliveries: undefined });
+  };
+  return visible(a) === visible(b) && rest(a) === rest(b);
 }
 
 /** The state in a comment body, or undefined when absent or not trustworthy. */
