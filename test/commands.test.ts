@@ -2,7 +2,9 @@
 import { applyCommands, type CommandContext } from "../src/commands/apply.js";
 import { parseCommands, parseDuration } from "../src/commands/parse.js";
 import { mayRun } from "../src/commands/who-may.js";
-import { reactionsFor, renderReply } from "../src/commands/reply.js";
+import { readFileSync } from "node:fs";
+import { helpText, reactionsFor, renderReply } from "../src/commands/reply.js";
+import { DECLARED } from "../src/commands/table.js";
 import { renderComment } from "../src/triage/comment-text.js";
 import { decide } from "../src/triage/decide.js";
 import type { RecordedState } from "../src/triage/types.js";
@@ -359,5 +361,37 @@ describe("what a command changes", () => {
       "| `/job-board` | put a request its tier does not cover on the paid jobs board |",
     );
     expect(reply.match(/^\| `\//gm)).toHaveLength(10);
+  });
+});
+
+describe("one table of commands", () => {
+  const rowsOf = (markdown: string) =>
+    markdown
+      .split("\n")
+      .filter((line) => /^\|\s*`\//.test(line))
+      .map((line) =>
+        line
+          .split(/(?<!\\)\|/)
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
+
+  test("the README's command table is /help's", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("## Commands in issue comments"));
+    expect(rowsOf(section.slice(0, section.indexOf("**Maintainers**")))).toEqual(
+      rowsOf(helpText()),
+    );
+  });
+
+  test("every declared command is parsed, described, permitted and listed from its declaration", () => {
+    for (const spec of DECLARED) {
+      expect(helpText()).toContain(spec.usage.replace(/\|/g, "\\|"));
+      const typed = `/${spec.name}${spec.name === "reject" ? " no reason" : ""}`;
+      const parsed = parseCommands(typed);
+      // Each either parses as written, or explains what its arguments must be.
+      expect(parsed.commands.length + parsed.problems.length).toBe(1);
+      if (parsed.commands[0]) expect(parsed.commands[0].name).toBe(spec.name);
+    }
   });
 });

@@ -1,7 +1,7 @@
 // What the app answers to a comment with commands: a reaction always, a short reply only when
 // something was refused or not understood, or /help was asked. Pure.
 import type { CommandResult } from "./apply.js";
-import { COMMAND_NAMES, USAGE, type CommandName } from "./parse.js";
+import { DECLARED, type CommandName } from "./table.js";
 import { whoMay } from "./who-may.js";
 
 export type Reaction = "+1" | "confused";
@@ -14,22 +14,11 @@ export function reactionsFor(results: readonly CommandResult[]): Reaction[] {
   return reactions;
 }
 
-const WHAT_IT_DOES: Record<CommandName, string> = {
-  severity: "set the severity",
-  size: "set the size",
-  instance: "say which instance(s) it is about",
-  category: "set the category",
-  accept: "take it into the pipe, whatever the tier says",
-  reject: "reject it, with the reason",
-  "job-board": "put a request its tier does not cover on the paid jobs board",
-  spent: "log time spent (jobs-board time is kept apart)",
-  retriage: "read the issue and the registry again and decide anew",
-  help: "show this list",
-};
-
 export function helpText(): string {
-  const rows = COMMAND_NAMES.map(
-    (name) => `| ${USAGE[name]} | ${WHAT_IT_DOES[name]} | ${whoMay(name)} |`,
+  // A `|` inside a table cell must be escaped, even in code, or GitHub splits the cell.
+  const cell = (text: string) => text.replace(/\|/g, "\\|");
+  const rows = DECLARED.map(
+    (c) => `| ${cell(c.usage)} | ${cell(c.does)} | ${whoMay(c.name as CommandName)} |`,
   );
   return [
     "**Commands** (one per line in a comment; not inside code blocks or quotes):",

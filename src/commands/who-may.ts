@@ -1,33 +1,14 @@
-// Who may run which command, decided from data (repository permission, team, registry). Pure.
+// Who may run which command, decided from data (repository permission, team, registry) and
+// each command's declaration (table.ts). Pure.
 import type { Registry } from "../registry/schema.js";
-import type { Command, CommandName } from "./parse.js";
+import type { Actor, CommandScope } from "./draft.js";
+import { commandSpec, specOf, type Command, type CommandName } from "./table.js";
 
-/** What is known about the person who wrote the command. */
-export interface Actor {
-  login: string;
-  /** Write, maintain or admin on the repository, or member of the configured team. */
-  maintainer: boolean;
-}
-
-/** The issue as it stands when the command is read. */
-export interface CommandScope {
-  author?: string;
-  instances: string[];
-  outcome: string;
-}
+export type { Actor, CommandScope };
 
 export type Verdict = { allowed: true; as: Role } | { allowed: false; who: string };
 
 export type Role = "maintainer" | "manager" | "author" | "anyone";
-
-const MANAGER_COMMANDS: readonly CommandName[] = [
-  "instance",
-  "category",
-  "size",
-  "severity",
-  "job-board",
-];
-const AUTHOR_COMMANDS: readonly CommandName[] = ["instance", "category"];
 
 const same = (a: string | undefined, b: string) => a?.toLowerCase() === b.toLowerCase();
 
@@ -38,18 +19,23 @@ export function managedBy(login: string, registry: Registry): string[] {
     .map(([code]) => code);
 }
 
-/** The instances a command touches: the ones it names, or else the issue's own. */
-function touched(command: Command, scope: CommandScope): string[] {
-  return command.name === "instance" ? command.codes : scope.instances;
-}
+const allows = (name: string, role: "manager" | "author") => {
+  const also = commandSpec(name)?.also ?? [];
+  return also !== "anyone" && also.includes(role);
+};
 
-function whoMay(name: CommandName): string {
-  if (name === "help") return "anyone";
+/** Who may use a command, in words for replies and `/help`. */
+export function whoMay(name: CommandName): string {
+  if (commandSpec(name)?.also === "anyone") return "anyone";
   const who = ["maintainers (write access to this repository)"];
-  if (MANAGER_COMMANDS.includes(name)) who.push("the managers of the instance it is about");
-  if (AUTHOR_COMMANDS.includes(name)) who.push("the issue's author while the bot is asking");
+  if (allows(name, "manager")) who.push("the managers of the instance it is about");
+  if (allows(name, "author")) who.push("the issue's author while the bot is asking");
   return who.length > 1 ? `${who.slice(0, -1).join(", ")} or ${who.at(-1)}` : who[0]!;
 }
+
+/** While the bot asks (or leaves the issue to a person), the author may answer. */
+const asking = (scope: CommandScope) =>
+  scope.outcome === "needs-info" || scope.outcome === "undecided";
 
 export function mayRun(
   command: Command,
@@ -57,27 +43,23 @@ export function mayRun(
   scope: CommandScope,
   registry: Registry,
 ): Verdict {
-  if (command.name === "help") return { allowed: true, as: "anyone" };
+  const spec = specOf(command);
+  if (spec.also === "anyone") return { allowed: true, as: "anyone" };
   if (actor.maintainer) return { allowed: true, as: "maintainer" };
-  if (MANAGER_COMMANDS.includes(command.name)) {
+  if (allows(command.name, "manager")) {
     const mine = managedBy(actor.login, registry);
-    const codes = touched(command, scope);
+    // The instances it names, or else the issue's own.
+    const codes = spec.touches?.(command) ?? scope.instances;
     if (codes.length && codes.every((c) => mine.includes(c)))
       return { allowed: true, as: "manager" };
   }
-  if (
-    AUTHOR_COMMANDS.includes(command.name) &&
-    (scope.outcome === "needs-info" || scope.outcome === "undecided") &&
-    same(scope.author, actor.login)
-  ) {
+  if (allows(command.name, "author") && asking(scope) && same(scope.author, actor.login)) {
     return { allowed: true, as: "author" };
   }
   return { allowed: false, who: whoMay(command.name) };
 }
 
-/** Whether the app must ask GitHub about the actor at all: /help alone needs no look-up. */
+/** Whether the app must ask GitHub about the actor at all: commands anyone may use need none. */
 export function needsPermissionLookup(commands: readonly Command[]): boolean {
-  return commands.some((c) => c.name !== "help");
+  return commands.some((c) => specOf(c).also !== "anyone");
 }
-
-export { whoMay };

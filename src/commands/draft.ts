@@ -1,0 +1,60 @@
+// What a comment's commands change, while they run: the working copy each command's apply
+// function edits. Pure.
+import type { Policy } from "../registry/policy.js";
+import type { Registry } from "../registry/schema.js";
+import { readLabel, type LabelMeaning } from "../triage/label-names.js";
+import type { Commanded, RecordedState, TimeLog } from "../triage/types.js";
+
+/** What is known about the person who wrote the command. */
+export interface Actor {
+  login: string;
+  /** Write, maintain or admin on the repository, or member of the configured team. */
+  maintainer: boolean;
+}
+
+/** The issue as it stands when the command is read. */
+export interface CommandScope {
+  author?: string;
+  instances: string[];
+  outcome: string;
+}
+
+export interface CommandContext {
+  actor: Actor;
+  scope: CommandScope;
+  previous: RecordedState | undefined;
+  labels: readonly string[];
+  registry: Registry;
+  policy: Policy;
+}
+
+/** Working copy of what a comment changes. */
+export interface Draft {
+  commanded: Commanded;
+  time: TimeLog;
+  labels: string[];
+  applied: string[];
+  suppressed: string[];
+  displace: Set<string>;
+  scope: CommandScope;
+}
+
+export type Step = { ok: true } | { ok: false; message: string };
+export const ok: Step = { ok: true };
+
+/** Set one dimension: the new label replaces the others on that dimension, whoever set them. */
+export function setDimension(
+  draft: Draft,
+  dimension: LabelMeaning["dimension"],
+  keep: string[],
+  policy: Policy,
+): void {
+  for (const label of draft.labels) {
+    if (readLabel(label, policy)?.dimension === dimension && !keep.includes(label))
+      draft.displace.add(label);
+  }
+  draft.labels = draft.labels.filter((l) => !draft.displace.has(l));
+  // Displaced labels are not "removed by a person": they must not become suppressed.
+  draft.applied = draft.applied.filter((l) => !draft.displace.has(l));
+  draft.suppressed = draft.suppressed.filter((l) => !keep.includes(l));
+}

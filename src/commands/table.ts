@@ -1,0 +1,267 @@
+// Every slash command, declared once: how it is written, what it does, who may use it, how its
+// arguments are read and what it changes. Parsing, permissions, replies, `/help` and the
+// README's table all come from here: a new command is one entry (and its apply function).
+import {
+  CATEGORIES,
+  SEVERITIES,
+  SIZES,
+  type Category,
+  type Severity,
+  type Size,
+} from "../triage/vocabulary.js";
+import { categoryLabel, instanceLabel, severityLabel, sizeLabel } from "../triage/label-names.js";
+import { formatMinutes, parseDuration } from "../triage/time.js";
+import { ok, setDimension, type CommandContext, type Draft, type Step } from "./draft.js";
+
+export interface CommandSpec<C extends { name: string } = { name: string }> {
+  name: C["name"];
+  /** How it is written, for replies, `/help` and the README. */
+  usage: string;
+  /** What it does, in a few words. */
+  does: string;
+  /** Who may use it besides maintainers (who may use all): an instance's managers, for their
+   * own instance; the issue's author while the bot asks about it; or anyone. */
+  also: readonly ("manager" | "author")[] | "anyone";
+  /** The text after the command word, read: the command, or what is wrong with it. */
+  parse(rest: string): C | string;
+  /** Change the draft; a message when it cannot be done. */
+  apply(command: C, draft: Draft, ctx: CommandContext): Step;
+  /** How a reply names it (default `/name`). */
+  describe?(command: C): string;
+  /** The instances it is about, for a manager's right (default: the issue's). */
+  touches?(command: C): string[];
+}
+
+const define = <C extends { name: string }>(spec: CommandSpec<C>) => spec;
+
+const words = (rest: string) => rest.split(/[\s,]+/).filter(Boolean);
+
+function oneOf<T extends string>(rest: string, values: readonly T[], what: string): T | string {
+  const args = words(rest);
+  const value = values.find((v) => v.toLowerCase() === args[0]?.toLowerCase());
+  return args.length === 1 && value ? value : `${what} must be one of ${values.join(", ")}`;
+}
+
+/** A command that takes no arguments. */
+function bare<N extends string>(name: N, usage: string) {
+  return (rest: string): { name: N } | string =>
+    words(rest).length ? `${usage} takes no arguments` : { name };
+}
+
+function parseSpent(rest: string): { name: "spent"; minutes: number } | string {
+  if (/^-/.test(rest.trim()))
+    return "time can only be added: give a positive duration such as `45m`, `1h30m` or `2h`";
+  const minutes = parseDuration(rest);
+  if (minutes === undefined)
+    return `\`${rest.trim().slice(0, 40) || "(nothing)"}\` is not a duration: write it like \`45m\`, \`1h30m\` or \`2h\``;
+  if (minutes <= 0) return "a duration must be more than zero";
+  return { name: "spent", minutes };
+}
+
+const severity = define({
+  name: "severity",
+  usage: "`/severity S0|S1|S2|S3`",
+  does: "set the severity",
+  also: ["manager"],
+  parse: (rest) => {
+    const value = oneOf(rest, SEVERITIES, "the severity");
+    return (SEVERITIES as readonly string[]).includes(value)
+      ? { name: "severity" as const, value: value as Severity }
+      : value;
+  },
+  apply: (c, draft, { policy }) => {
+    draft.commanded.overrides.severity = c.value;
+    setDimension(draft, "severity", [severityLabel(policy.labels, c.value)], policy);
+    return ok;
+  },
+  describe: (c) => `/severity ${c.value}`,
+});
+
+const size = define({
+  name: "size",
+  usage: "`/size XS|S|M|L`",
+  does: "set the size",
+  also: ["manager"],
+  parse: (rest) => {
+    const value = oneOf(rest, SIZES, "the size");
+    return (SIZES as readonly string[]).includes(value)
+      ? { name: "size" as const, value: value as Size }
+      : value;
+  },
+  apply: (c, draft, { policy }) => {
+    draft.commanded.overrides.size = c.value;
+    setDimension(draft, "size", [sizeLabel(policy.labels, c.value)], policy);
+    return ok;
+  },
+  describe: (c) => `/size ${c.value}`,
+});
+
+const instance = define({
+  name: "instance",
+  usage: "`/instance <code> [<code>...]`",
+  does: "say which instance(s) it is about",
+  also: ["manager", "author"],
+  parse: (rest) => {
+    const codes = [...new Set(words(rest).map((a) => a.toLowerCase()))];
+    return codes.length ? { name: "instance" as const, codes } : "name at least one instance code";
+  },
+  apply: (c, draft, { policy, registry }) => {
+    const unknown = c.codes.filter((code) => !registry.instances[code]);
+    if (unknown.length) {
+      const known = Object.keys(registry.instances).join(", ");
+      return {
+        ok: false,
+        message: `the registry has no instance ${unknown.map((u) => `\`${u}\``).join(", ")}; known codes: ${known}`,
+      };
+    }
+    const codes = [...c.codes].sort();
+    draft.commanded.overrides.instances = codes;
+    const labels = codes.map((code) => instanceLabel(policy.labels, code));
+    setDimension(draft, "instance", labels, policy);
+    draft.scope = { ...draft.scope, instances: codes };
+    return ok;
+  },
+  describe: (c) => `/instance ${c.codes.join(" ")}`,
+  touches: (c) => c.codes,
+});
+
+const category = define({
+  name: "category",
+  usage: "`/category <name>`",
+  does: "set the category",
+  also: ["manager", "author"],
+  parse: (rest) => {
+    const value = oneOf(rest, CATEGORIES, "the category");
+    return (CATEGORIES as readonly string[]).includes(value)
+      ? { name: "category" as const, value: value as Category }
+      : value;
+  },
+  apply: (c, draft, { policy }) => {
+    draft.commanded.overrides.category = c.value;
+    setDimension(draft, "category", [categoryLabel(policy.labels, c.value)], policy);
+    return ok;
+  },
+  describe: (c) => `/category ${c.value}`,
+});
+
+const accept = define({
+  name: "accept",
+  usage: "`/accept`",
+  does: "take it into the pipe, whatever the tier says",
+  also: [],
+  parse: bare("accept", "`/accept`"),
+  apply: (_c, draft, { actor }) => {
+    draft.commanded.decision = { outcome: "accepted", by: actor.login };
+    delete draft.commanded.jobBoard;
+    draft.scope = { ...draft.scope, outcome: "accepted" };
+    return ok;
+  },
+});
+
+const reject = define({
+  name: "reject",
+  usage: "`/reject <reason>`",
+  does: "reject it, with the reason",
+  also: [],
+  parse: (rest) =>
+    rest.trim()
+      ? { name: "reject" as const, reason: rest.trim().slice(0, 500) }
+      : "say why, after `/reject`",
+  apply: (c, draft, { actor }) => {
+    draft.commanded.decision = { outcome: "rejected", by: actor.login, reason: c.reason };
+    draft.scope = { ...draft.scope, outcome: "rejected" };
+    return ok;
+  },
+});
+
+const jobBoard = define({
+  name: "job-board",
+  usage: "`/job-board`",
+  does: "put a request its tier does not cover on the paid jobs board",
+  also: ["manager"],
+  parse: bare("job-board", "`/job-board`"),
+  apply: (_c, draft, { actor }) => {
+    if (draft.scope.outcome !== "rejected") {
+      return {
+        ok: false,
+        message: "only a request its tier does not cover can go on the jobs board",
+      };
+    }
+    draft.commanded.jobBoard = { by: actor.login };
+    return ok;
+  },
+});
+
+const spent = define({
+  name: "spent",
+  usage: "`/spent <duration>` (such as `45m`, `1h30m` or `2h`)",
+  does: "log time spent (jobs-board time is kept apart)",
+  also: [],
+  parse: parseSpent,
+  apply: (c, draft, { policy }) => {
+    const max = policy.commands.max_spent_hours * 60;
+    if (c.minutes > max) {
+      return {
+        ok: false,
+        message: `one \`/spent\` can log at most ${formatMinutes(max)}; log longer work in parts, one per day worked`,
+      };
+    }
+    const bucket = draft.commanded.jobBoard && draft.scope.outcome === "rejected" ? "jobs" : "pipe";
+    draft.time[bucket] += c.minutes;
+    return ok;
+  },
+  describe: (c) => `/spent ${formatMinutes(c.minutes)}`,
+});
+
+const retriage = define({
+  name: "retriage",
+  usage: "`/retriage`",
+  does: "read the issue and the registry again and decide anew",
+  also: [],
+  parse: bare("retriage", "`/retriage`"),
+  apply: () => ok,
+});
+
+const help = define({
+  name: "help",
+  usage: "`/help`",
+  does: "show this list",
+  also: "anyone",
+  parse: bare("help", "`/help`"),
+  apply: () => ok,
+});
+
+/** The commands, in the order `/help` lists them. */
+export const COMMANDS = [
+  severity,
+  size,
+  instance,
+  category,
+  accept,
+  reject,
+  jobBoard,
+  spent,
+  retriage,
+  help,
+] as const;
+
+/** A command as read from a comment. */
+export type Command = (typeof COMMANDS)[number] extends infer S
+  ? S extends CommandSpec<infer C>
+    ? C
+    : never
+  : never;
+export type CommandName = Command["name"];
+
+/** The commands as plain declarations: names, usage, who may use them. */
+export const DECLARED: readonly CommandSpec[] = COMMANDS as unknown as readonly CommandSpec[];
+
+/** The declaration of a command by its name. */
+export function commandSpec(name: string): CommandSpec | undefined {
+  return DECLARED.find((c) => c.name === name);
+}
+
+/** Dispatch to a parsed command's own declaration (the one place its type is widened). */
+export function specOf(command: Command): CommandSpec<Command> {
+  return commandSpec(command.name) as unknown as CommandSpec<Command>;
+}
