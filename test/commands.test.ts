@@ -302,6 +302,32 @@ describe("what a command changes", () => {
     expect(comment).toContain("invoice Belgium");
   });
 
+  test("/no-job-board takes a request off the jobs board; it stays not covered", () => {
+    const rejectedBe = (actor: CommandContext["actor"]) =>
+      context(actor, { instances: ["be"], outcome: "rejected" });
+    const opted = run("/job-board", rejectedBe(beManager));
+    const withdrawn = run("/no-job-board", { ...rejectedBe(beManager), previous: opted.state });
+    expect(withdrawn.results[0]!.status).toBe("done");
+    const plan = decide(
+      {
+        repo: "openfoodfoundation/ofn-install",
+        title: "Belgian DNS records",
+        body: "Please update the DNS records for openfoodnetwork.be",
+        labels: [],
+        previous: withdrawn.state,
+      },
+      registry,
+      policy,
+    );
+    expect(plan).toMatchObject({ jobBoard: false, outcome: "rejected" });
+    expect(plan.labels).not.toContain("job-board");
+    expect(run("/no-job-board", rejectedBe(beManager)).results[0]).toMatchObject({
+      status: "invalid",
+      message: "it is not on the jobs board",
+    });
+    expect(run("/no-job-board", rejectedBe(frManager)).results[0]!.status).toBe("refused");
+  });
+
   test("/spent adds up; jobs-board time is kept apart from pipe time", () => {
     const pipe = run("/spent 45m\n/spent 1h30m", context(maintainer));
     expect(pipe.state.time).toEqual({ pipe: 135, jobs: 0 });
@@ -360,7 +386,7 @@ describe("what a command changes", () => {
     expect(reply).toContain(
       "| `/job-board` | put a request its tier does not cover on the paid jobs board |",
     );
-    expect(reply.match(/^\| `\//gm)).toHaveLength(10);
+    expect(reply.match(/^\| `\//gm)).toHaveLength(DECLARED.length);
   });
 });
 

@@ -192,6 +192,19 @@ const jobBoard = define({
   },
 });
 
+const noJobBoard = define({
+  name: "no-job-board",
+  usage: "`/no-job-board`",
+  does: "take a request off the paid jobs board (it stays not covered)",
+  also: ["manager"],
+  parse: bare("no-job-board", "`/no-job-board`"),
+  apply: (_c, draft) => {
+    if (!draft.commanded.jobBoard) return { ok: false, message: "it is not on the jobs board" };
+    delete draft.commanded.jobBoard;
+    return ok;
+  },
+});
+
 const spent = define({
   name: "spent",
   usage: "`/spent <duration>` (such as `45m`, `1h30m` or `2h`)",
@@ -240,6 +253,7 @@ export const COMMANDS = [
   accept,
   reject,
   jobBoard,
+  noJobBoard,
   spent,
   retriage,
   help,
