@@ -1,8 +1,8 @@
 // Loading the registry and policy files from disk (the shipped defaults live in config/).
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
-import { loadPolicy, type Policy } from "./registry/policy.js";
+import { loadPolicyFiles, type Policy } from "./registry/policy.js";
 import { instanceList, loadRegistry, type Registry } from "./registry/schema.js";
 import type { ConfigProblem } from "./registry/yaml-load.js";
 
@@ -35,19 +35,33 @@ function readText(file: string): string | ConfigProblem {
   }
 }
 
-/** Load and validate both files; every problem of both is reported, not just the first. */
+/** The policy's files: the given one and, beside it, tiers.yml and signals.yml when present. */
+export function policyFilePaths(policyFile: string): string[] {
+  const beside = ["tiers.yml", "signals.yml"]
+    .map((name) => path.join(path.dirname(policyFile), name))
+    .filter((file) => file !== policyFile && existsSync(file));
+  return [policyFile, ...beside];
+}
+
+/** Load and validate every file; every problem of every file is reported, not just the first. */
 export function loadConfigFiles(
   registryFile = DEFAULT_REGISTRY,
   policyFile = DEFAULT_POLICY,
 ): ConfigResult {
   const registryText = readText(registryFile);
-  const policyText = readText(policyFile);
+  const policyTexts = policyFilePaths(policyFile).map((file) => ({
+    path: file,
+    text: readText(file),
+  }));
   const problems: ConfigProblem[] = [];
   const registry =
     typeof registryText === "string" ? loadRegistry(registryText, registryFile) : null;
-  const policy = typeof policyText === "string" ? loadPolicy(policyText, policyFile) : null;
   if (typeof registryText !== "string") problems.push(registryText);
-  if (typeof policyText !== "string") problems.push(policyText);
+  const unread = policyTexts.flatMap((f) => (typeof f.text === "string" ? [] : [f.text]));
+  problems.push(...unread);
+  const policy = unread.length
+    ? null
+    : loadPolicyFiles(policyTexts.map((f) => ({ path: f.path, text: f.text as string })));
   if (registry && !registry.ok) problems.push(...registry.problems);
   if (policy && !policy.ok) problems.push(...policy.problems);
   if (problems.length || !registry?.ok || !policy?.ok) return { ok: false, problems };

@@ -198,7 +198,7 @@ describe("sysadmin-pipe validate and diff", () => {
     const result = await run(["validate"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^All valid \(21 instances\): config\/instances.yml, config\/policy.yml, \.github/,
+      /^All valid \(21 instances\): config\/instances.yml, config\/policy.yml, config\/tiers.yml, config\/signals.yml, \.github/,
     );
   });
 

@@ -1,6 +1,10 @@
 // The policy file: shipped defaults load, and mistakes are explained in plain words.
-import { loadPolicy } from "../src/registry/policy.js";
-import { POLICY_TEXT } from "./helpers/config.js";
+import { readFileSync } from "node:fs";
+import { Ajv } from "ajv";
+import { parse } from "yaml";
+import { jsonSchemaText } from "../src/registry/json-schema.js";
+import { loadPolicy, loadPolicyFiles } from "../src/registry/policy.js";
+import { POLICY_TEXT, SIGNALS_TEXT, TIERS_TEXT, WIRING_TEXT } from "./helpers/config.js";
 
 function firstProblem(text: string) {
   const result = loadPolicy(text, "policy.yml");
@@ -58,5 +62,63 @@ describe("the policy", () => {
     const problem = firstProblem(text);
     expect(problem?.message).toMatch(/must contain a letter or a digit/);
     expect(problem?.line).toBe(text.split("\n").findIndex((l) => l.includes('- "*"')) + 1);
+  });
+});
+
+describe("the policy in three files, one per audience", () => {
+  const files = (tiers = TIERS_TEXT, signals = SIGNALS_TEXT, wiring = WIRING_TEXT) => [
+    { path: "config/policy.yml", text: wiring },
+    { path: "config/tiers.yml", text: tiers },
+    { path: "config/signals.yml", text: signals },
+  ];
+
+  test("the shipped files load to the same policy as one file holding them all", () => {
+    const split = loadPolicyFiles(files());
+    const whole = loadPolicy(POLICY_TEXT);
+    expect(split.ok && whole.ok).toBe(true);
+    if (split.ok && whole.ok) expect(split.value).toEqual(whole.value);
+  });
+
+  test("what the circle edits is short: tiers.yml is under 80 lines, with its JSON Schema", () => {
+    expect(TIERS_TEXT.split("\n").length).toBeLessThan(80);
+    const schema = JSON.parse(
+      readFileSync(new URL("../config/tiers.schema.json", import.meta.url), "utf8"),
+    );
+    const validate = new Ajv({ strict: false }).compile(schema);
+    expect(validate(parse(TIERS_TEXT))).toBe(true);
+    expect(readFileSync(new URL("../config/tiers.schema.json", import.meta.url), "utf8")).toBe(
+      jsonSchemaText("tiers"),
+    );
+    expect(TIERS_TEXT).toContain("yaml-language-server: $schema=./tiers.schema.json");
+  });
+
+  test("a mistake in tiers.yml is named in tiers.yml, at its line", () => {
+    const tiers = TIERS_TEXT.replace(
+      "covers: [provisioning, deployment]",
+      "covers: [provisioning, deploy]",
+    );
+    const result = loadPolicyFiles(files(tiers));
+    expect(result.ok).toBe(false);
+    const problem = result.ok ? undefined : result.problems[0];
+    expect(problem).toMatchObject({
+      file: "config/tiers.yml",
+      message: expect.stringContaining("deploy"),
+    });
+    const line = tiers.split("\n").findIndex((l) => l.includes("deploy]")) + 1;
+    expect(problem?.line).toBe(line);
+  });
+
+  test("a section written in the wrong file is refused there", () => {
+    const wiring = `${WIRING_TEXT}\nnever_covered: [website]\n`;
+    const result = loadPolicyFiles(files(TIERS_TEXT, SIGNALS_TEXT, wiring));
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.problems.map((p) => p.file)).toContain("config/policy.yml");
+  });
+
+  test("a section missing from every file is named, with the file it belongs in", () => {
+    const result = loadPolicyFiles(files(TIERS_TEXT.replace(/^size_hours:[\s\S]*$/m, "")));
+    expect(result.ok ? [] : result.problems.map((p) => p.message)).toEqual([
+      "`size_hours` is missing (it belongs in tiers.yml)",
+    ]);
   });
 });

@@ -6,7 +6,14 @@ import { generateIssueForm } from "../src/form/generate.js";
 import { forgetKnownLabels } from "../src/github/label-store.js";
 import { loadPolicy } from "../src/registry/policy.js";
 import { loadRegistry } from "../src/registry/schema.js";
-import { POLICY_TEXT, REGISTRY_TEXT, shippedConfig } from "./helpers/config.js";
+import {
+  POLICY_TEXT,
+  REGISTRY_TEXT,
+  shippedConfig,
+  SIGNALS_TEXT,
+  TIERS_TEXT,
+  WIRING_TEXT,
+} from "./helpers/config.js";
 import { checkAfterEachTest, installGitHubSchemaCheck } from "./helpers/github-schema.js";
 import { API, loggedLines, makeProbot, mockInstallationToken } from "./helpers/probot.js";
 import {
@@ -20,6 +27,10 @@ import {
 const SOURCE = "openfoodfoundation/sysadmin-pipe";
 const REGISTRY = "config/instances.yml";
 const POLICY = "config/policy.yml";
+const TIERS = "config/tiers.yml";
+const SIGNALS = "config/signals.yml";
+/** The live repository holds the policy in its three files, as shipped. */
+const POLICY_FILES = { [POLICY]: WIRING_TEXT, [TIERS]: TIERS_TEXT, [SIGNALS]: SIGNALS_TEXT };
 const FORM = ".github/ISSUE_TEMPLATE/sysadmin-request.yml";
 
 const shipped = shippedConfig();
@@ -61,8 +72,8 @@ const lineOf = (text: string, pattern: RegExp) =>
 /** The registry repository: file texts by branch or sha, answered with ETags like GitHub. */
 class FakeRepo {
   refs: Record<string, Record<string, string>> = {
-    main: { [REGISTRY]: BASE, [POLICY]: POLICY_TEXT, [FORM]: formFor(BASE) },
-    base: { [REGISTRY]: BASE, [POLICY]: POLICY_TEXT, [FORM]: formFor(BASE) },
+    main: { [REGISTRY]: BASE, ...POLICY_FILES, [FORM]: formFor(BASE) },
+    base: { [REGISTRY]: BASE, ...POLICY_FILES, [FORM]: formFor(BASE) },
   };
   reads: { path: string; ref: string; status: number }[] = [];
 
@@ -261,13 +272,13 @@ describe("the Tier registry check on a pull request", () => {
     });
   });
 
-  test("a policy edit shows the caps and coverage it changes", async () => {
-    const policy = POLICY_TEXT.replace(
+  test("a change of what a tier covers (tiers.yml) shows the caps and coverage it changes", async () => {
+    const tiers = TIERS_TEXT.replace(
       "  basic:\n    covers: [provisioning, deployment]",
       "  basic:\n    covers: [provisioning, deployment, dns]\n    max_size: S",
     );
-    expect(policy).not.toBe(POLICY_TEXT);
-    const { check } = await checkPullRequest({ [POLICY]: policy }, [BE_DNS]);
+    expect(tiers).not.toBe(TIERS_TEXT);
+    const { check } = await checkPullRequest({ [TIERS]: tiers }, [BE_DNS]);
 
     expect(check!.conclusion).toBe("success");
     expect(check!.output.summary).toContain("**Size caps:** basic: none → S");
@@ -320,15 +331,20 @@ describe("the live registry", () => {
     expect(repo.reads).toEqual([
       { path: REGISTRY, ref: "main", status: 200 },
       { path: POLICY, ref: "main", status: 200 },
+      { path: TIERS, ref: "main", status: 200 },
+      { path: SIGNALS, ref: "main", status: 200 },
     ]);
     await triage(probot, "i-2");
-    expect(repo.reads).toHaveLength(2); // cached: no request at all
+    expect(repo.reads).toHaveLength(4); // cached: no request at all
 
     repo.refs.main![REGISTRY] = edit(BASE, "be", "tier", "full");
     await push(probot, [REGISTRY]);
-    expect(repo.reads.slice(2)).toEqual([
+    expect(repo.reads.slice(4)).toEqual([
       { path: REGISTRY, ref: "main", status: 200 },
-      { path: POLICY, ref: "main", status: 304 }, // unchanged: a free conditional request
+      // Unchanged: free conditional requests.
+      { path: POLICY, ref: "main", status: 304 },
+      { path: TIERS, ref: "main", status: 304 },
+      { path: SIGNALS, ref: "main", status: 304 },
     ]);
     expect((await triage(probot, "i-3")).outcome).toBe("accepted");
   });

@@ -1,7 +1,7 @@
 // Every command, declared once: parsing, each command's --help and the list of commands all
 // come from this table. A new command is one more entry.
 import { FORM_PATH } from "../form/generate.js";
-import { REGISTRY_SCHEMA_PATH } from "../registry/json-schema.js";
+import { REGISTRY_SCHEMA_PATH, TIERS_SCHEMA_PATH } from "../registry/json-schema.js";
 import { boardCommand } from "./board.js";
 import { CONFIG_OPTIONS, defineCommand, type Command, type OptionSpecs } from "./command.js";
 import { evalCommand, SPLIT_SEED } from "./eval.js";
@@ -160,10 +160,11 @@ export const COMMANDS: readonly Command[] = [
   }),
   defineCommand({
     name: "schema",
-    synopsis: "[--write [PATH]]",
-    summary: "Print the registry's JSON Schema.",
+    synopsis: "[--tiers] [--write [PATH]]",
+    summary: "Print the JSON Schema of the registry (or, with --tiers, of tiers.yml).",
     args: "[PATH]",
     options: {
+      tiers: { type: "boolean", help: `the schema of config/tiers.yml (${TIERS_SCHEMA_PATH})` },
       write: { type: "boolean", help: `save it to PATH (default: ${REGISTRY_SCHEMA_PATH})` },
     },
     run: schemaCommand,

@@ -2,7 +2,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { FORM_PATH, generateIssueForm } from "../form/generate.js";
-import { REGISTRY_SCHEMA_PATH, registryJsonSchemaText } from "../registry/json-schema.js";
+import {
+  jsonSchemaText,
+  REGISTRY_SCHEMA_PATH,
+  TIERS_SCHEMA_PATH,
+} from "../registry/json-schema.js";
 import type { CommandIo, Context } from "./command.js";
 
 type FormValues = { write?: boolean; check?: boolean };
@@ -37,13 +41,17 @@ function checkForm(target: string, form: string, io: CommandIo): number {
   return 1;
 }
 
-export function schemaCommand({ values, positionals, io }: Context<{ write?: boolean }>): number {
-  const text = registryJsonSchemaText();
+export function schemaCommand({
+  values,
+  positionals,
+  io,
+}: Context<{ write?: boolean; tiers?: boolean }>): number {
+  const text = jsonSchemaText(values.tiers ? "tiers" : "registry");
   if (!values.write) {
     io.stdout(text);
     return 0;
   }
-  const target = positionals[0] ?? REGISTRY_SCHEMA_PATH;
+  const target = positionals[0] ?? (values.tiers ? TIERS_SCHEMA_PATH : REGISTRY_SCHEMA_PATH);
   writeFileSync(target, text);
   io.stdout(`wrote ${target}\n`);
   return 0;

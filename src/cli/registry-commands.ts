@@ -4,13 +4,15 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { FORM_PATH } from "../form/generate.js";
+import { policyFilePaths } from "../config.js";
 import { diffConfigs, renderDiff } from "../registry/diff.js";
+import { policyFileOf } from "../registry/policy.js";
 import { validateConfig, type ConfigFile } from "../registry/validate.js";
 import { formatProblems, type ConfigProblem } from "../registry/yaml-load.js";
 import { configPaths, readFailure, readText, type Context } from "./command.js";
 
-type Role = "registry" | "policy" | "form";
-type Files = { registry: ConfigFile; policy: ConfigFile; form?: ConfigFile };
+type Role = "registry" | "policy" | "tiers" | "signals" | "form";
+type Files = { registry: ConfigFile; policy: ConfigFile[]; form?: ConfigFile };
 
 const shown = (file: string) => {
   const relative = path.relative(process.cwd(), file);
@@ -33,7 +35,10 @@ function tryRead(file: string): ConfigFile | ConfigProblem {
 
 const isProblem = (read: ConfigFile | ConfigProblem): read is ConfigProblem => "message" in read;
 
-/** Which file is which, by what it holds: the registry has `instances`, the policy `tiers`. */
+/**
+ * Which file is which, by what it holds: the registry has `instances`, the policy's parts
+ * `watch` (policy.yml, or a whole policy in one file), `tiers` and `categories`.
+ */
 function roleOf(file: ConfigFile): Role | undefined {
   let doc: unknown;
   try {
@@ -48,7 +53,9 @@ function roleOf(file: ConfigFile): Role | undefined {
   }
   const keys = doc && typeof doc === "object" ? Object.keys(doc) : [];
   if (keys.includes("instances")) return "registry";
-  if (keys.includes("tiers")) return "policy";
+  if (keys.includes("watch")) return "policy";
+  if (keys.includes("tiers")) return "tiers";
+  if (keys.includes("categories")) return "signals";
   if (keys.includes("body")) return "form";
   return undefined;
 }
@@ -68,19 +75,33 @@ function gather(positionals: string[], env: NodeJS.ProcessEnv) {
       given[role] = file;
       continue;
     }
-    const message = "not a registry, policy or issue form (no `instances`, `tiers` or `body`)";
+    const message =
+      "not a registry, policy or issue form (no `instances`, `watch`, `tiers`, `categories` or `body`)";
     problems.push({ file: file.path, line: 1, column: 1, message });
     code = 2;
   }
   const defaults = configPaths({}, env);
+  // The policy's parts: those named, else the default ones beside the policy file.
+  const policyFiles = policyFilePaths(given.policy?.path ?? defaults.policy).map((file) => {
+    const part = policyFileOf(file) === "policy.yml" ? "policy" : policyFileOf(file).slice(0, -4);
+    return given[part as Role] ?? tryRead(file);
+  });
+  for (const part of ["tiers", "signals"] as const) {
+    const named = given[part];
+    if (named && !policyFiles.includes(named)) policyFiles.push(named);
+  }
   const files = {
     registry: given.registry ?? tryRead(defaults.registry),
-    policy: given.policy ?? tryRead(defaults.policy),
     form:
       given.form ?? (!positionals.length && existsSync(FORM_PATH) ? tryRead(FORM_PATH) : undefined),
   };
-  problems.push(...Object.values(files).filter((f) => f !== undefined && isProblem(f)));
-  return problems.length ? { problems, code } : { files: files as Files };
+  const unread = [...Object.values(files), ...policyFiles].filter(
+    (f): f is ConfigProblem => f !== undefined && isProblem(f),
+  );
+  problems.push(...unread);
+  return problems.length
+    ? { problems, code }
+    : { files: { ...files, policy: policyFiles } as Files };
 }
 
 export function validateCommand({ values, positionals, io }: Context<{ json?: boolean }>): number {
@@ -99,7 +120,8 @@ export function validateCommand({ values, positionals, io }: Context<{ json?: bo
     io.stdout(`${formatProblems(problems)}\n`);
   } else {
     const n = Object.keys(config!.registry.instances).length;
-    const checked = Object.values(gathered.files).flatMap((f) => (f ? [f.path] : []));
+    const { registry, policy, form } = gathered.files;
+    const checked = [registry, ...policy, ...(form ? [form] : [])].map((f) => f.path);
     io.stdout(`All valid (${n} instances): ${checked.join(", ")}\n`);
   }
   return problems.length ? 1 : 0;
@@ -115,10 +137,11 @@ function side(where: string, policy: string | undefined, env: NodeJS.ProcessEnv)
       : where;
     return {
       registry: read(path.join(dir, "instances.yml")),
-      policy: read(policy ?? path.join(dir, "policy.yml")),
+      policy: policyFilePaths(policy ?? path.join(dir, "policy.yml")).map(read),
     };
   }
-  return { registry: read(where), policy: read(policy ?? configPaths({}, env).policy) };
+  const policyFile = policy ?? configPaths({}, env).policy;
+  return { registry: read(where), policy: policyFilePaths(policyFile).map(read) };
 }
 
 type DiffValues = { policy?: string; "old-policy"?: string; "new-policy"?: string; json?: boolean };

@@ -14,9 +14,13 @@ export interface LiveConfig {
   trusted: boolean;
 }
 
+/** The live registry's files; tiers.yml and signals.yml may be absent (a one-file policy). */
+const FILES = ["registry", "policy", "tiers", "signals"] as const;
+type FileKey = (typeof FILES)[number];
+
 interface Entry extends LiveConfig {
-  texts: { registry?: string; policy?: string };
-  etags: { registry?: string; policy?: string };
+  texts: Partial<Record<FileKey, string>>;
+  etags: Partial<Record<FileKey, string>>;
   checkedAt: number;
 }
 
@@ -63,19 +67,19 @@ export class ConfigStore {
     entry: Entry | undefined,
   ) {
     const [owner, repo] = full.split("/") as [string, string];
-    const files = { registry: this.source.registry, policy: this.source.policy } as const;
     const texts = { ...entry?.texts };
     const etags = { ...entry?.etags };
     let changed = !entry;
-    for (const key of ["registry", "policy"] as const) {
-      const read = await readRepoFile(github, { owner, repo, path: files[key] }, entry?.etags[key]);
+    for (const key of FILES) {
+      const path = this.source[key];
+      const read = await readRepoFile(github, { owner, repo, path }, entry?.etags[key]);
       if (read.status === "ok") {
         changed = changed || read.text !== texts[key];
         texts[key] = read.text;
         etags[key] = read.etag;
       } else if (read.status === "missing") {
+        changed = changed || texts[key] !== undefined;
         texts[key] = undefined;
-        changed = true;
       }
     }
     if (!changed && entry) {
@@ -101,7 +105,10 @@ export class ConfigStore {
       texts.registry !== undefined && texts.policy !== undefined
         ? validateConfig({
             registry: { path: this.source.registry, text: texts.registry },
-            policy: { path: this.source.policy, text: texts.policy },
+            policy: (["policy", "tiers", "signals"] as const).flatMap((key) => {
+              const text = texts[key];
+              return text === undefined ? [] : [{ path: this.source[key], text }];
+            }),
           })
         : {
             problems: missing(

@@ -16,7 +16,7 @@ import { watchedRepos, type TriageConfig } from "../config.js";
 
 type PullEvent = "pull_request.opened" | "pull_request.synchronize" | "pull_request.reopened";
 
-const sourcePaths = (s: RegistrySource) => [s.registry, s.policy, s.form];
+const sourcePaths = (s: RegistrySource) => [s.registry, s.policy, s.tiers, s.signals, s.form];
 
 async function readAt(
   github: GitHub,
@@ -28,6 +28,23 @@ async function readAt(
   const read = await readRepoFile(github, { owner, repo, path, ref });
   // A deleted file is validated as an empty one: the problem then says what is missing.
   return { path, text: read.status === "ok" ? read.text : "" };
+}
+
+/** The policy's files at a commit: policy.yml, and tiers.yml and signals.yml where present. */
+async function policyAt(
+  github: GitHub,
+  full: string,
+  source: RegistrySource,
+  ref: string,
+): Promise<ConfigFile[]> {
+  const [owner, repo] = full.split("/") as [string, string];
+  const parts = await Promise.all(
+    [source.tiers, source.signals].map((path) => readRepoFile(github, { owner, repo, path, ref })),
+  );
+  const present = parts.flatMap((read, i) =>
+    read.status === "ok" ? [{ path: [source.tiers, source.signals][i]!, text: read.text }] : [],
+  );
+  return [await readAt(github, full, source.policy, ref), ...present];
 }
 
 /** Open requests in the pipe, as the issues list returns them (pull requests left out). */
@@ -68,17 +85,20 @@ export async function checkRegistryPullRequest(
   const touched = new Set(await changedFiles(github, full, pr.number));
   if (!sourcePaths(source).some((p) => touched.has(p))) return;
 
-  const [registry, policy, form] = await Promise.all(
-    sourcePaths(source).map((p) => readAt(github, full, p, pr.head.sha)),
-  );
-  const proposed = validateConfig({ registry: registry!, policy: policy!, form: form! });
+  const [registry, form, policy] = await Promise.all([
+    readAt(github, full, source.registry, pr.head.sha),
+    readAt(github, full, source.form, pr.head.sha),
+    policyAt(github, full, source, pr.head.sha),
+  ]);
+  const proposed = validateConfig({ registry, policy, form });
   let diff;
   let affected;
   if (proposed.config) {
-    const [oldRegistry, oldPolicy] = await Promise.all(
-      [source.registry, source.policy].map((p) => readAt(github, full, p, pr.base.sha)),
-    );
-    const base = validateConfig({ registry: oldRegistry!, policy: oldPolicy! }).config ?? config;
+    const [oldRegistry, oldPolicy] = await Promise.all([
+      readAt(github, full, source.registry, pr.base.sha),
+      policyAt(github, full, source, pr.base.sha),
+    ]);
+    const base = validateConfig({ registry: oldRegistry, policy: oldPolicy }).config ?? config;
     diff = diffConfigs(base, proposed.config);
     affected = affectedRequests(await openPipeRequests(github, base), base, proposed.config);
   }
@@ -111,7 +131,8 @@ export async function reloadOnPush(
       ...(c.removed ?? []),
     ]),
   );
-  if (![source.registry, source.policy].some((p) => changed.has(p))) return;
+  if (![source.registry, source.policy, source.tiers, source.signals].some((p) => changed.has(p)))
+    return;
   const installation = String(payload.installation?.id ?? "none");
   const github = gitHubClient(context.octokit, { log: context.log, dryRun: deps.dryRun });
   await store.get(github, installation, true);

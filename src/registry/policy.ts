@@ -1,7 +1,7 @@
 // The policy file (config/policy.yml): what each tier covers and how requests are read.
 import { z } from "zod";
 import { CATEGORIES, SEVERITIES, SIZES } from "../triage/vocabulary.js";
-import { loadYaml, type LoadResult } from "./yaml-load.js";
+import { loadYaml, type ConfigProblem, type LoadResult } from "./yaml-load.js";
 
 /** Signal phrases: each must contain a letter or digit ("*" alone would match every issue). */
 const words = z
@@ -114,6 +114,8 @@ const RegistrySourceSchema = z.strictObject({
   repo: repoName.nullable().default(null),
   registry: filePath.default("config/instances.yml"),
   policy: filePath.default("config/policy.yml"),
+  tiers: filePath.default("config/tiers.yml"),
+  signals: filePath.default("config/signals.yml"),
   form: filePath.default(".github/ISSUE_TEMPLATE/sysadmin-request.yml"),
 });
 export type RegistrySource = z.output<typeof RegistrySourceSchema>;
@@ -127,73 +129,102 @@ const ReportsSchema = z.strictObject({
   review_label: z.string().min(1).default("tier-review"),
 });
 
-export const PolicySchema = z
-  .strictObject({
-    watch: z.strictObject({
-      install_repo: repoName,
-      repos: z.array(repoName).default([]),
-    }),
-    tiers: z.strictObject({
-      none: TierPolicySchema,
-      basic: TierPolicySchema,
-      full: TierPolicySchema,
-    }),
-    never_covered: z.array(category).default(["website"]),
-    not_pipe: z.array(category).default(["tooling"]),
-    os_sensitive: z.array(category).default([]),
-    supported_os: z.array(z.string().min(1)).default(["ubuntu"]),
-    size_hours: z.strictObject({
-      XS: z.number().positive(),
-      S: z.number().positive(),
-      M: z.number().positive(),
-      L: z.number().positive(),
-    }),
-    categories: z.strictObject(
-      Object.fromEntries(CATEGORIES.map((c) => [c, CategoryPolicySchema])) as Record<
-        (typeof CATEGORIES)[number],
-        typeof CategoryPolicySchema
-      >,
-    ),
-    severity: z.strictObject({
-      s0_signals: words,
-      broken_signals: words,
-      degraded_signals: words,
-      request_signals: words,
-      request_verbs: words,
-      staging_signals: words,
-    }),
-    size: z.strictObject({
-      signals: z.partialRecord(size, words).default({}),
-    }),
-    kind: KindSchema.prefault({}),
-    instances: z.strictObject({
-      ambiguous_aliases: words,
-      context_words: words,
-      inventory_suffixes: words,
-      /** Names of languages: an alias like "French" may name the language, not the instance. */
-      languages: words,
-    }),
-    labels: LabelsSchema.default(LabelsSchema.parse({})),
-    board: BoardSchema.optional(),
-    commands: CommandsSchema.prefault({}),
-    alerts: AlertsSchema.prefault({}),
-    registry_source: RegistrySourceSchema.prefault({}),
-    reports: ReportsSchema.prefault({}),
-  })
-  .superRefine((policy, ctx) => {
-    // A category both covered and never covered is a contradiction worth pointing out.
-    for (const [tier, rules] of Object.entries(policy.tiers)) {
-      rules.covers.forEach((c, i) => {
-        if (policy.never_covered.includes(c) || policy.not_pipe.includes(c)) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["tiers", tier, "covers", i],
-            message: `\`${c}\` is listed as never covered (or not part of the pipe), so no tier can cover it`,
-          });
-        }
-      });
-    }
-  });
+/** Every section of the policy, whichever file it is written in. */
+const PolicyShape = z.strictObject({
+  watch: z.strictObject({
+    install_repo: repoName,
+    repos: z.array(repoName).default([]),
+  }),
+  tiers: z.strictObject({
+    none: TierPolicySchema,
+    basic: TierPolicySchema,
+    full: TierPolicySchema,
+  }),
+  never_covered: z.array(category).default(["website"]),
+  not_pipe: z.array(category).default(["tooling"]),
+  os_sensitive: z.array(category).default([]),
+  supported_os: z.array(z.string().min(1)).default(["ubuntu"]),
+  size_hours: z.strictObject({
+    XS: z.number().positive(),
+    S: z.number().positive(),
+    M: z.number().positive(),
+    L: z.number().positive(),
+  }),
+  categories: z.strictObject(
+    Object.fromEntries(CATEGORIES.map((c) => [c, CategoryPolicySchema])) as Record<
+      (typeof CATEGORIES)[number],
+      typeof CategoryPolicySchema
+    >,
+  ),
+  severity: z.strictObject({
+    s0_signals: words,
+    broken_signals: words,
+    degraded_signals: words,
+    request_signals: words,
+    request_verbs: words,
+    staging_signals: words,
+  }),
+  size: z.strictObject({
+    signals: z.partialRecord(size, words).default({}),
+  }),
+  kind: KindSchema.prefault({}),
+  instances: z.strictObject({
+    ambiguous_aliases: words,
+    context_words: words,
+    inventory_suffixes: words,
+    /** Names of languages: an alias like "French" may name the language, not the instance. */
+    languages: words,
+  }),
+  labels: LabelsSchema.default(LabelsSchema.parse({})),
+  board: BoardSchema.optional(),
+  commands: CommandsSchema.prefault({}),
+  alerts: AlertsSchema.prefault({}),
+  registry_source: RegistrySourceSchema.prefault({}),
+  reports: ReportsSchema.prefault({}),
+});
+
+type Section = keyof typeof PolicyShape.shape;
+
+/**
+ * The policy is written in three files, one per audience: what each tier covers (the
+ * instance-managers circle), the signal words (maintainers), and the app's wiring (whoever runs
+ * it). A single file with every section still loads, as before the split.
+ */
+export const POLICY_FILES = {
+  "tiers.yml": ["tiers", "never_covered", "not_pipe", "os_sensitive", "supported_os", "size_hours"],
+  "signals.yml": ["categories", "severity", "size", "kind", "instances"],
+  "policy.yml": ["watch", "labels", "board", "commands", "alerts", "registry_source", "reports"],
+} as const satisfies Record<string, readonly Section[]>;
+
+/** A category both covered and never covered is a contradiction worth pointing out. */
+function coverageContradictions(
+  policy: Partial<Pick<z.output<typeof PolicyShape>, "tiers" | "never_covered" | "not_pipe">>,
+  ctx: z.RefinementCtx,
+): void {
+  const never = [...(policy.never_covered ?? []), ...(policy.not_pipe ?? [])];
+  for (const [tier, rules] of Object.entries(policy.tiers ?? {})) {
+    rules.covers.forEach((c, i) => {
+      if (never.includes(c)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["tiers", tier, "covers", i],
+          message: `\`${c}\` is listed as never covered (or not part of the pipe), so no tier can cover it`,
+        });
+      }
+    });
+  }
+}
+
+export const PolicySchema = PolicyShape.superRefine(coverageContradictions);
+
+/** One of the three files: only its own sections, each checked where it is written. */
+export function policyPartSchema(file: keyof typeof POLICY_FILES) {
+  const keys = Object.fromEntries(POLICY_FILES[file].map((k) => [k, true])) as Record<
+    Section,
+    true
+  >;
+  return PolicyShape.pick(keys).partial().superRefine(coverageContradictions);
+}
 
 export type Policy = z.output<typeof PolicySchema>;
 export type TierPolicy = z.output<typeof TierPolicySchema>;
@@ -213,4 +244,70 @@ function describePolicyPath(path: readonly (string | number)[]): string {
 
 export function loadPolicy(text: string, file = "config/policy.yml"): LoadResult<Policy> {
   return loadYaml(text, file, PolicySchema, describePolicyPath);
+}
+
+export interface PolicyText {
+  path: string;
+  text: string;
+}
+
+export type PolicyFile = keyof typeof POLICY_FILES;
+
+/** Which of the three files a path is, by its name (any other name is the wiring's). */
+export function policyFileOf(file: string): PolicyFile {
+  const name = file.split(/[\\/]/).at(-1) ?? "";
+  return name === "tiers.yml" || name === "signals.yml" ? name : "policy.yml";
+}
+
+/**
+ * The policy from its files: each checked on its own (so a problem has its file, line and
+ * column), a section written in two files refused, and the whole put together. One file holding
+ * every section (the layout before the split) is read as it is.
+ */
+export function loadPolicyFiles(files: readonly PolicyText[]): LoadResult<Policy> {
+  if (files.length === 1) return loadPolicy(files[0]!.text, files[0]!.path);
+  const problems: ConfigProblem[] = [];
+  const merged: Record<string, unknown> = {};
+  const writtenIn = new Map<string, string>();
+  for (const file of files) {
+    const part = loadYaml(
+      file.text,
+      file.path,
+      policyPartSchema(policyFileOf(file.path)),
+      describePolicyPath,
+    );
+    if (!part.ok) {
+      problems.push(...part.problems);
+      continue;
+    }
+    for (const [section, value] of Object.entries(part.value)) {
+      if (value === undefined) continue;
+      const other = writtenIn.get(section);
+      if (other) {
+        const message = `\`${section}\` is also in ${other}: write each section in one file`;
+        problems.push({ file: file.path, line: 1, column: 1, message });
+      }
+      writtenIn.set(section, file.path);
+      merged[section] = value;
+    }
+  }
+  if (problems.length) return { ok: false, problems };
+  const whole = PolicySchema.safeParse(merged);
+  if (whole.success) return { ok: true, value: whole.data };
+  return {
+    ok: false,
+    problems: whole.error.issues.map((issue) => {
+      const section = String(issue.path[0] ?? "");
+      const home = (Object.keys(POLICY_FILES) as PolicyFile[]).find((f) =>
+        (POLICY_FILES[f] as readonly string[]).includes(section),
+      );
+      const file = files.find((f) => policyFileOf(f.path) === home)?.path ?? files[0]!.path;
+      return {
+        file,
+        line: 1,
+        column: 1,
+        message: `\`${section}\` is missing (it belongs in ${home})`,
+      };
+    }),
+  };
 }

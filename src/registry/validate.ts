@@ -3,7 +3,7 @@
 import { parse } from "yaml";
 import { instanceOption } from "../form/generate.js";
 import type { TriageConfig } from "../config.js";
-import { loadPolicy } from "./policy.js";
+import { loadPolicyFiles } from "./policy.js";
 import { instanceList, loadRegistry, type Registry } from "./schema.js";
 import type { ConfigProblem } from "./yaml-load.js";
 
@@ -78,11 +78,12 @@ function driftProblem(form: ConfigFile, registry: Registry): ConfigProblem | und
 
 export function validateConfig(files: {
   registry: ConfigFile;
-  policy: ConfigFile;
+  /** The policy's files (policy.yml, tiers.yml, signals.yml), or one file holding it all. */
+  policy: readonly ConfigFile[];
   form?: ConfigFile;
 }): Validation {
   const registry = loadRegistry(files.registry.text, files.registry.path);
-  const policy = loadPolicy(files.policy.text, files.policy.path);
+  const policy = loadPolicyFiles(files.policy);
   const problems: ConfigProblem[] = [];
   if (!registry.ok) problems.push(...registry.problems);
   if (!policy.ok) problems.push(...policy.problems);

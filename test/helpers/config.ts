@@ -8,10 +8,16 @@ export const REGISTRY_TEXT = readFileSync(
   new URL("../../config/instances.yml", import.meta.url),
   "utf8",
 );
-export const POLICY_TEXT = readFileSync(
-  new URL("../../config/policy.yml", import.meta.url),
-  "utf8",
-);
+const configFile = (name: string) =>
+  readFileSync(new URL(`../../config/${name}`, import.meta.url), "utf8");
+
+/** The shipped policy's three files: the circle's, the maintainers' and the app's wiring. */
+export const TIERS_TEXT = configFile("tiers.yml");
+export const SIGNALS_TEXT = configFile("signals.yml");
+export const WIRING_TEXT = configFile("policy.yml");
+
+/** The shipped policy as one file (its three parts one after another), which loads as it is. */
+export const POLICY_TEXT = [TIERS_TEXT, SIGNALS_TEXT, WIRING_TEXT].join("\n");
 
 export function shippedRegistry(): Registry {
   const result = loadRegistry(REGISTRY_TEXT);
