@@ -10,7 +10,7 @@ import {
 import { handleCommandComment } from "./handlers/comments.js";
 import { deliveriesInFlight } from "./handlers/in-flight.js";
 import { triageIssueEvent } from "./handlers/issue-events.js";
-import type { AppDeps } from "./handlers/pipeline.js";
+import type { AppDeps } from "./usecase/triage-issue.js";
 import { checkRegistryPullRequest, reloadOnPush } from "./handlers/registry-events.js";
 import { ConfigStore } from "./github/live-config.js";
 import { scheduleReconcile } from "./reconcile/schedule.js";

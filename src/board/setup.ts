@@ -4,7 +4,21 @@ import type { BoardConfig } from "../registry/policy.js";
 import type { Registry } from "../registry/schema.js";
 import { TIERS } from "../registry/schema.js";
 import { SEVERITIES, SEVERITY_MEANING, SIZES, SIZE_MEANING } from "../triage/vocabulary.js";
-import type { ProjectField } from "../github/board-api.js";
+/** A single-select option of a project's field, as GitHub describes it. */
+export interface ProjectOption {
+  id: string;
+  name: string;
+  color: string;
+  description: string;
+}
+
+/** A field of a project, as GitHub describes it. */
+export interface ProjectField {
+  id: string;
+  name: string;
+  dataType: string;
+  options: ProjectOption[];
+}
 import { nameKey } from "../triage/card.js";
 
 type Color = "GRAY" | "BLUE" | "GREEN" | "YELLOW" | "ORANGE" | "RED" | "PINK" | "PURPLE";

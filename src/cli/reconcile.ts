@@ -1,6 +1,6 @@
 // `sysadmin-pipe reconcile`: run the reconcile sweep with a token (for a cron job, or by hand).
 import { watchedRepos, type TriageConfig } from "../config.js";
-import { isWatched } from "../handlers/pipeline.js";
+import { isWatched } from "../usecase/triage-issue.js";
 import { reconcile, type SweepReport } from "../reconcile/sweep.js";
 import { UsageError, type CommandIo, type Context } from "./command.js";
 import { tokenClient } from "./token-client.js";

@@ -3,7 +3,7 @@
 import { upsertTrackingIssue } from "../github/tracking-issues.js";
 import { loadReport, renderLoadReport } from "../report/load.js";
 import { parsePeriod, periodBetween, type Period } from "../report/period.js";
-import { readPipe } from "../report/read.js";
+import { readPipe } from "../github/pipe-read.js";
 import { UsageError, type Context } from "./command.js";
 import { tokenClient } from "./token-client.js";
 

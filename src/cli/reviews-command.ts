@@ -2,7 +2,7 @@
 import { upsertTrackingIssue } from "../github/tracking-issues.js";
 import { loadReport } from "../report/load.js";
 import { periodBetween } from "../report/period.js";
-import { readPipe } from "../report/read.js";
+import { readPipe } from "../github/pipe-read.js";
 import { UsageError, type Context } from "./command.js";
 import { tokenClient } from "./token-client.js";
 import { dueReviews, renderReviewIssue, reviewMarker, reviewTitle } from "../report/reviews.js";

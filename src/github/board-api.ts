@@ -37,19 +37,9 @@ export const PROJECT_QUERY = `query SysadminPipeProject($owner: String!, $number
   }
 }`;
 
-export interface ProjectOption {
-  id: string;
-  name: string;
-  color: string;
-  description: string;
-}
+import type { ProjectField, ProjectOption } from "../board/setup.js";
 
-export interface ProjectField {
-  id: string;
-  name: string;
-  dataType: string;
-  options: ProjectOption[];
-}
+export type { ProjectField, ProjectOption };
 
 export interface Project {
   id: string;

@@ -5,7 +5,7 @@ import type { TriageConfig } from "../config.js";
 import type { HourCap } from "../registry/policy.js";
 import type { PipeRecord } from "../report/load.js";
 import { parsePeriod, type Period } from "../report/period.js";
-import { readPipe } from "../report/read.js";
+import { readPipe } from "./pipe-read.js";
 import type { HoursUsed } from "../triage/caps.js";
 import type { GitHub } from "./client-types.js";
 

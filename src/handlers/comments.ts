@@ -21,7 +21,7 @@ import {
   type AppDeps,
   type IssueData,
   type IssueJob,
-} from "./pipeline.js";
+} from "../usecase/triage-issue.js";
 
 type Payload = Context<"issue_comment.created">["payload"];
 

@@ -11,7 +11,7 @@ import {
   type AppDeps,
   type IssueData,
   type IssueJob,
-} from "./pipeline.js";
+} from "../usecase/triage-issue.js";
 
 type IssueEvent = "issues.opened" | "issues.edited" | "issues.reopened" | "issues.closed";
 

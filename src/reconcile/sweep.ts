@@ -18,7 +18,7 @@ import {
   toInput,
   type AppDeps,
   type IssueData,
-} from "../handlers/pipeline.js";
+} from "../usecase/triage-issue.js";
 import { boardTarget, sameAsRecorded } from "../triage/card.js";
 import { decide } from "../triage/decide.js";
 import { isAppLabel } from "../triage/label-names.js";

@@ -212,7 +212,7 @@ export function renderComment(
   }
   sections.push(
     "",
-    "<sub>Decided by sysadmin-pipe from the tier registry (`config/instances.yml`) and policy (`config/policy.yml`).</sub>",
+    "<sub>Decided by sysadmin-pipe from the tier registry (`config/instances.yml`) and what each tier covers (`config/tiers.yml`).</sub>",
   );
   sections.push(encodeState(state));
   return sections.join("\n").replace(/\n{3,}/g, "\n\n") + "\n";

@@ -1,14 +1,14 @@
 // Reading the pipe from GitHub for a report: the issues with the app's pipe label, their labels
 // and the bot comment's recorded state, in a few paginated requests per repository.
-import { commentsByIssue, pickBotComment } from "../github/bot-comment.js";
-import { listIssues } from "../github/issue-api.js";
-import type { GitHub } from "../github/client-types.js";
+import { commentsByIssue, pickBotComment } from "./bot-comment.js";
+import { listIssues } from "./issue-api.js";
+import type { GitHub } from "./client-types.js";
 import { watchedRepos, type TriageConfig } from "../config.js";
 import { readLabel } from "../triage/label-names.js";
 import { decodeState } from "../triage/state.js";
 import type { Severity, Size } from "../triage/vocabulary.js";
-import type { PipeRecord } from "./load.js";
-import { inPeriod, type Period } from "./period.js";
+import type { PipeRecord } from "../report/load.js";
+import { inPeriod, type Period } from "../report/period.js";
 
 interface LabelLike {
   name?: string;

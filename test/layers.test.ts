@@ -1,0 +1,58 @@
+// Layers import downward only: pure rules know nothing of GitHub; the executor (src/github/)
+// knows nothing of handlers; handlers and the CLI sit on top. A new folder must be placed here.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+
+const SRC = new URL("../src/", import.meta.url).pathname;
+
+/** Lower layers first; a module may import its own layer and those below. */
+const LAYERS: [number, string[]][] = [
+  [
+    0,
+    [
+      "triage",
+      "commands",
+      "registry",
+      "form",
+      "board",
+      "eval",
+      "report",
+      "config.ts",
+      "settings.ts",
+    ],
+  ],
+  [1, ["github", "notify"]],
+  [2, ["usecase"]],
+  [3, ["reconcile"]],
+  [4, ["handlers"]],
+  [5, ["cli"]],
+  [6, ["index.ts"]],
+  [7, ["server.ts"]],
+];
+const rankOf = (top: string) => LAYERS.find(([, names]) => names.includes(top))?.[0];
+const topOf = (file: string) =>
+  path.relative(SRC, file).split(path.sep)[0]!.replace(/\.js$/, ".ts");
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? sources(full) : full.endsWith(".ts") ? [full] : [];
+  });
+}
+
+test("every folder of src/ has a layer", () => {
+  const tops = [...new Set(sources(SRC).map(topOf))];
+  expect(tops.filter((top) => rankOf(top) === undefined)).toEqual([]);
+});
+
+test("no module imports a layer above its own", () => {
+  const upward: string[] = [];
+  for (const file of sources(SRC)) {
+    for (const [, spec] of readFileSync(file, "utf8").matchAll(/from\s+"(\.{1,2}\/[^"]+)"/g)) {
+      const target = path.resolve(path.dirname(file), spec!);
+      if (rankOf(topOf(target))! > rankOf(topOf(file))!)
+        upward.push(`${path.relative(SRC, file)} -> ${path.relative(SRC, target)}`);
+    }
+  }
+  expect(upward).toEqual([]);
+});
