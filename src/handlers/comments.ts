@@ -116,7 +116,7 @@ async function acknowledge(
     },
     "commands handled",
   );
-  if (job.deps.dryRun) return;
+  if (job.dryRun) return;
   for (const content of reactionsFor(outcome.results)) {
     await reactToComment(github, ref, commentId, content);
   }

@@ -119,8 +119,10 @@ export function decide(input: IssueInput, registry: Registry, policy: Policy): T
   const kind = kindDecision.kind;
   const sure = kindDecision.sure;
 
-  // ofn-install's own issues are judged as tooling work, whatever else they mention.
-  const judgedCategory = kind === "install" ? "tooling" : category.value;
+  // ofn-install's own issues are judged as its own work, whatever else they mention: the
+  // policy's not-pipe category (`tooling` as shipped).
+  const ownWork = policy.not_pipe[0] ?? null;
+  const judgedCategory = kind === "install" ? ownWork : category.value;
   const severity = pickSeverity(title, form, body, judgedCategory, policy, overrides.severity);
   const size: Found<Size> = overrides.size
     ? { value: overrides.size, source: "override" }
@@ -132,7 +134,7 @@ export function decide(input: IssueInput, registry: Registry, policy: Policy): T
     kind,
     instances: kind === "instance" || !sure ? instances.value : [],
     unknownInstances: instances.unknown,
-    category: kind === "instance" ? category.value : kind === "install" ? "tooling" : null,
+    category: kind === "instance" ? category.value : kind === "install" ? ownWork : null,
     severity: severity.value,
     size: size.value,
     outcome: sure ? "not-pipe" : "undecided",

@@ -13,7 +13,7 @@ import {
 import { gitHubClient } from "../github/client.js";
 import { createComment } from "../github/issue-api.js";
 import { withIssueLock } from "../github/locks.js";
-import type { GitHub, IssueRef } from "../github/client-types.js";
+import type { GitHub, IssueRef, Logger } from "../github/client-types.js";
 import type { Chat } from "../notify/chat.js";
 import { alertsFor, withAlerted } from "../triage/alerts.js";
 import { renderComment } from "../triage/comment-text.js";
@@ -83,8 +83,11 @@ export interface IssueJob {
   config: TriageConfig;
   /** False while the live registry is broken: nothing is rejected. */
   trusted: boolean;
-  deps: AppDeps;
-  log: Context["log"];
+  /** Plan and log, write nothing (the client refuses writes too). */
+  dryRun: boolean;
+  /** The chat channel for S0 and jobs-board alerts, when configured. */
+  chat?: Chat;
+  log: Logger;
 }
 
 /** The event's context, as both issue handlers read it. */
@@ -123,7 +126,8 @@ export async function issueJobFor(
     deliveryId: context.id,
     config,
     trusted,
-    deps,
+    dryRun: deps.dryRun,
+    chat: deps.chat,
     log: context.log,
   };
 }
@@ -168,7 +172,7 @@ export async function decideAndApply(
   current: CurrentIssue,
   options: ApplyOptions = {},
 ): Promise<TriagePlan> {
-  const { github, ref, config, log, deps } = job;
+  const { github, ref, config, log } = job;
   const where = `${job.repo}#${ref.issue_number}`;
   const previous = current.previous;
   const decided = decide(
@@ -178,7 +182,7 @@ export async function decideAndApply(
   );
   const capped = await withHourCaps(job, decided, previous);
   const plan = job.trusted ? capped : holdRejection(capped, config.policy);
-  const board: BoardOutcome = deps.dryRun
+  const board: BoardOutcome = job.dryRun
     ? { record: previous?.board }
     : await syncBoard(
         {
@@ -221,7 +225,7 @@ export async function decideAndApply(
     remove: writes.removeLabels,
     comment: writes.comment.action,
   };
-  if (deps.dryRun) {
+  if (job.dryRun) {
     log.info({ ...summary, dryRun: true }, "dry run: plan computed, nothing written");
     return plan;
   }
@@ -239,6 +243,6 @@ export async function decideAndApply(
       `@${s0Team}: this request is now an accepted **S0 emergency**; see the bot's comment above.`,
     );
   }
-  for (const alert of alerts) await deps.chat?.send(alert.text);
+  for (const alert of alerts) await job.chat?.send(alert.text);
   return plan;
 }
