@@ -1,7 +1,7 @@
 // `sysadmin-pipe board setup|check`: a team starts from an empty project and the command creates
 // what the app needs, against recorded-shape GitHub answers checked by GitHub's schema.
 import nock from "nock";
-import { main, type Io } from "../src/cli/main.js";
+import { runCli } from "./helpers/cli.js";
 import { FakeBoard } from "./helpers/fake-board.js";
 import { checkAfterEachTest, installGitHubSchemaCheck } from "./helpers/github-schema.js";
 import { API } from "./helpers/probot.js";
@@ -15,16 +15,8 @@ checkAfterEachTest(gh);
 
 async function board(args: string[], fake: FakeBoard, env: NodeJS.ProcessEnv = ENV) {
   fake.intercept(gh.watch(nock(API)));
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readStdin: () => "",
-    env,
-  };
-  const code = await main(["board", ...args, "--owner", "openfoodfoundation", "--number", "5"], io);
-  return { code, stdout: out.join(""), stderr: err.join("") };
+  const owner = ["--owner", "openfoodfoundation", "--number", "5"];
+  return runCli(["board", ...args, ...owner], { env });
 }
 
 const optionNames = (fake: FakeBoard, field: string) =>

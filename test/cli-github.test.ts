@@ -1,7 +1,7 @@
 // The scheduled commands against a (mocked, schema-checked) GitHub that fails: the person reading
 // the job's log learns which request failed and why, and a mistaken --repo is refused up front.
 import nock from "nock";
-import { main, type Io } from "../src/cli/main.js";
+import { runCli } from "./helpers/cli.js";
 import { checkAfterEachTest, installGitHubSchemaCheck } from "./helpers/github-schema.js";
 import { API } from "./helpers/probot.js";
 
@@ -12,18 +12,8 @@ checkAfterEachTest(gh, { noPendingMocks: true });
 
 const ISSUES = "/repos/openfoodfoundation/ofn-install/issues";
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readStdin: () => "",
-    env: { GITHUB_TOKEN: "ghp_test", GITHUB_API_URL: API },
-  };
-  const code = await main(args, io);
-  return { code, stdout: out.join(""), stderr: err.join("") };
-}
+const run = (args: string[]) =>
+  runCli(args, { env: { GITHUB_TOKEN: "ghp_test", GITHUB_API_URL: API } });
 
 describe("GitHub fails during a scheduled command", () => {
   test("reconcile: a 502 listing the issues exits 1 naming the request", async () => {

@@ -2,20 +2,9 @@
 // is one flag away, and a mistake on the command line is one line naming it, never the manual.
 import { readFileSync } from "node:fs";
 import { COMMANDS } from "../src/cli/commands.js";
-import { main, type Io } from "../src/cli/main.js";
+import { runCli } from "./helpers/cli.js";
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readStdin: () => "",
-    env: {},
-  };
-  const code = await main(args, io);
-  return { code, stdout: out.join(""), stderr: err.join("") };
-}
+const run = (args: string[]) => runCli(args, { env: {} });
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const count = (text: string, char: string) => text.split(char).length - 1;

@@ -2,21 +2,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { main, type Io } from "../src/cli/main.js";
+import { runCli } from "./helpers/cli.js";
 import { REGISTRY_TEXT } from "./helpers/config.js";
 
-async function run(args: string[], stdin = "", env?: NodeJS.ProcessEnv) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readStdin: () => stdin,
-    env,
-  };
-  const code = await main(args, io);
-  return { code, stdout: out.join(""), stderr: err.join("") };
-}
+const run = (args: string[], stdin = "", env?: NodeJS.ProcessEnv) => runCli(args, { stdin, env });
 
 const line = (o: object) => JSON.stringify(o);
 

@@ -3,7 +3,7 @@
 // The floors are what the rules reach today: a change that makes triage worse fails here.
 import { readFileSync } from "node:fs";
 import { evalFiles } from "../src/cli/eval.js";
-import { main, type Io } from "../src/cli/main.js";
+import { runCli } from "./helpers/cli.js";
 import {
   figuresOf,
   halfOf,
@@ -108,13 +108,7 @@ describe("what counts as right, wrong and unsure", () => {
 });
 
 describe("sysadmin-pipe eval", () => {
-  async function run(args: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), readStdin: () => "" };
-    const code = await main(args, io);
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  }
+  const run = (args: string[]) => runCli(args);
 
   test("prints per-field figures, both halves, the confusion matrix and the misses", async () => {
     const result = await run(["eval", "--split", REAL]);
