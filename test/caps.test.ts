@@ -4,6 +4,7 @@ import { currentPeriod, forgetCapUsage, hoursCounted } from "../src/github/cap-u
 import { forgetKnownLabels } from "../src/github/label-store.js";
 import type { Policy } from "../src/registry/policy.js";
 import { applyHourCaps } from "../src/triage/caps.js";
+import { holdRejection } from "../src/triage/hold.js";
 import { decide } from "../src/triage/decide.js";
 import { shippedConfig, withTiers } from "./helpers/config.js";
 import { checkAfterEachTest, installGitHubSchemaCheck } from "./helpers/github-schema.js";
@@ -57,6 +58,16 @@ describe("hour caps", () => {
       instead: ["job-board", "tier-review"],
     });
     expect(capped.labels).toContain("not-covered");
+  });
+
+  test("a label a person removed is not added back by the cap (or by a hold)", () => {
+    const removed = { ...plan(), suppressed: ["not-covered", "needs-triage"] };
+    const capped = applyHourCaps(removed, { uk: 9.5 }, registry, policy);
+    expect(capped.outcome).toBe("rejected");
+    expect(capped.labels).not.toContain("not-covered");
+    const held = holdRejection(capped, policy);
+    expect(held.outcome).toBe("needs-info");
+    expect(held.labels).not.toContain("needs-triage");
   });
 
   test("an S0 at the cap on the full tier is never blocked, and the comment says it counts", () => {

@@ -3,6 +3,7 @@
 // `hour_cap` on a tier. Pure: the hours used come in from the caller (counted on GitHub).
 import type { Policy } from "../registry/policy.js";
 import type { Registry } from "../registry/schema.js";
+import { planLabels } from "./label-names.js";
 import type { TriagePlan } from "./types.js";
 
 /** Pipe hours an instance has used in the cap's current period (this request excluded). */
@@ -50,7 +51,7 @@ export function applyHourCaps(
     };
   });
   const covered = verdicts.some((v) => v.covered);
-  return {
+  const capped: TriagePlan = {
     ...plan,
     verdicts,
     outcome: covered ? "accepted" : "rejected",
@@ -59,6 +60,6 @@ export function applyHourCaps(
       ...plan.reasons.filter((r) => !plan.verdicts.some((v) => v.reason === r)),
       ...notes,
     ],
-    labels: covered ? plan.labels : [...plan.labels, policy.labels.not_covered],
   };
+  return { ...capped, labels: planLabels(capped, policy) };
 }

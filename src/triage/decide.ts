@@ -4,7 +4,7 @@ import type { Registry } from "../registry/schema.js";
 import { bestCategory, scoreCategories, scoreProduct, withoutEveryday } from "./classify.js";
 import { answerCodes, parseForm, type FormAnswers } from "./form-answers.js";
 import { findHosts, findInstances, instanceOfRepo } from "./instances.js";
-import { categoryLabel, instanceLabel, severityLabel, sizeLabel } from "./label-names.js";
+import { planLabels } from "./label-names.js";
 import { readOverrides } from "./overrides.js";
 import { decideKind, type KindDecision } from "./kind.js";
 import { displayName, judgeInstance } from "./coverage.js";
@@ -16,7 +16,6 @@ import {
   isSeverity,
   isSize,
   type Category,
-  type Outcome,
   type Severity,
   type Size,
 } from "./vocabulary.js";
@@ -155,7 +154,7 @@ export function decide(input: IssueInput, registry: Registry, policy: Policy): T
   };
   judge(plan, registry, policy, severity.why);
   applyPersonDecision(plan, commanded);
-  plan.labels = labelsFor(plan, policy).filter((label) => !suppressed.includes(label));
+  plan.labels = planLabels(plan, policy);
   return plan;
 }
 
@@ -238,21 +237,4 @@ function applyPersonDecision(plan: TriagePlan, commanded: Commanded | undefined)
     plan.reasons = [why, ...plan.reasons];
   }
   plan.jobBoard = plan.outcome === "rejected" && commanded?.jobBoard !== undefined;
-}
-
-function labelsFor(plan: TriagePlan, policy: Policy): string[] {
-  const l = policy.labels;
-  if (plan.outcome === "undecided") return [l.needs_triage];
-  if (plan.kind === "install") return [l.install];
-  if (plan.kind === "other") return [];
-  const labels = [l.pipe, ...plan.instances.map((code) => instanceLabel(l, code))];
-  const outcome: Outcome = plan.outcome;
-  if (outcome === "needs-info") labels.push(l.needs_triage);
-  // Without a category, severity and size are only defaults: don't label a guess.
-  if (plan.category || plan.sources.severity !== "default")
-    labels.push(severityLabel(l, plan.severity));
-  if (plan.category) labels.push(sizeLabel(l, plan.size), categoryLabel(l, plan.category));
-  if (outcome === "rejected") labels.push(l.not_covered);
-  if (plan.jobBoard) labels.push(l.job_board);
-  return labels;
 }

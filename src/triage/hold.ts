@@ -1,6 +1,7 @@
 // While the live registry is broken the app cannot trust a tier: it rejects nothing, and asks
 // a person instead (needs-triage). Pure.
 import type { Policy } from "../registry/policy.js";
+import { planLabels } from "./label-names.js";
 import type { TriagePlan } from "./types.js";
 
 export const HOLD_REASON =
@@ -8,16 +9,12 @@ export const HOLD_REASON =
 
 export function holdRejection(plan: TriagePlan, policy: Policy): TriagePlan {
   if (plan.outcome !== "rejected" || plan.decidedBy) return plan;
-  const l = policy.labels;
-  return {
+  const held: TriagePlan = {
     ...plan,
     outcome: "needs-info",
     held: true,
     jobBoard: false,
     reasons: [HOLD_REASON, ...plan.reasons],
-    labels: [
-      ...plan.labels.filter((x) => x !== l.not_covered && x !== l.job_board),
-      l.needs_triage,
-    ],
   };
+  return { ...held, labels: planLabels(held, policy) };
 }

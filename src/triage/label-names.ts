@@ -1,5 +1,6 @@
 // The app's label vocabulary: building label names from a plan and reading them back.
 import type { LabelNames, Policy } from "../registry/policy.js";
+import type { TriagePlan } from "./types.js";
 import {
   isCategory,
   isSeverity,
@@ -78,4 +79,27 @@ export function labelStyle(label: string, policy: Policy): { color: string; desc
     [l.job_board]: { color: "f9d0c4", description: "Paid extra work on the jobs board" },
   };
   return flags[label] ?? { color: "ededed", description: "" };
+}
+
+/**
+ * The app's labels for a plan: the one place they are decided. Every step that changes a plan
+ * (decide, hour caps, a hold while the registry is broken) derives them again from here, so a
+ * label a person removed (the plan's `suppressed`) is never added back by any of them.
+ */
+export function planLabels(plan: TriagePlan, policy: Policy): string[] {
+  const l = policy.labels;
+  const labels: string[] = [];
+  if (plan.outcome === "undecided") labels.push(l.needs_triage);
+  else if (plan.kind === "install") labels.push(l.install);
+  else if (plan.kind === "instance") {
+    labels.push(l.pipe, ...plan.instances.map((code) => instanceLabel(l, code)));
+    if (plan.outcome === "needs-info") labels.push(l.needs_triage);
+    // Without a category, severity and size are only defaults: don't label a guess.
+    if (plan.category || plan.sources.severity !== "default")
+      labels.push(severityLabel(l, plan.severity));
+    if (plan.category) labels.push(sizeLabel(l, plan.size), categoryLabel(l, plan.category));
+    if (plan.outcome === "rejected") labels.push(l.not_covered);
+    if (plan.jobBoard) labels.push(l.job_board);
+  }
+  return labels.filter((label) => !plan.suppressed.includes(label));
 }
