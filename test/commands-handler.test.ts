@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import nock from "nock";
 import { forgetBoards } from "../src/github/board-api.js";
-import { nextState } from "../src/github/executor.js";
+import { nextState } from "../src/triage/state.js";
 import { forgetKnownLabels } from "../src/github/label-store.js";
 import { forgetPermissions } from "../src/github/repo-access.js";
 import { renderComment } from "../src/triage/comment-text.js";
@@ -100,7 +100,7 @@ function triaged(
     registry,
     config.policy,
   );
-  const state = { ...nextState(plan, { labels: [] }, "d-open", board), ...extra };
+  const state = { ...nextState(plan, { labels: [] }, { deliveryId: "d-open", board }), ...extra };
   return { body: renderComment(plan, state, registry), labels: plan.labels, plan };
 }
 

@@ -4,7 +4,8 @@
 import fc from "fast-check";
 import { applyCommands } from "../src/commands/apply.js";
 import { parseCommands } from "../src/commands/parse.js";
-import { planWrites, nextState } from "../src/github/executor.js";
+import { planWrites } from "../src/github/executor.js";
+import { nextState } from "../src/triage/state.js";
 import { loadRegistry } from "../src/registry/schema.js";
 import { loadPolicy } from "../src/registry/policy.js";
 import { renderComment } from "../src/triage/comment-text.js";

@@ -2,7 +2,7 @@
 // prints, and the same figures read from (mocked, schema-checked) GitHub.
 import nock from "nock";
 import { main, type Io } from "../src/cli/main.js";
-import { nextState } from "../src/github/executor.js";
+import { nextState } from "../src/triage/state.js";
 import { loadReport, renderLoadReport, type PipeRecord } from "../src/report/load.js";
 import { parsePeriod, periodBetween } from "../src/report/period.js";
 import { renderComment } from "../src/triage/comment-text.js";

@@ -1,9 +1,9 @@
 // The one place that writes to GitHub: make an issue's labels and bot comment match a plan.
 import type { Policy } from "../registry/policy.js";
 import { wantsComment } from "../triage/comment-text.js";
-import { sameBesidesDeliveries } from "../triage/state.js";
+import { sameBesidesDeliveries, type IssueLabelsAndState } from "../triage/state.js";
 import { isAppLabel, labelStyle } from "../triage/label-names.js";
-import type { RecordedState, TriagePlan } from "../triage/types.js";
+import type { TriagePlan } from "../triage/types.js";
 import type { BotComment } from "./bot-comment.js";
 import { ensureLabels } from "./label-store.js";
 import type { GitHub, IssueRef, Logger } from "./client-types.js";
@@ -15,45 +15,8 @@ export interface Writes {
   comment: { action: "create" | "update" | "none"; body: string };
 }
 
-export interface CurrentIssue {
-  labels: string[];
+export interface CurrentIssue extends IssueLabelsAndState {
   comment?: BotComment;
-  previous?: RecordedState;
-}
-
-const MAX_DELIVERIES = 5;
-
-function pick<K extends keyof RecordedState>(
-  state: RecordedState | undefined,
-  keys: K[],
-): Partial<Pick<RecordedState, K>> {
-  const out: Partial<Pick<RecordedState, K>> = {};
-  for (const key of keys) if (state?.[key] !== undefined) out[key] = state[key];
-  return out;
-}
-
-/** The state to record after applying a plan: which labels are the app's own. */
-export function nextState(
-  plan: TriagePlan,
-  current: CurrentIssue,
-  deliveryId?: string,
-  board?: RecordedState["board"],
-): RecordedState {
-  const ours = new Set(current.previous?.applied ?? []);
-  const human = new Set(current.labels.filter((label) => !ours.has(label)));
-  const deliveries = [...(current.previous?.deliveries ?? [])];
-  if (deliveryId && !deliveries.includes(deliveryId)) deliveries.push(deliveryId);
-  return {
-    v: 1,
-    applied: plan.labels.filter((label) => !human.has(label)),
-    suppressed: plan.suppressed,
-    overrides: plan.overrides,
-    outcome: plan.outcome,
-    deliveries: deliveries.slice(-MAX_DELIVERIES),
-    ...(board ? { board } : {}),
-    // What people said with commands, and the time they logged, stay until changed.
-    ...pick(current.previous, ["commanded", "time", "seen", "alerted"]),
-  };
 }
 
 /**

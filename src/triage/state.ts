@@ -86,6 +86,68 @@ export function encodeState(state: RecordedState): string {
   return `${STATE_PREFIX}${json}${STATE_SUFFIX}`;
 }
 
+const MAX_DELIVERIES = 5;
+const MAX_SEEN = 20;
+
+/** What the issue carries now: its labels, and the state the app recorded last time. */
+export interface IssueLabelsAndState {
+  labels: string[];
+  previous?: RecordedState;
+}
+
+/** What happened in this run, besides the plan, that the state remembers. */
+export interface ThisRun {
+  deliveryId?: string;
+  /** The card the app set on the board. */
+  board?: BoardRecord;
+  /** Notifications sent so far (an S0 alert, a new jobs-board item). */
+  alerted?: RecordedState["alerted"];
+  /** The comment whose commands were just handled. */
+  seenComment?: number;
+}
+
+/**
+ * The state to record after a plan is applied: the one place it is put together. Which labels
+ * are the app's own (not a person's), what people said with commands and the time they logged
+ * (kept until changed), the deliveries and comments already handled, the card, the alerts sent.
+ */
+export function nextState(
+  plan: {
+    labels: string[];
+    suppressed: string[];
+    overrides: RecordedState["overrides"];
+    outcome: RecordedState["outcome"];
+  },
+  current: IssueLabelsAndState,
+  run: ThisRun | string = {},
+): RecordedState {
+  const happened: ThisRun = typeof run === "string" ? { deliveryId: run } : run;
+  const previous = current.previous;
+  const ours = new Set(previous?.applied ?? []);
+  const human = new Set(current.labels.filter((label) => !ours.has(label)));
+  const deliveries = [...(previous?.deliveries ?? [])];
+  const id = happened.deliveryId;
+  if (id && !deliveries.includes(id)) deliveries.push(id);
+  const seen =
+    happened.seenComment === undefined
+      ? previous?.seen
+      : [...(previous?.seen ?? []), happened.seenComment].slice(-MAX_SEEN);
+  const alerted = happened.alerted ?? previous?.alerted;
+  return {
+    v: 1,
+    applied: plan.labels.filter((label) => !human.has(label)),
+    suppressed: plan.suppressed,
+    overrides: plan.overrides,
+    outcome: plan.outcome,
+    deliveries: deliveries.slice(-MAX_DELIVERIES),
+    ...(happened.board ? { board: happened.board } : {}),
+    ...(previous?.commanded ? { commanded: previous.commanded } : {}),
+    ...(previous?.time ? { time: previous.time } : {}),
+    ...(seen ? { seen } : {}),
+    ...(alerted ? { alerted } : {}),
+  };
+}
+
 /**
  * Whether two bot comments say the same apart from the recorded delivery ids: a re-delivery only
  * changes those, which is not worth a write.

@@ -3,19 +3,14 @@
 import type { Context } from "probot";
 import { watchedRepos, type TriageConfig } from "../config.js";
 import { syncBoard, type BoardOutcome } from "../github/board-sync.js";
-import {
-  applyWrites,
-  hasWrites,
-  nextState,
-  planWrites,
-  type CurrentIssue,
-} from "../github/executor.js";
+import { applyWrites, hasWrites, planWrites, type CurrentIssue } from "../github/executor.js";
 import { gitHubClient } from "../github/client.js";
 import { createComment } from "../github/issue-api.js";
 import { withIssueLock } from "../github/locks.js";
 import type { GitHub, IssueRef, Logger } from "../github/client-types.js";
 import type { Chat } from "../notify/chat.js";
 import { alertsFor, withAlerted } from "../triage/alerts.js";
+import { nextState } from "../triage/state.js";
 import { renderComment } from "../triage/comment-text.js";
 import { decide } from "../triage/decide.js";
 import { holdRejection } from "../triage/hold.js";
@@ -144,8 +139,6 @@ export interface ApplyOptions {
   seenComment?: number;
 }
 
-const MAX_SEEN = 20;
-
 /** A new request that would take an instance over its tier's hour cap goes to the jobs board. */
 async function withHourCaps(
   job: IssueJob,
@@ -204,11 +197,12 @@ export async function decideAndApply(
     title: issue.title,
   };
   const alerts = issue.state === "closed" ? [] : alertsFor(plan, previous, link, config.registry);
-  const state = nextState(plan, current, job.deliveryId, board.record);
-  state.alerted = withAlerted(previous?.alerted, alerts);
-  if (options.seenComment !== undefined) {
-    state.seen = [...(previous?.seen ?? []), options.seenComment].slice(-MAX_SEEN);
-  }
+  const state = nextState(plan, current, {
+    deliveryId: job.deliveryId,
+    board: board.record,
+    alerted: withAlerted(previous?.alerted, alerts),
+    seenComment: options.seenComment,
+  });
   const s0Team = config.policy.alerts.s0_team;
   const body = renderComment(plan, state, config.registry, { boardNote: board.note, s0Team });
   const writes = planWrites(plan, current, body, config.policy);
