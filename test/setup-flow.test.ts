@@ -13,7 +13,7 @@ import { ensureBuilt, ROOT } from "./helpers/built.js";
 import { GitHubSetupPage, manifestProblems } from "./helpers/github-setup-page.js";
 import { freePort, signature } from "./helpers/loopback.js";
 
-jest.setTimeout(90_000);
+jest.setTimeout(150_000);
 
 /** Debian's headless Chromium, installed by .ci/run; the browser test says so when it is missing. */
 const CHROMIUM = [
@@ -98,13 +98,20 @@ describe("registering the App from the set-up page", () => {
           (await fetch(`http://localhost:${port}/probot`).catch(() => undefined))?.ok ?? false,
       );
 
-      browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+      // Generous timeouts: on a busy two-core machine a browser can take a while to start.
+      browser = await puppeteer.launch({
+        executablePath: CHROMIUM,
+        args: ["--no-sandbox"],
+        timeout: 60_000,
+      });
       const page = await browser.newPage();
+      page.setDefaultTimeout(60_000);
       await page.goto(`http://localhost:${port}/`);
       expect(page.url()).toBe(`http://localhost:${port}/probot`);
       // The form opens GitHub in a new tab; that tab ends on the App's installation page.
-      const installPage = browser.waitForTarget((t) =>
-        t.url().endsWith("/apps/sysadmin-pipe/installations/new"),
+      const installPage = browser.waitForTarget(
+        (t) => t.url().endsWith("/apps/sysadmin-pipe/installations/new"),
+        { timeout: 60_000 },
       );
       await page.$eval("#manifest", (button) => (button as { click(): void }).click());
       await installPage;
@@ -151,7 +158,7 @@ describe("registering the App from the set-up page", () => {
   );
 });
 
-async function until(test: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
+async function until(test: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await test())) {
     if (Date.now() > end) throw new Error("timed out");
