@@ -38,6 +38,7 @@ export const PROJECT_QUERY = `query SysadminPipeProject($owner: String!, $number
 }`;
 
 import type { ProjectField, ProjectOption } from "../board/setup.js";
+import { TtlCache } from "./ttl-cache.js";
 
 export type { ProjectField, ProjectOption };
 
@@ -84,8 +85,7 @@ export async function readProject(
 const notFound = (owner: string, number: number | null) =>
   `project ${number} of ${owner} does not exist, or the app cannot see it`;
 
-const cache = new Map<string, { meta: BoardMeta; at: number }>();
-const TTL_MS = 60 * 60 * 1000;
+const cache = new TtlCache<BoardMeta>(60 * 60 * 1000, 200);
 
 export function forgetBoards(): void {
   cache.clear();
@@ -123,7 +123,7 @@ export async function loadBoardMeta(
 ): Promise<BoardMeta> {
   const key = `${cacheKey}:${config.owner}/${config.number}`;
   const cached = cache.get(key);
-  if (!fresh && cached && Date.now() - cached.at < TTL_MS) return cached.meta;
+  if (!fresh && cached) return cached;
   // Deliveries arriving together share one look-up.
   const pending = loading.get(key);
   if (pending && !fresh) return pending;
@@ -136,7 +136,7 @@ export async function loadBoardMeta(
       });
     }
     const meta = { projectId: project.id, fields };
-    cache.set(key, { meta, at: Date.now() });
+    cache.set(key, meta);
     return meta;
   });
   loading.set(key, load);

@@ -8,9 +8,9 @@ import { parsePeriod, type Period } from "../report/period.js";
 import { readPipe } from "./pipe-read.js";
 import type { HoursUsed } from "../triage/caps.js";
 import type { GitHub } from "./client-types.js";
+import { TtlCache } from "./ttl-cache.js";
 
-const TTL_MS = 60 * 1000;
-const cache = new Map<string, { records: PipeRecord[]; at: number }>();
+const cache = new TtlCache<PipeRecord[]>(60 * 1000, 200);
 
 export function forgetCapUsage(): void {
   cache.clear();
@@ -46,12 +46,12 @@ export async function hoursUsed(
     if (!cap) continue;
     const period = currentPeriod(cap.per);
     const key = `${where.installation}:${period.label}`;
-    let entry = cache.get(key);
-    if (!entry || Date.now() - entry.at > TTL_MS) {
-      entry = { records: await readPipe(github, config, period), at: Date.now() };
-      cache.set(key, entry);
+    let records = cache.get(key);
+    if (!records) {
+      records = await readPipe(github, config, period);
+      cache.set(key, records);
     }
-    used[code] = entry.records
+    used[code] = records
       .filter(
         (r) => r.instances.includes(code) && !(r.repo === where.repo && r.number === where.number),
       )

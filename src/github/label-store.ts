@@ -1,10 +1,10 @@
 // Making sure the app's labels exist in a repository, with colours and descriptions.
 import { withIssueLock } from "./locks.js";
+import { TtlCache } from "./ttl-cache.js";
 import type { GitHub, IssueRef, Logger } from "./client-types.js";
 
 /** Label names known to exist, per repository. Labels are rarely deleted; an hour is plenty. */
-const known = new Map<string, { names: Set<string>; at: number }>();
-const TTL_MS = 60 * 60 * 1000;
+const known = new TtlCache<Set<string>>(60 * 60 * 1000);
 
 export function forgetKnownLabels(): void {
   known.clear();
@@ -13,14 +13,14 @@ export function forgetKnownLabels(): void {
 async function knownLabels(github: GitHub, ref: IssueRef): Promise<Set<string>> {
   const key = `${ref.owner}/${ref.repo}`.toLowerCase();
   const cached = known.get(key);
-  if (cached && Date.now() - cached.at < TTL_MS) return cached.names;
+  if (cached) return cached;
   const labels = await github.paginate(github.rest.issues.listLabelsForRepo, {
     owner: ref.owner,
     repo: ref.repo,
     per_page: 100,
   });
   const names = new Set(labels.map((l) => l.name.toLowerCase()));
-  known.set(key, { names, at: Date.now() });
+  known.set(key, names);
   return names;
 }
 

@@ -1,9 +1,9 @@
 // Is this person a maintainer? Write, maintain or admin on the repository, or a member of the
 // configured team. Asked of GitHub only when a command needs it, and cached for a few minutes.
 import type { GitHub, Logger } from "./client-types.js";
+import { TtlCache } from "./ttl-cache.js";
 
-const cache = new Map<string, { maintainer: boolean; at: number }>();
-const TTL_MS = 5 * 60 * 1000;
+const cache = new TtlCache<boolean>(5 * 60 * 1000, 5000);
 
 export function forgetPermissions(): void {
   cache.clear();
@@ -54,10 +54,10 @@ export async function isMaintainer(
 ): Promise<boolean> {
   const key = `${where.installation}:${where.owner}/${where.repo}:${login}`.toLowerCase();
   const cached = cache.get(key);
-  if (cached && Date.now() - cached.at < TTL_MS) return cached.maintainer;
+  if (cached !== undefined) return cached;
   const maintainer =
     (await hasWriteAccess(github, where.owner, where.repo, login)) ||
     (team !== null && (await inTeam(github, team, login, log)));
-  cache.set(key, { maintainer, at: Date.now() });
+  cache.set(key, maintainer);
   return maintainer;
 }
