@@ -20,7 +20,7 @@ export class BoardError extends Error {
 }
 
 // `repositoryOwner` + `ProjectV2Owner` reads an organisation's or a user's project alike.
-export const PROJECT_QUERY = `query SysadminPipeProject($owner: String!, $number: Int!) {
+const PROJECT_QUERY = `query SysadminPipeProject($owner: String!, $number: Int!) {
   repositoryOwner(login: $owner) {
     ... on ProjectV2Owner {
       projectV2(number: $number) {
@@ -168,7 +168,7 @@ const ITEM_FIELDS = `id
             }
           }`;
 
-export const ITEM_QUERY = `query SysadminPipeItem($owner: String!, $repo: String!, $number: Int!, $project: ID!, $status: String!, $severity: String!, $tier: String!) {
+const ITEM_QUERY = `query SysadminPipeItem($owner: String!, $repo: String!, $number: Int!, $project: ID!, $status: String!, $severity: String!, $tier: String!) {
   repository(owner: $owner, name: $repo) {
     issue(number: $number) {
       id
@@ -190,7 +190,7 @@ export const ITEM_QUERY = `query SysadminPipeItem($owner: String!, $repo: String
 }`;
 
 /** The next hundred cards of the board, for boards with more than fit in ITEM_QUERY. */
-export const ITEMS_PAGE_QUERY = `query SysadminPipeItems($project: ID!, $after: String!, $status: String!, $severity: String!, $tier: String!) {
+const ITEMS_PAGE_QUERY = `query SysadminPipeItems($project: ID!, $after: String!, $status: String!, $severity: String!, $tier: String!) {
   node(id: $project) {
     ... on ProjectV2 {
       items(first: 100, after: $after) {
@@ -204,7 +204,7 @@ export const ITEMS_PAGE_QUERY = `query SysadminPipeItems($project: ID!, $after: 
  * For an issue the app has not filed yet: add it (adding an issue already on the board returns
  * its card) and read back, in the same request, the card and the board's cards for ordering.
  */
-export const ADD_AND_READ = `mutation SysadminPipeAddAndRead($project: ID!, $content: ID!, $status: String!, $severity: String!, $tier: String!) {
+const ADD_AND_READ = `mutation SysadminPipeAddAndRead($project: ID!, $content: ID!, $status: String!, $severity: String!, $tier: String!) {
   addProjectV2ItemById(input: { projectId: $project, contentId: $content }) {
     item {
       ${ITEM_FIELDS}
@@ -398,15 +398,15 @@ export async function readIssueOnBoard(
   };
 }
 
-export const ADD_ITEM = `mutation SysadminPipeAdd($project: ID!, $content: ID!) {
+const ADD_ITEM = `mutation SysadminPipeAdd($project: ID!, $content: ID!) {
   addProjectV2ItemById(input: { projectId: $project, contentId: $content }) { item { id } }
 }`;
 
-export const ARCHIVE_ITEM = `mutation SysadminPipeArchive($project: ID!, $item: ID!) {
+const ARCHIVE_ITEM = `mutation SysadminPipeArchive($project: ID!, $item: ID!) {
   archiveProjectV2Item(input: { projectId: $project, itemId: $item }) { item { id } }
 }`;
 
-export const UNARCHIVE_ITEM = `mutation SysadminPipeUnarchive($project: ID!, $item: ID!) {
+const UNARCHIVE_ITEM = `mutation SysadminPipeUnarchive($project: ID!, $item: ID!) {
   unarchiveProjectV2Item(input: { projectId: $project, itemId: $item }) { item { id } }
 }`;
 
@@ -433,7 +433,7 @@ function idsFor(meta: BoardMeta, config: BoardConfig, field: BoardWrites["set"][
  * One mutation document for all field values and the position: aliases let GitHub apply them
  * in one request (mutations in a document run in order).
  */
-export function fieldsMutation(
+function fieldsMutation(
   meta: BoardMeta,
   config: BoardConfig,
   itemId: string,
@@ -472,4 +472,37 @@ export function fieldsMutation(
     query: `mutation SysadminPipeFields($project: ID!, $item: ID!${declared}${hoursVars}${after}) {\n${parts.join("\n")}\n}`,
     variables,
   };
+}
+
+/** Put the issue on the board (adding one already there returns it): the card's id. */
+export async function addCard(github: GitHub, meta: BoardMeta, issueId: string): Promise<string> {
+  const added = await github.graphql<{ addProjectV2ItemById: { item: { id: string } } }>(ADD_ITEM, {
+    project: meta.projectId,
+    content: issueId,
+  });
+  return added.addProjectV2ItemById.item.id;
+}
+
+export async function archiveCard(github: GitHub, meta: BoardMeta, itemId: string): Promise<void> {
+  await github.graphql(ARCHIVE_ITEM, { project: meta.projectId, item: itemId });
+}
+
+export async function unarchiveCard(
+  github: GitHub,
+  meta: BoardMeta,
+  itemId: string,
+): Promise<void> {
+  await github.graphql(UNARCHIVE_ITEM, { project: meta.projectId, item: itemId });
+}
+
+/** Set the card's fields, Hours and place in Ready in one request; nothing to set, no request. */
+export async function setCardFields(
+  github: GitHub,
+  meta: BoardMeta,
+  config: BoardConfig,
+  itemId: string,
+  change: { set: BoardWrites["set"]; after: string | null | undefined; hours?: number },
+): Promise<void> {
+  const mutation = fieldsMutation(meta, config, itemId, change.set, change.after, change.hours);
+  if (mutation) await github.graphql(mutation.query, mutation.variables);
 }

@@ -16,17 +16,17 @@ import {
 } from "../triage/card.js";
 import type { TimeLog, TriagePlan } from "../triage/types.js";
 import {
-  ADD_ITEM,
+  addCard,
   addIssueToBoard,
-  ARCHIVE_ITEM,
+  archiveCard,
   BoardError,
   explainBoardError,
-  fieldsMutation,
+  setCardFields,
   loadBoardMeta,
   MAX_BOARD_PAGES,
   readIssueOnBoard,
   readMoreReady,
-  UNARCHIVE_ITEM,
+  unarchiveCard,
   type BoardMeta,
   type IssueOnBoard,
 } from "./board-api.js";
@@ -97,21 +97,14 @@ async function apply(
   if (!hasBoardWrites(writes)) return { record: nextRecord };
 
   if (writes.archive && onBoard.item) {
-    await github.graphql(ARCHIVE_ITEM, { project: meta.projectId, item: onBoard.item.id });
+    await archiveCard(github, meta, onBoard.item.id);
     return { record: { archived: true } };
   }
   let itemId = onBoard.item?.id;
   if (writes.add) {
-    const added = await github.graphql<{ addProjectV2ItemById: { item: { id: string } } }>(
-      ADD_ITEM,
-      {
-        project: meta.projectId,
-        content: onBoard.issueId,
-      },
-    );
-    itemId = added.addProjectV2ItemById.item.id;
+    itemId = await addCard(github, meta, onBoard.issueId);
   } else if (writes.unarchive && itemId) {
-    await github.graphql(UNARCHIVE_ITEM, { project: meta.projectId, item: itemId });
+    await unarchiveCard(github, meta, itemId);
   }
   if (!itemId) throw new BoardError("GitHub did not return the card it added");
   const after = writes.position
@@ -125,8 +118,11 @@ async function apply(
         await allReady(ctx, meta, config, onBoard),
       ) ?? null)
     : undefined;
-  const mutation = fieldsMutation(meta, config, itemId, writes.set, after, writes.hours);
-  if (mutation) await github.graphql(mutation.query, mutation.variables);
+  await setCardFields(github, meta, config, itemId, {
+    set: writes.set,
+    after,
+    hours: writes.hours,
+  });
   return { record: nextRecord };
 }
 
