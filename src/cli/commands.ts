@@ -114,7 +114,7 @@ export const COMMANDS: readonly Command[] = [
     name: "reconcile",
     synopsis: "[--repo OWNER/NAME ...] [--dry-run] [--json]",
     summary: "Re-triage open issues whose decision is missing or stale; board accepted requests.",
-    details: `${TOKEN} Safe while the app runs; schedule it, e.g. hourly.`,
+    details: `${TOKEN} Schedule it, e.g. hourly, or run it when the app is quiet: it is a separate process, not ordered with the app's deliveries (the app's own sweep, RECONCILE_EVERY_MINUTES, is).`,
     options: {
       ...CONFIG_OPTIONS,
       repo: {
