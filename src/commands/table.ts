@@ -1,14 +1,8 @@
 // Every slash command, declared once: how it is written, what it does, who may use it, how its
 // arguments are read and what it changes. Parsing, permissions, replies, `/help` and the
 // README's table all come from here: a new command is one entry (and its apply function).
-import {
-  CATEGORIES,
-  SEVERITIES,
-  SIZES,
-  type Category,
-  type Severity,
-  type Size,
-} from "../triage/vocabulary.js";
+import type { LabelNames } from "../registry/policy.js";
+import { CATEGORIES, SEVERITIES, SIZES } from "../triage/vocabulary.js";
 import { categoryLabel, instanceLabel, severityLabel, sizeLabel } from "../triage/label-names.js";
 import { formatMinutes, parseDuration } from "../triage/time.js";
 import { ok, setDimension, type CommandContext, type Draft, type Step } from "./draft.js";
@@ -58,42 +52,60 @@ function parseSpent(rest: string): { name: "spent"; minutes: number } | string {
   return { name: "spent", minutes };
 }
 
-const severity = define({
+/** A command that sets one dimension (severity, size, category) to one of its values. */
+function dimension<N extends "severity" | "size" | "category", T extends string>(spec: {
+  name: N;
+  values: readonly T[];
+  label: (names: LabelNames, value: T) => string;
+  usage: string;
+  does: string;
+  also: CommandSpec["also"];
+}) {
+  return define<{ name: N; value: T }>({
+    name: spec.name,
+    usage: spec.usage,
+    does: spec.does,
+    also: spec.also,
+    parse: (rest) => {
+      const value = oneOf(rest, spec.values, `the ${spec.name}`);
+      return (spec.values as readonly string[]).includes(value)
+        ? { name: spec.name, value: value as T }
+        : value;
+    },
+    apply: (c, draft, { policy }) => {
+      (draft.commanded.overrides as Record<N, T>)[spec.name] = c.value;
+      setDimension(draft, spec.name, [spec.label(policy.labels, c.value)], policy);
+      return ok;
+    },
+    describe: (c) => `/${spec.name} ${c.value}`,
+  });
+}
+
+const severity = dimension({
   name: "severity",
+  values: SEVERITIES,
+  label: severityLabel,
   usage: "`/severity S0|S1|S2|S3`",
   does: "set the severity",
   also: ["manager"],
-  parse: (rest) => {
-    const value = oneOf(rest, SEVERITIES, "the severity");
-    return (SEVERITIES as readonly string[]).includes(value)
-      ? { name: "severity" as const, value: value as Severity }
-      : value;
-  },
-  apply: (c, draft, { policy }) => {
-    draft.commanded.overrides.severity = c.value;
-    setDimension(draft, "severity", [severityLabel(policy.labels, c.value)], policy);
-    return ok;
-  },
-  describe: (c) => `/severity ${c.value}`,
 });
 
-const size = define({
+const size = dimension({
   name: "size",
+  values: SIZES,
+  label: sizeLabel,
   usage: "`/size XS|S|M|L`",
   does: "set the size",
   also: ["manager"],
-  parse: (rest) => {
-    const value = oneOf(rest, SIZES, "the size");
-    return (SIZES as readonly string[]).includes(value)
-      ? { name: "size" as const, value: value as Size }
-      : value;
-  },
-  apply: (c, draft, { policy }) => {
-    draft.commanded.overrides.size = c.value;
-    setDimension(draft, "size", [sizeLabel(policy.labels, c.value)], policy);
-    return ok;
-  },
-  describe: (c) => `/size ${c.value}`,
+});
+
+const category = dimension({
+  name: "category",
+  values: CATEGORIES,
+  label: categoryLabel,
+  usage: "`/category <name>`",
+  does: "set the category",
+  also: ["manager", "author"],
 });
 
 const instance = define({
@@ -123,25 +135,6 @@ const instance = define({
   },
   describe: (c) => `/instance ${c.codes.join(" ")}`,
   touches: (c) => c.codes,
-});
-
-const category = define({
-  name: "category",
-  usage: "`/category <name>`",
-  does: "set the category",
-  also: ["manager", "author"],
-  parse: (rest) => {
-    const value = oneOf(rest, CATEGORIES, "the category");
-    return (CATEGORIES as readonly string[]).includes(value)
-      ? { name: "category" as const, value: value as Category }
-      : value;
-  },
-  apply: (c, draft, { policy }) => {
-    draft.commanded.overrides.category = c.value;
-    setDimension(draft, "category", [categoryLabel(policy.labels, c.value)], policy);
-    return ok;
-  },
-  describe: (c) => `/category ${c.value}`,
 });
 
 const accept = define({
