@@ -155,11 +155,16 @@ function hostIn(m: InstanceMatcher, l: string): boolean {
 
 /** The registry codes whose host or inventory name ("coopcircuits.fr", "au_prod") is in the text. */
 export function findHosts(text: string, registry: Registry, policy: Policy): string[] {
-  const l = lower(text);
-  return buildMatchers(pairOf(registry, policy))
-    .instances.filter((m) => hostIn(m, l))
-    .map((m) => m.code);
+  return findInstancesAndHosts(text, registry, policy).hosts;
 }
+
+/** The registry codes named in a piece of text, in registry order. */
+export function findInstances(text: string, registry: Registry, policy: Policy): string[] {
+  return findInstancesAndHosts(text, registry, policy).codes;
+}
+
+let lastSearch:
+  { text: string; key: object; found: { codes: string[]; hosts: string[] } } | undefined;
 
 const languageContext = memoize((policy: Policy) => {
   const languages = new Set(policy.instances.languages.map((w) => w.toLowerCase()));
@@ -196,17 +201,38 @@ function usedAsLanguage(text: string, name: string, policy: Policy): boolean {
   });
 }
 
-/** The registry codes named in a piece of text, in registry order. */
-export function findInstances(text: string, registry: Registry, policy: Policy): string[] {
-  const { instances, phrases } = buildMatchers(pairOf(registry, policy));
+/**
+ * The registry codes named in a text, and those named by a host or inventory name, in registry
+ * order. The last answer is kept: decide asks about the same body for both.
+ */
+export function findInstancesAndHosts(
+  text: string,
+  registry: Registry,
+  policy: Policy,
+): { codes: string[]; hosts: string[] } {
+  const key = pairOf(registry, policy);
+  if (lastSearch?.text === text && lastSearch.key === key) return lastSearch.found;
+  const found = searchInstances(text, key);
+  lastSearch = { text, key, found };
+  return found;
+}
+
+function searchInstances(
+  text: string,
+  key: { registry: Registry; policy: Policy },
+): { codes: string[]; hosts: string[] } {
+  const { policy } = key;
+  const { instances, phrases } = buildMatchers(key);
   const words = phrases.found(text).phrases;
   const l = lower(text);
   const hits = new Set<string>();
   const foundShort: ShortAlias[] = [];
   const named = (n: string) => words.has(n) && !usedAsLanguage(text, n, policy);
   // First the reliable matches and the unambiguous short codes...
+  const byHost = new Set<string>();
   for (const m of instances) {
-    if (hostIn(m, l) || m.names.some(named)) hits.add(m.code);
+    if (hostIn(m, l)) byHost.add(m.code);
+    if (byHost.has(m.code) || m.names.some(named)) hits.add(m.code);
     for (const a of m.short) {
       if (!a.ambiguous && shortAliasFound(text, words, a, [])) {
         hits.add(m.code);
@@ -226,7 +252,11 @@ export function findInstances(text: string, registry: Registry, policy: Policy):
       hits.add(m.code);
     }
   }
-  return instances.map((m) => m.code).filter((code) => hits.has(code));
+  const inOrder = instances.map((m) => m.code);
+  return {
+    codes: inOrder.filter((code) => hits.has(code)),
+    hosts: inOrder.filter((code) => byHost.has(code)),
+  };
 }
 
 /** The instance whose own repository this is, if any. */

@@ -46,6 +46,8 @@ const BUG_TEMPLATE = /(?<![\p{L}\p{N}])bug-(s[0-3])(?![\p{L}\p{N}])/giu;
 
 /** The one bug-template severity left in a body; none when the template's options all remain. */
 function templateSeverity(body: string): string | undefined {
+  // Most bodies have no template line: skip the Unicode-aware pattern for them.
+  if (!lower(body).includes("bug-s")) return undefined;
   const found = new Set([...body.matchAll(BUG_TEMPLATE)].map((m) => m[1]!.toUpperCase()));
   return found.size === 1 ? [...found][0] : undefined;
 }
