@@ -7,10 +7,13 @@ import {
   watchedRepos,
   type TriageConfig,
 } from "./config.js";
-import { handleCommandComment } from "./handlers/comments.js";
+import { queueCommandComment } from "./handlers/comments.js";
 import { deliveriesInFlight } from "./handlers/in-flight.js";
-import { triageIssueEvent } from "./handlers/issue-events.js";
-import type { AppDeps } from "./usecase/triage-issue.js";
+import { queueIssueEvent } from "./handlers/issue-events.js";
+import { workRunner } from "./handlers/run-work.js";
+import { statusHandler, type StatusDeps } from "./handlers/status.js";
+import type { Task, WorkDeps } from "./handlers/work-items.js";
+import { connectShared, RedisUnreachable } from "./coordination/connect.js";
 import { checkRegistryPullRequest, reloadOnPush } from "./handlers/registry-events.js";
 import { ConfigStore } from "./github/live-config.js";
 import { scheduleReconcile } from "./reconcile/schedule.js";
@@ -28,6 +31,10 @@ export interface AppOptions {
   chatOptions?: ChatOptions;
   /** The environment to read settings from (tests); process.env by default. */
   env?: NodeJS.ProcessEnv;
+  /** Run each delivery's work inside its webhook handler, not through the queue (tests). */
+  inline?: boolean;
+  /** When failed queued work is tried again (tests shorten it). */
+  retryDelaysMs?: readonly number[];
 }
 
 /** The app cannot start: each problem has been logged on its own line. */
@@ -70,34 +77,82 @@ function describeStart(settings: Settings, config: TriageConfig): string {
 }
 
 export function buildApp(options: AppOptions = {}) {
-  return (app: Probot, _probotOptions?: ApplicationFunctionOptions): void => {
+  return async (app: Probot, probotOptions?: ApplicationFunctionOptions): Promise<void> => {
     const { settings, config } = startupConfig(options, app.log);
     if (!options.config) app.log.info(describeStart(settings, config));
     // The live registry's policy gets the deployment's places too (board, reports repository…).
     const store = new ConfigStore(config, app.log, (policy) => withDeployment(policy, settings));
     const chatUrl = options.chatUrl ?? settings.CHAT_WEBHOOK_URL;
-    const deps: AppDeps = {
-      config: (github, installation) => store.get(github, installation),
-      dryRun: options.dryRun ?? settings.DRY_RUN,
-      chat: chatUrl ? chatWebhook(chatUrl, app.log, options.chatOptions) : undefined,
-    };
-    if (deps.dryRun) app.log.info("DRY_RUN is on: plans are logged, nothing is written to GitHub");
+    const dryRun = options.dryRun ?? settings.DRY_RUN;
+    if (dryRun) app.log.info("DRY_RUN is on: plans are logged, nothing is written to GitHub");
+    const connecting = connectShared<Task>({
+      redisUrl: settings.REDIS_URL,
+      log: app.log,
+      retryDelaysMs: options.retryDelaysMs,
+    });
+    // Handlers are registered at once (deliveries may come before Redis answers) and wait for it.
+    const ready = connecting.then((shared) => {
+      const deps: WorkDeps = {
+        config: (github, installation) => store.get(github, installation),
+        dryRun,
+        chat: chatUrl ? chatWebhook(chatUrl, app.log, options.chatOptions) : undefined,
+        coordinator: shared.coordinator,
+        queue: shared.queue,
+        inline: options.inline ?? false,
+        auth: (installation) => app.auth(Number(installation)),
+        log: app.log,
+      };
+      return { shared, deps, run: workRunner(deps) };
+    });
     const track = deliveriesInFlight.track.bind(deliveriesInFlight);
+    const on = <T>(handle: (wired: Awaited<typeof ready>) => Promise<T>) =>
+      track(async () => handle(await ready));
     app.on(["issues.opened", "issues.edited", "issues.reopened", "issues.closed"], (context) =>
-      track(() => triageIssueEvent(context, deps)),
+      on(({ deps, run }) => queueIssueEvent(context, deps, run)),
     );
-    app.on("issue_comment.created", (context) => track(() => handleCommandComment(context, deps)));
+    app.on("issue_comment.created", (context) =>
+      on(({ deps, run }) => queueCommandComment(context, deps, run)),
+    );
     app.on(
       ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"],
-      (context) => track(() => checkRegistryPullRequest(context, store, deps)),
+      (context) => on(({ deps }) => checkRegistryPullRequest(context, store, deps)),
     );
-    app.on("push", (context) => track(() => reloadOnPush(context, store, deps)));
+    app.on("push", (context) => on(({ deps }) => reloadOnPush(context, store, deps)));
+    const { shared, deps, run } = await ready.catch((error: unknown) => {
+      if (!(error instanceof RedisUnreachable)) throw error;
+      app.log.error(`sysadmin-pipe cannot start: ${error.message}`);
+      throw new StartupError(error.message);
+    });
+    await shared.queue.start((item) => track(() => run(item)));
+    deliveriesInFlight.onStop(() => shared.close());
     const every = settings.RECONCILE_EVERY_MINUTES;
-    if (every > 0) {
-      scheduleReconcile(app, store, { everyMinutes: every, dryRun: deps.dryRun, chat: deps.chat });
-      app.log.info(`reconcile sweep every ${every} minutes`);
-    }
+    const sweeps = scheduleReconcile(app, store, {
+      everyMinutes: every,
+      dryRun,
+      chat: deps.chat,
+      coordinator: shared.coordinator,
+      queue: shared.queue,
+    });
+    deliveriesInFlight.onStop(async () => sweeps.stop());
+    serveStatus(probotOptions, {
+      queue: shared.queue,
+      coordinator: shared.coordinator,
+      store,
+      every,
+    });
+    app.log.info(
+      `sysadmin-pipe: ${shared.coordinator.kind === "redis" ? "replicas share Redis (REDIS_URL)" : "one replica (no REDIS_URL)"}; reconcile sweep ${every > 0 ? `every ${every} minutes` : "off"}`,
+    );
   };
+}
+
+/** GET /status, where there is a server (a Probot built without one, in tests, has none). */
+function serveStatus(options: ApplicationFunctionOptions | undefined, deps: StatusDeps): void {
+  try {
+    options?.addHandler?.(statusHandler(deps));
+  } catch {
+    // "No server instance": nothing to add a page to.
+  }
 }
 
 export default buildApp();

@@ -30,11 +30,12 @@ export function stopOnSignals(log: Log, withinSeconds: number): void {
       process.exit(0);
     }, withinSeconds * 1000);
     deadline.unref();
-    // Stop accepting, then exit once the handlers are done: an idle keep-alive connection left
-    // open by a client must not hold the process until the deadline.
+    // Stop accepting, let the queue finish the item it runs (what waits stays in Redis, or in
+    // memory for the sweep to find again), then exit: an idle keep-alive connection left open
+    // by a client must not hold the process until the deadline.
     const closed = current?.stop().catch(() => undefined);
     void deliveriesInFlight
-      .idle()
+      .stop()
       .then(() => Promise.race([closed, new Promise((r) => setTimeout(r, 500))]))
       .then(() => process.exit(0));
   };

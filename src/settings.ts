@@ -52,14 +52,21 @@ const DeploymentSchema = z.object({
     .describe(
       "members may run every command, as people with write access (`commands.maintainer_team`)",
     ),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, "must be a redis:// or rediss:// URL")
+    .optional()
+    .describe(
+      "share locks, the work queue and GitHub's rate limits among replicas (required for more than one)",
+    ),
 });
 
 /** The app's settings: the deployment's, and how the running app behaves. */
 const SettingsSchema = DeploymentSchema.extend({
   DRY_RUN: flag.default(false).describe("compute and log every plan, write nothing to GitHub"),
   RECONCILE_EVERY_MINUTES: whole("minutes")
-    .default(0)
-    .describe("run the reconcile sweep inside the app on this schedule (0 or unset: off)"),
+    .default(15)
+    .describe("run the reconcile sweep inside the app this often (default 15; 0: off)"),
   CHAT_WEBHOOK_URL: z
     .url("must be an http(s) URL")
     .optional()

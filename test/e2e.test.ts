@@ -8,7 +8,7 @@ import { Probot } from "probot";
 import { forgetBoards } from "../src/github/board-api.js";
 import { forgetKnownLabels } from "../src/github/label-store.js";
 import { ConfigStore } from "../src/github/live-config.js";
-import { pendingIssueLocks } from "../src/github/locks.js";
+import { inProcessCoordinator } from "../src/coordination/in-process.js";
 import { scheduleReconcile } from "../src/reconcile/schedule.js";
 import { reconcile } from "../src/reconcile/sweep.js";
 import { decodeState } from "../src/triage/state.js";
@@ -60,6 +60,7 @@ beforeEach(() => {
 
 afterEach(() => expect(fake.problems).toEqual([]));
 
+/** Deliver; returns once the app's queue has done the work. */
 const deliver = (event: string, payload: object, id: string, signature?: string | null) =>
   app.deliver(event, payload, id, signature);
 
@@ -156,7 +157,19 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     expect(fake.board.card(6)?.values.Status).toBe("Ready");
   });
 
-  test("a persistent error fails the delivery visibly, and the reconcile sweep repairs it", async () => {
+  test("a delivery that fails once is retried by the app itself, not left to the sweep", async () => {
+    const payload = open(7);
+    // A 403 is not retried by the client: the queued work fails, and the queue tries it again.
+    fake.inject({ kind: "forbidden", match: /^POST \/repos\/.+\/issues\/7\/comments$/, times: 1 });
+
+    expect(await deliver("issues", payload, "fails-once-1")).toBe(200);
+
+    expect(logLines.some((l) => /queued work failed, will be retried/.test(l))).toBe(true);
+    expect(botComments(7)).toHaveLength(1);
+    expect((await app.status()).failuresWaiting).toBe(0);
+  });
+
+  test("a persistent error shows in /status after the app's retries, and the reconcile sweep repairs it", async () => {
     const payload = open(4);
     // Say the app lost its issues permission: GitHub answers 403 to every comment, for good.
     fake.inject({
@@ -165,10 +178,13 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
       times: Infinity,
     });
 
-    const status = await deliver("issues", payload, "persistent-1");
-    console.log([...fake.stats.byRoute].filter(([r]) => r.includes("/4/")));
-    expect(status).toBeGreaterThanOrEqual(400); // GitHub shows the delivery as failed
-    expect(logLines.some((l) => l.includes("persistent-1") && /"level":50/.test(l))).toBe(true);
+    expect(await deliver("issues", payload, "persistent-1")).toBe(200); // queued, then failed
+    const status = await app.status();
+    expect(status.queue.failed).toBe(1);
+    expect(status.failuresWaiting).toBe(1);
+    expect(
+      logLines.some((l) => /queued work failed for good/.test(l) && /"level":50/.test(l)),
+    ).toBe(true);
     expect(botComments(4)).toEqual([]);
 
     fake.clearFaults();
@@ -217,10 +233,14 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
       Octokit: QuickWrites,
     });
     const store = new ConfigStore(liveConfig(), probot.log);
-    const reports = await scheduleReconcile(probot, store, { dryRun: false }).run();
+    const reports = await scheduleReconcile(probot, store, {
+      dryRun: false,
+      coordinator: inProcessCoordinator(),
+      queue: { queuedIssues: async () => new Set<string>() },
+    }).run();
 
     expect(reports).toHaveLength(1);
-    expect(reports[0]!.stale).toContainEqual({ issue: `${REPO}#5`, why: "no bot comment" });
+    expect(reports![0]!.stale).toContainEqual({ issue: `${REPO}#5`, why: "no bot comment" });
     expect(botComments(5)).toHaveLength(1);
     expect(fake.board.card(5)?.values.Status).toBe("Emergency");
   });
@@ -242,7 +262,7 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     }
     const heapAfter = process.memoryUsage().heapUsed;
     for (const n of numbers) expect(botComments(n)).toHaveLength(1);
-    expect(pendingIssueLocks()).toBe(0);
+    expect((await app.settled()).queue).toMatchObject({ waiting: 0, active: 0, retrying: 0 });
     console.info(
       `burst of 200: heap ${(heapBefore / 1e6).toFixed(1)} MB -> ${(heapAfter / 1e6).toFixed(1)} MB`,
     );

@@ -21,7 +21,7 @@ const LAYERS: [number, string[]][] = [
       "settings.ts",
     ],
   ],
-  [1, ["github", "notify"]],
+  [1, ["github", "notify", "coordination"]],
   [2, ["usecase"]],
   [3, ["reconcile"]],
   [4, ["handlers"]],

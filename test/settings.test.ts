@@ -8,7 +8,7 @@ describe("settings from the environment", () => {
   test("unset and empty variables take their defaults", () => {
     expect(readSettings({ DRY_RUN: "", RECONCILE_EVERY_MINUTES: "" })).toMatchObject({
       ok: true,
-      settings: { DRY_RUN: false, RECONCILE_EVERY_MINUTES: 0, SHUTDOWN_TIMEOUT_SECONDS: 8 },
+      settings: { DRY_RUN: false, RECONCILE_EVERY_MINUTES: 15, SHUTDOWN_TIMEOUT_SECONDS: 8 },
     });
   });
 

@@ -114,7 +114,7 @@ export const COMMANDS: readonly Command[] = [
     name: "reconcile",
     synopsis: "[--repo OWNER/NAME ...] [--dry-run] [--json]",
     summary: "Re-triage open issues whose decision is missing or stale; board accepted requests.",
-    details: `${TOKEN} Schedule it, e.g. hourly, or run it when the app is quiet: it is a separate process, not ordered with the app's deliveries (the app's own sweep, RECONCILE_EVERY_MINUTES, is).`,
+    details: `${TOKEN} The app sweeps by itself (RECONCILE_EVERY_MINUTES, default 15). With REDIS_URL (the app's) this command is safe beside the running app: it takes the same issue locks, leaves queued issues to the app and does not run while another sweep does. Without REDIS_URL it cannot see the app: run it only while the app is stopped.`,
     options: {
       ...CONFIG_OPTIONS,
       repo: {

@@ -1,7 +1,10 @@
 // `sysadmin-pipe reconcile`: run the reconcile sweep with a token (for a cron job, or by hand).
 import { watchedRepos, type TriageConfig } from "../config.js";
 import { isWatched } from "../usecase/triage-issue.js";
-import { reconcile, type SweepReport } from "../reconcile/sweep.js";
+import { reconcile, type SweepOptions, type SweepReport } from "../reconcile/sweep.js";
+import { connectShared } from "../coordination/connect.js";
+import type { Logger } from "../github/client-types.js";
+import { readDeployment } from "../settings.js";
 import { UsageError, type CommandIo, type Context } from "./command.js";
 import { tokenClient } from "./token-client.js";
 
@@ -26,10 +29,45 @@ export async function reconcileCommand({
   const { github, live, log } = client;
   refuseUnwatched(repos, live.config);
   const dryRun = values["dry-run"] ?? false;
-  const report = await reconcile(github, live, { repos: values.repo, dryRun, log });
+  const report = await besideTheApp(io, log, (shared) =>
+    reconcile(github, live, { repos: values.repo, dryRun, log, ...shared }),
+  );
+  if (!report) {
+    io.stderr("Another reconcile sweep is running (in the app or from a command line): not run.\n");
+    return 1;
+  }
   if (values.json) io.stdout(`${JSON.stringify(report)}\n`);
   else printReport(report, dryRun, io);
   return report.failed.length ? 1 : 0;
+}
+
+/**
+ * With REDIS_URL, the sweep takes the app's issue locks, leaves the app's queued issues alone and
+ * runs only when no other sweep does. Without it, it cannot see the app: the README says not to
+ * run it beside a live app, and the quiet period (issues updated in the last two minutes are
+ * skipped) is all that keeps them apart.
+ */
+async function besideTheApp(
+  io: CommandIo,
+  log: Logger,
+  sweep: (shared: Pick<SweepOptions, "coordinator" | "queued" | "quietMs">) => Promise<SweepReport>,
+): Promise<SweepReport | undefined> {
+  const read = readDeployment(io.env);
+  const redisUrl = read.ok ? read.settings.REDIS_URL : undefined;
+  if (!redisUrl) return sweep({});
+  const shared = await connectShared<unknown>({ redisUrl, log });
+  try {
+    const ran = await shared.coordinator.tryLock("sweep", () =>
+      sweep({
+        coordinator: shared.coordinator,
+        queued: () => shared.queue.queuedIssues(),
+        quietMs: 0,
+      }),
+    );
+    return ran?.value;
+  } finally {
+    await shared.close();
+  }
 }
 
 /** The sweep would skip an unwatched repository silently; a person asking for one is mistaken. */
@@ -47,6 +85,6 @@ function printReport(report: SweepReport, dryRun: boolean, io: CommandIo): void 
   for (const s of report.stale) io.stdout(`${verb} ${s.issue}: ${s.why}\n`);
   for (const f of report.failed) io.stdout(`FAILED ${f.issue}: ${f.error}\n`);
   io.stdout(
-    `${report.scanned} open issues in ${report.repos} repositories: ${report.stale.length} stale, ${report.repaired} repaired, ${report.skippedRecent} left to the live app (updated in the last minutes), ${report.failed.length} failed.\n`,
+    `${report.scanned} open issues in ${report.repos} repositories: ${report.stale.length} stale, ${report.repaired} repaired, ${report.skippedRecent} left to the live app (updated in the last minutes), ${report.skippedQueued} queued in the app, ${report.failed.length} failed.\n`,
   );
 }

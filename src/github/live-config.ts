@@ -19,6 +19,8 @@ const FILES = ["registry", "policy", "tiers", "signals"] as const;
 type FileKey = (typeof FILES)[number];
 
 interface Entry extends LiveConfig {
+  /** Why the default branch's registry was refused (while not trusted). */
+  problems?: string;
   texts: Partial<Record<FileKey, string>>;
   etags: Partial<Record<FileKey, string>>;
   checkedAt: number;
@@ -40,6 +42,22 @@ export class ConfigStore {
   /** Where the live registry is read from (set in the app's own policy). */
   get source(): RegistrySource {
     return this.shipped.policy.registry_source;
+  }
+
+  /** The registry's state, for /status: where it comes from, and per installation if it holds. */
+  describe() {
+    const instances = (config: TriageConfig) => Object.keys(config.registry.instances).length;
+    return {
+      source: this.source.repo ?? "the app's own files",
+      instances: instances(this.shipped),
+      live: [...this.entries].map(([installation, entry]) => ({
+        installation,
+        valid: entry.trusted,
+        instances: instances(entry.config),
+        checkedAt: new Date(entry.checkedAt).toISOString(),
+        ...(entry.problems ? { problems: entry.problems } : {}),
+      })),
+    };
   }
 
   /** The configuration for this installation; `force` re-reads now (after a push). */
@@ -127,6 +145,7 @@ export class ConfigStore {
     return {
       config: entry?.config ?? this.shipped,
       trusted: false,
+      problems: formatProblems(validation.problems),
       texts,
       etags,
       checkedAt: Date.now(),

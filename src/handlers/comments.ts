@@ -1,9 +1,9 @@
-// issue_comment.created: slash commands. Check who may, apply to the recorded state, decide and
+// issue_comment.created: slash commands, queued like issue events. In their turn: check who may, apply to the recorded state, decide and
 // apply again exactly as for a new issue, then acknowledge with a reaction (and a reply when
 // something was refused or not understood, or /help was asked).
 import type { Context } from "probot";
 import { applyCommands, type CommandOutcome } from "../commands/apply.js";
-import { parseCommands } from "../commands/parse.js";
+import { parseCommands, type ParsedComment } from "../commands/parse.js";
 import { needsPermissionLookup, type Actor } from "../commands/who-may.js";
 import { reactionsFor, renderReply } from "../commands/reply.js";
 import { findBotComment } from "../github/bot-comment.js";
@@ -15,13 +15,14 @@ import { decodeState } from "../triage/state.js";
 import {
   decideAndApply,
   issueJobFor,
-  oneAtATime,
   labelNames,
+  placeOf,
   toInput,
-  type AppDeps,
   type IssueData,
   type IssueJob,
 } from "../usecase/triage-issue.js";
+import { slimIssue } from "./issue-events.js";
+import { itemFor, submit, type CommandTask, type RunItem, type WorkDeps } from "./work-items.js";
 
 type Payload = Context<"issue_comment.created">["payload"];
 
@@ -31,27 +32,45 @@ function fromBot(payload: Payload): boolean {
   return user?.type === "Bot" || (user?.login ?? "").endsWith("[bot]");
 }
 
-export async function handleCommandComment(
+/** A `/severity S0` goes ahead of the queue. */
+function urgent(parsed: ParsedComment): boolean {
+  return parsed.commands.some((c) => c.name === "severity" && "value" in c && c.value === "S0");
+}
+
+export async function queueCommandComment(
   context: Context<"issue_comment.created">,
-  deps: AppDeps,
+  deps: WorkDeps,
+  run: RunItem,
 ): Promise<void> {
   const { payload } = context;
   if (fromBot(payload) || payload.issue.pull_request) return;
   const parsed = parseCommands(payload.comment.body ?? "");
   if (!parsed.commands.length && !parsed.problems.length) return; // an ordinary comment
-  const job = await issueJobFor(context, deps);
+  const place = placeOf(context);
+  const job = await issueJobFor(place, deps);
   if (!job) return;
-  await oneAtATime(job, () => runCommands(job, payload, parsed));
+  const task: CommandTask = {
+    kind: "commands",
+    deliveryId: place.deliveryId,
+    repo: place.repo,
+    number: place.number,
+    installation: place.installation,
+    comment: {
+      id: payload.comment.id,
+      body: payload.comment.body ?? "",
+      login: payload.comment.user?.login ?? "",
+    },
+    issue: slimIssue(payload.issue as IssueData),
+  };
+  await submit(itemFor(task, urgent(parsed)), deps, run, context.octokit);
 }
 
-async function runCommands(
-  job: IssueJob,
-  payload: Payload,
-  parsed: ReturnType<typeof parseCommands>,
-): Promise<void> {
+/** The queued command comment's turn (the issue's lock is held). */
+export async function runCommandTask(job: IssueJob, task: CommandTask): Promise<void> {
   const { github, ref, config } = job;
-  const commentId = payload.comment.id;
-  const login = payload.comment.user?.login ?? "";
+  const commentId = task.comment.id;
+  const login = task.comment.login;
+  const parsed = parseCommands(task.comment.body);
   const botComment = await findBotComment(github, ref);
   const previous = botComment ? decodeState(botComment.body) : undefined;
   if (previous?.seen?.includes(commentId) || previous?.deliveries?.includes(job.deliveryId)) {
@@ -59,7 +78,7 @@ async function runCommands(
     return;
   }
   // The payload's issue is as old as the comment; once the app has written, read it fresh.
-  const issue: IssueData = botComment ? await readIssue(github, ref) : (payload.issue as IssueData);
+  const issue: IssueData = botComment ? await readIssue(github, ref) : task.issue;
   const labels = labelNames(issue);
   const now = decide(
     toInput(job.repo, ref.issue_number, issue, { labels, previous }),

@@ -1,7 +1,8 @@
-// Deliveries being handled right now, so a stopping app can let them finish. Probot answers
-// GitHub after ~9 s even while a handler still runs, so open HTTP connections alone don't tell.
+// Deliveries and queued work being handled right now, so a stopping app can let them finish.
+// Probot answers GitHub quickly while work still runs, so open HTTP connections alone don't tell.
 export class InFlight {
   private readonly running = new Set<Promise<unknown>>();
+  private readonly closers: (() => Promise<void>)[] = [];
 
   /** Run a handler and remember it until it settles. */
   track<T>(work: () => Promise<T>): Promise<T> {
@@ -12,8 +13,19 @@ export class InFlight {
     return promise;
   }
 
+  /** Something to close when the app stops (the queue, the sweep's timer). */
+  onStop(close: () => Promise<void>): void {
+    this.closers.push(close);
+  }
+
   get size(): number {
     return this.running.size;
+  }
+
+  /** Take no new work (closers run, each letting what it started finish), then wait for the rest. */
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.closers.splice(0).map((close) => close()));
+    await this.idle();
   }
 
   /** Resolves once every handler started so far has settled. */

@@ -1,7 +1,10 @@
-// The reconcile sweep on a schedule, inside the app: every RECONCILE_EVERY_MINUTES, for each
-// installation, with that installation's token. One sweep at a time; a failed sweep is logged
-// and the next one tries again.
+// The reconcile sweep on a schedule, inside the app: shortly after start (work a stopped replica
+// held only in memory is found again) and every RECONCILE_EVERY_MINUTES, for each installation
+// with its token. However many replicas run, one sweep per period: each period is claimed once
+// through the coordinator, and one sweep at a time holds the "sweep" lock. A failed sweep is
+// logged and the next one tries again. The last sweep is noted for /status.
 import type { Probot } from "probot";
+import type { Coordinator, WorkQueue } from "../coordination/types.js";
 import type { ConfigStore } from "../github/live-config.js";
 import { gitHubClient } from "../github/client.js";
 import { listInstallations } from "../github/issue-api.js";
@@ -10,21 +13,45 @@ import type { Chat } from "../notify/chat.js";
 import { reconcile, type SweepReport } from "./sweep.js";
 
 export interface ScheduledSweep {
-  run: () => Promise<SweepReport[]>;
+  /** Sweep now, unless another sweep (any replica) is running: then undefined. */
+  run: () => Promise<SweepReport[] | undefined>;
   stop: () => void;
 }
+
+export interface ScheduleOptions {
+  /** 0 or unset: only on demand (run()). */
+  everyMinutes?: number;
+  /** The first sweep after start (default one minute). */
+  firstAfterMs?: number;
+  dryRun: boolean;
+  chat?: Chat;
+  coordinator: Coordinator;
+  queue: Pick<WorkQueue, "queuedIssues">;
+}
+
+/** What /status shows of the last sweep, across replicas. */
+export interface LastSweep {
+  at: string;
+  seconds: number;
+  scanned: number;
+  stale: number;
+  repaired: number;
+  queued: number;
+  failed: number;
+}
+
+export const LAST_SWEEP = "last-sweep";
 
 export function scheduleReconcile(
   app: Pick<Probot, "auth" | "log">,
   store: ConfigStore,
-  options: { everyMinutes?: number; dryRun: boolean; chat?: Chat },
+  options: ScheduleOptions,
 ): ScheduledSweep {
-  let running: Promise<SweepReport[]> | undefined;
   const sweepAll = async (): Promise<SweepReport[]> => {
+    const started = Date.now();
     const appOctokit = (await app.auth()) as unknown as GitHub;
-    const installations = await listInstallations(appOctokit);
     const reports: SweepReport[] = [];
-    for (const installation of installations) {
+    for (const installation of await listInstallations(appOctokit)) {
       const github = gitHubClient(await app.auth(installation.id), {
         log: app.log,
         dryRun: options.dryRun,
@@ -44,23 +71,45 @@ export function scheduleReconcile(
           installation: String(installation.id),
           log: app.log,
           deps: { chat: options.chat },
+          // The app knows its queue: nothing needs a quiet period to be left alone.
+          quietMs: 0,
+          coordinator: options.coordinator,
+          queued: () => options.queue.queuedIssues(),
         }),
       );
     }
+    await options.coordinator.note(LAST_SWEEP, summarise(reports, started));
     return reports;
   };
-  const run = () => {
-    running ??= sweepAll().finally(() => (running = undefined));
-    return running;
+  const run = async () => (await options.coordinator.tryLock("sweep", sweepAll))?.value;
+  const every = (options.everyMinutes ?? 0) * 60_000;
+  /** Sweep unless a replica already swept in this period. */
+  const tick = async () => {
+    const period = Math.floor(Date.now() / every);
+    if (await options.coordinator.claim(`sweep-period:${every}:${period}`, (every * 2) / 1000))
+      await run();
   };
-  let timer: NodeJS.Timeout | undefined;
-  if (options.everyMinutes && options.everyMinutes > 0) {
-    timer = setInterval(() => {
-      run().catch((error: unknown) =>
-        app.log.error({ error: String(error) }, "scheduled reconcile sweep failed"),
-      );
-    }, options.everyMinutes * 60_000);
-    timer.unref(); // never keeps the process alive on its own
+  const guarded = () =>
+    tick().catch((error: unknown) =>
+      app.log.error({ error: String(error) }, "scheduled reconcile sweep failed"),
+    );
+  const timers: NodeJS.Timeout[] = [];
+  if (every > 0) {
+    timers.push(setTimeout(guarded, options.firstAfterMs ?? 60_000), setInterval(guarded, every));
+    for (const timer of timers) timer.unref(); // never keeps the process alive on its own
   }
-  return { run, stop: () => clearInterval(timer) };
+  return { run, stop: () => timers.forEach((t) => clearTimeout(t)) };
+}
+
+function summarise(reports: SweepReport[], started: number): LastSweep {
+  const sum = (pick: (r: SweepReport) => number) => reports.reduce((n, r) => n + pick(r), 0);
+  return {
+    at: new Date().toISOString(),
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+    scanned: sum((r) => r.scanned),
+    stale: sum((r) => r.stale.length),
+    repaired: sum((r) => r.repaired),
+    queued: sum((r) => r.skippedQueued),
+    failed: sum((r) => r.failed.length),
+  };
 }

@@ -1,19 +1,21 @@
 // The reconcile sweep: GitHub never redelivers a failed webhook by itself, so walk the open
 // issues of the watched repos and repair what a missed or failed delivery left behind: a
-// missing or stale decision, an accepted request not on the board. Safe to run while the app
-// is live: issues touched in the last minutes are left to the app, and every write is the same
-// compare-before-write the handlers use.
+// missing or stale decision, an accepted request not on the board. Each repair happens inside the
+// issue's lock (shared with the app's replicas through Redis), from what is read inside it, and
+// issues with work queued in the app are left to the queue.
 import { wantsComment } from "../triage/comment-text.js";
 import type { BoardOutcome } from "../github/board-sync.js";
-import { commentsByIssue, pickBotComment } from "../github/bot-comment.js";
-import { listIssues } from "../github/issue-api.js";
+import { commentsByIssue, findBotComment, pickBotComment } from "../github/bot-comment.js";
+import { listIssues, readIssue } from "../github/issue-api.js";
 import { watchedRepos } from "../config.js";
-import { withIssueLock } from "../github/locks.js";
+import { inProcessCoordinator } from "../coordination/in-process.js";
+import type { Coordinator } from "../coordination/types.js";
 import type { LiveConfig } from "../github/live-config.js";
-import type { GitHub, Logger } from "../github/client-types.js";
+import type { GitHub, IssueRef, Logger } from "../github/client-types.js";
 import {
   decideAndApply,
   isWatched,
+  issueKey,
   labelNames,
   toInput,
   type AppDeps,
@@ -29,8 +31,13 @@ export interface SweepOptions {
   /** owner/name; default: every watched repository. */
   repos?: string[];
   dryRun: boolean;
-  /** Issues updated more recently than this are the live app's business. */
+  /** Issues updated more recently than this are the live app's business (when its queue is
+   * unknown: the command line without Redis). */
   quietMs?: number;
+  /** The issue locks the app's replicas hold (default: this process's own). */
+  coordinator?: Coordinator;
+  /** Issues with work queued in the app: left to the queue. */
+  queued?: () => Promise<Set<string>>;
   installation?: string;
   log: Logger;
   deps?: Pick<AppDeps, "chat">;
@@ -43,6 +50,8 @@ export interface SweepReport {
   stale: { issue: string; why: string }[];
   repaired: number;
   skippedRecent: number;
+  /** Issues with work waiting in the app's queue. */
+  skippedQueued: number;
   failed: { issue: string; error: string }[];
 }
 
@@ -98,9 +107,12 @@ export async function reconcile(
     stale: [],
     repaired: 0,
     skippedRecent: 0,
+    skippedQueued: 0,
     failed: [],
   };
   const quietMs = options.quietMs ?? 2 * 60 * 1000;
+  const coordinator = options.coordinator ?? inProcessCoordinator();
+  const queued = (await options.queued?.()) ?? new Set<string>();
   for (const full of repos) {
     const [owner, repo] = full.split("/") as [string, string];
     const issues = await listIssues(github, full, { state: "open" });
@@ -112,46 +124,30 @@ export async function reconcile(
         report.skippedRecent++;
         continue;
       }
+      if (queued.has(issueKey(full, issue.number))) {
+        report.skippedQueued++;
+        continue;
+      }
+      // The listing only says where to look: the decision is made again inside the lock.
+      const listed = { labels: labelNames(issue as IssueData), data: issue as IssueData };
       const comment = pickBotComment(byIssue.get(issue.number) ?? []);
-      const previous = comment ? decodeState(comment.body) : undefined;
-      const labels = labelNames(issue as IssueData);
-      const decided = decide(
-        toInput(full, issue.number, issue as IssueData, { labels, previous }),
-        live.config.registry,
-        live.config.policy,
-      );
-      const why = staleness(decided, labels, comment, previous, live, "open");
+      const why = whyStale(full, issue.number, listed, comment, live);
       if (!why) continue;
-      report.stale.push({ issue: where, why });
-      if (options.dryRun) continue;
+      if (options.dryRun) {
+        report.stale.push({ issue: where, why });
+        continue;
+      }
       try {
         const ref = { owner, repo, issue_number: issue.number };
-        await withIssueLock(where.toLowerCase(), async () => {
-          // Forget a board record that failed or is missing, so the card is checked for real.
-          const repairBoard = why.includes("board");
-          const state =
-            previous && repairBoard
-              ? { ...previous, board: undefined as BoardOutcome["record"] }
-              : previous;
-          await decideAndApply(
-            {
-              github,
-              ref,
-              repo: full,
-              installation: options.installation ?? "cli",
-              deliveryId: `reconcile-${Date.now()}`,
-              config: live.config,
-              trusted: live.trusted,
-              dryRun: false,
-              chat: options.deps?.chat,
-              log: options.log,
-            },
-            issue as IssueData,
-            { labels, comment, previous: state },
-          );
-        });
-        report.repaired++;
+        const repaired = await coordinator.withLock(`issue:${issueKey(full, issue.number)}`, () =>
+          repairInsideLock(github, ref, full, live, options),
+        );
+        if (repaired) {
+          report.stale.push({ issue: where, why: repaired });
+          report.repaired++;
+        }
       } catch (error) {
+        report.stale.push({ issue: where, why });
         report.failed.push({
           issue: where,
           error: String((error as Error).message ?? error).slice(0, 200),
@@ -169,9 +165,69 @@ export async function reconcile(
       scanned: report.scanned,
       stale: report.stale.length,
       repaired: report.repaired,
+      queued: report.skippedQueued,
       failed: report.failed.length,
     },
     "reconcile sweep done",
   );
   return report;
+}
+
+/** Why the issue as listed looks stale (a cheap look before taking its lock). */
+function whyStale(
+  repo: string,
+  number: number,
+  issue: { labels: string[]; data: IssueData },
+  comment: { body: string } | undefined,
+  live: LiveConfig,
+): string | undefined {
+  const previous = comment ? decodeState(comment.body) : undefined;
+  const decided = decide(
+    toInput(repo, number, issue.data, { labels: issue.labels, previous }),
+    live.config.registry,
+    live.config.policy,
+  );
+  const state = issue.data.state === "closed" ? "closed" : "open";
+  return staleness(decided, issue.labels, comment, previous, live, state);
+}
+
+/**
+ * Inside the issue's lock: read the issue and its bot comment again (the app may have handled
+ * it since the listing), and repair only what is still stale. Says why, or undefined.
+ */
+async function repairInsideLock(
+  github: GitHub,
+  ref: IssueRef,
+  repo: string,
+  live: LiveConfig,
+  options: SweepOptions,
+): Promise<string | undefined> {
+  const issue = await readIssue(github, ref);
+  const labels = labelNames(issue);
+  const comment = await findBotComment(github, ref);
+  const why = whyStale(repo, ref.issue_number, { labels, data: issue }, comment, live);
+  if (!why) return undefined;
+  const previous = comment ? decodeState(comment.body) : undefined;
+  // Forget a board record that failed or is missing, so the card is checked for real.
+  const state =
+    previous && why.includes("board")
+      ? { ...previous, board: undefined as BoardOutcome["record"] }
+      : previous;
+  await decideAndApply(
+    {
+      github,
+      ref,
+      repo,
+      installation: options.installation ?? "cli",
+      deliveryId: `reconcile-${Date.now()}`,
+      config: live.config,
+      trusted: live.trusted,
+      dryRun: false,
+      chat: options.deps?.chat,
+      log: options.log,
+    },
+    issue,
+    { labels, comment, previous: state },
+  );
+  return why;
 }

@@ -1,19 +1,25 @@
 // The one path from an issue to GitHub, shared by every handler: decide from the issue and its
 // recorded state, then make the labels, the bot comment and the board card match the plan.
-import type { Context } from "probot";
 import { watchedRepos, type TriageConfig } from "../config.js";
 import { syncBoard, type BoardOutcome } from "../github/board-sync.js";
-import { applyWrites, hasWrites, planWrites, type CurrentIssue } from "../github/executor.js";
+import {
+  applyWrites,
+  hasWrites,
+  labelsToAdd,
+  planWrites,
+  type CurrentIssue,
+} from "../github/executor.js";
 import { gitHubClient } from "../github/client.js";
 import { createComment } from "../github/issue-api.js";
-import { withIssueLock } from "../github/locks.js";
 import type { GitHub, IssueRef, Logger } from "../github/client-types.js";
 import type { Chat } from "../notify/chat.js";
+import type { Coordinator } from "../coordination/types.js";
 import { alertsFor, withAlerted } from "../triage/alerts.js";
 import { nextState } from "../triage/state.js";
 import { renderComment } from "../triage/comment-text.js";
 import { decide } from "../triage/decide.js";
 import { holdRejection } from "../triage/hold.js";
+import { labelStyle } from "../triage/label-names.js";
 import { applyHourCaps, cappedInstances } from "../triage/caps.js";
 import { hoursUsed } from "../github/cap-usage.js";
 import type { LiveConfig } from "../github/live-config.js";
@@ -25,6 +31,8 @@ export interface AppDeps {
   dryRun: boolean;
   /** The chat channel for S0 and jobs-board alerts, when configured. */
   chat?: Chat;
+  /** Locks and claims shared by the replicas (or this process alone). */
+  coordinator: Coordinator;
 }
 
 /** Whether the app watches this repository (see watchedRepos). */
@@ -85,16 +93,37 @@ export interface IssueJob {
   log: Logger;
 }
 
-/** The event's context, as both issue handlers read it. */
-interface IssueEventContext {
+/** Where an event happened: enough to build its job now, or later from the queue. */
+export interface EventPlace {
+  /** An Octokit for the event's installation. */
+  octokit: unknown;
+  log: Logger;
+  deliveryId: string;
+  /** owner/name */
+  repo: string;
+  number: number;
+  installation: string;
+}
+
+/** The event's place, from a webhook's context. */
+export function placeOf(context: {
   id: string;
   octokit: unknown;
-  log: Context["log"];
-  repo: () => { owner: string; repo: string };
+  log: Logger;
   payload: {
     repository: { full_name: string };
     installation?: { id: number };
     issue: { number: number };
+  };
+}): EventPlace {
+  const { payload } = context;
+  return {
+    octokit: context.octokit,
+    log: context.log,
+    deliveryId: context.id,
+    repo: payload.repository.full_name,
+    number: payload.issue.number,
+    installation: String(payload.installation?.id ?? "none"),
   };
 }
 
@@ -102,34 +131,28 @@ interface IssueEventContext {
  * The job for an event on an issue, or undefined when the repository is not watched. Reads the
  * configuration in force (live when configured) with a GitHub client that rides out hiccups.
  */
-export async function issueJobFor(
-  context: IssueEventContext,
-  deps: AppDeps,
-): Promise<IssueJob | undefined> {
-  const { payload } = context;
-  const repo = payload.repository.full_name;
-  const github = gitHubClient(context.octokit, { log: context.log, dryRun: deps.dryRun });
-  const installation = String(payload.installation?.id ?? "none");
-  const { config, trusted } = await deps.config(github, installation);
-  if (!isWatched(repo, config)) return undefined;
-  const ref: IssueRef = { ...context.repo(), issue_number: payload.issue.number };
+export async function issueJobFor(place: EventPlace, deps: AppDeps): Promise<IssueJob | undefined> {
+  const github = gitHubClient(place.octokit, { log: place.log, dryRun: deps.dryRun });
+  const { config, trusted } = await deps.config(github, place.installation);
+  if (!isWatched(place.repo, config)) return undefined;
+  const [owner, repo] = place.repo.split("/") as [string, string];
   return {
     github,
-    ref,
-    repo,
-    installation,
-    deliveryId: context.id,
+    ref: { owner, repo, issue_number: place.number },
+    repo: place.repo,
+    installation: place.installation,
+    deliveryId: place.deliveryId,
     config,
     trusted,
     dryRun: deps.dryRun,
     chat: deps.chat,
-    log: context.log,
+    log: place.log,
   };
 }
 
-/** Events for one issue are handled one after another (see github/locks.ts). */
-export function oneAtATime<T>(job: IssueJob, work: () => Promise<T>): Promise<T> {
-  return withIssueLock(`${job.repo}#${job.ref.issue_number}`.toLowerCase(), work);
+/** The key events for one issue are serialised on, in every replica. */
+export function issueKey(repo: string, number: number): string {
+  return `${repo}#${number}`.toLowerCase();
 }
 
 export interface ApplyOptions {
@@ -185,6 +208,11 @@ export async function decideAndApply(
           registry: config.registry,
           cacheKey: job.installation,
           ...(issue.node_id ? { issueId: issue.node_id } : {}),
+          // A first filing adds the labels with the card: one spaced write fewer.
+          labels: {
+            names: labelsToAdd(plan, current),
+            style: (name) => labelStyle(name, config.policy),
+          },
           log,
         },
         plan,
@@ -224,7 +252,7 @@ export async function decideAndApply(
     return plan;
   }
   if (hasWrites(writes)) {
-    await applyWrites(github, ref, writes, current, config.policy, log);
+    await applyWrites(github, ref, writes, current, config.policy, log, board.labeled);
     log.info(summary, "triage applied");
   } else {
     log.info(summary, "issue already matches the plan");

@@ -6,6 +6,7 @@ import path from "node:path";
 import Bottleneck from "bottleneck";
 import { pino } from "pino";
 import { ProbotOctokit, run } from "probot";
+import { deliveriesInFlight } from "../../src/handlers/in-flight.js";
 import { buildApp } from "../../src/index.js";
 import { POLICY_TEXT, shippedConfig } from "./config.js";
 import { FakeGitHub } from "./fake-github.js";
@@ -45,10 +46,31 @@ export interface LoopbackApp {
   deliveries: number;
   /** POST one delivery; `signature: null` sends none. Returns the HTTP status. */
   deliver(event: string, payload: object, id: string, signature?: string | null): Promise<number>;
+  /** The app's GET /status. */
+  status(): Promise<AppStatus>;
+  /** Wait until the app's queue has nothing waiting, running or waiting for a retry. */
+  settled(timeoutMs?: number): Promise<AppStatus>;
   stop(): Promise<void>;
 }
 
-export async function startLoopbackApp(): Promise<LoopbackApp> {
+export interface AppStatus {
+  ok: boolean;
+  queue: { waiting: number; active: number; retrying: number; failed: number };
+  failuresWaiting: number;
+  sweep: { everyMinutes: number; last: null | Record<string, unknown> };
+  registry: { source: string; instances: number; live: object[] };
+}
+
+/** Failed queued work is tried again after these pauses (15 s, 30 s, 60 s in production). */
+export const QUICK_RETRIES = [100, 200, 400];
+
+/**
+ * `waitForWork` (default): each deliver() returns once the app's queue has done the work, as
+ * the tests that check GitHub's state afterwards need; false returns at GitHub's answer.
+ */
+export async function startLoopbackApp(
+  options: { waitForWork?: boolean } = {},
+): Promise<LoopbackApp> {
   const fake = new FakeGitHub();
   const githubUrl = await fake.start();
   const port = await freePort();
@@ -59,7 +81,9 @@ export async function startLoopbackApp(): Promise<LoopbackApp> {
   process.env.POLICY_FILE = policyFile;
   const logLines: string[] = [];
   const log = pino({ level: "info" }, { write: (line: string) => void logLines.push(line) });
-  const server = await run(buildApp(), {
+  // The scheduled sweep is off here: tests run it when they mean to.
+  const settings = { ...process.env, RECONCILE_EVERY_MINUTES: "0" };
+  const server = await run(buildApp({ retryDelaysMs: QUICK_RETRIES, env: settings }), {
     env: { ...loopbackAppEnv({ port, secret: SECRET, privateKey, githubUrl }), LOG_LEVEL: "info" },
     log,
     Octokit: QuickWrites,
@@ -82,7 +106,23 @@ export async function startLoopbackApp(): Promise<LoopbackApp> {
       if (sig !== null) headers["x-hub-signature-256"] = sig ?? signature(body, SECRET);
       const response = await fetch(`${url}/api/github/webhooks`, { method: "POST", headers, body });
       await response.text();
+      if (options.waitForWork ?? true) await app.settled();
       return response.status;
+    },
+    async status() {
+      const response = await fetch(`${url}/status`);
+      return (await response.json()) as AppStatus;
+    },
+    async settled(timeoutMs = 60_000) {
+      const until = Date.now() + timeoutMs;
+      for (let quiet = 0; ;) {
+        const now = await app.status();
+        const { waiting, active, retrying } = now.queue;
+        quiet = waiting + active + retrying === 0 && deliveriesInFlight.size === 0 ? quiet + 1 : 0;
+        if (quiet >= 2) return now;
+        if (Date.now() > until) throw new Error(`the queue did not settle: ${JSON.stringify(now)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
     },
     async stop() {
       await server.stop();

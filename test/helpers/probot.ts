@@ -26,7 +26,9 @@ export function makeProbot(options: AppOptions): Probot {
     })),
     log: silentLogger(),
   });
-  probot.load(buildApp(options));
+  // Each delivery's work runs inside its handler (the tests await it), and no sweep is scheduled.
+  const env = { ...process.env, RECONCILE_EVERY_MINUTES: "0" };
+  probot.load(buildApp({ inline: true, env, ...options }));
   return probot;
 }
 

@@ -1,0 +1,77 @@
+// Choosing the coordinator and the work queue: Redis when REDIS_URL is set (any number of
+// replicas), this process otherwise (one replica). A configured Redis that cannot be reached
+// stops the start: running alone while others share Redis would break the one truth.
+import { Redis } from "ioredis";
+import type { Logger } from "../github/client-types.js";
+import { inProcessCoordinator } from "./in-process.js";
+import { memoryQueue } from "./memory-queue.js";
+import { redisCoordinator } from "./redis-coordinator.js";
+import { redisQueue } from "./redis-queue.js";
+import type { Coordinator, WorkQueue } from "./types.js";
+
+export interface Shared<T> {
+  coordinator: Coordinator;
+  queue: WorkQueue<T>;
+  close: () => Promise<void>;
+}
+
+export interface SharedOptions {
+  redisUrl?: string;
+  log: Logger;
+  retryDelaysMs?: readonly number[];
+  /** Redis must answer within this time at start. */
+  connectTimeoutMs?: number;
+}
+
+export class RedisUnreachable extends Error {}
+
+/** Just the coordinator (the command line needs locks, not a queue). */
+export async function connectCoordinator(options: SharedOptions): Promise<Coordinator> {
+  if (!options.redisUrl) return inProcessCoordinator();
+  return redisCoordinator(await reach(options.redisUrl, options, {}), { log: options.log });
+}
+
+export async function connectShared<T>(options: SharedOptions): Promise<Shared<T>> {
+  if (!options.redisUrl) {
+    const coordinator = inProcessCoordinator();
+    const queue = memoryQueue<T>(coordinator, options);
+    return { coordinator, queue, close: () => queue.close() };
+  }
+  const redis = await reach(options.redisUrl, options, {});
+  // BullMQ's workers block on Redis: they need a connection that never gives up on a command.
+  const forQueue = await reach(options.redisUrl, options, { maxRetriesPerRequest: null });
+  const coordinator = redisCoordinator(redis, { log: options.log });
+  const queue = redisQueue<T>(forQueue, coordinator, options);
+  return {
+    coordinator,
+    queue,
+    async close() {
+      await queue.close();
+      await forQueue.quit().catch(() => forQueue.disconnect());
+      await coordinator.close();
+    },
+  };
+}
+
+async function reach(
+  url: string,
+  options: SharedOptions,
+  extra: { maxRetriesPerRequest?: null },
+): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, ...extra });
+  redis.on("error", (error) => options.log.warn({ error: String(error) }, "Redis connection"));
+  const timeout = options.connectTimeoutMs ?? 5_000;
+  try {
+    await Promise.race([
+      redis.connect().then(() => redis.ping()),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("no answer")), timeout)),
+    ]);
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    const where = url.replace(/\/\/[^@/]*@/, "//***@"); // never log a password
+    throw new RedisUnreachable(
+      `REDIS_URL=${where}: Redis does not answer (${(error as Error).message}); the replicas share their work through it, so the app does not start without it`,
+    );
+  }
+}

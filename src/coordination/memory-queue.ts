@@ -1,0 +1,121 @@
+// The work queue of a single replica, in memory: per installation one item at a time, urgent
+// (S0) items first, then oldest first; a failed item is tried again on RETRY_DELAYS_MS. What is
+// still queued when the process stops is lost here, and found again by the reconcile sweep.
+import type { Logger } from "../github/client-types.js";
+import {
+  RETRY_DELAYS_MS,
+  type Coordinator,
+  type QueueStatus,
+  type Runner,
+  type WorkItem,
+  type WorkQueue,
+} from "./types.js";
+
+interface Entry<T> {
+  item: WorkItem<T>;
+  /** Arrival order: a retried item keeps its place among the oldest. */
+  seq: number;
+  attempts: number;
+}
+
+interface Lane<T> {
+  waiting: Entry<T>[];
+  running?: Promise<void>;
+  current?: Entry<T>;
+}
+
+export interface QueueOptions {
+  retryDelaysMs?: readonly number[];
+  log: Logger;
+}
+
+/** Urgent first, then oldest. */
+const before = <T>(a: Entry<T>, b: Entry<T>) =>
+  a.item.urgent !== b.item.urgent ? (a.item.urgent ? -1 : 1) : a.seq - b.seq;
+
+export function memoryQueue<T>(claims: Coordinator, options: QueueOptions): WorkQueue<T> {
+  const delays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+  const lanes = new Map<string, Lane<T>>();
+  const retrying = new Map<Entry<T>, NodeJS.Timeout>();
+  let failed = 0;
+  let seq = 0;
+  let runner: Runner<T> | undefined;
+  let closed = false;
+
+  const laneOf = (installation: string) => {
+    let lane = lanes.get(installation);
+    if (!lane) lanes.set(installation, (lane = { waiting: [] }));
+    return lane;
+  };
+
+  const settle = (entry: Entry<T>, error: unknown) => {
+    const delay = delays[entry.attempts - 1];
+    const where = { work: entry.item.id, issue: entry.item.issue, attempt: entry.attempts };
+    if (delay === undefined) {
+      failed++;
+      options.log.error({ ...where, error: String(error) }, "queued work failed for good");
+      return;
+    }
+    options.log.warn(
+      { ...where, error: String(error), retryInMs: delay },
+      "queued work failed, will be retried",
+    );
+    const timer = setTimeout(() => {
+      retrying.delete(entry);
+      laneOf(entry.item.installation).waiting.push(entry);
+      pump(entry.item.installation);
+    }, delay);
+    timer.unref();
+    retrying.set(entry, timer);
+  };
+
+  const pump = (installation: string) => {
+    const lane = laneOf(installation);
+    if (!runner || closed || lane.running || !lane.waiting.length) return;
+    lane.waiting.sort(before);
+    const entry = lane.waiting.shift()!;
+    entry.attempts++;
+    lane.current = entry;
+    const run = runner;
+    lane.running = (async () => run(entry.item))()
+      .catch((error: unknown) => settle(entry, error))
+      .finally(() => {
+        lane.running = lane.current = undefined;
+        pump(installation);
+      });
+  };
+
+  return {
+    async add(item) {
+      if (!(await claims.claim(`queued:${item.id}`, 24 * 60 * 60))) return false;
+      laneOf(item.installation).waiting.push({ item, seq: seq++, attempts: 0 });
+      pump(item.installation);
+      return true;
+    },
+    async start(run) {
+      runner = run;
+      for (const installation of lanes.keys()) pump(installation);
+    },
+    async queuedIssues() {
+      const entries = [...lanes.values()].flatMap((l) => [
+        ...l.waiting,
+        ...(l.current ? [l.current] : []),
+      ]);
+      return new Set([...entries, ...retrying.keys()].map((e) => e.item.issue));
+    },
+    async status(): Promise<QueueStatus> {
+      const all = [...lanes.values()];
+      return {
+        waiting: all.reduce((n, l) => n + l.waiting.length, 0),
+        active: all.filter((l) => l.running).length,
+        retrying: retrying.size,
+        failed,
+      };
+    },
+    async close() {
+      closed = true;
+      for (const timer of retrying.values()) clearTimeout(timer);
+      await Promise.allSettled([...lanes.values()].map((l) => l.running));
+    },
+  };
+}
