@@ -16,7 +16,7 @@ export interface LockOptions {
   log: Logger;
 }
 
-export const LOCK_DEFAULTS = { ttlMs: 30_000, maxWaitMs: 10 * 60_000 } as const;
+export const LOCK_DEFAULTS = { ttlMs: 20_000, maxWaitMs: 10 * 60_000 } as const;
 
 export class LockTimeout extends Error {}
 

@@ -58,7 +58,9 @@ export function redisQueue<T>(
         connection: redis,
         prefix: KEY_PREFIX,
         concurrency: 1,
-        stalledInterval: 15_000,
+        // A dead replica's work is found and run again within ~30 s (its lock lapses in 20 s).
+        lockDuration: 20_000,
+        stalledInterval: 10_000,
         maxStalledCount: 2,
         settings: { backoffStrategy: (made: number) => delays[made - 1] ?? delays.at(-1) ?? 0 },
       },
@@ -71,6 +73,9 @@ export function redisQueue<T>(
         final ? "queued work failed for good" : "queued work failed, will be retried",
       );
     });
+    worker.on("stalled", (id) =>
+      options.log.warn({ work: id }, "work found stalled (its replica stopped): run again"),
+    );
     worker.on("error", (error) => options.log.warn({ error: String(error) }, "work queue error"));
     workers.set(installation, worker);
   };

@@ -8,6 +8,7 @@ import type { RunItem, WorkDeps } from "./work-items.js";
 export function workRunner(deps: WorkDeps): RunItem {
   return async (item, octokit) => {
     const { task } = item;
+    deps.log.info({ work: item.id, issue: item.issue, urgent: item.urgent }, "work started");
     const job = await issueJobFor(
       {
         octokit: octokit ?? (await deps.auth(task.installation)),

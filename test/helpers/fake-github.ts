@@ -14,6 +14,8 @@ export interface Fault {
   kind: FaultKind;
   /** Which requests, e.g. "POST /repos/o/r/issues/1/comments" matched as a prefix or RegExp. */
   match: RegExp;
+  /** GraphQL only: which operations, by name (e.g. /SysadminPipeAddAndRead/). */
+  operation?: RegExp;
   /** How many matching requests get the fault (Infinity: all). */
   times: number;
   /** For "slow": how long to wait before answering. */
@@ -40,11 +42,19 @@ export interface FakeComment {
   reactions: string[];
 }
 
+interface FakeLabel {
+  name: string;
+  color: string;
+  description: string | null;
+  /** Its GraphQL id, unique across repositories. */
+  node_id: string;
+}
+
 interface Repo {
   owner: string;
   name: string;
   issues: Map<number, FakeIssue>;
-  labels: Map<string, { name: string; color: string; description: string | null }>;
+  labels: Map<string, FakeLabel>;
   comments: FakeComment[];
   permissions: Map<string, string>;
 }
@@ -57,12 +67,22 @@ export class FakeGitHub {
   /** Requests GitHub would have refused: must stay empty. */
   readonly problems: string[] = [];
   readonly stats = { requests: 0, faults: 0, byRoute: new Map<string, number>() };
+  /** Every request in order: "METHOD /path", GraphQL ones with their operation's name. */
+  readonly log: string[] = [];
   private faults: Fault[] = [];
   private nextId = 1000;
   private server?: Server;
   url = "";
   /** Check every request against GitHub's descriptions (off only to time the app alone). */
   check = true;
+  /** Answer every request after a random pause in this range (ms), as a distant GitHub does. */
+  latencyMs?: [number, number];
+  /** When each request arrived (ms since the epoch), in order, with its log entry. */
+  readonly timeline: { at: number; request: string }[] = [];
+
+  constructor() {
+    this.board.labeler = (issue, ids) => this.labelIssue(issue, ids);
+  }
 
   repo(full: string): Repo {
     let repo = this.repos.get(full.toLowerCase());
@@ -130,10 +150,23 @@ export class FakeGitHub {
     const url = new URL(req.url ?? "/", "http://x");
     const path = url.pathname.replace(/^\/api\/v3/, "").replace(/^\/api\/graphql$/, "/graphql");
     const route = `${method} ${path}`;
+    const operation =
+      path === "/graphql"
+        ? /^\s*(?:query|mutation)\s+(\w+)/.exec((body as { query?: string })?.query ?? "")?.[1]
+        : undefined;
     this.stats.requests++;
     this.stats.byRoute.set(route, (this.stats.byRoute.get(route) ?? 0) + 1);
+    this.log.push(operation ? `${route} ${operation}` : route);
+    this.timeline.push({ at: Date.now(), request: this.log.at(-1)! });
+    if (this.latencyMs) {
+      const [low, high] = this.latencyMs;
+      await new Promise((r) => setTimeout(r, low + Math.random() * (high - low)));
+    }
 
-    const fault = this.faults.find((f) => f.times > 0 && f.match.test(route));
+    const fault = this.faults.find(
+      (f) =>
+        f.times > 0 && f.match.test(route) && (!f.operation || f.operation.test(operation ?? "")),
+    );
     if (fault) {
       fault.times--;
       this.stats.faults++;
@@ -347,6 +380,12 @@ export class FakeGitHub {
       comment.body = String(b.body);
       return [200, this.commentJson(comment)];
     }
+    if ((r = /^\/issues\/comments\/(\d+)$/.exec(rest)) && method === "DELETE") {
+      const at = repo.comments.findIndex((c) => c.id === Number(r![1]));
+      if (at < 0) return [404, { message: "Not Found" }];
+      repo.comments.splice(at, 1);
+      return [204, undefined];
+    }
     if ((r = /^\/issues\/comments\/(\d+)\/reactions$/.exec(rest)) && method === "POST") {
       const comment = repo.comments.find((c) => c.id === Number(r![1]));
       if (!comment) return [404, { message: "Not Found" }];
@@ -366,20 +405,15 @@ export class FakeGitHub {
             errors: [{ resource: "Label", code: "already_exists", field: "name" }],
           },
         ];
-      const label = {
-        name,
-        color: String(b.color ?? "ededed"),
-        description: (b.description as string) ?? null,
-      };
-      repo.labels.set(name, label);
+      const label = this.newLabel(repo, name, String(b.color ?? "ededed"));
+      label.description = (b.description as string) ?? null;
       return [201, label];
     }
     if ((r = /^\/issues\/(\d+)\/labels$/.exec(rest)) && method === "POST") {
       const issue = issueOf(r[1]!);
       if (!issue) return [404, { message: "Not Found" }];
       for (const name of b.labels as string[]) {
-        if (!repo.labels.has(name))
-          repo.labels.set(name, { name, color: "ededed", description: null });
+        if (!repo.labels.has(name)) this.newLabel(repo, name);
         if (!issue.labels.includes(name)) issue.labels.push(name);
       }
       this.touch(issue);
@@ -398,6 +432,34 @@ export class FakeGitHub {
       return [200, { permission, role_name: permission, user: { login: r[1] } }];
     }
     return [404, { message: `fake GitHub has no ${method} ${path}` }];
+  }
+
+  private newLabel(repo: Repo, name: string, color = "ededed"): FakeLabel {
+    const label = { name, color, description: null, node_id: `LA_fake${this.nextId++}` };
+    repo.labels.set(name, label);
+    return label;
+  }
+
+  /** addLabelsToLabelable: the labels' repository holds the issue (I_issue<number>). */
+  private labelIssue(issueId: string, labelIds: string[]): string | undefined {
+    const found = labelIds.map((id) => this.labelById(id));
+    const missing = labelIds.find((_, i) => !found[i]);
+    if (missing) return `Could not resolve to a node with the global id of '${missing}'.`;
+    const repo = found[0]?.repo;
+    const issue = repo?.issues.get(Number(/^I_issue(\d+)$/.exec(issueId)?.[1]));
+    if (!repo || !issue || found.some((f) => f?.repo !== repo))
+      return `Could not resolve to a node with the global id of '${issueId}'.`;
+    for (const f of found)
+      if (!issue.labels.includes(f!.label.name)) issue.labels.push(f!.label.name);
+    this.touch(issue);
+    return undefined;
+  }
+
+  private labelById(id: string): { repo: Repo; label: FakeLabel } | undefined {
+    for (const repo of this.repos.values()) {
+      for (const label of repo.labels.values()) if (label.node_id === id) return { repo, label };
+    }
+    return undefined;
   }
 
   private withPath(

@@ -58,6 +58,7 @@ export function issuesPayload(
       description: null,
     })),
     url: `https://api.github.com/repos/${repo}/issues/${number}`,
+    html_url: `https://github.com/${repo}/issues/${number}`,
     repository_url: `https://api.github.com/repos/${repo}`,
   });
   payload.issue.user.login = fields.author ?? "instance-manager";
