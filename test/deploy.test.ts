@@ -12,6 +12,7 @@ import { ensureBuilt, ROOT } from "./helpers/built.js";
 import { FakeGitHub } from "./helpers/fake-github.js";
 import { freePort, signature, testAppKey } from "./helpers/loopback.js";
 import { issuesPayload } from "./helpers/webhooks.js";
+import { haveRedis, startRedis } from "./helpers/redis.js";
 
 jest.setTimeout(120_000);
 
@@ -170,6 +171,51 @@ describe("start-up that explains itself", () => {
       /cannot start: RECONCILE_EVERY_MINUTES=.*abc.*must be a whole number/,
     );
   });
+});
+
+describe("the container's command with REDIS_URL", () => {
+  test("a Redis that does not answer stops the app with one line, instead of running alone", async () => {
+    const app = runCmd({
+      ...credentials(),
+      PORT: String(await freePort()),
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+    });
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toMatch(
+      /cannot start: REDIS_URL=redis:\/\/127\.0\.0\.1:\d+: Redis does not answer/,
+    );
+  });
+
+  (haveRedis ? test : test.skip)(
+    "starts with Redis (ioredis is installed, as Probot's throttling needs) and says so on /status",
+    async () => {
+      const redis = await startRedis();
+      const port = await freePort();
+      const app = runCmd({ ...credentials(), PORT: String(port), REDIS_URL: redis.url });
+      try {
+        await until(async () => {
+          const status = await fetch(`http://127.0.0.1:${port}/status`).catch(() => undefined);
+          return status?.ok ?? false;
+        });
+        const status = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as {
+          replicas: string;
+          queue: object;
+          sweep: { everyMinutes: number };
+        };
+        expect(status).toMatchObject({
+          replicas: "shared through Redis",
+          queue: { waiting: 0, active: 0, retrying: 0, failed: 0 },
+          sweep: { everyMinutes: 15 },
+        });
+        expect(app.output()).not.toMatch(/Cannot find package/);
+        app.child.kill("SIGTERM");
+        expect(await app.exited).toBe(0);
+      } finally {
+        app.child.kill("SIGKILL");
+        await redis.stop();
+      }
+    },
+  );
 });
 
 describe("deliveries in flight when the app stops", () => {
