@@ -6,7 +6,10 @@ import { Redis } from "ioredis";
 import { redisCoordinator } from "../src/coordination/redis-coordinator.js";
 import { RedisLock } from "../src/coordination/redis-lock.js";
 import { redisQueue } from "../src/coordination/redis-queue.js";
-import type { WorkItem, WorkQueue } from "../src/coordination/types.js";
+import type { WorkItem } from "../src/coordination/types.js";
+import { ConfigStore } from "../src/github/live-config.js";
+import { scheduleReconcile } from "../src/reconcile/schedule.js";
+import { shippedConfig } from "./helpers/config.js";
 import { describeWithRedis, startRedis, type RedisServer } from "./helpers/redis.js";
 
 const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -175,5 +178,33 @@ describeWithRedis("the work queue on Redis", () => {
     await after.start(async ({ task }) => void ran.push(task.n));
     await until(() => ran.length === 1);
     expect(ran).toEqual([9]);
+  });
+});
+
+describeWithRedis("the in-app sweep across replicas", () => {
+  test("three replicas due at the same moment run one sweep, not three", async () => {
+    let sweeps = 0;
+    const app = {
+      log: { ...log, child: () => app.log } as never,
+      // The sweep's first step; counting it counts sweeps (and ends each one there).
+      auth: async () => {
+        sweeps++;
+        await sleep(100);
+        throw new Error("no GitHub in this test");
+      },
+    };
+    const store = new ConfigStore(shippedConfig(), log);
+    const schedules = [replica(), replica(), replica()].map((coordinator) =>
+      scheduleReconcile(app as never, store, {
+        everyMinutes: 15,
+        firstAfterMs: 10,
+        dryRun: true,
+        coordinator,
+        queue: { queuedIssues: async () => new Set<string>() },
+      }),
+    );
+    await sleep(500);
+    for (const s of schedules) s.stop();
+    expect(sweeps).toBe(1);
   });
 });
