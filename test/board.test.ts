@@ -54,11 +54,12 @@ function rest(issue: IssueFields, existing?: string, state: "open" | "closed" = 
       .reply(200, { ...restIssue({ ...issue, labels }), state });
   }
   github().get(`${REPO}/labels`).query(true).optionally().reply(200, []);
+  // GitHub answers a created label with its GraphQL id: a first filing adds labels by it.
   github()
     .post(`${REPO}/labels`)
     .times(10)
     .optionally()
-    .reply(201, (_u, b) => b);
+    .reply(201, (_u, b) => ({ ...(b as object), node_id: `LA_${(b as { name: string }).name}` }));
   github().post(`${REPO}/issues/${issue.number}/labels`).optionally().reply(200, []);
   github()
     .delete(/\/labels\/.+/)
@@ -111,14 +112,15 @@ function requestCounts() {
 describe("what one accepted request costs in GitHub requests", () => {
   test("first in a repository, then another, then a re-delivery", async () => {
     const fake = new FakeBoard();
-    // First: read comments and labels, create the 5 labels, label, comment; board: project,
-    // add (which reads the card and the board back), fields.
+    // First: read comments and labels, create the 5 labels, comment; board: project, add
+    // (which labels the issue and reads the card and the board back), fields.
     const comment = await deliver(fake, "opened", FR_EMAIL, undefined, "d-first");
-    expect(requestCounts()).toEqual({ rest: 9, graphql: 3 });
-    // Labels and the project's ids are cached per installation.
+    expect(requestCounts()).toEqual({ rest: 8, graphql: 3 });
+    expect(fake.labels.get("I_issue7")).toHaveLength(5);
+    // Labels (with their ids) and the project's ids are cached per installation.
     gh.reset();
     await deliver(fake, "opened", { ...FR_EMAIL, number: 9 });
-    expect(requestCounts()).toEqual({ rest: 3, graphql: 2 });
+    expect(requestCounts()).toEqual({ rest: 2, graphql: 2 });
     // GitHub re-delivers the first event: one read finds it already handled.
     gh.reset();
     await deliver(fake, "opened", FR_EMAIL, comment, "d-first");

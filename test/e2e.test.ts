@@ -123,9 +123,11 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
   test("transient GitHub errors are retried with back-off and the triage completes", async () => {
     const payload = open(3);
     fake.inject({ kind: "502", match: /^POST \/repos\/.+\/issues\/3\/comments$/, times: 1 });
+    // The labels ride in the add-card mutation (their ids are known from earlier issues).
     fake.inject({
       kind: "secondary-rate-limit",
-      match: /^POST \/repos\/.+\/issues\/3\/labels$/,
+      match: /^POST \/graphql$/,
+      operation: /^SysadminPipeAddAndRead$/,
       times: 1,
     });
     fake.inject({

@@ -203,8 +203,15 @@ const ITEMS_PAGE_QUERY = `query SysadminPipeItems($project: ID!, $after: String!
 /**
  * For an issue the app has not filed yet: add it (adding an issue already on the board returns
  * its card) and read back, in the same request, the card and the board's cards for ordering.
+ * With label ids, the issue's new labels are added in the same request too (saving a write
+ * GitHub spaces a second apart); mutations in one document run in order, each on its own.
  */
-const ADD_AND_READ = `mutation SysadminPipeAddAndRead($project: ID!, $content: ID!, $status: String!, $severity: String!, $tier: String!) {
+function addAndReadMutation(withLabels: boolean): string {
+  const labelsVar = withLabels ? ", $labels: [ID!]!" : "";
+  const labels = withLabels
+    ? "\n  labels: addLabelsToLabelable(input: { labelableId: $content, labelIds: $labels }) { clientMutationId }"
+    : "";
+  return `mutation SysadminPipeAddAndRead($project: ID!, $content: ID!, $status: String!, $severity: String!, $tier: String!${labelsVar}) {
   addProjectV2ItemById(input: { projectId: $project, contentId: $content }) {
     item {
       ${ITEM_FIELDS}
@@ -215,8 +222,9 @@ const ADD_AND_READ = `mutation SysadminPipeAddAndRead($project: ID!, $content: I
         }
       }
     }
-  }
+  }${labels}
 }`;
+}
 
 interface ItemQueryResult {
   repository: {
@@ -247,6 +255,7 @@ interface AddAndReadResult {
   addProjectV2ItemById: {
     item: ItemNode & { content: { createdAt?: string } | null; project: { items?: BoardItems } };
   } | null;
+  labels?: { clientMutationId: string | null } | null;
 }
 
 interface BoardItems {
@@ -338,20 +347,24 @@ function actualItem(node: ItemNode, config: BoardConfig): ActualItem {
 
 /**
  * One write for an issue the app has not filed yet: the card added (or found, if someone added
- * it already), read back with the board's cards for ordering.
+ * it already), read back with the board's cards for ordering; the labels with these ids added
+ * too. `labeled` says whether they were.
  */
 export async function addIssueToBoard(
   github: GitHub,
   meta: BoardMeta,
   config: BoardConfig,
   issueId: string,
-): Promise<IssueOnBoard> {
-  const result = await github.graphql<AddAndReadResult>(ADD_AND_READ, {
+  labelIds: readonly string[] = [],
+): Promise<IssueOnBoard & { labeled: boolean }> {
+  const withLabels = labelIds.length > 0;
+  const { result, labeled } = await addAndRead(github, addAndReadMutation(withLabels), {
     project: meta.projectId,
     content: issueId,
     status: config.status_field,
     severity: config.fields.severity,
     tier: config.fields.tier,
+    ...(withLabels ? { labels: labelIds } : {}),
   });
   const added = result.addProjectV2ItemById?.item;
   if (!added) throw new BoardError("GitHub did not return the card it added");
@@ -363,7 +376,33 @@ export async function addIssueToBoard(
     item: actualItem(added, config),
     ready: readyCards(items, config),
     ...(morePages ? { morePages } : {}),
+    labeled,
   };
+}
+
+/**
+ * Send the add-and-read document. GitHub answers a document whose labels part failed (a label
+ * deleted since its id was cached) with the card all the same, and an error: the card stands,
+ * and the labels are reported not added.
+ */
+async function addAndRead(
+  github: GitHub,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<{ result: AddAndReadResult; labeled: boolean }> {
+  const withLabels = "labels" in variables;
+  try {
+    return {
+      result: await github.graphql<AddAndReadResult>(query, variables),
+      labeled: withLabels,
+    };
+  } catch (error) {
+    const partial = (error as { data?: AddAndReadResult | null }).data;
+    if (withLabels && partial?.addProjectV2ItemById?.item && !partial.labels) {
+      return { result: partial, labeled: false };
+    }
+    throw error;
+  }
 }
 
 /** One read: the issue's card (if any) and the cards now in Ready (of the first hundred), for ordering. */

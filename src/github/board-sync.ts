@@ -11,6 +11,7 @@ import {
   sameName,
   valueOf,
   type BoardRecord,
+  type BoardTarget,
   type IssueState,
   type ReadyCard,
 } from "../triage/card.js";
@@ -30,6 +31,7 @@ import {
   type BoardMeta,
   type IssueOnBoard,
 } from "./board-api.js";
+import { ensureLabels, forgetLabelIds, type LabelsToAdd } from "./label-store.js";
 import { withBoardLock } from "./locks.js";
 import type { GitHub, IssueRef, Logger } from "./client-types.js";
 
@@ -37,6 +39,8 @@ export interface BoardOutcome {
   record?: BoardRecord;
   /** A sentence for the bot comment: what went wrong, or what changed that people must know. */
   note?: string;
+  /** Labels the add-card mutation put on the issue: not to be added again. */
+  labeled?: string[];
 }
 
 export interface BoardContext {
@@ -48,8 +52,23 @@ export interface BoardContext {
   cacheKey: string;
   /** The issue's GraphQL id (the payload's node_id): lets a first filing add and read at once. */
   issueId?: string;
+  /** The labels the issue is about to get: a first filing adds them in its add-card mutation. */
+  labels?: LabelsToAdd;
   log: Logger;
 }
+
+/** One sync's inputs, and the labels it added along the way. */
+interface Sync {
+  plan: TriagePlan;
+  state: IssueState;
+  record: BoardRecord | undefined;
+  time: TimeLog | undefined;
+  /** Ids of the new labels, when the card is added in one request (a first filing). */
+  labelIds: Map<string, string>;
+  labeled: string[];
+}
+
+const where = (ctx: BoardContext) => `${ctx.ref.owner}/${ctx.ref.repo}#${ctx.ref.issue_number}`;
 
 function isStaleId(error: unknown): boolean {
   const text = JSON.stringify(
@@ -60,24 +79,45 @@ function isStaleId(error: unknown): boolean {
   );
 }
 
+/** An issue the app has never filed is added in one request (see addCardAtOnce). */
+const addsAtOnce = (ctx: BoardContext, target: BoardTarget, record: BoardRecord | undefined) =>
+  record === undefined && target.onBoard && ctx.issueId !== undefined;
+
+/**
+ * Add the card straight away: the add returns the card (or the one someone already added) and
+ * the board, saving a read, and adds the issue's new labels, saving a write.
+ */
+async function addCardAtOnce(
+  ctx: BoardContext,
+  config: BoardConfig,
+  meta: BoardMeta,
+  sync: Sync,
+): Promise<IssueOnBoard> {
+  const names = [...sync.labelIds.keys()];
+  const ids = [...sync.labelIds.values()];
+  const added = await addIssueToBoard(ctx.github, meta, config, ctx.issueId!, ids);
+  if (added.labeled) sync.labeled = names;
+  else if (names.length) {
+    // GitHub refused an id we had cached: read the labels again next time; REST adds them now.
+    forgetLabelIds(ctx.ref);
+    ctx.log.info({ issue: where(ctx), labels: names }, "label ids were stale; adding by REST");
+  }
+  return added;
+}
+
 async function apply(
   ctx: BoardContext,
   config: BoardConfig,
   meta: BoardMeta,
-  plan: TriagePlan,
-  state: IssueState,
-  record: BoardRecord | undefined,
-  time: TimeLog | undefined,
+  sync: Sync,
 ): Promise<BoardOutcome> {
   const { github, ref } = ctx;
-  const target = boardTarget(plan, state, ctx.registry, time);
-  // An issue the app has never filed is added straight away: the add returns the card (or the
-  // one someone already added) and the board, saving a read. Otherwise read first: the card may
-  // have been moved, archived or removed by a person.
-  const onBoard =
-    record === undefined && target.onBoard && ctx.issueId
-      ? await addIssueToBoard(github, meta, config, ctx.issueId)
-      : await readIssueOnBoard(github, meta, config, ref);
+  const { record } = sync;
+  const target = boardTarget(sync.plan, sync.state, ctx.registry, sync.time);
+  // Any other sync reads first: the card may have been moved, archived or removed by a person.
+  const onBoard = addsAtOnce(ctx, target, record)
+    ? await addCardAtOnce(ctx, config, meta, sync)
+    : await readIssueOnBoard(github, meta, config, ref);
   const writes = planBoardWrites(target, onBoard.item, record, config);
   const setsStatus = writes.set.some((s) => s.field === "status");
   const inWantedColumn = sameName(
@@ -154,14 +194,16 @@ export async function syncBoard(
 ): Promise<BoardOutcome> {
   const config = ctx.config;
   if (!config || config.number === null) return { record };
-  if (sameAsRecorded(boardTarget(plan, state, ctx.registry, time), record)) return { record };
+  const target = boardTarget(plan, state, ctx.registry, time);
+  if (sameAsRecorded(target, record)) return { record };
+  const sync: Sync = { plan, state, record, time, labelIds: new Map(), labeled: [] };
   try {
     const meta = await loadBoardMeta(ctx.github, config, ctx.cacheKey);
+    if (addsAtOnce(ctx, target, record)) sync.labelIds = await newLabelIds(ctx);
     // One placement on a board at a time: each reads Ready after the previous card took its place.
-    const locked = (m: BoardMeta) =>
-      withBoardLock(m.projectId, () => apply(ctx, config, m, plan, state, record, time));
+    const locked = (m: BoardMeta) => withBoardLock(m.projectId, () => apply(ctx, config, m, sync));
     try {
-      return await locked(meta);
+      return { ...(await locked(meta)), labeled: sync.labeled };
     } catch (error) {
       if (
         !isStaleId(error) &&
@@ -169,22 +211,39 @@ export async function syncBoard(
       )
         throw error;
       // Ids change when someone edits the project's fields: look them up again, once.
-      ctx.log.info(
-        { issue: `${ctx.ref.owner}/${ctx.ref.repo}#${ctx.ref.issue_number}` },
-        "board ids looked stale; refreshing",
-      );
+      ctx.log.info({ issue: where(ctx) }, "board ids looked stale; refreshing");
       const fresh = await loadBoardMeta(ctx.github, config, ctx.cacheKey, true);
-      return await locked(fresh);
+      // The stale id may have been a label's: the retry leaves the labels to REST.
+      if (sync.labelIds.size && !sync.labeled.length) {
+        forgetLabelIds(ctx.ref);
+        sync.labelIds = new Map();
+      }
+      return { ...(await locked(fresh)), labeled: sync.labeled };
     }
   } catch (error) {
     const reason = explainBoardError(error, config);
     ctx.log.warn(
-      {
-        issue: `${ctx.ref.owner}/${ctx.ref.repo}#${ctx.ref.issue_number}`,
-        board: `${config.owner}/${config.number}`,
-      },
+      { issue: where(ctx), board: `${config.owner}/${config.number}` },
       `could not update the sysadmin pipe board: ${reason}`,
     );
-    return { record, note: `Could not add this to the board: ${reason}.` };
+    // Labels the add-card mutation did add stay added; the others go by REST.
+    return { record, note: `Could not add this to the board: ${reason}.`, labeled: sync.labeled };
+  }
+}
+
+/**
+ * The ids of the labels the issue is about to get (created first where missing). Label trouble
+ * is not board trouble: without ids the labels simply go by REST, after the board.
+ */
+async function newLabelIds(ctx: BoardContext): Promise<Map<string, string>> {
+  if (!ctx.labels?.names.length) return new Map();
+  try {
+    return await ensureLabels(ctx.github, ctx.ref, ctx.labels.names, ctx.labels.style, ctx.log);
+  } catch (error) {
+    ctx.log.warn(
+      { issue: where(ctx), error: String(error) },
+      "could not read the label ids; adding labels by REST",
+    );
+    return new Map();
   }
 }

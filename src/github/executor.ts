@@ -19,6 +19,12 @@ export interface CurrentIssue extends IssueLabelsAndState {
   comment?: BotComment;
 }
 
+/** The plan's labels the issue lacks. */
+export function labelsToAdd(plan: TriagePlan, current: IssueLabelsAndState): string[] {
+  const present = new Set(current.labels);
+  return plan.labels.filter((label) => !present.has(label));
+}
+
 /**
  * Labels: add what the plan has and the issue lacks; remove only labels the app itself added
  * (recorded in its state) that the plan no longer has. A person's labels are never removed.
@@ -30,9 +36,8 @@ export function planWrites(
   commentBody: string,
   policy: Policy,
 ): Writes {
-  const present = new Set(current.labels);
   const ours = new Set(current.previous?.applied ?? []);
-  const addLabels = plan.labels.filter((label) => !present.has(label));
+  const addLabels = labelsToAdd(plan, current);
   const removeLabels = current.labels.filter(
     (label) => ours.has(label) && isAppLabel(label, policy) && !plan.labels.includes(label),
   );
@@ -53,7 +58,10 @@ export function hasWrites(writes: Writes): boolean {
   );
 }
 
-/** Apply writes in a safe order: labels first, then the comment that records them. */
+/**
+ * Apply writes in a safe order: labels first, then the comment that records them. `labeled`:
+ * labels the board's add-card mutation already put on the issue, not added again.
+ */
 export async function applyWrites(
   github: GitHub,
   ref: IssueRef,
@@ -61,11 +69,13 @@ export async function applyWrites(
   current: CurrentIssue,
   policy: Policy,
   log: Logger,
+  labeled: readonly string[] = [],
 ): Promise<void> {
-  if (writes.addLabels.length) {
-    await ensureLabels(github, ref, writes.addLabels, (name) => labelStyle(name, policy), log);
+  const addLabels = writes.addLabels.filter((label) => !labeled.includes(label));
+  if (addLabels.length) {
+    await ensureLabels(github, ref, addLabels, (name) => labelStyle(name, policy), log);
     // Adding is additive on GitHub: the issue's other labels are untouched.
-    await github.rest.issues.addLabels({ ...ref, labels: writes.addLabels });
+    await github.rest.issues.addLabels({ ...ref, labels: addLabels });
   }
   for (const name of writes.removeLabels) {
     try {

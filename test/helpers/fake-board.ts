@@ -61,6 +61,12 @@ const DEFAULT_FIELDS: [string, string[]][] = [
 
 type Vars = Record<string, unknown>;
 
+/**
+ * Puts labels (by GraphQL id) on an issue (by GraphQL id), as addLabelsToLabelable does; returns
+ * GitHub's error message when an id resolves to nothing.
+ */
+export type Labeler = (labelableId: string, labelIds: string[]) => string | undefined;
+
 export class FakeBoard {
   readonly projectId = "PVT_kwDOsysadminpipe";
   fields: Field[];
@@ -68,6 +74,12 @@ export class FakeBoard {
   calls: { operation: string; variables: Vars }[] = [];
   /** The project does not exist (or the app cannot see it). */
   missing = false;
+  /** Label ids added to each issue id (the fake GitHub puts them on its issues instead). */
+  labels = new Map<string, string[]>();
+  labeler: Labeler = (issue, ids) => {
+    this.labels.set(issue, [...new Set([...(this.labels.get(issue) ?? []), ...ids])]);
+    return undefined;
+  };
   private generation = 0;
   private nextCard = 1;
 
@@ -154,7 +166,7 @@ export class FakeBoard {
       case "SysadminPipeItems":
         return { data: { node: { items: this.items(query, v) } } };
       case "SysadminPipeAddAndRead":
-        return { data: this.addAndRead(query, v, createdAt) };
+        return this.withLabels(query, v, this.addAndRead(query, v, createdAt));
       case "SysadminPipeAdd":
         return { data: { addProjectV2ItemById: { item: { id: this.add(v, createdAt).id } } } };
       case "SysadminPipeArchive":
@@ -255,6 +267,24 @@ export class FakeBoard {
           project: { items: this.items(doc, v) },
         },
       },
+    };
+  }
+
+  /**
+   * A document's addLabelsToLabelable, under its alias, run after the mutations before it. As on
+   * GitHub, a part that fails is null with an error naming its path; the others stand.
+   */
+  private withLabels(doc: string, v: Vars, data: object): object {
+    const alias = /(?:(\w+)\s*:\s*)?addLabelsToLabelable\b/.exec(doc);
+    if (!alias) return { data };
+    const key = alias[1] ?? "addLabelsToLabelable";
+    const call = doc.slice(alias.index);
+    const variable = (arg: string) => v[new RegExp(`${arg}:\\s*\\$(\\w+)`).exec(call)?.[1] ?? ""];
+    const refused = this.labeler(String(variable("labelableId")), variable("labelIds") as string[]);
+    if (!refused) return { data: { ...data, [key]: { clientMutationId: null } } };
+    return {
+      data: { ...data, [key]: null },
+      errors: [{ type: "NOT_FOUND", path: [key], message: refused }],
     };
   }
 
