@@ -224,6 +224,7 @@ async function repairInsideLock(
       trusted: live.trusted,
       dryRun: false,
       chat: options.deps?.chat,
+      coordinator: options.coordinator,
       log: options.log,
     },
     issue,

@@ -90,6 +90,8 @@ export interface IssueJob {
   dryRun: boolean;
   /** The chat channel for S0 and jobs-board alerts, when configured. */
   chat?: Chat;
+  /** Locks shared with the other replicas (board placements take one). */
+  coordinator?: Coordinator;
   log: Logger;
 }
 
@@ -146,6 +148,7 @@ export async function issueJobFor(place: EventPlace, deps: AppDeps): Promise<Iss
     trusted,
     dryRun: deps.dryRun,
     chat: deps.chat,
+    coordinator: deps.coordinator,
     log: place.log,
   };
 }
@@ -154,6 +157,12 @@ export async function issueJobFor(place: EventPlace, deps: AppDeps): Promise<Iss
 export function issueKey(repo: string, number: number): string {
   return `${repo}#${number}`.toLowerCase();
 }
+
+/** Placements on one board take turns across replicas: each reads Ready, then places. */
+const boardLock =
+  (coordinator: Coordinator) =>
+  <T>(board: string, work: () => Promise<T>) =>
+    coordinator.withLock(`board:${board}`, work);
 
 export interface ApplyOptions {
   /** Labels a command replaced: removed even though a person set them. */
@@ -207,6 +216,7 @@ export async function decideAndApply(
           config: config.policy.board,
           registry: config.registry,
           cacheKey: job.installation,
+          ...(job.coordinator ? { serialise: boardLock(job.coordinator) } : {}),
           ...(issue.node_id ? { issueId: issue.node_id } : {}),
           // A first filing adds the labels with the card: one spaced write fewer.
           labels: {
