@@ -218,6 +218,27 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     expect(again.stale).toEqual([]); // a second sweep finds nothing left to do
   });
 
+  test("the sweep heals an issue left with two bot comments (a lapsed lock): one stays, states merged", async () => {
+    await deliver("issues", open(8), "heal-1");
+    const [kept] = botComments(8);
+    // A second replica's comment, written while the first one's lock had lapsed.
+    fake.repo(REPO).comments.push({ ...kept!, id: kept!.id + 100_000, reactions: [] });
+    expect(botComments(8)).toHaveLength(2);
+    const { Octokit } = await import("@octokit/rest");
+    const github = new Octokit({ auth: "ghs_cli_token", baseUrl: `${fake.url}/api/v3` });
+    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const report = await reconcile(
+      github as never,
+      { config: liveConfig(), trusted: true },
+      { dryRun: false, quietMs: 0, log: quiet, repos: [REPO] },
+    );
+    expect(report.stale).toContainEqual({
+      issue: `${REPO}#8`,
+      why: "more than one bot comment: healed",
+    });
+    expect(botComments(8).map((c) => c.id)).toEqual([kept!.id]);
+  });
+
   test("the scheduled sweep finds an issue whose delivery never arrived, with installation tokens", async () => {
     const old = new Date(Date.now() - 10 * 60_000).toISOString();
     fake.addIssue(REPO, {

@@ -1,6 +1,8 @@
-// Finding the app's one comment on an issue (by its hidden marker).
-import { COMMENT_MARKER } from "../triage/state.js";
-import type { GitHub, IssueRef } from "./client-types.js";
+// Finding the app's one comment on an issue (by its hidden marker), and healing an issue that
+// ended up with several: replicas that raced (a lock lease that expired, GitHub's read-after-write
+// lag) can each have created one. The oldest is kept with every state merged into it.
+import { COMMENT_MARKER, decodeState, mergeStates, replaceState } from "../triage/state.js";
+import type { GitHub, IssueRef, Logger } from "./client-types.js";
 
 export interface BotComment {
   id: number;
@@ -13,24 +15,115 @@ interface CommentLike {
   user?: { type?: string } | null;
 }
 
-/** The bot's comment: written by a bot account and carrying the marker. A person quoting the
- * marker is not mistaken for the bot. */
-export function pickBotComment(comments: readonly CommentLike[]): BotComment | undefined {
-  const found = comments.find(
-    (c) => c.user?.type === "Bot" && (c.body ?? "").startsWith(COMMENT_MARKER),
-  );
-  return found ? { id: found.id, body: found.body ?? "" } : undefined;
+/** The bot's comments, oldest first (GitHub's comment ids grow with time). Written by a bot
+ * account and carrying the marker: a person quoting the marker is never taken for the bot. */
+function botComments(comments: readonly CommentLike[]): BotComment[] {
+  return comments
+    .filter((c) => c.user?.type === "Bot" && (c.body ?? "").startsWith(COMMENT_MARKER))
+    .map((c) => ({ id: c.id, body: c.body ?? "" }))
+    .sort((a, b) => a.id - b.id);
 }
 
+/** The bot's comment: the oldest one, the one kept when there are several. */
+export function pickBotComment(comments: readonly CommentLike[]): BotComment | undefined {
+  return botComments(comments)[0];
+}
+
+/** What healing an issue's bot comments takes. Pure, so a dry run can show it. */
+export interface Healing {
+  /** The oldest bot comment, with the body it must have: every state merged. */
+  keep: BotComment;
+  /** Whether that body differs from the comment's body on GitHub. */
+  rewrite: boolean;
+  /** The newer bot comments, to delete. */
+  remove: number[];
+}
+
+export function planHealing(comments: readonly CommentLike[]): Healing | undefined {
+  const ours = botComments(comments);
+  const oldest = ours[0];
+  if (!oldest) return undefined;
+  const body = ours.length > 1 ? mergedBody(ours) : oldest.body;
+  return {
+    keep: { id: oldest.id, body },
+    rewrite: body !== oldest.body,
+    remove: ours.slice(1).map((c) => c.id),
+  };
+}
+
+/**
+ * Every readable state merged (see mergeStates), in the newest readable comment's text: that
+ * text describes the newest outcome, which the merged state keeps. Unreadable states hold
+ * nothing to keep.
+ */
+function mergedBody(ours: readonly BotComment[]): string {
+  const readable = ours.flatMap((c) => {
+    const state = decodeState(c.body);
+    return state ? [{ body: c.body, state }] : [];
+  });
+  const newest = readable.at(-1);
+  if (!newest) return ours[0]!.body;
+  return replaceState(newest.body, mergeStates(readable.map((r) => r.state)));
+}
+
+/**
+ * The issue's one bot comment, healed first when there are several (see planHealing): the
+ * oldest is rewritten with the merged state before any other is deleted, so a failure halfway
+ * loses nothing. For callers that already hold the issue's comments (the sweep).
+ */
+export async function healBotComments(
+  github: GitHub,
+  ref: IssueRef,
+  comments: readonly CommentLike[],
+  log: Logger = octokitLog(github),
+): Promise<BotComment | undefined> {
+  const healing = planHealing(comments);
+  if (!healing?.remove.length) return healing?.keep;
+  const { keep, remove } = healing;
+  if (healing.rewrite) {
+    await github.rest.issues.updateComment({
+      owner: ref.owner,
+      repo: ref.repo,
+      comment_id: keep.id,
+      body: keep.body,
+    });
+  }
+  for (const id of remove) await deleteComment(github, ref, id);
+  log.info(
+    { issue: `${ref.owner}/${ref.repo}#${ref.issue_number}`, kept: keep.id, deleted: remove },
+    "healed duplicate bot comments: kept the oldest with their states merged",
+  );
+  return keep;
+}
+
+async function deleteComment(github: GitHub, ref: IssueRef, id: number): Promise<void> {
+  try {
+    await github.rest.issues.deleteComment({ owner: ref.owner, repo: ref.repo, comment_id: id });
+  } catch (error) {
+    // Already gone (another replica healed it meanwhile) is the state we wanted.
+    if ((error as { status?: number }).status !== 404) throw error;
+  }
+}
+
+/** Octokit's own logger (Probot's, in the app), for callers with none to give. It takes a
+ * message first, so the details go into the message. */
+function octokitLog(github: GitHub): Logger {
+  const say = (level: "info" | "warn" | "error") => (details: object, message?: string) =>
+    github.log[level](`${message ?? ""} ${JSON.stringify(details)}`.trim());
+  return { info: say("info"), warn: say("warn"), error: say("error") };
+}
+
+/** The issue's one bot comment, healed first when several slipped through (healBotComments). */
 export async function findBotComment(
   github: GitHub,
   ref: IssueRef,
+  log?: Logger,
 ): Promise<BotComment | undefined> {
   const comments = await github.paginate(github.rest.issues.listComments, {
     ...ref,
     per_page: 100,
   });
-  return pickBotComment(comments);
+  return healBotComments(github, ref, comments, log);
 }
 
 /**

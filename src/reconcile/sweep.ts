@@ -5,7 +5,12 @@
 // issues with work queued in the app are left to the queue.
 import { wantsComment } from "../triage/comment-text.js";
 import type { BoardOutcome } from "../github/board-sync.js";
-import { commentsByIssue, findBotComment, pickBotComment } from "../github/bot-comment.js";
+import {
+  commentsByIssue,
+  findBotComment,
+  pickBotComment,
+  planHealing,
+} from "../github/bot-comment.js";
 import { listIssues, readIssue } from "../github/issue-api.js";
 import { watchedRepos } from "../config.js";
 import { inProcessCoordinator } from "../coordination/in-process.js";
@@ -56,6 +61,7 @@ export interface SweepReport {
 }
 
 const BOARD_FAILURE = "Could not add this to the board";
+const DUPLICATES = "more than one bot comment";
 
 /** Why an issue needs triage again, or undefined when its recorded decision still holds. */
 export function staleness(
@@ -130,8 +136,12 @@ export async function reconcile(
       }
       // The listing only says where to look: the decision is made again inside the lock.
       const listed = { labels: labelNames(issue as IssueData), data: issue as IssueData };
-      const comment = pickBotComment(byIssue.get(issue.number) ?? []);
-      const why = whyStale(full, issue.number, listed, comment, live);
+      const comments = byIssue.get(issue.number) ?? [];
+      const comment = pickBotComment(comments);
+      // More than one bot comment: healed inside the lock (findBotComment merges and deletes).
+      const why = planHealing(comments)?.remove.length
+        ? DUPLICATES
+        : whyStale(full, issue.number, listed, comment, live);
       if (!why) continue;
       if (options.dryRun) {
         report.stale.push({ issue: where, why });
@@ -140,7 +150,7 @@ export async function reconcile(
       try {
         const ref = { owner, repo, issue_number: issue.number };
         const repaired = await coordinator.withLock(`issue:${issueKey(full, issue.number)}`, () =>
-          repairInsideLock(github, ref, full, live, options),
+          repairInsideLock(github, ref, full, live, options, why),
         );
         if (repaired) {
           report.stale.push({ issue: where, why: repaired });
@@ -201,12 +211,14 @@ async function repairInsideLock(
   repo: string,
   live: LiveConfig,
   options: SweepOptions,
+  /** Why the listing looked stale. */
+  listed: string,
 ): Promise<string | undefined> {
   const issue = await readIssue(github, ref);
   const labels = labelNames(issue);
-  const comment = await findBotComment(github, ref);
+  const comment = await findBotComment(github, ref, options.log); // heals duplicates
   const why = whyStale(repo, ref.issue_number, { labels, data: issue }, comment, live);
-  if (!why) return undefined;
+  if (!why) return listed === DUPLICATES ? `${DUPLICATES}: healed` : undefined;
   const previous = comment ? decodeState(comment.body) : undefined;
   // Forget a board record that failed or is missing, so the card is checked for real.
   const state =

@@ -6,6 +6,8 @@ import { CATEGORIES, OUTCOMES, SEVERITIES, SIZES } from "./vocabulary.js";
 export const COMMENT_MARKER = "<!-- sysadmin-pipe -->";
 const STATE_PREFIX = "<!-- sysadmin-pipe:state ";
 const STATE_SUFFIX = " -->";
+/** At most this many labels in `applied` and `suppressed` (the schema's limit). */
+const MAX_LABELS = 100;
 
 /** Values a person set on the app's label vocabulary; they win over the text. */
 const OverridesSchema = z.object({
@@ -55,9 +57,9 @@ const TimeLogSchema = z.object({ pipe: minutes, jobs: minutes });
 const StateSchema = z.object({
   v: z.literal(1),
   /** Labels the app itself added (not a person's overrides). */
-  applied: z.array(z.string().max(100)).max(100),
+  applied: z.array(z.string().max(100)).max(MAX_LABELS),
   /** Labels the app added that a person removed: never added again. */
-  suppressed: z.array(z.string().max(100)).max(100).default([]),
+  suppressed: z.array(z.string().max(100)).max(MAX_LABELS).default([]),
   overrides: OverridesSchema.default({}),
   outcome: z.enum(OUTCOMES).optional(),
   /** Recent delivery ids, so a re-delivery is recognised cheaply. */
@@ -88,6 +90,115 @@ export function encodeState(state: RecordedState): string {
 
 const MAX_DELIVERIES = 5;
 const MAX_SEEN = 20;
+
+/**
+ * The body with its recorded state replaced by `state`; the visible text is kept. A body without
+ * a (complete) state gets one at the end, where decodeState looks for it.
+ */
+export function replaceState(body: string, state: RecordedState): string {
+  const start = body.lastIndexOf(STATE_PREFIX);
+  const end = start < 0 ? -1 : body.indexOf(STATE_SUFFIX, start + STATE_PREFIX.length);
+  if (end < 0) return `${body.trimEnd()}\n${encodeState(state)}\n`;
+  return body.slice(0, start) + encodeState(state) + body.slice(end + STATE_SUFFIX.length);
+}
+
+/**
+ * Each item once, where it last appears (lists oldest first): the newest comment's entries come
+ * last, so a cap that keeps the last entries keeps them.
+ */
+const union = <T>(lists: readonly (readonly T[] | undefined)[]): T[] =>
+  [...new Set(lists.flatMap((list) => list ?? []).reverse())].reverse();
+
+/** Every list's items, or undefined when no state had the list at all. */
+const unionIfAny = <T>(lists: readonly (readonly T[] | undefined)[]): T[] | undefined =>
+  lists.some((list) => list !== undefined) ? union(lists) : undefined;
+
+const lastDefined = <T>(values: readonly (T | undefined)[]): T | undefined =>
+  values.findLast((value) => value !== undefined);
+
+/** Field by field, the last record that has the field wins; no field is dropped. */
+function laterFieldsWin<T extends object>(records: readonly (T | undefined)[]): T {
+  const merged: Record<string, unknown> = {};
+  for (const record of records) {
+    for (const [key, value] of Object.entries(record ?? {}))
+      if (value !== undefined) merged[key] = value;
+  }
+  return merged as T;
+}
+
+/** A decision or a jobs-board opt-in is one person's act: taken whole, never mixed. */
+function mergeCommanded(all: readonly (Commanded | undefined)[]): Commanded | undefined {
+  const present = all.filter((c): c is Commanded => c !== undefined);
+  if (!present.length) return undefined;
+  const decision = lastDefined(present.map((c) => c.decision));
+  const jobBoard = lastDefined(present.map((c) => c.jobBoard));
+  return {
+    overrides: laterFieldsWin(present.map((c) => c.overrides)),
+    ...(decision ? { decision } : {}),
+    ...(jobBoard ? { jobBoard } : {}),
+  };
+}
+
+/** Both comments recorded the same log as it grew: the longer one has it all, never a sum. */
+function mergeTime(all: readonly (TimeLog | undefined)[]): TimeLog | undefined {
+  const present = all.filter((t): t is TimeLog => t !== undefined);
+  if (!present.length) return undefined;
+  return {
+    pipe: Math.max(...present.map((t) => t.pipe)),
+    jobs: Math.max(...present.map((t) => t.jobs)),
+  };
+}
+
+/** An alert either comment sent was sent: OR-ed, so it is never sent twice. */
+function mergeAlerted(all: readonly RecordedState["alerted"][]): RecordedState["alerted"] {
+  const present = all.filter((a) => a !== undefined);
+  if (!present.length) return undefined;
+  const merged: NonNullable<RecordedState["alerted"]> = {};
+  for (const key of ["s0", "jobs"] as const) {
+    const values = present.map((a) => a[key]).filter((v) => v !== undefined);
+    if (values.length) merged[key] = values.some(Boolean);
+  }
+  return merged;
+}
+
+/**
+ * One state from the states of several bot comments on one issue, oldest first: replicas that
+ * raced (an expired lock lease, GitHub's read-after-write lag) each wrote their own comment.
+ * Nothing any of them remembered is lost:
+ * - `applied`, `suppressed`, `deliveries`, `seen`: the union (deliveries and seen keep their caps,
+ *   the newest entries staying): a label a person removed stays removed, and no delivery or
+ *   command runs twice;
+ * - `alerted`: OR-ed: an alert either sent is never sent again;
+ * - `commanded`, `overrides`: the newest's value wins field by field, and a field only an older
+ *   one recorded is kept;
+ * - `time`: the larger pipe and jobs minutes each (the same log, recorded twice);
+ * - `outcome`, `board`: the newest's; an older one's only when the newest has none (a card an
+ *   older run put on the board is still there).
+ */
+export function mergeStates(states: readonly RecordedState[]): RecordedState {
+  if (!states.length) throw new RangeError("mergeStates needs at least one state");
+  const each = <K extends keyof RecordedState>(key: K) => states.map((s) => s[key]);
+  const deliveries = unionIfAny(each("deliveries"))?.slice(-MAX_DELIVERIES);
+  const seen = unionIfAny(each("seen"))?.slice(-MAX_SEEN);
+  const outcome = lastDefined(each("outcome"));
+  const board = lastDefined(each("board"));
+  const commanded = mergeCommanded(each("commanded"));
+  const time = mergeTime(each("time"));
+  const alerted = mergeAlerted(each("alerted"));
+  return {
+    v: 1,
+    applied: union(each("applied")).slice(-MAX_LABELS),
+    suppressed: union(each("suppressed")).slice(-MAX_LABELS),
+    overrides: laterFieldsWin(each("overrides")),
+    ...(outcome ? { outcome } : {}),
+    ...(deliveries ? { deliveries } : {}),
+    ...(board ? { board } : {}),
+    ...(commanded ? { commanded } : {}),
+    ...(time ? { time } : {}),
+    ...(seen ? { seen } : {}),
+    ...(alerted ? { alerted } : {}),
+  };
+}
 
 /** What the issue carries now: its labels, and the state the app recorded last time. */
 export interface IssueLabelsAndState {
