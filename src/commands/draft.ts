@@ -10,6 +10,10 @@ export interface Actor {
   login: string;
   /** Write, maintain or admin on the repository, or member of the configured team. */
   maintainer: boolean;
+  /** Member of the instance-managers circle's team (`reports.circle_team`). */
+  circle?: boolean;
+  /** Member of the jobs-board developers' team (`jobs.developers`), when one is set. */
+  developer?: boolean;
 }
 
 /** The issue as it stands when the command is read. */

@@ -14,8 +14,12 @@ export interface CommandSpec<C extends { name: string } = { name: string }> {
   /** What it does, in a few words. */
   does: string;
   /** Who may use it besides maintainers (who may use all): an instance's managers, for their
-   * own instance; the issue's author while the bot asks about it; or anyone. */
-  also: readonly ("manager" | "author")[] | "anyone";
+   * own instance; the issue's author while the bot asks about it; members of the jobs-board
+   * developers' team; or anyone. */
+  also: readonly ("manager" | "author" | "developer")[] | "anyone";
+  /** When set, ONLY these may use it, maintainers included only if they are one of them: the
+   * circle's members (a tier decision), the instance's managers (agreeing to pay). */
+  only?: readonly ("circle" | "manager")[];
   /** The text after the command word, read: the command, or what is wrong with it. */
   parse(rest: string): C | string;
   /** Change the draft; a message when it cannot be done. */

@@ -45,6 +45,23 @@ async function inTeam(github: GitHub, team: string, login: string, log: Logger) 
   }
 }
 
+/** Is this person an active member of the team (org/slug)? Cached like permissions. */
+export async function isTeamMember(
+  github: GitHub,
+  installation: string,
+  team: string | null,
+  login: string,
+  log: Logger,
+): Promise<boolean> {
+  if (!team) return false;
+  const key = `${installation}:team:${team}:${login}`.toLowerCase();
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const member = await inTeam(github, team, login, log);
+  cache.set(key, member);
+  return member;
+}
+
 export async function isMaintainer(
   github: GitHub,
   where: { installation: string; owner: string; repo: string },

@@ -4,11 +4,11 @@
 import type { Context } from "probot";
 import { applyCommands, type CommandOutcome } from "../commands/apply.js";
 import { parseCommands, type ParsedComment } from "../commands/parse.js";
-import { needsPermissionLookup, type Actor } from "../commands/who-may.js";
+import { needsPermissionLookup, teamsToAsk, type Actor } from "../commands/who-may.js";
 import { reactionsFor, renderReply } from "../commands/reply.js";
 import { findBotComment } from "../github/bot-comment.js";
 import { createComment, reactToComment, readIssue } from "../github/issue-api.js";
-import { isMaintainer } from "../github/repo-access.js";
+import { isMaintainer, isTeamMember } from "../github/repo-access.js";
 
 import { decide } from "../triage/decide.js";
 import { decodeState } from "../triage/state.js";
@@ -94,21 +94,14 @@ export async function runCommandTask(job: IssueJob, task: CommandTask): Promise<
   };
   const run = (actor: Actor) =>
     applyCommands(parsed.commands, parsed.problems, { ...context, actor });
-  // Managers and authors need no look-up; ask GitHub about write access only when it matters.
+  // Managers and authors need no look-up; ask GitHub about write access and teams only when
+  // it matters.
   let outcome: CommandOutcome = run({ login, maintainer: false });
   if (
     outcome.results.some((r) => r.status === "refused") &&
     needsPermissionLookup(parsed.commands)
   ) {
-    const where = { installation: job.installation, owner: ref.owner, repo: ref.repo };
-    const maintainer = await isMaintainer(
-      github,
-      where,
-      login,
-      config.policy.commands.maintainer_team,
-      job.log,
-    );
-    if (maintainer) outcome = run({ login, maintainer });
+    outcome = run(await lookUpActor(job, login, teamsToAsk(parsed.commands)));
   }
   await decideAndApply(
     job,
@@ -117,6 +110,30 @@ export async function runCommandTask(job: IssueJob, task: CommandTask): Promise<
     { displace: outcome.displace, seenComment: commentId },
   );
   await acknowledge(job, commentId, login, outcome);
+}
+
+/** What GitHub says about the person: write access (or the maintainers' team), and the teams
+ * the commands' rights depend on. */
+async function lookUpActor(
+  job: IssueJob,
+  login: string,
+  teams: { circle: boolean; developer: boolean },
+): Promise<Actor> {
+  const { github, ref, config, installation, log } = job;
+  const where = { installation, owner: ref.owner, repo: ref.repo };
+  const team = (name: string | null) => isTeamMember(github, installation, name, login, log);
+  return {
+    login,
+    maintainer: await isMaintainer(
+      github,
+      where,
+      login,
+      config.policy.commands.maintainer_team,
+      log,
+    ),
+    circle: teams.circle && (await team(config.policy.reports.circle_team)),
+    developer: teams.developer && (await team(config.policy.jobs.developers)),
+  };
 }
 
 async function acknowledge(

@@ -120,6 +120,11 @@ const RegistrySourceSchema = z.strictObject({
 });
 export type RegistrySource = z.output<typeof RegistrySourceSchema>;
 
+const JobsSchema = z.strictObject({
+  /** Members may claim jobs-board work with `/take` (maintainers always may); null: no team. */
+  developers: teamName.nullable().default(null),
+});
+
 const ReportsSchema = z.strictObject({
   /** Where load reports and tier-review issues are opened; null: not configured. */
   repo: repoName.nullable().default(null),
@@ -181,6 +186,7 @@ const PolicyShape = z.strictObject({
   alerts: AlertsSchema.prefault({}),
   registry_source: RegistrySourceSchema.prefault({}),
   reports: ReportsSchema.prefault({}),
+  jobs: JobsSchema.prefault({}),
 });
 
 type Section = keyof typeof PolicyShape.shape;
@@ -193,7 +199,16 @@ type Section = keyof typeof PolicyShape.shape;
 export const POLICY_FILES = {
   "tiers.yml": ["tiers", "never_covered", "not_pipe", "os_sensitive", "supported_os", "size_hours"],
   "signals.yml": ["categories", "severity", "size", "kind", "instances"],
-  "policy.yml": ["watch", "labels", "board", "commands", "alerts", "registry_source", "reports"],
+  "policy.yml": [
+    "watch",
+    "labels",
+    "board",
+    "commands",
+    "alerts",
+    "registry_source",
+    "reports",
+    "jobs",
+  ],
 } as const satisfies Record<string, readonly Section[]>;
 
 /** A category both covered and never covered is a contradiction worth pointing out. */
