@@ -3,11 +3,15 @@
 // the benchmark measures the app, not GitHub's one-write-a-second rule. BENCH_CLIENT picks:
 // "spaced" keeps that spacing (Probot's client exactly as in production); "unthrottled" turns
 // Probot's retry and throttling plugins off, to show how much of the time is their request
-// scheduling (Bottleneck) rather than the app.
+// scheduling (Bottleneck) rather than the app. BENCH_APP=peer runs bench/peer-app.mjs instead of
+// the app (a bare Probot app making the same requests), with the same client, for the side-by-side.
 import Bottleneck from "bottleneck";
 import { pino } from "pino";
 import { ProbotOctokit, run } from "probot";
-import app from "../dist/index.js";
+
+const { default: app } = await import(
+  process.env.BENCH_APP === "peer" ? "./peer-app.mjs" : "../dist/index.js"
+);
 
 const NoSpacing = ProbotOctokit.defaults((options) => ({
   ...options,

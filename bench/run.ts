@@ -9,6 +9,7 @@ import path from "node:path";
 import { POLICY_TEXT, shippedConfig } from "../test/helpers/config.js";
 import { freePort, loopbackAppEnv, signature, testAppKey } from "../test/helpers/loopback.js";
 import { FakeGitHub } from "../test/helpers/fake-github.js";
+import { startReplicas, type ReplicaSet } from "../test/helpers/replicas.js";
 import { issuesPayload } from "../test/helpers/webhooks.js";
 
 const json = process.argv.includes("--json");
@@ -92,12 +93,14 @@ function cpuMs(pid: number): number {
 /**
  * The app in its own process (bench/app-server.mjs: Probot's run() with dist/index.js), with
  * Probot's GitHub client with write spacing shortened ("shipped"), exactly as in production
- * ("spaced"), or with its retry and throttling plugins off ("unthrottled").
+ * ("spaced"), or with its retry and throttling plugins off ("unthrottled"); or, for the
+ * side-by-side, bench/peer-app.mjs in its place ("peer").
  */
 async function startApp(
   githubUrl: string,
   policyFile: string,
   client: "shipped" | "unthrottled" | "spaced" = "shipped",
+  which: "app" | "peer" = "app",
 ): Promise<AppProcess> {
   const port = await freePort();
   const started = performance.now();
@@ -106,6 +109,7 @@ async function startApp(
       ...process.env,
       ...loopbackAppEnv({ port, secret: SECRET, privateKey, githubUrl }),
       BENCH_CLIENT: client,
+      BENCH_APP: which,
       POLICY_FILE: policyFile,
     },
     stdio: "ignore",
@@ -220,7 +224,9 @@ async function benchE2e(
       r.cpu.push((cpuMs(app.pid) - cpuBefore) / payloads.length);
       r.late.push(late);
     }
-    say(`end to end, ${concurrency} concurrent (${label}, ${RUNS} runs):`);
+    say(
+      `webhook answered (the work is queued: see the side-by-side for delivery to done), ${concurrency} concurrent (${label}, ${RUNS} runs):`,
+    );
     say(
       `  ${spread(r.perSecond)} deliveries/s; p50 ${spread(r.p50)} ms; p99 ${spread(r.p99)} ms; peak RSS ${spread(r.rss, 0)} MB; app CPU ${spread(r.cpu)} ms per delivery; answered 202 (after ~9 s): ${spread(r.late, 0)}`,
     );
@@ -241,7 +247,7 @@ async function benchSpaced(app: AppProcess, fake: FakeGitHub) {
     times.push(performance.now() - sent);
   }
   say(
-    `end to end as in production (Probot's write spacing kept), one at a time: ${spread(times, 0)} ms per delivery`,
+    `webhook answered as in production (Probot's write spacing kept), one at a time: ${spread(times, 0)} ms per delivery`,
   );
   return times;
 }
@@ -271,10 +277,12 @@ function costSince(fake: FakeGitHub, before: Map<string, number>): Cost {
 }
 
 let graphqlMark = 0;
-async function measure(fake: FakeGitHub, work: () => Promise<unknown>): Promise<Cost> {
+/** The requests `work` (a delivery) costs, counted once the app has done the work it queued. */
+async function measure(fake: FakeGitHub, url: string, work: () => Promise<unknown>): Promise<Cost> {
   const before = new Map(fake.stats.byRoute);
   graphqlMark = fake.board.calls.length;
   await work();
+  await idle(url);
   return costSince(fake, before);
 }
 
@@ -287,10 +295,10 @@ async function measure(fake: FakeGitHub, work: () => Promise<unknown>): Promise<
  * - New accepted issue: read the issue's comments (the only proof the app has not already
  *   handled it: events arrive twice and out of order); add the card (1 mutation, which also
  *   returns the card and the board's cards, so where it goes in Ready is known); set its fields
- *   and position and add the labels (1 mutation: addLabelsToLabelable can join the field
- *   updates, which need the card's id from the add); post the comment. Floor: 4.
- *   The app spends 5: labels go by REST, apart from the board, so that board trouble (a missing
- *   project, a permission) never holds up the labels.
+ *   and position (1 mutation); the labels join the add (addLabelsToLabelable in the same
+ *   document, by the label ids the app caches); post the comment. Floor: 4, and the app spends
+ *   4. When the add fails the labels go by REST, so board trouble (a missing project, a
+ *   permission) never holds up the labels.
  * - Re-delivery: read the comments and find the delivery recorded there. Floor: 1.
  * - Rejected issue: read comments, add labels, post the comment (last); no board. Floor: 3.
  * - ofn-install's own issue: read comments, add its label; no comment, no board. Floor: 2.
@@ -309,16 +317,19 @@ const INSTALL = [
 async function benchRequests(url: string, fake: FakeGitHub) {
   // A fresh app process against an empty repository: the first accepted issue also creates the
   // labels and looks up the board's ids; after that, the steady state.
-  const first = await measure(fake, () => deliver(url, newIssue(fake, ...ACCEPTED), "req-first"));
+  const first = await measure(fake, url, () =>
+    deliver(url, newIssue(fake, ...ACCEPTED), "req-first"),
+  );
   await deliver(url, newIssue(fake, ...REJECTED), "warm-rejected"); // its labels now exist
   await deliver(url, newIssue(fake, ...INSTALL), "warm-install");
+  await idle(url);
   const accepted = newIssue(fake, ...ACCEPTED);
-  const steady = await measure(fake, () => deliver(url, accepted, "req-accepted"));
-  const redelivery = await measure(fake, () => deliver(url, accepted, "req-accepted"));
-  const rejected = await measure(fake, () =>
+  const steady = await measure(fake, url, () => deliver(url, accepted, "req-accepted"));
+  const redelivery = await measure(fake, url, () => deliver(url, accepted, "req-accepted"));
+  const rejected = await measure(fake, url, () =>
     deliver(url, newIssue(fake, ...REJECTED), "req-rejected"),
   );
-  const install = await measure(fake, () =>
+  const install = await measure(fake, url, () =>
     deliver(url, newIssue(fake, ...INSTALL), "req-install"),
   );
   const rows: [string, Cost, number | undefined][] = [
@@ -365,6 +376,440 @@ async function benchClients(githubUrl: string) {
     say(`  ${name}: ${median(times).toFixed(2)}`);
   }
   return figures;
+}
+
+// ---------- 5. side by side with a bare Probot app ----------
+/**
+ * When each issue's first bot comment appeared on the fake GitHub (performance.now()), and a way
+ * to wait for one. Issue numbers are unique across repositories here (one counter).
+ */
+function commentClock(fake: FakeGitHub, repos: readonly string[] = [REPO]) {
+  const at = new Map<number, number>();
+  const waiters = new Map<number, () => void>();
+  for (const repo of repos) {
+    const comments = fake.repo(repo).comments;
+    const push = comments.push.bind(comments);
+    comments.push = (...items) => {
+      const now = performance.now();
+      for (const c of items) {
+        if (c.type !== "Bot" || at.has(c.issue)) continue;
+        at.set(c.issue, now);
+        waiters.get(c.issue)?.();
+        waiters.delete(c.issue);
+      }
+      return push(...items);
+    };
+  }
+  return {
+    at,
+    /** When the issue's comment appeared, waiting for it if need be. */
+    wait(issue: number, timeoutMs = 120_000): Promise<number> {
+      const known = at.get(issue);
+      if (known !== undefined) return Promise.resolve(known);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no bot comment on #${issue} within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        waiters.set(issue, () => {
+          clearTimeout(timer);
+          resolve(at.get(issue)!);
+        });
+      });
+    },
+  };
+}
+type CommentClock = ReturnType<typeof commentClock>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Until the app at this URL has no queued work (waiting, running or to retry). */
+async function idle(url: string, timeoutMs = 120_000): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  for (let quiet = 0; quiet < 2;) {
+    const status = (await (await fetch(`${url}/status`)).json()) as {
+      queue: { waiting: number; active: number; retrying: number };
+    };
+    const q = status.queue;
+    quiet = q.waiting + q.active + q.retrying === 0 ? quiet + 1 : 0;
+    if (performance.now() > end) throw new Error(`the app is still busy after ${timeoutMs} ms`);
+    if (quiet < 2) await sleep(10);
+  }
+}
+
+interface SideFigures {
+  p50: number[];
+  p99: number[];
+  /** The process's CPU time per delivery, ms. */
+  cpu: number[];
+}
+
+/**
+ * One run of the e2e bench's load shape (max(3 × concurrency, 30) new accepted issues, delivered
+ * `concurrency` at a time, the next batch once the last one is done), where done is the issue's
+ * comment existing on the fake GitHub: ms from each delivery to its comment, and the process's
+ * CPU time per delivery.
+ */
+async function sideBySideRun(
+  app: AppProcess,
+  fake: FakeGitHub,
+  clock: CommentClock,
+  concurrency: number,
+  queued: boolean,
+) {
+  for (const card of fake.board.cards) card.archived = true;
+  const count = Math.max(concurrency * 3, 30);
+  const payloads = Array.from({ length: count }, () => newIssue(fake, ...ACCEPTED));
+  const latencies: number[] = [];
+  const cpuBefore = cpuMs(app.pid);
+  for (let i = 0; i < payloads.length; i += concurrency) {
+    await Promise.all(
+      payloads.slice(i, i + concurrency).map(async (p) => {
+        const sent = performance.now();
+        const status = await deliver(app.url, p, `side-${p.issue.number}`);
+        if (status !== 200 && status !== 202) throw new Error(`delivery answered ${status}`);
+        latencies.push((await clock.wait(p.issue.number)) - sent);
+      }),
+    );
+  }
+  // The app's work for an issue ends with its comment; let it finish before reading its CPU.
+  if (queued) await idle(app.url);
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    cpu: (cpuMs(app.pid) - cpuBefore) / count,
+  };
+}
+
+/** Concurrency and runs: at 100 one run (the app works 300 issues in turn: ~15 s a run). */
+const SIDE_LEVELS: [number, number][] = [
+  [1, RUNS],
+  [10, RUNS],
+  [100, 1],
+];
+/** The side-by-side figure (JSON keys) is at this concurrency, where the old target was set. */
+const SIDE_HEADLINE = 10;
+const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
+const target = (value: number, limit: number, unit = "") =>
+  `target ≤ ${limit}${unit}: ${value <= limit ? "met" : "missed"}`;
+
+/**
+ * The app against bench/peer-app.mjs, a bare Probot app making the same requests for each new
+ * accepted issue with no triage logic: same client (writes unspaced), same fake GitHub, same
+ * load, runs taking turns.
+ */
+async function benchSideBySide(githubUrl: string, policyFile: string, fake: FakeGitHub) {
+  const clock = commentClock(fake);
+  const pipe = await startApp(githubUrl, policyFile);
+  const peer = await startApp(githubUrl, policyFile, "shipped", "peer").catch((error: unknown) => {
+    pipe.stop();
+    throw error;
+  });
+  try {
+    // Warm up both (the app's board ids and labels looked up, the peer's too; JIT).
+    for (const [app, queued] of [
+      [pipe, true],
+      [peer, false],
+    ] as const)
+      await sideBySideRun(app, fake, clock, 10, queued);
+    const results: Record<number, { pipe: SideFigures; peer: SideFigures }> = {};
+    for (const [concurrency, runs] of SIDE_LEVELS) {
+      const r = (results[concurrency] = {
+        pipe: { p50: [], p99: [], cpu: [] } as SideFigures,
+        peer: { p50: [], p99: [], cpu: [] } as SideFigures,
+      });
+      for (let run = 0; run < runs; run++) {
+        for (const [name, app, queued] of [
+          ["pipe", pipe, true],
+          ["peer", peer, false],
+        ] as const) {
+          const f = await sideBySideRun(app, fake, clock, concurrency, queued);
+          r[name].p50.push(f.p50);
+          r[name].p99.push(f.p99);
+          r[name].cpu.push(f.cpu);
+        }
+      }
+    }
+    say(
+      `side by side: the app vs a bare Probot app making the same requests (bench/peer-app.mjs), writes unspaced, delivery to comment on the fake GitHub, runs taking turns:`,
+    );
+    for (const [c] of SIDE_LEVELS) {
+      const { pipe: a, peer: b } = results[c]!;
+      const p99 = ratio(median(a.p99), median(b.p99));
+      const cpu = ratio(median(a.cpu), median(b.cpu));
+      const marks = c === SIDE_HEADLINE ? ` (${target(p99, 1.2)}; the JSON figures)` : "";
+      const cpuMarks = c === SIDE_HEADLINE ? ` (${target(cpu, 1.2)})` : "";
+      say(
+        `  ${c} concurrent: p99 ${spread(a.p99)} vs ${spread(b.p99)} ms, ratio ${p99}${marks}; p50 ${spread(a.p50)} vs ${spread(b.p50)} ms; CPU ${spread(a.cpu)} vs ${spread(b.cpu)} ms per delivery, ratio ${cpu}${cpuMarks}`,
+      );
+    }
+    const headline = results[SIDE_HEADLINE]!;
+    return {
+      pipe_vs_peer_p99: ratio(median(headline.pipe.p99), median(headline.peer.p99)),
+      pipe_vs_peer_cpu: ratio(median(headline.pipe.cpu), median(headline.peer.cpu)),
+    };
+  } finally {
+    pipe.stop();
+    peer.stop();
+  }
+}
+
+// ---------- 6. with GitHub's spacing kept (scaled down) ----------
+/**
+ * GitHub's spacing of writes (1 s apart, comments 3 s) divided by this for the bursts, and the
+ * figures multiplied back by it: a burst of 200 takes about a minute instead of ten. The app's
+ * own time (CPU, loopback requests) is multiplied too, so scaled figures err on the slow side.
+ */
+const SCALE = Number(process.env.BENCH_SPACING_SCALE || 10);
+/**
+ * The one-at-a-time figures are short enough to run at GitHub's real spacing: scaled, the app's
+ * own ~50 ms per issue would read as ~500 ms (alone: ~2,550 ms at ÷ 10 against ~2,050 ms as it is).
+ */
+const SHORT_SCALE = 1;
+
+/** "POST /repos/o/r/issues" or "POST /repos/o/r/issues/1/comments": a comment or an issue made. */
+const CONTENT = /^POST \/repos\/[^/]+\/[^/]+\/issues(?:\/\d+\/comments)?$/;
+
+/** Writes Probot spaces: non-GET REST requests (but token requests) and all GraphQL ones. */
+const spacedWrites = (log: readonly string[]) =>
+  log.filter((r) => !r.startsWith("GET ") && !r.includes("/access_tokens")).length;
+
+function fileIssue(
+  set: ReplicaSet,
+  text: { repo?: string; title: string; body: string; labels?: string[] },
+) {
+  const number = nextIssue++;
+  const repo = text.repo ?? REPO;
+  set.fake.addIssue(repo, {
+    number,
+    title: text.title,
+    body: text.body,
+    labels: text.labels ?? [],
+  });
+  return issuesPayload("opened", { ...text, repo, number });
+}
+
+/** One replica (no Redis), spacing divided by `scale`, warmed up: labels made, board ids read. */
+async function spacedReplica(
+  scale: number,
+  warmUp: readonly (readonly [string, string])[],
+): Promise<{ set: ReplicaSet; clock: CommentClock }> {
+  const set = await startReplicas({
+    replicas: 1,
+    spacingScale: scale,
+    env: { LOG_LEVEL: "warn" },
+    asBuilt: true, // the dist/ the rest of the bench ran, even if src/ changes meanwhile
+  });
+  try {
+    const clock = commentClock(set.fake, [REPO, "openfoodfoundation/openfoodnetwork"]);
+    for (const [title, body] of warmUp) {
+      const payload = fileIssue(set, { title, body });
+      await set.deliver(0, "issues", payload, `warm-${payload.issue.number}`);
+    }
+    await set.settled();
+    if (set.fake.problems.length)
+      throw new Error(`invalid GitHub requests: ${set.fake.problems.join("; ")}`);
+    // Timing: the fake answers at once (its schema checks would be the fake's latency).
+    set.fake.check = false;
+    await sleep(4000 / scale); // GitHub's spacing has nothing left to wait for
+    return { set, clock };
+  } catch (error) {
+    await set.stop();
+    throw error;
+  }
+}
+
+/**
+ * One new accepted issue at a time, to an idle app ("alone": the spacing has nothing to wait
+ * for), then one after another ("back to back": each delivered as its predecessor's comment
+ * appears): ms from delivery to comment, × scale. And the spaced writes one of them costs.
+ */
+async function benchCommentTimes(scale: number) {
+  const { set, clock } = await spacedReplica(scale, [ACCEPTED]);
+  try {
+    const alone: number[] = [];
+    const writes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const payload = fileIssue(set, { title: ACCEPTED[0], body: ACCEPTED[1] });
+      const mark = set.fake.log.length;
+      const sent = performance.now();
+      await set.deliver(0, "issues", payload, `alone-${payload.issue.number}`);
+      alone.push(((await clock.wait(payload.issue.number)) - sent) * scale);
+      await set.settled();
+      writes.push(spacedWrites(set.fake.log.slice(mark)));
+      await sleep(3000 / scale); // settled() took 300 ms or more: the spacing has run out
+    }
+    const backToBack: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const payload = fileIssue(set, { title: ACCEPTED[0], body: ACCEPTED[1] });
+      const sent = performance.now();
+      await set.deliver(0, "issues", payload, `b2b-${payload.issue.number}`);
+      const took = ((await clock.wait(payload.issue.number)) - sent) * scale;
+      if (i > 0) backToBack.push(took); // the first follows an idle spell: it is "alone"
+    }
+    await set.settled();
+    await sleep(3000 / scale);
+    // The first comment of a burst of 200, at this spacing (the burst bench's own figure comes
+    // from the scaled run, where the app's own time — taking 200 deliveries in — is × its scale).
+    const payloads = Array.from({ length: 200 }, () =>
+      fileIssue(set, { title: ACCEPTED[0], body: ACCEPTED[1] }),
+    );
+    const start = performance.now();
+    const first = Promise.race(payloads.map((p) => clock.wait(p.issue.number)));
+    await Promise.all(payloads.map((p) => set.deliver(0, "issues", p, `first-${p.issue.number}`)));
+    const burstFirst = (((await first) - start) * scale) / 1000;
+    const scaled =
+      scale === 1 ? "GitHub's spacing as it is" : `spacing ÷ ${scale}, times × ${scale}`;
+    say(`one new accepted issue, delivery to its comment on GitHub (${scaled}):`);
+    say(
+      `  alone, to an idle app: ${spread(alone, 0)} ms (${target(median(alone), 2100, " ms")}); back to back: ${spread(backToBack, 0)} ms (${target(median(backToBack), 3000, " ms")})`,
+    );
+    say(
+      `  spaced writes for it (labels already made; non-GET REST but token requests, and every GraphQL request): ${median(writes)} (runs: ${Math.min(...writes)}–${Math.max(...writes)}; the aim is 3)`,
+    );
+    say(
+      `  the first comment of a burst of 200 delivered at once: ${burstFirst.toFixed(1)} s after the first delivery (${target(burstFirst, 5, " s")})`,
+    );
+    return { alone, backToBack, writes, burstFirst };
+  } finally {
+    await set.stop();
+  }
+}
+
+interface Row {
+  repo: string;
+  title: string;
+  body: string;
+  labels: string[];
+}
+
+/**
+ * 200 issues delivered at once to one replica without Redis, spacing ÷ SCALE: seconds from the
+ * first delivery to each issue's comment (× SCALE), (a) all new accepted requests, (b) the real
+ * issues of test/fixtures/real-issues.jsonl in turn (ofn-install's own get a label and no
+ * comment: the figures are over those that get one; "all done" is when the queue is empty).
+ */
+async function benchBurst() {
+  const rows = readFileSync(new URL("../test/fixtures/real-issues.jsonl", import.meta.url), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Row);
+  const { set, clock } = await spacedReplica(SCALE, [ACCEPTED, REJECTED, INSTALL]);
+  try {
+    const burst = async (texts: { repo?: string; title: string; body: string }[]) => {
+      for (const card of set.fake.board.cards) card.archived = true;
+      await sleep(4000 / SCALE);
+      const payloads = texts.map((t) => fileIssue(set, t));
+      const mark = set.fake.log.length;
+      const start = performance.now();
+      const statuses = await Promise.all(
+        payloads.map((p) => set.deliver(0, "issues", p, `burst-${p.issue.number}`)),
+      );
+      if (statuses.some((s) => s !== 200)) throw new Error(`deliveries answered ${statuses}`);
+      await set.settled(1_800_000 / SCALE);
+      const allDone = ((performance.now() - start) * SCALE) / 1000;
+      const seconds = payloads.flatMap((p) => {
+        const at = clock.at.get(p.issue.number);
+        return at === undefined ? [] : [((at - start) * SCALE) / 1000];
+      });
+      const figures = {
+        first: Math.min(...seconds),
+        median: median(seconds),
+        last: Math.max(...seconds),
+        commented: seconds.length,
+        allDone,
+        writesEach: spacedWrites(set.fake.log.slice(mark)) / payloads.length,
+        // Placing a card in Ready past the board's first 100 cards reads the next page too.
+        pageReads: set.fake.log.slice(mark).filter((r) => r.endsWith(" SysadminPipeItems")).length,
+      };
+      return figures;
+    };
+    const accepted = await burst(
+      Array.from({ length: 200 }, () => ({ title: ACCEPTED[0], body: ACCEPTED[1] })),
+    );
+    const real = await burst(Array.from({ length: 200 }, (_, i) => rows[i % rows.length]!));
+    const line = (name: string, f: typeof accepted) =>
+      `  ${name}: ${f.commented} comments, ${f.writesEach.toFixed(2)} spaced writes per issue (among them ${f.pageReads} board page reads in all); first ${f.first.toFixed(1)} s (${target(f.first, 5, " s")}), median ${f.median.toFixed(0)} s (${target(f.median, 300, " s")}), last ${f.last.toFixed(0)} s (${target(f.last, 600, " s")}); all work done ${f.allDone.toFixed(0)} s`;
+    const useReal = accepted.last > 600;
+    say(
+      `a burst of 200 new issues at once, one replica, no Redis (spacing ÷ ${SCALE}, times × ${SCALE}); seconds from the first delivery to each issue's comment:`,
+    );
+    say(line(`(a) all new accepted requests${useReal ? "" : " [the JSON figures]"}`, accepted));
+    say(
+      line(
+        `(b) the ${rows.length} real issues in turn (ofn-install's own: a label, no comment)${useReal ? " [the JSON figures: (a)'s last is over 10 minutes]" : ""}`,
+        real,
+      ),
+    );
+    return { figures: useReal ? real : accepted, draw: useReal ? "real issues" : "new accepted" };
+  } finally {
+    await set.stop();
+  }
+}
+
+/**
+ * Three replicas sharing a real Redis, spacing ÷ SCALE, working through a burst of 100 new
+ * accepted issues delivered round the replicas: the most comments and issues created in any
+ * 60 seconds (timestamps of the fake's timeline × SCALE). GitHub allows 80 a minute.
+ */
+async function benchContentRate(): Promise<number | undefined> {
+  // test/helpers/redis.ts also defines a jest `describe`: give it one to pick from.
+  const g = globalThis as { describe?: unknown };
+  g.describe ??= Object.assign(() => undefined, { skip: () => undefined });
+  const { haveRedis, startRedis } = await import("../test/helpers/redis.js");
+  if (!haveRedis) {
+    say("content writes per minute, 3 replicas on Redis: skipped (redis-server is not installed)");
+    return undefined;
+  }
+  const redis = await startRedis();
+  const set = await startReplicas({
+    replicas: 3,
+    redisUrl: redis.url,
+    spacingScale: SCALE,
+    env: { LOG_LEVEL: "warn" },
+    asBuilt: true, // the dist/ the rest of the bench ran, even if src/ changes meanwhile
+  }).catch(async (error: unknown) => {
+    await redis.stop();
+    throw error;
+  });
+  try {
+    const clock = commentClock(set.fake);
+    for (const [title, body] of [ACCEPTED, REJECTED]) {
+      const payload = fileIssue(set, { title, body });
+      await set.deliver(0, "issues", payload, `warm-${payload.issue.number}`);
+    }
+    await set.settled();
+    set.fake.check = false;
+    await sleep(4000 / SCALE);
+    const mark = set.fake.timeline.length;
+    const payloads = Array.from({ length: 100 }, () =>
+      fileIssue(set, { title: ACCEPTED[0], body: ACCEPTED[1] }),
+    );
+    const start = performance.now();
+    const statuses = await Promise.all(
+      payloads.map((p, i) => set.deliver(i % 3, "issues", p, `rate-${p.issue.number}`)),
+    );
+    if (statuses.some((s) => s !== 200)) throw new Error(`deliveries answered ${statuses}`);
+    await Promise.all(payloads.map((p) => clock.wait(p.issue.number, 1_800_000 / SCALE)));
+    await set.settled();
+    const seconds = ((performance.now() - start) * SCALE) / 1000;
+    const times = set.fake.timeline
+      .slice(mark)
+      .filter((e) => CONTENT.test(e.request))
+      .map((e) => e.at * SCALE);
+    let most = 0;
+    for (let i = 0, j = 0; i < times.length; i++) {
+      while (times[j]! <= times[i]! - 60_000) j++;
+      most = Math.max(most, i - j + 1);
+    }
+    say(
+      `content writes (comments and issues created), 3 replicas on one Redis, a burst of 100 new accepted issues (spacing ÷ ${SCALE}, times × ${SCALE}): at most ${most} in any 60 s (${target(most, 80)}, GitHub's limit); ${times.length} in all, done in ${seconds.toFixed(0)} s`,
+    );
+    return most;
+  } finally {
+    await set.stop();
+    await redis.stop();
+  }
 }
 
 // ---------- 4. start-up ----------
@@ -437,7 +882,13 @@ async function main() {
   const spaced = await startApp(githubUrl, policyFile, "spaced");
   const production = await benchSpaced(spaced, fake);
   spaced.stop();
+  // Delivery to done (the comment on GitHub), beside a bare Probot app doing the same requests.
+  const side = await benchSideBySide(githubUrl, policyFile, fake);
   await fake.stop();
+  // With GitHub's spacing kept: one at a time (as it is, and scaled), bursts, the content limit.
+  const comments = await benchCommentTimes(SHORT_SCALE);
+  const burst = await benchBurst();
+  const contentMax = await benchContentRate();
   const startup = await benchStartup();
   say(`peak RSS of the app process over the whole run: ${peakRss.toFixed(0)} MB`);
   const figures = {
@@ -463,6 +914,18 @@ async function main() {
       (clients["Probot's Octokit (retry + throttling)"] ?? 0).toFixed(2),
     ),
     request_ms_fetch: Number((clients.fetch ?? 0).toFixed(2)),
+    ...side,
+    spacing_scale: SCALE,
+    comment_ms_alone: Math.round(median(comments.alone)),
+    comment_ms_back_to_back: Math.round(median(comments.backToBack)),
+    comment_spacing_scale: SHORT_SCALE,
+    burst200_first_s: Number(burst.figures.first.toFixed(1)),
+    burst200_median_s: Number(burst.figures.median.toFixed(1)),
+    burst200_last_s: Number(burst.figures.last.toFixed(1)),
+    burst200_issues: burst.draw,
+    burst200_first_s_unscaled: Number(comments.burstFirst.toFixed(1)),
+    writes_new_accepted: median(comments.writes),
+    ...(contentMax === undefined ? {} : { content_writes_max_per_min: contentMax }),
   };
   if (json) console.log(JSON.stringify(figures));
   process.exit(0);

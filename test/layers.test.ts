@@ -17,6 +17,7 @@ const LAYERS: [number, string[]][] = [
       "board",
       "eval",
       "report",
+      "tiers",
       "config.ts",
       "settings.ts",
     ],

@@ -1,6 +1,6 @@
 // Every command, declared once: parsing, each command's --help and the list of commands all
 // come from this table. A new command is one more entry.
-import { FORM_PATH } from "../form/generate.js";
+import { APPLICATION_FORM_PATH, FORM_PATH } from "../form/generate.js";
 import { REGISTRY_SCHEMA_PATH, TIERS_SCHEMA_PATH } from "../registry/json-schema.js";
 import { boardCommand } from "./board.js";
 import { CONFIG_OPTIONS, defineCommand, type Command, type OptionSpecs } from "./command.js";
@@ -9,6 +9,7 @@ import { formCommand, schemaCommand } from "./form-command.js";
 import { reconcileCommand } from "./reconcile.js";
 import { diffCommand, validateCommand } from "./registry-commands.js";
 import { reportCommand } from "./report-command.js";
+import { invoiceCommand } from "./invoice-command.js";
 import { reviewsCommand } from "./reviews-command.js";
 import { triageCommand } from "./triage.js";
 
@@ -54,11 +55,15 @@ export const COMMANDS: readonly Command[] = [
   }),
   defineCommand({
     name: "form",
-    synopsis: "[--write | --check] [PATH]",
-    summary: "Print the sysadmin request issue form generated from the registry.",
+    synopsis: "[--application] [--write | --check] [PATH]",
+    summary: "Print the sysadmin request (or tier application) issue form made from the registry.",
     args: "[PATH]",
     options: {
       ...CONFIG_OPTIONS,
+      application: {
+        type: "boolean",
+        help: `the tier application form instead (default PATH: ${APPLICATION_FORM_PATH})`,
+      },
       write: { type: "boolean", help: `save it to PATH (default: ${FORM_PATH})` },
       check: { type: "boolean", help: "exit 1 when the form saved at PATH differs" },
     },
@@ -145,6 +150,29 @@ export const COMMANDS: readonly Command[] = [
       },
     },
     run: reportCommand,
+  }),
+  defineCommand({
+    name: "invoice",
+    synopsis:
+      "--period 2026-Q4|2026-11 | --since DATE --until DATE [--instance CODE] [--developer LOGIN] [--json | --csv] [--post]",
+    summary:
+      "The jobs board's invoice summary: jobs delivered in a period, per developer and instance.",
+    details: `${TOKEN} A job belongs to the period its \`/done\` was in; nothing of the sysadmin pipe is listed.`,
+    options: {
+      ...CONFIG_OPTIONS,
+      period: { type: "string", value: "PERIOD", help: "a quarter (2026-Q4) or a month (2026-11)" },
+      since: { type: "string", value: "DATE", help: "the first day (2026-10-01), with --until" },
+      until: { type: "string", value: "DATE", help: "the last day, included" },
+      instance: { type: "string", value: "CODE", help: "only this instance's jobs" },
+      developer: { type: "string", value: "LOGIN", help: "only this developer's jobs" },
+      json: { type: "boolean", help: "the summary as JSON instead of Markdown" },
+      csv: { type: "boolean", help: "one CSV row per job and instance, for a spreadsheet" },
+      post: {
+        type: "boolean",
+        help: "keep one invoice summary issue per period up to date in reports.repo",
+      },
+    },
+    run: invoiceCommand,
   }),
   defineCommand({
     name: "reviews",

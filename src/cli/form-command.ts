@@ -1,7 +1,12 @@
 // `sysadmin-pipe form` and `sysadmin-pipe schema`: files generated from the registry.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { FORM_PATH, generateIssueForm } from "../form/generate.js";
+import {
+  APPLICATION_FORM_PATH,
+  FORM_PATH,
+  generateApplicationForm,
+  generateIssueForm,
+} from "../form/generate.js";
 import {
   jsonSchemaText,
   REGISTRY_SCHEMA_PATH,
@@ -9,13 +14,15 @@ import {
 } from "../registry/json-schema.js";
 import type { CommandIo, Context } from "./command.js";
 
-type FormValues = { write?: boolean; check?: boolean };
+type FormValues = { write?: boolean; check?: boolean; application?: boolean };
 
 export function formCommand({ values, positionals, io, config }: Context<FormValues>): number {
   const { registry, policy } = config();
-  const form = generateIssueForm(registry, policy);
-  const target = positionals[0] ?? FORM_PATH;
-  if (values.check) return checkForm(target, form, io);
+  const form = values.application
+    ? generateApplicationForm(registry, policy)
+    : generateIssueForm(registry, policy);
+  const target = positionals[0] ?? (values.application ? APPLICATION_FORM_PATH : FORM_PATH);
+  if (values.check) return checkForm(target, form, io, values.application ? "--application " : "");
   if (!values.write) {
     io.stdout(form);
     return 0;
@@ -26,7 +33,7 @@ export function formCommand({ values, positionals, io, config }: Context<FormVal
   return 0;
 }
 
-function checkForm(target: string, form: string, io: CommandIo): number {
+function checkForm(target: string, form: string, io: CommandIo, which: string): number {
   let saved = "";
   try {
     saved = readFileSync(target, "utf8");
@@ -37,7 +44,7 @@ function checkForm(target: string, form: string, io: CommandIo): number {
     io.stdout(`${target} matches the registry.\n`);
     return 0;
   }
-  io.stderr(`${target} does not match the registry: run \`sysadmin-pipe form --write\`.\n`);
+  io.stderr(`${target} does not match the registry: run \`sysadmin-pipe form ${which}--write\`.\n`);
   return 1;
 }
 

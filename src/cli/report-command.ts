@@ -15,7 +15,8 @@ type ReportValues = {
   post?: boolean;
 };
 
-function periodOf(values: ReportValues): Period {
+/** The period the options name (--period, or --since with --until), as `report` reads it. */
+export function periodOf(values: Pick<ReportValues, "period" | "since" | "until">): Period {
   const period = values.period
     ? parsePeriod(values.period)
     : values.since && values.until

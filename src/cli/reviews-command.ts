@@ -5,9 +5,13 @@ import { periodBetween } from "../report/period.js";
 import { readPipe } from "../github/pipe-read.js";
 import { UsageError, type Context } from "./command.js";
 import { tokenClient } from "./token-client.js";
-import { dueReviews, renderReviewIssue, reviewMarker, reviewTitle } from "../report/reviews.js";
-
-const yearBefore = (day: string) => `${Number(day.slice(0, 4)) - 1}${day.slice(4)}`;
+import {
+  dueReviews,
+  loadSince,
+  renderReviewIssue,
+  reviewMarker,
+  reviewTitle,
+} from "../report/reviews.js";
 
 type ReviewsValues = { "dry-run"?: boolean; today?: string };
 
@@ -44,10 +48,10 @@ export async function reviewsCommand({
     return 0;
   }
   // One read of the pipe from the oldest review on; each instance's figures from its own date.
-  const starts = due.map((d) => d.reviewed ?? yearBefore(today)).sort();
+  const starts = due.map((d) => loadSince(d.reviewed, today)).sort();
   const records = await readPipe(github, live.config, periodBetween(starts[0]!, today)!);
   for (const d of due) {
-    const period = periodBetween(d.reviewed ?? yearBefore(today), today)!;
+    const period = periodBetween(loadSince(d.reviewed, today), today)!;
     const body = renderReviewIssue(
       d,
       loadReport(records, period, registry, policy),

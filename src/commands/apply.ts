@@ -1,9 +1,9 @@
 // Apply a comment's commands to the issue's recorded state. Pure: the handler then decides
 // again from the new state and makes GitHub match, exactly as for a new issue.
 import type { RecordedState } from "../triage/types.js";
-import type { CommandContext, Draft } from "./draft.js";
+import type { CommandContext, Draft, Step } from "./draft.js";
 import type { CommandProblem } from "./parse.js";
-import { specOf, type Command } from "./table.js";
+import { DECLARED, specOf, type Command, type CommandSpec } from "./table.js";
 import { mayRun } from "./who-may.js";
 
 export type { CommandContext };
@@ -32,6 +32,16 @@ const EMPTY_STATE: RecordedState = { v: 1, applied: [], suppressed: [], override
 
 /** How a reply names a command. */
 const describe = (command: Command) => specOf(command).describe?.(command) ?? `/${command.name}`;
+
+/** A tier application or review is the circle's to decide: triage commands do not apply. */
+const validOnTierIssues = (spec: CommandSpec) => spec.tierIssues === true || spec.also === "anyone";
+
+const TIER_ISSUE: Step = {
+  ok: false,
+  message: `this is a tier application or review: only ${DECLARED.filter(validOnTierIssues)
+    .map((c) => `\`/${c.name}\``)
+    .join(", ")} apply here`,
+};
 
 /** Run each command in order, if its author may; report each one. */
 export function applyCommands(
@@ -62,11 +72,15 @@ export function applyCommands(
       results.push({
         what,
         status: "refused",
-        message: `only ${verdict.who} can use ${specOf(command).usage}`,
+        // Who may already says "only …" for a command reserved to some people.
+        message: `${/^only /.test(verdict.who) ? "" : "only "}${verdict.who} can use ${specOf(command).usage}`,
       });
       continue;
     }
-    const step = specOf(command).apply(command, draft, ctx);
+    const step =
+      draft.scope.tier && !validOnTierIssues(specOf(command))
+        ? TIER_ISSUE
+        : specOf(command).apply(command, draft, ctx);
     if (!step.ok) {
       results.push({ what, status: "invalid", message: step.message });
       continue;

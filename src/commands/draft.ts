@@ -21,6 +21,17 @@ export interface CommandScope {
   author?: string;
   instances: string[];
   outcome: string;
+  /** The developer who took the request's job on the jobs board, if anyone has. */
+  taker?: string;
+  /** Set on a tier application or review (the circle's to decide, not a request). */
+  tier?: TierScope;
+}
+
+/** A tier application or review, as the tier commands see it. */
+export interface TierScope {
+  kind: "application" | "review";
+  /** What is still missing, in words, for each tier the circle could approve. */
+  missing: Record<"basic" | "full", string[]>;
 }
 
 export interface CommandContext {
@@ -30,6 +41,8 @@ export interface CommandContext {
   labels: readonly string[];
   registry: Registry;
   policy: Policy;
+  /** When the comment is handled (ISO time), for the dates a job records; the handler sets it. */
+  now?: string;
 }
 
 /** Working copy of what a comment changes. */

@@ -5,6 +5,7 @@ import type { LabelNames } from "../registry/policy.js";
 import { CATEGORIES, SEVERITIES, SIZES } from "../triage/vocabulary.js";
 import { categoryLabel, instanceLabel, severityLabel, sizeLabel } from "../triage/label-names.js";
 import { formatMinutes, parseDuration } from "../triage/time.js";
+import type { Job } from "../triage/types.js";
 import { ok, setDimension, type CommandContext, type Draft, type Step } from "./draft.js";
 
 export interface CommandSpec<C extends { name: string } = { name: string }> {
@@ -15,11 +16,14 @@ export interface CommandSpec<C extends { name: string } = { name: string }> {
   does: string;
   /** Who may use it besides maintainers (who may use all): an instance's managers, for their
    * own instance; the issue's author while the bot asks about it; members of the jobs-board
-   * developers' team; or anyone. */
-  also: readonly ("manager" | "author" | "developer")[] | "anyone";
+   * developers' team; the developer who took the request's job; or anyone. */
+  also: readonly ("manager" | "author" | "developer" | "taker")[] | "anyone";
   /** When set, ONLY these may use it, maintainers included only if they are one of them: the
    * circle's members (a tier decision), the instance's managers (agreeing to pay). */
   only?: readonly ("circle" | "manager")[];
+  /** Valid on tier applications and reviews, which are the circle's to decide; the triage and
+   * jobs-board commands are not (commands anyone may use, such as `/help`, always are). */
+  tierIssues?: boolean;
   /** The text after the command word, read: the command, or what is wrong with it. */
   parse(rest: string): C | string;
   /** Change the draft; a message when it cannot be done. */
@@ -39,6 +43,9 @@ function oneOf<T extends string>(rest: string, values: readonly T[], what: strin
   const value = values.find((v) => v.toLowerCase() === args[0]?.toLowerCase());
   return args.length === 1 && value ? value : `${what} must be one of ${values.join(", ")}`;
 }
+
+/** A command's refusal, with what would make it possible. */
+const refuse = (message: string): Step => ({ ok: false, message });
 
 /** A command that takes no arguments. */
 function bare<N extends string>(name: N, usage: string) {
@@ -148,6 +155,8 @@ const accept = define({
   also: [],
   parse: bare("accept", "`/accept`"),
   apply: (_c, draft, { actor }) => {
+    const taken = jobInHand(draft);
+    if (taken) return taken;
     draft.commanded.decision = { outcome: "accepted", by: actor.login };
     delete draft.commanded.jobBoard;
     draft.scope = { ...draft.scope, outcome: "accepted" };
@@ -167,6 +176,62 @@ const reject = define({
   apply: (c, draft, { actor }) => {
     draft.commanded.decision = { outcome: "rejected", by: actor.login, reason: c.reason };
     draft.scope = { ...draft.scope, outcome: "rejected" };
+    return ok;
+  },
+});
+
+// Tier decisions: the instance-managers circle approves or declines a tier application or a
+// tier review; the app then opens the registry pull request, or closes the issue kindly.
+
+const TIERS_APPROVED = ["basic", "full"] as const;
+
+const notTierIssue = (usage: string): Step => ({
+  ok: false,
+  message: `${usage} is for tier applications and tier reviews only`,
+});
+
+const approveTier = define({
+  name: "approve-tier",
+  usage: "`/approve-tier basic|full`",
+  does: "approve a tier application or review: the app opens the registry pull request",
+  also: [],
+  only: ["circle"],
+  tierIssues: true,
+  parse: (rest): { name: "approve-tier"; tier: (typeof TIERS_APPROVED)[number] } | string => {
+    const tier = oneOf(rest, TIERS_APPROVED, "the tier");
+    return tier === "basic" || tier === "full" ? { name: "approve-tier", tier } : tier;
+  },
+  apply: (c, draft, { actor, previous }) => {
+    const scope = draft.scope.tier;
+    if (!scope) return notTierIssue("`/approve-tier`");
+    const pull = previous?.application?.pull;
+    if (pull && draft.commanded.tier?.outcome === "approved")
+      return refuse(
+        `it is already approved: change pull request ${pull.repo}#${pull.number} instead`,
+      );
+    const missing = scope.missing[c.tier];
+    if (missing.length)
+      return refuse(`it lacks what the ${c.tier} tier needs: ${missing.join("; ")}`);
+    draft.commanded.tier = { outcome: "approved", tier: c.tier, by: actor.login };
+    return ok;
+  },
+  describe: (c) => `/approve-tier ${c.tier}`,
+});
+
+const declineTier = define({
+  name: "decline-tier",
+  usage: "`/decline-tier <reason>`",
+  does: "decline a tier application or review, with the reason; the app closes it",
+  also: [],
+  only: ["circle"],
+  tierIssues: true,
+  parse: (rest) =>
+    rest.trim()
+      ? { name: "decline-tier" as const, reason: rest.trim().slice(0, 500) }
+      : "say why, after `/decline-tier`: the reason is what the applicant reads",
+  apply: (c, draft, { actor }) => {
+    if (!draft.scope.tier) return notTierIssue("`/decline-tier`");
+    draft.commanded.tier = { outcome: "declined", by: actor.login, reason: c.reason };
     return ok;
   },
 });
@@ -197,7 +262,137 @@ const noJobBoard = define({
   parse: bare("no-job-board", "`/no-job-board`"),
   apply: (_c, draft) => {
     if (!draft.commanded.jobBoard) return { ok: false, message: "it is not on the jobs board" };
+    const taken = jobInHand(draft);
+    if (taken) return taken;
     delete draft.commanded.jobBoard;
+    return ok;
+  },
+});
+
+// The jobs board's jobs: a developer takes one, estimates it, the instance agrees, the developer
+// logs time and delivers. Each step is recorded in the request's `job`.
+
+const sameLogin = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+/** Who did a job's step, and when (the handler always knows when). */
+const stepBy = (login: string, now: string | undefined) => ({
+  by: login,
+  ...(now ? { at: now } : {}),
+});
+/** More than this is not one job: a typo, or work to split into several requests. */
+const MAX_ESTIMATE_HOURS = 500;
+
+const onJobsBoard = (draft: Draft) =>
+  draft.commanded.jobBoard !== undefined && draft.scope.outcome === "rejected";
+
+/** The job being worked on, or why there is none to act on. */
+function openJob(draft: Draft): Job | string {
+  const job = onJobsBoard(draft) ? draft.commanded.job : undefined;
+  if (!job) return "nobody has taken this job: a developer takes it with `/take` first";
+  return job.done ? "the job is already done" : job;
+}
+
+/** A job a developer is working on holds its request on the jobs board until they give it back. */
+function jobInHand(draft: Draft): Step | undefined {
+  const job = onJobsBoard(draft) ? draft.commanded.job : undefined;
+  if (!job || job.done) return undefined;
+  return refuse(
+    `@${job.taker} has taken this job: \`/release\` it first (in the same comment is fine)`,
+  );
+}
+
+function parseEstimate(rest: string): { name: "estimate"; minutes: number } | string {
+  const minutes = parseDuration(rest);
+  if (minutes === undefined)
+    return `\`${rest.trim().slice(0, 40) || "(nothing)"}\` is not a duration: write it like \`6h\`, \`1h30m\` or \`45m\``;
+  if (minutes <= 0) return "an estimate must be more than zero";
+  if (minutes > MAX_ESTIMATE_HOURS * 60)
+    return `an estimate is at most ${MAX_ESTIMATE_HOURS}h: split larger work into several requests`;
+  return { name: "estimate", minutes };
+}
+
+const take = define({
+  name: "take",
+  usage: "`/take`",
+  does: "take a job from the jobs board: you are assigned and its card goes to In progress",
+  also: ["developer"],
+  parse: bare("take", "`/take`"),
+  apply: (_c, draft, { actor }) => {
+    if (!onJobsBoard(draft))
+      return refuse(
+        "only a request on the jobs board can be taken (an instance manager puts it there with `/job-board`)",
+      );
+    const job = draft.commanded.job;
+    if (job?.done) return refuse("the job is already done");
+    if (job && !sameLogin(job.taker, actor.login))
+      return refuse(`@${job.taker} has taken it; they (or a maintainer) can \`/release\` it`);
+    // Jobs-board time logged before it was taken is not this developer's.
+    const before = draft.time.jobs ? { from: draft.time.jobs } : {};
+    draft.commanded.job = job ?? { taker: actor.login, ...before };
+    draft.scope = { ...draft.scope, taker: actor.login };
+    return ok;
+  },
+});
+
+const release = define({
+  name: "release",
+  usage: "`/release`",
+  does: "give a taken job back to the jobs board (its estimate and agreement go with it)",
+  also: ["taker"],
+  parse: bare("release", "`/release`"),
+  apply: (_c, draft) => {
+    const job = openJob(draft);
+    if (typeof job === "string") return refuse(job);
+    delete draft.commanded.job;
+    draft.scope = { ...draft.scope, taker: undefined };
+    return ok;
+  },
+});
+
+const estimate = define({
+  name: "estimate",
+  usage: "`/estimate <duration>` (such as `6h`)",
+  does: "estimate a taken job (a new estimate must be agreed again)",
+  also: ["taker"],
+  parse: parseEstimate,
+  apply: (c, draft) => {
+    const job = openJob(draft);
+    if (typeof job === "string") return refuse(job);
+    if (job.estimate !== c.minutes) delete job.agreed;
+    job.estimate = c.minutes;
+    return ok;
+  },
+  describe: (c) => `/estimate ${formatMinutes(c.minutes)}`,
+});
+
+const agree = define({
+  name: "agree",
+  usage: "`/agree`",
+  does: "agree, for the instance, to pay for a job as estimated",
+  also: [],
+  only: ["manager"],
+  parse: bare("agree", "`/agree`"),
+  apply: (_c, draft, { actor, now }) => {
+    const job = onJobsBoard(draft) ? draft.commanded.job : undefined;
+    if (!job) return refuse("nobody has taken this job yet, so there is no estimate to agree to");
+    if (job.estimate === undefined)
+      return refuse(
+        `there is no estimate to agree to yet: @${job.taker} gives one with \`/estimate 6h\``,
+      );
+    job.agreed ??= stepBy(actor.login, now);
+    return ok;
+  },
+});
+
+const done = define({
+  name: "done",
+  usage: "`/done`",
+  does: "mark a taken job delivered: the issue is closed and the job invoiced in this period",
+  also: ["taker"],
+  parse: bare("done", "`/done`"),
+  apply: (_c, draft, { actor, now }) => {
+    const job = openJob(draft);
+    if (typeof job === "string") return refuse(job);
+    job.done = stepBy(actor.login, now);
     return ok;
   },
 });
@@ -206,7 +401,7 @@ const spent = define({
   name: "spent",
   usage: "`/spent <duration>` (such as `45m`, `1h30m` or `2h`)",
   does: "log time spent (jobs-board time is kept apart)",
-  also: [],
+  also: ["taker"],
   parse: parseSpent,
   apply: (c, draft, { policy }) => {
     const max = policy.commands.max_spent_hours * 60;
@@ -249,8 +444,15 @@ export const COMMANDS = [
   category,
   accept,
   reject,
+  approveTier,
+  declineTier,
   jobBoard,
   noJobBoard,
+  take,
+  release,
+  estimate,
+  agree,
+  done,
   spent,
   retriage,
   help,

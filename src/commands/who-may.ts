@@ -8,7 +8,8 @@ export type { Actor, CommandScope };
 
 export type Verdict = { allowed: true; as: Role } | { allowed: false; who: string };
 
-export type Role = "maintainer" | "manager" | "author" | "developer" | "circle" | "anyone";
+export type Role =
+  "maintainer" | "manager" | "author" | "developer" | "taker" | "circle" | "anyone";
 
 const same = (a: string | undefined, b: string) => a?.toLowerCase() === b.toLowerCase();
 
@@ -19,7 +20,7 @@ export function managedBy(login: string, registry: Registry): string[] {
     .map(([code]) => code);
 }
 
-const allows = (name: string, role: "manager" | "author" | "developer") => {
+const allows = (name: string, role: "manager" | "author" | "developer" | "taker") => {
   const also = commandSpec(name)?.also ?? [];
   return also !== "anyone" && also.includes(role);
 };
@@ -28,6 +29,7 @@ const ROLE_WORDS = {
   circle: "members of the instance-managers circle's team",
   manager: "the managers of the instance it is about",
   developer: "members of the jobs-board developers' team",
+  taker: "the developer who took the job",
   author: "the issue's author while the bot is asking",
 } as const;
 
@@ -40,7 +42,7 @@ export function whoMay(name: CommandName): string {
   if (spec?.only) return `only ${either(spec.only.map((role) => ROLE_WORDS[role]))}`;
   if (spec?.also === "anyone") return "anyone";
   const who = ["maintainers (write access to this repository)"];
-  for (const role of ["manager", "developer", "author"] as const)
+  for (const role of ["manager", "developer", "taker", "author"] as const)
     if (allows(name, role)) who.push(ROLE_WORDS[role]);
   return either(who);
 }
@@ -76,6 +78,9 @@ export function mayRun(
     return { allowed: true, as: "manager" };
   if (allows(command.name, "developer") && actor.developer)
     return { allowed: true, as: "developer" };
+  // The job's developer keeps their job's rights even after leaving the team.
+  if (allows(command.name, "taker") && same(scope.taker, actor.login))
+    return { allowed: true, as: "taker" };
   if (allows(command.name, "author") && asking(scope) && same(scope.author, actor.login)) {
     return { allowed: true, as: "author" };
   }

@@ -63,3 +63,26 @@ export async function changedFiles(github: GitHub, full: string, pull: number): 
 export async function listInstallations(appGitHub: GitHub) {
   return appGitHub.paginate(appGitHub.rest.apps.listInstallations, { per_page: 100 });
 }
+
+/** Assign a person; GitHub silently leaves out anyone it cannot assign: true when assigned. */
+export async function addAssignee(github: GitHub, ref: IssueRef, login: string): Promise<boolean> {
+  const { data } = await github.rest.issues.addAssignees({ ...ref, assignees: [login] });
+  const same = (a: { login: string }) => a.login.toLowerCase() === login.toLowerCase();
+  return (data.assignees ?? []).some(same);
+}
+
+/** Unassign a person (not assigned already is what was wanted). */
+export async function removeAssignee(github: GitHub, ref: IssueRef, login: string): Promise<void> {
+  await github.rest.issues.removeAssignees({ ...ref, assignees: [login] });
+}
+
+/** Close the issue as completed. */
+export async function closeIssue(github: GitHub, ref: IssueRef) {
+  return (await github.rest.issues.update({ ...ref, state: "closed", state_reason: "completed" }))
+    .data;
+}
+
+/** Close the issue as decided against ("not planned"), as a declined tier application is. */
+export async function closeAsNotPlanned(github: GitHub, ref: IssueRef): Promise<void> {
+  await github.rest.issues.update({ ...ref, state: "closed", state_reason: "not_planned" });
+}

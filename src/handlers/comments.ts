@@ -21,6 +21,8 @@ import {
   type IssueData,
   type IssueJob,
 } from "../usecase/triage-issue.js";
+import { applyJobChanges } from "../usecase/job-writes.js";
+import { tierScope } from "../usecase/tier-application.js";
 import { slimIssue } from "./issue-events.js";
 import { itemFor, submit, type CommandTask, type RunItem, type WorkDeps } from "./work-items.js";
 
@@ -86,11 +88,18 @@ export async function runCommandTask(job: IssueJob, task: CommandTask): Promise<
     config.policy,
   );
   const context = {
-    scope: { author: issue.user?.login, instances: now.instances, outcome: now.outcome },
+    scope: {
+      author: issue.user?.login,
+      instances: now.instances,
+      outcome: now.outcome,
+      taker: now.job?.taker,
+      tier: tierScope(issue, labels, config),
+    },
     previous,
     labels,
     registry: config.registry,
     policy: config.policy,
+    now: new Date().toISOString(),
   };
   const run = (actor: Actor) =>
     applyCommands(parsed.commands, parsed.problems, { ...context, actor });
@@ -103,9 +112,13 @@ export async function runCommandTask(job: IssueJob, task: CommandTask): Promise<
   ) {
     outcome = run(await lookUpActor(job, login, teamsToAsk(parsed.commands)));
   }
+  // The job's assignee and a delivered job's closing, before the comment records them.
+  const jobBefore = previous?.commanded?.job;
+  const jobAfter = outcome.state.commanded?.job;
+  const current = await applyJobChanges(job, issue, jobBefore, jobAfter);
   await decideAndApply(
     job,
-    issue,
+    current,
     { labels: outcome.labels, comment: botComment, previous: outcome.state },
     { displace: outcome.displace, seenComment: commentId },
   );

@@ -26,6 +26,7 @@ import {
   type AppDeps,
   type IssueData,
 } from "../usecase/triage-issue.js";
+import { tierScope } from "../usecase/tier-application.js";
 import { boardTarget, sameAsRecorded } from "../triage/card.js";
 import { decide } from "../triage/decide.js";
 import { isAppLabel } from "../triage/label-names.js";
@@ -191,6 +192,11 @@ function whyStale(
   comment: { body: string } | undefined,
   live: LiveConfig,
 ): string | undefined {
+  // Tier applications and reviews are the circle's, not the pipe's: only an application the app
+  // never answered needs it (reviews get a comment once decided).
+  const tier = tierScope(issue.data, issue.labels, live.config);
+  if (tier)
+    return tier.kind === "application" && !comment ? "tier application not answered" : undefined;
   const previous = comment ? decodeState(comment.body) : undefined;
   const decided = decide(
     toInput(repo, number, issue.data, { labels: issue.labels, previous }),

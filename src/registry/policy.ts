@@ -33,6 +33,68 @@ const TierPolicySchema = z.strictObject({
   hour_cap: HourCapSchema.optional(),
 });
 
+/** One piece of evidence a tier application asks for (the "Tier application" issue form). */
+const EvidenceFieldSchema = z.strictObject({
+  /** The form field's id: lower-case letters, digits and underscores. */
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, {
+    message: "must be lower-case letters, digits or underscores, starting with a letter",
+  }),
+  /** The question as the form asks it (and as GitHub writes it back in the issue). */
+  label: z.string().trim().min(1).max(60),
+  /** A line under the question: what good evidence looks like. */
+  help: z.string().trim().min(1).max(300).optional(),
+  /** The answer must hold a link (https://…); the links go into the registry's `evidence`. */
+  link: z.boolean().default(false),
+  /** Left empty, the application is incomplete for this tier. */
+  required: z.boolean().default(true),
+});
+
+/**
+ * The evidence each tier asks for. The form is one for both tiers, so a field asked by both must
+ * be asked the same way (same label, same link rule), and no two fields may share a label: the
+ * app reads the answers back by their labels.
+ */
+const ApplicationsSchema = z
+  .strictObject({
+    basic: z.array(EvidenceFieldSchema).default([]),
+    full: z.array(EvidenceFieldSchema).default([]),
+  })
+  .superRefine((applications, ctx) => {
+    const seen = new Map<string, { label: string; link: boolean }>();
+    for (const tier of ["basic", "full"] as const) {
+      applications[tier].forEach((field, i) => {
+        const path = ["applications", tier, i];
+        const first = seen.get(field.key);
+        if (first && (first.label !== field.label || first.link !== field.link)) {
+          ctx.addIssue({
+            code: "custom",
+            path,
+            message: `evidence \`${field.key}\` is asked differently by the two tiers: give it the same label and link rule`,
+          });
+        }
+        const clash = [...seen].find(
+          ([key, other]) =>
+            key !== field.key && other.label.toLowerCase() === field.label.toLowerCase(),
+        );
+        if (clash) {
+          ctx.addIssue({
+            code: "custom",
+            path,
+            message: `the label \`${field.label}\` is also the label of \`${clash[0]}\`: each question needs its own`,
+          });
+        }
+        if (applications[tier].findIndex((f) => f.key === field.key) !== i) {
+          ctx.addIssue({
+            code: "custom",
+            path,
+            message: `evidence \`${field.key}\` is listed twice`,
+          });
+        }
+        seen.set(field.key, { label: field.label, link: field.link });
+      });
+    }
+  });
+
 const CategoryPolicySchema = z.strictObject({
   description: z.string().min(1),
   strong: words,
@@ -55,6 +117,8 @@ const LabelsSchema = z.strictObject({
   needs_triage: z.string().min(1).default("needs-triage"),
   not_covered: z.string().min(1).default("not-covered"),
   job_board: z.string().min(1).default("job-board"),
+  /** A tier application that lacks evidence. */
+  needs_info: z.string().min(1).default("needs-info"),
   instance_prefix: z.string().default("instance:"),
   size_prefix: z.string().default("size:"),
   category_prefix: z.string().default("category:"),
@@ -132,6 +196,10 @@ const ReportsSchema = z.strictObject({
   circle_team: teamName.nullable().default(null),
   report_label: z.string().min(1).default("load-report"),
   review_label: z.string().min(1).default("tier-review"),
+  /** On the jobs board's invoice summaries (`sysadmin-pipe invoice --post`), one per period. */
+  invoice_label: z.string().min(1).default("jobs-invoice"),
+  /** What the "Tier application" form puts on an application (never triaged as a request). */
+  application_label: z.string().min(1).default("tier-application"),
 });
 
 /** Every section of the policy, whichever file it is written in. */
@@ -155,6 +223,7 @@ const PolicyShape = z.strictObject({
     M: z.number().positive(),
     L: z.number().positive(),
   }),
+  applications: ApplicationsSchema.prefault({}),
   categories: z.strictObject(
     Object.fromEntries(CATEGORIES.map((c) => [c, CategoryPolicySchema])) as Record<
       (typeof CATEGORIES)[number],
@@ -197,7 +266,15 @@ type Section = keyof typeof PolicyShape.shape;
  * it). A single file with every section still loads, as before the split.
  */
 export const POLICY_FILES = {
-  "tiers.yml": ["tiers", "never_covered", "not_pipe", "os_sensitive", "supported_os", "size_hours"],
+  "tiers.yml": [
+    "tiers",
+    "never_covered",
+    "not_pipe",
+    "os_sensitive",
+    "supported_os",
+    "size_hours",
+    "applications",
+  ],
   "signals.yml": ["categories", "severity", "size", "kind", "instances"],
   "policy.yml": [
     "watch",
@@ -244,6 +321,8 @@ export function policyPartSchema(file: keyof typeof POLICY_FILES) {
 export type Policy = z.output<typeof PolicySchema>;
 export type TierPolicy = z.output<typeof TierPolicySchema>;
 export type HourCap = z.output<typeof HourCapSchema>;
+export type EvidenceField = z.output<typeof EvidenceFieldSchema>;
+export type Applications = z.output<typeof ApplicationsSchema>;
 export type CategoryPolicy = z.output<typeof CategoryPolicySchema>;
 export type LabelNames = z.output<typeof LabelsSchema>;
 export type BoardConfig = z.output<typeof BoardSchema>;

@@ -5,9 +5,10 @@ import { loadYaml, type LoadResult } from "./yaml-load.js";
 export const TIERS = ["none", "basic", "full"] as const;
 export type Tier = (typeof TIERS)[number];
 
-const INSTANCE_CODE = /^[a-z][a-z0-9-]{1,19}$/;
+export const INSTANCE_CODE = /^[a-z][a-z0-9-]{1,19}$/;
 // RFC 1123 host names: labels of letters, digits and hyphens, separated by dots.
-const HOST = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+export const HOST =
+  /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 // Explicit character classes (no /i flag) so the exported JSON Schema matches the same logins.
 const GITHUB_LOGIN = /^[A-Za-z\d](?:[A-Za-z\d]|-(?=[A-Za-z\d])){0,38}$/;
 const REPO = /^[\w.-]+\/[\w.-]+$/;

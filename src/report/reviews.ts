@@ -17,7 +17,8 @@ export interface DueReview {
   evidence: string[];
 }
 
-const DEFAULT_EVERY_MONTHS = 12;
+/** How often a tier is reviewed when the registry does not say. */
+export const DEFAULT_EVERY_MONTHS = 12;
 
 function addMonths(date: string, months: number): string {
   const d = new Date(`${date}T00:00:00Z`);
@@ -57,8 +58,36 @@ export function reviewMarker(due: DueReview): string {
   return `<!-- sysadmin-pipe:review ${due.code} ${due.reviewed ?? "never"} -->`;
 }
 
+/** The instance and last review a review issue's marker names, or undefined for any other body. */
+export function readReviewMarker(body: string): { code: string; reviewed?: string } | undefined {
+  const m = /<!-- sysadmin-pipe:review ([a-z][a-z0-9-]*) (\S+) -->/.exec(body);
+  if (!m) return undefined;
+  return { code: m[1]!, ...(m[2] !== "never" ? { reviewed: m[2]! } : {}) };
+}
+
 export function reviewTitle(due: DueReview): string {
   return `Tier review due: ${due.name} (${due.tier})`;
+}
+
+/** Where an instance's load is counted from: its last review, else a year before today. */
+export function loadSince(reviewed: string | undefined, today: string): string {
+  return reviewed ?? `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`;
+}
+
+/** "since its last review on 2026-05-01", or "(never reviewed; the last 12 months)". */
+export function sinceWords(reviewed: string | undefined): string {
+  return reviewed ? `since its last review on ${reviewed}` : "(never reviewed; the last 12 months)";
+}
+
+/** One instance's figures in a load report, as a table (or a sentence when it had none). */
+export function instanceLoadTable(load: LoadReport, code: string): string {
+  const mine = load.instances.find((l) => l.code === code);
+  if (!mine) return "No sysadmin-pipe requests in that time.";
+  return [
+    `| requests | S0 / S1 / S2 / S3 | accepted | rejected | jobs board | estimated pipe h | logged pipe h | logged jobs-board h |`,
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    `| ${mine.requests} | ${Object.values(mine.bySeverity).join(" / ")} | ${mine.accepted} | ${mine.rejected} | ${mine.jobsBoard} | ${mine.estimatedHours} | ${mine.pipeHours} | ${mine.jobsHours} |`,
+  ].join("\n");
 }
 
 export function renderReviewIssue(
@@ -66,17 +95,8 @@ export function renderReviewIssue(
   load: LoadReport,
   circleTeam: string | null,
 ): string {
-  const mine = load.instances.find((l) => l.code === due.code);
-  const since = due.reviewed
-    ? `since its last review on ${due.reviewed}`
-    : "(never reviewed; the last 12 months)";
-  const figures = mine
-    ? [
-        `| requests | S0 / S1 / S2 / S3 | accepted | rejected | jobs board | estimated pipe h | logged pipe h | logged jobs-board h |`,
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
-        `| ${mine.requests} | ${Object.values(mine.bySeverity).join(" / ")} | ${mine.accepted} | ${mine.rejected} | ${mine.jobsBoard} | ${mine.estimatedHours} | ${mine.pipeHours} | ${mine.jobsHours} |`,
-      ].join("\n")
-    : "No sysadmin-pipe requests in that time.";
+  const since = sinceWords(due.reviewed);
+  const figures = instanceLoadTable(load, due.code);
   return [
     reviewMarker(due),
     `${circleTeam ? `@${circleTeam}: ` : ""}**${due.name}** (\`${due.code}\`) is on the **${due.tier}** tier, reviewed every ${due.everyMonths} months; its review is due since ${due.dueSince}.`,
@@ -93,9 +113,9 @@ export function renderReviewIssue(
       ? due.evidence.map((url) => `- ${url}`).join("\n")
       : "None yet: ask the instance for it (see the tier-change pull request template).",
     "",
-    "### To close this review",
+    "### How the circle closes this review",
     "",
-    "Open a pull request to `config/instances.yml` that sets `reviewed:` to the review date (and changes the tier if the circle decides so). The bot never closes this issue by itself.",
+    "A member of the circle writes `/approve-tier basic` or `/approve-tier full` in a comment: the app opens the pull request to the registry that sets the tier and `reviewed:` to today, and closes this issue when it is merged. `/decline-tier <reason>` closes it without a change.",
     "",
   ].join("\n");
 }

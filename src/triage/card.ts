@@ -4,6 +4,7 @@ import type { Registry, Tier } from "../registry/schema.js";
 import { TIERS } from "../registry/schema.js";
 import type { BoardRecord, CardValues, TimeLog, TriagePlan } from "./types.js";
 import { SEVERITIES, type Severity } from "./vocabulary.js";
+import { jobColumn } from "./job.js";
 
 export type IssueState = "open" | "closed";
 
@@ -87,7 +88,8 @@ export function boardTarget(
   if (plan.instances[0]) values.instance = plan.instances[0];
   let column: Column;
   if (state === "closed") column = "done";
-  else if (plan.jobBoard) column = "jobs_board";
+  // A job taken on the jobs board is in progress until it is delivered.
+  else if (plan.jobBoard) column = jobColumn(plan.job);
   else if (plan.outcome === "needs-info") column = "inbox";
   else column = plan.severity === "S0" ? "emergency" : "ready";
   const hours = hoursFor(plan, time);

@@ -3,6 +3,7 @@ import type { Registry } from "../registry/schema.js";
 import { displayName } from "./coverage.js";
 import { COMMENT_MARKER, encodeState } from "./state.js";
 import { formatMinutes } from "./time.js";
+import { jobLines } from "./job.js";
 import type { RecordedState, TimeLog, TriagePlan } from "./types.js";
 import { SEVERITY_MEANING, SIZE_MEANING } from "./vocabulary.js";
 
@@ -69,6 +70,8 @@ function jobsBoard(plan: TriagePlan, registry: Registry): string {
     "",
     `**Why it is not in the pipe:**`,
     bullet(plan.reasons),
+    "",
+    ...jobLines(plan.job, names || "the instance"),
     "",
     "Jobs-board work is paid extra work: its time is kept apart and never counted against the core team's hours.",
   ].join("\n");

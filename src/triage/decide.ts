@@ -217,7 +217,8 @@ function judge(plan: TriagePlan, registry: Registry, policy: Policy, severityWhy
 
 /**
  * A maintainer's `/accept` or `/reject` replaces the policy's outcome (once the instance is
- * known); an instance's `/job-board` opt-in holds while the request stays rejected.
+ * known); an instance's `/job-board` opt-in (and the job a developer took there) holds while
+ * the request stays rejected.
  */
 function applyPersonDecision(plan: TriagePlan, commanded: Commanded | undefined): void {
   const decision = commanded?.decision;
@@ -237,4 +238,6 @@ function applyPersonDecision(plan: TriagePlan, commanded: Commanded | undefined)
     plan.reasons = [why, ...plan.reasons];
   }
   plan.jobBoard = plan.outcome === "rejected" && commanded?.jobBoard !== undefined;
+  // A job is only a job while its request is on the jobs board.
+  if (plan.jobBoard && commanded?.job) plan.job = commanded.job;
 }

@@ -15,21 +15,26 @@ export type FormAnswers = Partial<Record<FormField, string>>;
 
 const NO_RESPONSE = /^_?no response_?$/i;
 
+/** Each "### heading" of a form-made body with its answer ("" for GitHub's "_No response_"). */
+export function formSections(body: string): { heading: string; value: string }[] {
+  return body
+    .replace(/\r\n?/g, "\n")
+    .split(/^###[ \t]+/m)
+    .slice(1)
+    .map((section) => {
+      const newline = section.indexOf("\n");
+      const heading = (newline < 0 ? section : section.slice(0, newline)).trim();
+      const value = newline < 0 ? "" : section.slice(newline + 1).trim();
+      return { heading, value: NO_RESPONSE.test(value) ? "" : value };
+    });
+}
+
 /** The answers of a form-made body, or an empty object for a free-text body. */
 export function parseForm(body: string): FormAnswers {
   const answers: FormAnswers = {};
-  const sections = body
-    .replace(/\r\n?/g, "\n")
-    .split(/^###[ \t]+/m)
-    .slice(1);
-  for (const section of sections) {
-    const newline = section.indexOf("\n");
-    const heading = (newline < 0 ? section : section.slice(0, newline)).trim();
-    const value = newline < 0 ? "" : section.slice(newline + 1).trim();
+  for (const { heading, value } of formSections(body)) {
     const field = fieldFor(heading);
-    if (field && value && !NO_RESPONSE.test(value) && answers[field] === undefined) {
-      answers[field] = value;
-    }
+    if (field && value && answers[field] === undefined) answers[field] = value;
   }
   return answers;
 }

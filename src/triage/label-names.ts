@@ -77,6 +77,11 @@ export function labelStyle(label: string, policy: Policy): { color: string; desc
     [l.needs_triage]: { color: "e99695", description: "The sysadmin pipe needs more information" },
     [l.not_covered]: { color: "cccccc", description: "Not covered by the instance's support tier" },
     [l.job_board]: { color: "f9d0c4", description: "Paid extra work on the jobs board" },
+    [l.needs_info]: { color: "e99695", description: "A tier application that lacks evidence" },
+    [policy.reports.application_label]: {
+      color: "0052cc",
+      description: "A tier application, for the instance-managers circle to decide",
+    },
   };
   return flags[label] ?? { color: "ededed", description: "" };
 }

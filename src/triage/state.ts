@@ -42,12 +42,55 @@ const PersonDecisionSchema = z.object({
   reason: z.string().max(500).optional(),
 });
 
+/** Who did a step of a job, and when (ISO time; the app always records it). */
+const JobStepSchema = z.object({ by: login, at: z.iso.datetime().optional() });
+
+/** A jobs-board request a developer took with `/take`, and how far it got. */
+const JobSchema = z.object({
+  taker: login,
+  /** Jobs-board minutes logged before it was taken: not this job's time (absent: none). */
+  from: minutes.optional(),
+  /** The taker's estimate (`/estimate`), in minutes. */
+  estimate: minutes.optional(),
+  /** The instance's manager who agreed to the estimate (`/agree`): a new estimate clears it. */
+  agreed: JobStepSchema.optional(),
+  /** Delivered (`/done`): the job is invoiced in the period of this date. */
+  done: JobStepSchema.optional(),
+});
+
+/** The instance-managers circle's decision on a tier application or review. */
+const TierDecisionSchema = z.object({
+  outcome: z.enum(["approved", "declined"]),
+  /** The tier approved. */
+  tier: z.enum(["basic", "full"]).optional(),
+  by: login,
+  reason: z.string().max(500).optional(),
+});
+
+/** What the app did on a tier application or review: each step once. */
+const ApplicationRecordSchema = z.object({
+  /** The circle's team was mentioned (once the application was complete). */
+  mentioned: z.boolean().optional(),
+  /** The registry pull request the app opened on approval. */
+  pull: z.object({ repo: z.string().max(200), number: z.number().int().positive() }).optional(),
+  /** Why the pull request could not be opened, for the comment. */
+  problem: z.string().max(1000).optional(),
+  /** The decision the applicant was told of (and, declined, the issue closed): told once. */
+  told: z.enum(["approved", "declined"]).optional(),
+  /** The registry pull request was merged and the issue closed with a note. */
+  merged: z.boolean().optional(),
+});
+
 /** What people said with slash commands; kept until changed by another command. */
 const CommandedSchema = z.object({
   overrides: OverridesSchema.default({}),
   decision: PersonDecisionSchema.optional(),
   /** A rejected request opted into the paid jobs board, and by whom. */
   jobBoard: z.object({ by: login }).optional(),
+  /** The job a developer took on the jobs board. */
+  job: JobSchema.optional(),
+  /** `/approve-tier` or `/decline-tier` on a tier application or review. */
+  tier: TierDecisionSchema.optional(),
 });
 
 /** Logged time in minutes. Jobs-board time is paid extra work: never counted as pipe time. */
@@ -72,6 +115,8 @@ const StateSchema = z.object({
   seen: z.array(z.number().int()).max(50).optional(),
   /** Notifications already sent (an S0 alert, a new jobs-board item): sent once. */
   alerted: z.object({ s0: z.boolean().optional(), jobs: z.boolean().optional() }).optional(),
+  /** On a tier application or review: what the app did about the circle's decision. */
+  application: ApplicationRecordSchema.optional(),
 });
 
 export type Overrides = z.output<typeof OverridesSchema>;
@@ -79,6 +124,9 @@ export type CardValues = z.output<typeof CardValuesSchema>;
 export type BoardRecord = z.output<typeof BoardRecordSchema>;
 export type PersonDecision = z.output<typeof PersonDecisionSchema>;
 export type Commanded = z.output<typeof CommandedSchema>;
+export type Job = z.output<typeof JobSchema>;
+export type TierDecision = z.output<typeof TierDecisionSchema>;
+export type ApplicationRecord = z.output<typeof ApplicationRecordSchema>;
 export type TimeLog = z.output<typeof TimeLogSchema>;
 export type RecordedState = z.output<typeof StateSchema>;
 
@@ -126,16 +174,20 @@ function laterFieldsWin<T extends object>(records: readonly (T | undefined)[]): 
   return merged as T;
 }
 
-/** A decision or a jobs-board opt-in is one person's act: taken whole, never mixed. */
+/** A decision, a jobs-board opt-in or a job is one person's act: taken whole, never mixed. */
 function mergeCommanded(all: readonly (Commanded | undefined)[]): Commanded | undefined {
   const present = all.filter((c): c is Commanded => c !== undefined);
   if (!present.length) return undefined;
   const decision = lastDefined(present.map((c) => c.decision));
   const jobBoard = lastDefined(present.map((c) => c.jobBoard));
+  const job = lastDefined(present.map((c) => c.job));
+  const tier = lastDefined(present.map((c) => c.tier));
   return {
     overrides: laterFieldsWin(present.map((c) => c.overrides)),
     ...(decision ? { decision } : {}),
     ...(jobBoard ? { jobBoard } : {}),
+    ...(job ? { job } : {}),
+    ...(tier ? { tier } : {}),
   };
 }
 
@@ -173,7 +225,8 @@ function mergeAlerted(all: readonly RecordedState["alerted"][]): RecordedState["
  *   one recorded is kept;
  * - `time`: the larger pipe and jobs minutes each (the same log, recorded twice);
  * - `outcome`, `board`: the newest's; an older one's only when the newest has none (a card an
- *   older run put on the board is still there).
+ *   older run put on the board is still there);
+ * - `application`: field by field, the newest's; a step only an older one recorded stays done.
  */
 export function mergeStates(states: readonly RecordedState[]): RecordedState {
   if (!states.length) throw new RangeError("mergeStates needs at least one state");
@@ -185,6 +238,10 @@ export function mergeStates(states: readonly RecordedState[]): RecordedState {
   const commanded = mergeCommanded(each("commanded"));
   const time = mergeTime(each("time"));
   const alerted = mergeAlerted(each("alerted"));
+  // A step either comment recorded (a pull request opened, a note sent) was done.
+  const application = each("application").some(Boolean)
+    ? laterFieldsWin(each("application"))
+    : undefined;
   return {
     v: 1,
     applied: union(each("applied")).slice(-MAX_LABELS),
@@ -197,6 +254,7 @@ export function mergeStates(states: readonly RecordedState[]): RecordedState {
     ...(time ? { time } : {}),
     ...(seen ? { seen } : {}),
     ...(alerted ? { alerted } : {}),
+    ...(application ? { application } : {}),
   };
 }
 
@@ -215,6 +273,8 @@ export interface ThisRun {
   alerted?: RecordedState["alerted"];
   /** The comment whose commands were just handled. */
   seenComment?: number;
+  /** On a tier application or review: what the app has done about the decision so far. */
+  application?: ApplicationRecord;
 }
 
 /**
@@ -244,6 +304,7 @@ export function nextState(
       ? previous?.seen
       : [...(previous?.seen ?? []), happened.seenComment].slice(-MAX_SEEN);
   const alerted = happened.alerted ?? previous?.alerted;
+  const application = happened.application ?? previous?.application;
   return {
     v: 1,
     applied: plan.labels.filter((label) => !human.has(label)),
@@ -256,6 +317,7 @@ export function nextState(
     ...(previous?.time ? { time: previous.time } : {}),
     ...(seen ? { seen } : {}),
     ...(alerted ? { alerted } : {}),
+    ...(application ? { application } : {}),
   };
 }
 

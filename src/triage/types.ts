@@ -22,12 +22,13 @@ export type {
   BoardRecord,
   CardValues,
   Commanded,
+  Job,
   Overrides,
   PersonDecision,
   RecordedState,
   TimeLog,
 } from "./state.js";
-import type { Overrides, PersonDecision, RecordedState } from "./state.js";
+import type { Job, Overrides, PersonDecision, RecordedState } from "./state.js";
 
 export type Instead = "job-board" | "tier-review";
 
@@ -66,6 +67,8 @@ export interface TriagePlan {
   decidedBy?: PersonDecision;
   /** A rejected request its instance put on the paid jobs board. */
   jobBoard: boolean;
+  /** The job a developer took, while the request is on the jobs board. */
+  job?: Job;
   /** A rejection held back because the live registry is broken: a person decides. */
   held?: boolean;
 }

@@ -24,6 +24,7 @@ import { applyHourCaps, cappedInstances } from "../triage/caps.js";
 import { hoursUsed } from "../github/cap-usage.js";
 import type { LiveConfig } from "../github/live-config.js";
 import type { IssueInput, TriagePlan } from "../triage/types.js";
+import { handleTierIssue, isTierIssue } from "./tier-application.js";
 
 export interface AppDeps {
   /** The registry and policy in force for an installation (read live when configured). */
@@ -190,13 +191,20 @@ async function withHourCaps(
   return applyHourCaps(plan, used, config.registry, config.policy);
 }
 
-/** Decide, then make GitHub match: labels, comment, board, alerts. Returns the plan. */
+/**
+ * Decide, then make GitHub match: labels, comment, board, alerts. Returns the plan; undefined for
+ * a tier application or review, which the circle decides (see tier-application.ts).
+ */
 export async function decideAndApply(
   job: IssueJob,
   issue: IssueData,
   current: CurrentIssue,
   options: ApplyOptions = {},
-): Promise<TriagePlan> {
+): Promise<TriagePlan | undefined> {
+  if (isTierIssue(issue, current.labels, job.config)) {
+    await handleTierIssue(job, issue, current, options);
+    return undefined;
+  }
   const { github, ref, config, log } = job;
   const where = `${job.repo}#${ref.issue_number}`;
   const previous = current.previous;

@@ -67,9 +67,10 @@ export const QUICK_RETRIES = [100, 200, 400];
 /**
  * `waitForWork` (default): each deliver() returns once the app's queue has done the work, as
  * the tests that check GitHub's state afterwards need; false returns at GitHub's answer.
+ * `policy`: changes to the shipped policy's text (the board is always switched on).
  */
 export async function startLoopbackApp(
-  options: { waitForWork?: boolean } = {},
+  options: { waitForWork?: boolean; policy?: (text: string) => string } = {},
 ): Promise<LoopbackApp> {
   const fake = new FakeGitHub();
   const githubUrl = await fake.start();
@@ -77,7 +78,8 @@ export async function startLoopbackApp(
   const privateKey = testAppKey();
   const dir = mkdtempSync(path.join(tmpdir(), "sysadmin-pipe-e2e-"));
   const policyFile = path.join(dir, "policy.yml");
-  writeFileSync(policyFile, POLICY_TEXT.replace(/^( {2}number:) null/m, "$1 5"));
+  const policyText = (options.policy ?? ((text) => text))(POLICY_TEXT);
+  writeFileSync(policyFile, policyText.replace(/^( {2}number:) null/m, "$1 5"));
   process.env.POLICY_FILE = policyFile;
   const logLines: string[] = [];
   const log = pino({ level: "info" }, { write: (line: string) => void logLines.push(line) });

@@ -2,6 +2,7 @@
 // collaborator permissions and a Projects v2 board, in memory. Every request is checked against
 // GitHub's OpenAPI description or GraphQL schema first and refused (422) if GitHub would refuse
 // it, so this GitHub can never be friendlier than the real one. Faults can be injected.
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { FakeBoard } from "./fake-board.js";
@@ -31,6 +32,10 @@ export interface FakeIssue {
   user: string;
   created_at: string;
   updated_at: string;
+  /** Logins assigned (the fake assigns anyone, as GitHub does for the repository's people). */
+  assignees?: string[];
+  /** Why it was closed: "completed" or "not_planned", as GitHub records it. */
+  state_reason?: string;
 }
 
 export interface FakeComment {
@@ -61,9 +66,37 @@ interface Repo {
 
 export const APP_SLUG = "sysadmin-pipe";
 
+/** A file's raw text, as GitHub answers `Accept: application/vnd.github.raw`. */
+class RawText {
+  constructor(readonly text: string) {}
+}
+
+/** A pull request of the fake GitHub: from a branch of the same repository. */
+export interface FakePull {
+  number: number;
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  state: "open" | "closed";
+  merged: boolean;
+}
+
+/** A repository's files: commits (sha → path → text), branches (name → head sha), pulls. */
+export interface FakeGit {
+  defaultBranch: string;
+  commits: Map<string, Map<string, string>>;
+  branches: Map<string, string>;
+  pulls: FakePull[];
+  /** Check runs published, in order. */
+  checkRuns: { head_sha: string; name: string; conclusion?: string; summary?: string }[];
+}
+
 export class FakeGitHub {
   readonly board = new FakeBoard();
   readonly repos = new Map<string, Repo>();
+  /** Active members by team ("org/slug"), as GitHub's team memberships answer. */
+  readonly teams = new Map<string, Set<string>>();
   /** Requests GitHub would have refused: must stay empty. */
   readonly problems: string[] = [];
   readonly stats = { requests: 0, faults: 0, byRoute: new Map<string, number>() };
@@ -185,7 +218,9 @@ export class FakeGitHub {
       return this.send(res, 422, { message: problems.join("; ") });
     }
     try {
-      const [status, answer, headers] = this.answer(method, path, url.searchParams, body);
+      const [status, answer, headers] =
+        this.answerGit(method, path, url.searchParams, body, req.headers.accept ?? "") ??
+        this.answer(method, path, url.searchParams, body);
       this.send(res, status, answer, headers);
     } catch (error) {
       this.problems.push(`fake GitHub cannot answer ${route}: ${String(error)}`);
@@ -250,6 +285,11 @@ export class FakeGitHub {
     headers: Record<string, string> = {},
   ) {
     if (res.destroyed) return;
+    if (body instanceof RawText) {
+      res.writeHead(status, { "content-type": "text/plain; charset=utf-8", ...headers });
+      res.end(body.text);
+      return;
+    }
     res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
     res.end(body === undefined ? "" : JSON.stringify(body));
   }
@@ -268,6 +308,8 @@ export class FakeGitHub {
         color: repo.labels.get(name)?.color ?? "ededed",
       })),
       user: { login: issue.user, type: "User" },
+      assignee: issue.assignees?.[0] ? { login: issue.assignees[0], type: "User" } : null,
+      assignees: (issue.assignees ?? []).map((login) => ({ login, type: "User" })),
       html_url: `https://github.com/${full}/issues/${issue.number}`,
       created_at: issue.created_at,
       updated_at: issue.updated_at,
@@ -325,6 +367,8 @@ export class FakeGitHub {
     if (method === "GET" && path === "/app/installations") {
       return [200, [{ id: 4242, account: { login: "openfoodfoundation", type: "Organization" } }]];
     }
+    const team = /^\/orgs\/([^/]+)\/teams\/([^/]+)\/memberships\/([^/]+)$/.exec(path);
+    if (team && method === "GET") return this.membership(`${team[1]}/${team[2]}`, team[3]!);
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
     if (!m) return [404, { message: "Not Found" }];
     const repo = this.repo(`${m[1]}/${m[2]}`);
@@ -354,6 +398,38 @@ export class FakeGitHub {
     if ((r = /^\/issues\/(\d+)$/.exec(rest)) && method === "GET") {
       const issue = issueOf(r[1]!);
       return issue ? [200, this.issueJson(repo, issue)] : [404, { message: "Not Found" }];
+    }
+    if ((r = /^\/issues\/(\d+)$/.exec(rest)) && method === "PATCH") {
+      const issue = issueOf(r[1]!);
+      if (!issue) return [404, { message: "Not Found" }];
+      if (b.state === "open" || b.state === "closed") issue.state = b.state;
+      if (typeof b.state_reason === "string") issue.state_reason = b.state_reason;
+      if (typeof b.title === "string") issue.title = b.title;
+      if (typeof b.body === "string") issue.body = b.body;
+      this.touch(issue);
+      return [200, this.issueJson(repo, issue)];
+    }
+    if (rest === "/issues" && method === "POST") {
+      const number = Math.max(0, ...repo.issues.keys()) + 1;
+      const labels = ((b.labels ?? []) as string[]).map(String);
+      for (const name of labels) if (!repo.labels.has(name)) this.newLabel(repo, name);
+      const issue = this.addIssue(`${repo.owner}/${repo.name}`, {
+        number,
+        title: String(b.title),
+        body: String(b.body ?? ""),
+        labels,
+        user: `${APP_SLUG}[bot]`,
+      });
+      return [201, this.issueJson(repo, issue)];
+    }
+    if ((r = /^\/issues\/(\d+)\/assignees$/.exec(rest)) && /^(POST|DELETE)$/.test(method)) {
+      const issue = issueOf(r[1]!);
+      if (!issue) return [404, { message: "Not Found" }];
+      const logins = (b.assignees ?? []) as string[];
+      const kept = (issue.assignees ?? []).filter((a) => !logins.includes(a));
+      issue.assignees = method === "POST" ? [...kept, ...logins] : kept;
+      this.touch(issue);
+      return [method === "POST" ? 201 : 200, this.issueJson(repo, issue)];
     }
     if ((r = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
       const n = Number(r[1]);
@@ -434,6 +510,19 @@ export class FakeGitHub {
     return [404, { message: `fake GitHub has no ${method} ${path}` }];
   }
 
+  /** GitHub answers 404 for anyone who is not a member of the team. */
+  private membership(team: string, login: string): [number, unknown] {
+    if (!this.teams.get(team.toLowerCase())?.has(login)) return [404, { message: "Not Found" }];
+    return [
+      200,
+      {
+        url: `https://api.github.com/teams/1/memberships/${login}`,
+        role: "member",
+        state: "active",
+      },
+    ];
+  }
+
   private newLabel(repo: Repo, name: string, color = "ededed"): FakeLabel {
     const label = { name, color, description: null, node_id: `LA_fake${this.nextId++}` };
     repo.labels.set(name, label);
@@ -468,5 +557,220 @@ export class FakeGitHub {
   ): [number, unknown, Record<string, string>] {
     if (headers.link) headers.link = headers.link.replace("__PATH__", path.replace(/^\//, ""));
     return [status, body, headers];
+  }
+
+  /** A repository's files and pull requests (created empty, on `main`). */
+  git(full: string): FakeGit {
+    const key = `git:${full.toLowerCase()}`;
+    let git = this.gits.get(key);
+    if (!git) {
+      git = {
+        defaultBranch: "main",
+        commits: new Map([["0".repeat(40), new Map()]]),
+        branches: new Map([["main", "0".repeat(40)]]),
+        pulls: [],
+        checkRuns: [],
+      };
+      this.gits.set(key, git);
+    }
+    return git;
+  }
+
+  /** Commit one file on a branch (the default one unless said), as a push would. */
+  commitFile(full: string, path: string, text: string, branch?: string): string {
+    const git = this.git(full);
+    const name = branch ?? git.defaultBranch;
+    const files = new Map(git.commits.get(git.branches.get(name)!) ?? []);
+    files.set(path, text);
+    const sha = this.sha(`${name}:${path}:${text}:${this.nextId++}`);
+    git.commits.set(sha, files);
+    git.branches.set(name, sha);
+    return sha;
+  }
+
+  /** A file's text on a branch or at a commit, or undefined. */
+  fileAt(full: string, path: string, ref?: string): string | undefined {
+    const git = this.git(full);
+    const sha = git.branches.get(ref ?? git.defaultBranch) ?? ref ?? "";
+    return git.commits.get(sha)?.get(path);
+  }
+
+  /** Merge a pull request as GitHub's button does: its base gets its head's files. */
+  mergePull(full: string, number: number): FakePull {
+    const git = this.git(full);
+    const pull = git.pulls.find((p) => p.number === number);
+    if (!pull || pull.state !== "open") throw new Error(`no open pull request #${number}`);
+    const files = git.commits.get(git.branches.get(pull.head)!)!;
+    const sha = this.sha(`merge:${number}:${this.nextId++}`);
+    git.commits.set(sha, new Map(files));
+    git.branches.set(pull.base, sha);
+    Object.assign(pull, { state: "closed", merged: true });
+    return pull;
+  }
+
+  private readonly gits = new Map<string, FakeGit>();
+
+  private sha(seed: string): string {
+    return createHash("sha1").update(seed).digest("hex");
+  }
+
+  private blobSha(text: string): string {
+    return this.sha(`blob:${text}`);
+  }
+
+  private pullJson(full: string, p: FakePull) {
+    const [owner] = full.split("/");
+    const git = this.git(full);
+    return {
+      id: p.number,
+      number: p.number,
+      title: p.title,
+      body: p.body,
+      state: p.state,
+      merged: p.merged,
+      html_url: `https://github.com/${full}/pull/${p.number}`,
+      head: { ref: p.head, sha: git.branches.get(p.head), label: `${owner}:${p.head}` },
+      base: { ref: p.base, sha: git.branches.get(p.base), label: `${owner}:${p.base}` },
+      user: { login: `${APP_SLUG}[bot]`, type: "Bot" },
+    };
+  }
+
+  /**
+   * The repository's own routes: its description, files (contents API, raw or JSON), git refs,
+   * pull requests and check runs. Undefined for any other request.
+   */
+  private answerGit(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: unknown,
+    accept: string,
+  ): [number, unknown, Record<string, string>?] | undefined {
+    const m = /^\/repos\/([^/]+)\/([^/]+)(\/(?:contents|git|pulls|check-runs)(?:\/.*)?)?$/.exec(
+      path,
+    );
+    if (!m) return undefined;
+    const full = `${m[1]}/${m[2]}`;
+    const git = this.git(full);
+    const rest = m[3] ?? "";
+    const b = (body ?? {}) as Record<string, string | undefined>;
+    let r: RegExpExecArray | null;
+    if (rest === "" && method === "GET") {
+      const [owner, name] = [m[1]!, m[2]!];
+      return [
+        200,
+        {
+          id: 1,
+          name,
+          full_name: full,
+          owner: { login: owner, type: "Organization" },
+          private: false,
+          default_branch: git.defaultBranch,
+          html_url: `https://github.com/${full}`,
+        },
+      ];
+    }
+    if ((r = /^\/contents\/(.+)$/.exec(rest))) {
+      const file = decodeURIComponent(r[1]!);
+      if (method === "GET") {
+        const text = this.fileAt(full, file, query.get("ref") ?? undefined);
+        if (text === undefined) return [404, { message: "Not Found" }];
+        if (accept.includes("raw")) return [200, new RawText(text)];
+        return [
+          200,
+          {
+            type: "file",
+            encoding: "base64",
+            size: Buffer.byteLength(text),
+            name: file.split("/").at(-1),
+            path: file,
+            sha: this.blobSha(text),
+            content: Buffer.from(text, "utf8").toString("base64"),
+          },
+        ];
+      }
+      if (method === "PUT") {
+        const branch = b.branch ?? git.defaultBranch;
+        if (!git.branches.has(branch)) return [404, { message: "Branch not found" }];
+        const before = this.fileAt(full, file, branch);
+        if (before !== undefined && b.sha !== this.blobSha(before))
+          return [409, { message: `${file} does not match ${b.sha}` }];
+        const text = Buffer.from(String(b.content), "base64").toString("utf8");
+        const sha = this.commitFile(full, file, text, branch);
+        const content = { name: file.split("/").at(-1), path: file, sha: this.blobSha(text) };
+        return [before === undefined ? 201 : 200, { content, commit: { sha, message: b.message } }];
+      }
+    }
+    if ((r = /^\/git\/ref\/(.+)$/.exec(rest)) && method === "GET") {
+      // Octokit sends the ref encoded: heads%2Fmain.
+      const name = decodeURIComponent(r[1]!).replace(/^heads\//, "");
+      const sha = git.branches.get(name);
+      if (!sha) return [404, { message: "Not Found" }];
+      return [200, { ref: `refs/heads/${name}`, object: { sha, type: "commit" } }];
+    }
+    if (rest === "/git/refs" && method === "POST") {
+      const name = String(b.ref).replace(/^refs\/heads\//, "");
+      if (git.branches.has(name)) return [422, { message: "Reference already exists" }];
+      if (!git.commits.has(String(b.sha))) return [422, { message: "Object does not exist" }];
+      git.branches.set(name, String(b.sha));
+      return [201, { ref: b.ref, object: { sha: b.sha, type: "commit" } }];
+    }
+    if (rest === "/pulls" && method === "GET") {
+      const head = query.get("head")?.split(":").at(-1);
+      const state = query.get("state") ?? "open";
+      const list = git.pulls
+        .filter((p) => (state === "all" || p.state === state) && (!head || p.head === head))
+        .map((p) => this.pullJson(full, p));
+      return [200, list];
+    }
+    if (rest === "/pulls" && method === "POST") {
+      const head = String(b.head);
+      const base = String(b.base);
+      if (!git.branches.has(head) || !git.branches.has(base) || head === base)
+        return [
+          422,
+          {
+            message: "Validation Failed",
+            errors: [{ resource: "PullRequest", field: "head", code: "invalid" }],
+          },
+        ];
+      const numbers = [...this.repo(full).issues.keys(), ...git.pulls.map((p) => p.number)];
+      const pull: FakePull = {
+        number: Math.max(500, ...numbers) + 1,
+        title: String(b.title),
+        body: b.body ?? "",
+        head,
+        base,
+        state: "open",
+        merged: false,
+      };
+      git.pulls.push(pull);
+      return [201, this.pullJson(full, pull)];
+    }
+    if ((r = /^\/pulls\/(\d+)\/files$/.exec(rest)) && method === "GET") {
+      const pull = git.pulls.find((p) => p.number === Number(r![1]));
+      if (!pull) return [404, { message: "Not Found" }];
+      const at = (branch: string) => git.commits.get(git.branches.get(branch)!)!;
+      const [head, base] = [at(pull.head), at(pull.base)];
+      const changed = [...head].filter(([f, text]) => base.get(f) !== text).map(([f]) => f);
+      return [
+        200,
+        changed.map((filename) => ({
+          filename,
+          status: base.has(filename) ? "modified" : "added",
+        })),
+      ];
+    }
+    if (rest === "/check-runs" && method === "POST") {
+      const output = (body as { output?: { summary?: string } }).output;
+      git.checkRuns.push({
+        head_sha: String(b.head_sha),
+        name: String(b.name),
+        conclusion: b.conclusion,
+        summary: output?.summary,
+      });
+      return [201, { id: this.nextId++, head_sha: b.head_sha, name: b.name }];
+    }
+    return undefined;
   }
 }

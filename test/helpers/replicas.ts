@@ -36,6 +36,8 @@ export interface ReplicaOptions {
   /** GitHub's spacing of writes divided by this. */
   spacingScale?: number;
   env?: Record<string, string>;
+  /** Run dist/ as it is, without rebuilding it when src/ is newer (the benchmark builds first). */
+  asBuilt?: boolean;
 }
 
 async function chatCollector(): Promise<{ url: string; chat: string[]; server: Server }> {
@@ -67,7 +69,7 @@ async function waitUntilUp(url: string, child: ChildProcess, logs: string[]): Pr
 }
 
 export async function startReplicas(options: ReplicaOptions): Promise<ReplicaSet> {
-  ensureBuilt();
+  if (!options.asBuilt) ensureBuilt();
   const fake = new FakeGitHub();
   const githubUrl = await fake.start();
   const collector = await chatCollector();

@@ -1,0 +1,128 @@
+// Opening the registry pull request a tier decision asks for: read the registry from the
+// registry repository's default branch, change it (a pure edit, given), commit it on a branch of
+// its own and open the pull request. A second try after a failure halfway reuses the branch and
+// the pull request it already opened, so one decision never opens two.
+import type { GitHub } from "./client-types.js";
+
+export interface RegistryPull {
+  /** owner/name of the repository that holds the registry. */
+  repo: string;
+  /** The registry's path in it (config/instances.yml). */
+  path: string;
+  branch: string;
+  title: string;
+  body: string;
+  /** The registry's text, changed; or why it cannot be. */
+  edit: (text: string) => { ok: true; text: string } | { ok: false; problem: string };
+}
+
+export type PullResult = { ok: true; number: number; url: string } | { ok: false; problem: string };
+
+const status = (error: unknown) => (error as { status?: number }).status;
+
+/** The file's text and blob sha on a branch, or undefined when it is not there. */
+async function fileAt(github: GitHub, owner: string, repo: string, path: string, ref: string) {
+  try {
+    const { data } = await github.rest.repos.getContent({ owner, repo, path, ref });
+    if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return undefined;
+    return { text: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha };
+  } catch (error) {
+    if (status(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/** The open pull request from this branch, if a first try already opened it. */
+async function openPullFrom(github: GitHub, owner: string, repo: string, branch: string) {
+  const { data } = await github.rest.pulls.list({
+    owner,
+    repo,
+    head: `${owner}:${branch}`,
+    state: "open",
+    per_page: 10,
+  });
+  return data[0];
+}
+
+/** The branch, made from the default branch's head; false when a first try already made it. */
+async function createBranch(
+  github: GitHub,
+  owner: string,
+  repo: string,
+  branch: string,
+  base: string,
+) {
+  const head = await github.rest.git.getRef({ owner, repo, ref: `heads/${base}` });
+  try {
+    await github.rest.git.createRef({
+      owner,
+      repo,
+      ref: `refs/heads/${branch}`,
+      sha: head.data.object.sha,
+    });
+    return true;
+  } catch (error) {
+    if (status(error) === 422) return false; // "Reference already exists"
+    throw error;
+  }
+}
+
+async function open(github: GitHub, pull: RegistryPull): Promise<PullResult> {
+  const [owner, repo] = pull.repo.split("/") as [string, string];
+  const base = (await github.rest.repos.get({ owner, repo })).data.default_branch;
+  const existing = await openPullFrom(github, owner, repo, pull.branch);
+  if (existing) return { ok: true, number: existing.number, url: existing.html_url };
+  const file = await fileAt(github, owner, repo, pull.path, base);
+  if (!file) return { ok: false, problem: `${pull.repo} has no \`${pull.path}\` on ${base}` };
+  const edited = pull.edit(file.text);
+  if (!edited.ok) return edited;
+  const fresh = await createBranch(github, owner, repo, pull.branch, base);
+  // On a branch left by a first try, the file's blob may differ from the default branch's.
+  const sha = fresh
+    ? file.sha
+    : ((await fileAt(github, owner, repo, pull.path, pull.branch))?.sha ?? file.sha);
+  await github.rest.repos.createOrUpdateFileContents({
+    owner,
+    repo,
+    path: pull.path,
+    message: pull.title,
+    content: Buffer.from(edited.text, "utf8").toString("base64"),
+    sha,
+    branch: pull.branch,
+  });
+  const { data } = await github.rest.pulls.create({
+    owner,
+    repo,
+    title: pull.title,
+    head: pull.branch,
+    base,
+    body: pull.body,
+  });
+  return { ok: true, number: data.number, url: data.html_url };
+}
+
+/**
+ * The pull request, opened (or found, when a first try opened it). GitHub refusing for want of
+ * access is said in words, for the issue's comment; other failures are thrown, to be retried.
+ */
+export async function openRegistryPullRequest(
+  github: GitHub,
+  pull: RegistryPull,
+): Promise<PullResult> {
+  try {
+    return await open(github, pull);
+  } catch (error) {
+    const code = status(error);
+    if (code === 403 || code === 404)
+      return {
+        ok: false,
+        problem: `GitHub refused (${code}): the app needs "Contents" and "Pull requests" write access to ${pull.repo}`,
+      };
+    if (code === 409 || code === 422)
+      return {
+        ok: false,
+        problem: `GitHub refused the change (${code}): ${String((error as Error).message).slice(0, 200)}`,
+      };
+    throw error;
+  }
+}

@@ -1,0 +1,279 @@
+// What the app writes on a tier application or review: its one bot comment (what was asked, what
+// is missing, the instance's tier, load and evidence, the circle's decision), the short notes
+// that notify people, and the registry pull request's title and body. Pure.
+import type { Policy } from "../registry/policy.js";
+import type { Registry } from "../registry/schema.js";
+import { COMMENT_MARKER, encodeState } from "../triage/state.js";
+import type { ApplicationRecord, RecordedState, TierDecision } from "../triage/state.js";
+import { APPLICATION_LABELS, tierMeaning } from "./questions.js";
+import { missingNow, type ApplicationRead, type TierIssue } from "./read.js";
+import { DEFAULT_EVERY_MONTHS } from "../report/reviews.js";
+import type { TierChange } from "./registry-edit.js";
+
+/** An issue or pull request, written the way GitHub links it: owner/repo#N. */
+export const issueLink = (repo: string, number: number) => `${repo}#${number}`;
+
+/** The instance's load since its last review, already rendered (see report/reviews.ts). */
+export interface LoadSection {
+  since: string;
+  table: string;
+}
+
+export interface TierCommentInput {
+  read: TierIssue;
+  registry: Registry;
+  policy: Policy;
+  state: RecordedState;
+  /** The team to mention in a new comment (`org/team`), when it is time to. */
+  mention?: string;
+  load?: LoadSection;
+}
+
+/** An applicant's words, shown without mentioning anyone (a bot's mention notifies) or breaking
+ * a table. */
+const quiet = (text: string) => text.replace(/@(?=[\w-])/g, "@\u200b").replace(/\|/g, "\\|");
+
+const oneLine = (text: string, max = 300) => {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+};
+
+/** "Open Food Network Germany (`de`)", or the new instance's name and code. */
+export function instanceWords(read: TierIssue, registry: Registry): string {
+  const code = read.code;
+  if (!code) return "an instance not named yet";
+  const name =
+    registry.instances[code]?.name ??
+    (read.kind === "application" ? read.newInstance?.name : undefined);
+  return name ? `${quiet(name)} (\`${code}\`)` : `\`${code}\``;
+}
+
+function instanceRow(read: TierIssue, registry: Registry): string {
+  const instance = read.code ? registry.instances[read.code] : undefined;
+  if (instance) {
+    const reviewed = instance.reviewed ? `last reviewed ${instance.reviewed}` : "never reviewed";
+    return `${instanceWords(read, registry)}, on the **${instance.tier}** tier now (${reviewed})`;
+  }
+  if (read.kind === "application" && read.newInstance) {
+    const { hosts, aliases } = read.newInstance;
+    const details = [
+      hosts.length ? `hosts ${quiet(hosts.join(", "))}` : "no hosts yet",
+      ...(aliases.length ? [`also called ${quiet(aliases.join(", "))}`] : []),
+    ];
+    return `a new instance: ${instanceWords(read, registry)}; ${details.join("; ")}`;
+  }
+  return instanceWords(read, registry);
+}
+
+function decisionSection(
+  read: TierIssue,
+  decision: TierDecision,
+  record: ApplicationRecord,
+  registry: Registry,
+): string[] {
+  const who = `@${decision.by}`;
+  if (decision.outcome === "declined") {
+    return [`### Declined by the circle (${who})`, "", `> ${oneLine(decision.reason ?? "", 500)}`];
+  }
+  const lines = [`### 🎉 Approved for the **${decision.tier}** tier (${who})`, ""];
+  if (record.merged && record.pull) {
+    lines.push(
+      `The registry pull request ${issueLink(record.pull.repo, record.pull.number)} was merged: ${instanceWords(read, registry)} is on the **${decision.tier}** tier.`,
+    );
+  } else if (record.pull) {
+    lines.push(
+      `The registry pull request: ${issueLink(record.pull.repo, record.pull.number)}. Once it is merged, this issue is closed.`,
+    );
+  } else if (record.problem) {
+    lines.push(
+      `**The app could not open the registry pull request:** ${record.problem}. A member of the circle can open it by hand (\`config/instances.yml\`: the tier, \`reviewed:\` and the evidence links), or fix the cause and write \`/approve-tier ${decision.tier}\` again.`,
+    );
+  }
+  return lines;
+}
+
+function applicationStatus(read: ApplicationRead): string[] {
+  const missing = missingNow(read);
+  if (missing.length) {
+    const forTier = read.tier ? `For the **${read.tier}** tier the circle` : "The circle";
+    return [
+      "### ⏳ Not complete yet",
+      "",
+      `${forTier} still needs:`,
+      ...missing.map((m) => `- ${m}`),
+      "",
+      "Edit the issue to add them (the bot reads it again). The circle looks at the application once it is complete.",
+    ];
+  }
+  return [
+    "### ✅ Complete: waiting for the circle",
+    "",
+    `A member of the instance-managers circle decides: \`/approve-tier ${read.tier}\` (or \`/approve-tier basic\`) or \`/decline-tier <reason>\` in a comment. On approval the app opens the pull request that records the tier in the registry.`,
+  ];
+}
+
+function evidenceSection(read: ApplicationRead, registry: Registry): string[] {
+  const given = read.evidence.filter((a) => a.text);
+  const onFile = (read.code && registry.instances[read.code]?.evidence) || [];
+  return [
+    "### Evidence",
+    "",
+    ...(given.length
+      ? given.map((a) => `- **${a.question.label}**: ${quiet(oneLine(a.text))}`)
+      : ["None given yet."]),
+    ...(onFile.length
+      ? ["", "Already on file in the registry:", ...onFile.map((l) => `- ${l}`)]
+      : []),
+  ];
+}
+
+export function renderTierComment(input: TierCommentInput): string {
+  const { read, registry, policy, state, load } = input;
+  const decision = state.commanded?.tier;
+  const record = state.application ?? {};
+  const title =
+    read.kind === "application"
+      ? `### 📝 Tier application: ${instanceWords(read, registry)} asks for the **${read.tier ?? "?"}** tier`
+      : `### Tier review: ${instanceWords(read, registry)}`;
+  const lines = [COMMENT_MARKER, title, ""];
+  if (input.mention)
+    lines.push(`@${input.mention}: a tier application for the circle to decide.`, "");
+  lines.push(
+    "| | |",
+    "| --- | --- |",
+    `| ${APPLICATION_LABELS.instance} | ${instanceRow(read, registry)} |`,
+  );
+  if (read.kind === "application" && read.tier)
+    lines.push(
+      `| ${APPLICATION_LABELS.tier} | **${read.tier}**: ${tierMeaning(policy, read.tier)} |`,
+    );
+  lines.push("");
+  if (decision) lines.push(...decisionSection(read, decision, record, registry), "");
+  else if (read.kind === "application") lines.push(...applicationStatus(read), "");
+  if (read.kind === "application") lines.push(...evidenceSection(read, registry), "");
+  if (load) lines.push(`### Its load ${load.since}`, "", load.table, "");
+  return `${lines.join("\n")}${encodeState(state)}\n`;
+}
+
+/** A new comment that tells the circle an application waits for them (GitHub notifies only
+ * for new text). */
+export function mentionNote(team: string): string {
+  return `@${team}: this tier application is complete and ready for the circle to decide; see the bot's comment above.`;
+}
+
+/** Who to tell of a decision: the applicant, or on a review the instance's managers. */
+function addressees(read: TierIssue, registry: Registry, author?: string): string[] {
+  const managers = read.code ? (registry.instances[read.code]?.managers ?? []) : [];
+  const people = read.kind === "application" && author ? [author] : managers;
+  return people.map((p) => `@${p}`);
+}
+
+export function approvalNote(
+  read: TierIssue,
+  decision: TierDecision,
+  record: ApplicationRecord,
+  registry: Registry,
+  author?: string,
+): string {
+  const pull = record.pull
+    ? `The app opened ${issueLink(record.pull.repo, record.pull.number)} to record it in the registry; once it is merged, this issue is closed.`
+    : "The registry pull request could not be opened yet: see the bot's comment above.";
+  const who = addressees(read, registry, author);
+  return `${who.length ? `${who.join(", ")}: the` : "The"} instance-managers circle approved ${instanceWords(read, registry)} for the **${decision.tier}** tier (@${decision.by}). ${pull}\n`;
+}
+
+export function declineNote(
+  read: TierIssue,
+  decision: TierDecision,
+  record: ApplicationRecord,
+  registry: Registry,
+  author?: string,
+): string {
+  const instance = read.code ? registry.instances[read.code] : undefined;
+  const stays = instance
+    ? `${instanceWords(read, registry)} stays on the **${instance.tier}** tier for now.`
+    : "";
+  const what = read.kind === "application" ? "application" : "review";
+  const who = addressees(read, registry, author);
+  const thanks = who.length ? `${who.join(", ")}, thank you` : "Thank you";
+  const lines = [
+    `${thanks} for the ${what}. The instance-managers circle has decided not to approve it for now (@${decision.by}):`,
+    "",
+    `> ${oneLine(decision.reason ?? "", 500)}`,
+    "",
+    `**What next:** ${stays} You can ask the circle about the reason right here, and apply again with the "Tier application" form once it is addressed. Work your tier does not cover can still go on the paid jobs board.`,
+  ];
+  if (record.pull)
+    lines.push(
+      "",
+      `Pull request ${issueLink(record.pull.repo, record.pull.number)} is not needed any more: close it without merging.`,
+    );
+  return `${lines.join("\n")}\n`;
+}
+
+export function mergedNote(
+  read: TierIssue,
+  decision: TierDecision | undefined,
+  pull: { repo: string; number: number },
+  registry: Registry,
+  everyMonths = DEFAULT_EVERY_MONTHS,
+): string {
+  const tier = decision?.tier
+    ? ` is now on the **${decision.tier}** tier in the registry`
+    : " is updated in the registry";
+  return `The registry pull request ${issueLink(pull.repo, pull.number)} was merged: ${instanceWords(read, registry)}${tier}; its next review is due in ${everyMonths} months. Closing this ${read.kind === "application" ? "application" : "review"}. Thank you!\n`;
+}
+
+/** The line that ties a registry pull request to its issue; read back when it is merged. */
+export function pullLinkLine(kind: TierIssue["kind"], repo: string, number: number): string {
+  return `Tier ${kind}: ${issueLink(repo, number)}`;
+}
+
+/** The issue a registry pull request's body links, or undefined for any other pull request. */
+export function readPullLink(
+  body: string,
+): { kind: TierIssue["kind"]; repo: string; number: number } | undefined {
+  const m = /^Tier (application|review): ([\w.-]+\/[\w.-]+)#(\d+)\s*$/m.exec(body);
+  if (!m) return undefined;
+  return { kind: m[1] as TierIssue["kind"], repo: m[2]!, number: Number(m[3]) };
+}
+
+export interface PullText {
+  title: string;
+  body: string;
+  branch: string;
+}
+
+export function pullText(
+  read: TierIssue,
+  change: TierChange,
+  decision: TierDecision,
+  where: { repo: string; number: number },
+  registry: Registry,
+): PullText {
+  const before = registry.instances[change.code]?.tier;
+  const tiers = before ? `${before} → ${change.tier}` : `new, ${change.tier}`;
+  const title = `Tier: ${change.code} ${tiers} (${read.kind} ${issueLink(where.repo, where.number)})`;
+  const fields = change.newInstance
+    ? "adds its entry (name, tier, hosts, aliases, `reviewed`, `review_every_months`, evidence)"
+    : "sets its `tier`, `reviewed` (today) and `review_every_months`, and adds the evidence links";
+  const body = [
+    pullLinkLine(read.kind, where.repo, where.number),
+    "",
+    `The instance-managers circle approved ${instanceWords(read, registry)} for the **${change.tier}** tier${before ? ` (was ${before})` : ""}: approved by @${decision.by} on ${change.reviewed}.`,
+    "",
+    `Opened by sysadmin-pipe. It changes only \`${change.code}\` in the registry: it ${fields}.`,
+    "",
+    ...(change.evidence.length ? ["Evidence:", ...change.evidence.map((l) => `- ${l}`), ""] : []),
+    ...(change.newInstance
+      ? [
+          "**Before merging**, regenerate the issue forms on this branch so they offer the new instance (`npx sysadmin-pipe form --write` and `npx sysadmin-pipe form --application --write`): the Tier registry check fails until then.",
+          "",
+        ]
+      : []),
+    `Merging it records the decision; the app then closes the ${read.kind}. The Tier registry check shows what the change means.`,
+    "",
+  ].join("\n");
+  const repoName = where.repo.split("/")[1] ?? "issue";
+  return { title, body, branch: `sysadmin-pipe/tier-${read.kind}-${repoName}-${where.number}` };
+}

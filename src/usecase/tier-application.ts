@@ -1,0 +1,301 @@
+// Tier applications and tier reviews: the circle's to decide, never triaged as requests. In the
+// issue's turn: read the application, say what is missing, show the instance's tier, load and
+// evidence, mention the circle once it is complete; and carry out the circle's decision: open
+// the registry pull request on approval, close kindly on a decline. Closed with a note once the
+// pull request is merged.
+import type { TriageConfig } from "../config.js";
+import { findBotComment } from "../github/bot-comment.js";
+import type { GitHub, IssueRef } from "../github/client-types.js";
+import { applyWrites, type CurrentIssue, type Writes } from "../github/executor.js";
+import { closeAsNotPlanned, closeIssue, createComment, readIssue } from "../github/issue-api.js";
+import { readPipe } from "../github/pipe-read.js";
+import { openRegistryPullRequest } from "../github/registry-pr.js";
+import { loadReport } from "../report/load.js";
+import { periodBetween } from "../report/period.js";
+import { instanceLoadTable, loadSince, sinceWords } from "../report/reviews.js";
+import {
+  approvalNote,
+  declineNote,
+  mentionNote,
+  mergedNote,
+  pullText,
+  readPullLink,
+  renderTierComment,
+  type LoadSection,
+} from "../tiers/comment.js";
+import { planTierIssue, type TierAct } from "../tiers/plan.js";
+import { missingNow, readTierIssue, tierIssueKind, type TierIssue } from "../tiers/read.js";
+import { editRegistry } from "../tiers/registry-edit.js";
+import type { TierScope } from "../commands/draft.js";
+import {
+  decodeState,
+  nextState,
+  sameBesidesDeliveries,
+  type ApplicationRecord,
+} from "../triage/state.js";
+import type { ApplyOptions, IssueData, IssueJob } from "./triage-issue.js";
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+const textOf = (issue: IssueData, labels: readonly string[]) => ({
+  body: issue.body ?? "",
+  labels,
+});
+
+/** Whether the issue is a tier application or review (the circle's, not the pipe's). */
+export function isTierIssue(issue: IssueData, labels: readonly string[], config: TriageConfig) {
+  return tierIssueKind(textOf(issue, labels), config.policy) !== undefined;
+}
+
+/** What the tier commands need to know of the issue; undefined on any other issue. */
+export function tierScope(
+  issue: IssueData,
+  labels: readonly string[],
+  config: TriageConfig,
+): TierScope | undefined {
+  const read = readTierIssue(textOf(issue, labels), config.registry, config.policy);
+  return read && { kind: read.kind, missing: read.missing };
+}
+
+/** The instance's load since its last review, read as the load report reads the pipe. */
+async function loadSection(job: IssueJob, code: string): Promise<LoadSection | undefined> {
+  const { registry, policy } = job.config;
+  const reviewed = registry.instances[code]?.reviewed;
+  const period = periodBetween(loadSince(reviewed, today()), today());
+  if (!period) return undefined;
+  const records = await readPipe(job.github, job.config, period);
+  const report = loadReport(records, period, registry, policy);
+  return { since: sinceWords(reviewed), table: instanceLoadTable(report, code) };
+}
+
+/** Open the registry pull request an approval asks for; what to record of it. */
+async function openPull(
+  job: IssueJob,
+  read: TierIssue,
+  act: Extract<TierAct, { kind: "approve" }>,
+): Promise<ApplicationRecord> {
+  const source = job.config.policy.registry_source;
+  if (!source.repo)
+    return {
+      problem:
+        "no registry repository is set (`registry_source.repo` in the policy, or `REGISTRY_REPO`), so the app does not know where the registry lives",
+    };
+  const where = { repo: job.repo, number: job.ref.issue_number };
+  const text = pullText(read, act.change, act.decision, where, job.config.registry);
+  const result = await openRegistryPullRequest(job.github, {
+    repo: source.repo,
+    path: source.registry,
+    ...text,
+    edit: (registry) => editRegistry(registry, act.change),
+  });
+  job.log.info(
+    { issue: `${job.repo}#${job.ref.issue_number}`, pull: result },
+    "tier approved: registry pull request",
+  );
+  return result.ok
+    ? { pull: { repo: source.repo, number: result.number }, problem: undefined }
+    : { problem: result.problem };
+}
+
+/** The writes that make the issue's labels and bot comment match; pure. */
+function tierWrites(
+  current: CurrentIssue,
+  labels: readonly string[],
+  body: string,
+  wantsComment: boolean,
+  displace: readonly string[],
+): Writes {
+  const ours = new Set(current.previous?.applied ?? []);
+  const removeLabels = current.labels.filter(
+    (l) => (ours.has(l) && !labels.includes(l)) || displace.includes(l),
+  );
+  const addLabels = labels.filter((l) => !current.labels.includes(l));
+  const action = current.comment
+    ? sameBesidesDeliveries(current.comment.body, body)
+      ? "none"
+      : "update"
+    : wantsComment
+      ? "create"
+      : "none";
+  return { addLabels, removeLabels, comment: { action, body } };
+}
+
+/** What carrying out the circle's decision did: the record to keep, the notes to post. */
+interface Carried {
+  record: ApplicationRecord;
+  notes: string[];
+  close: boolean;
+}
+
+/**
+ * The circle's decision, carried out once: an approval opens the registry pull request (and tells
+ * the applicant once it is there; a failure is tried again on the issue's next event); a decline
+ * tells the applicant and closes the issue, and frees a pull request opened before it.
+ */
+async function carryOut(
+  job: IssueJob,
+  read: TierIssue,
+  act: TierAct | undefined,
+  issue: IssueData,
+  before: ApplicationRecord,
+): Promise<Carried> {
+  const { registry } = job.config;
+  const author = issue.user?.login;
+  if (act?.kind === "approve") {
+    const record = act.openPull ? { ...before, ...(await openPull(job, read, act)) } : before;
+    if (!record.pull) return { record, notes: [], close: false };
+    const note = approvalNote(read, act.decision, record, registry, author);
+    return { record: { ...record, told: "approved" }, notes: [note], close: false };
+  }
+  if (act?.kind === "decline") {
+    const note = declineNote(read, act.decision, before, registry, author);
+    const record = { ...before, told: "declined" as const, pull: undefined };
+    return { record, notes: [note], close: issue.state !== "closed" };
+  }
+  return { record: before, notes: [], close: false };
+}
+
+/** The instance's load, shown while an application of a known instance waits for the circle. */
+async function loadWhileWaiting(
+  job: IssueJob,
+  read: TierIssue,
+  current: CurrentIssue,
+  open: boolean,
+) {
+  const waiting = open && !current.previous?.commanded?.tier;
+  const known =
+    read.kind === "application" && read.code && job.config.registry.instances[read.code];
+  return waiting && known ? loadSection(job, read.code!) : undefined;
+}
+
+/**
+ * A tier application or review, in its turn (the issue's lock is held): the same entry point for
+ * issue events, commands and the sweep (see decideAndApply).
+ */
+export async function handleTierIssue(
+  job: IssueJob,
+  issue: IssueData,
+  current: CurrentIssue,
+  options: ApplyOptions = {},
+): Promise<void> {
+  const { config, log } = job;
+  const { registry, policy } = config;
+  const read = readTierIssue(textOf(issue, current.labels), registry, policy);
+  if (!read) return;
+  const state = issue.state === "closed" ? "closed" : "open";
+  const { labels, previous } = current;
+  const plan = planTierIssue({ read, labels, previous, state, registry, policy, today: today() });
+  const summary = {
+    issue: `${job.repo}#${job.ref.issue_number}`,
+    kind: read.kind,
+    act: plan.act?.kind,
+  };
+  if (job.dryRun) {
+    log.info(
+      { ...summary, missing: missingNow(read), dryRun: true },
+      "dry run: tier issue planned, nothing written",
+    );
+    return;
+  }
+  const carried = await carryOut(job, read, plan.act, issue, previous?.application ?? {});
+  const team = plan.mention ? (policy.reports.circle_team ?? undefined) : undefined;
+  const record = team ? { ...carried.record, mentioned: true } : carried.record;
+  const load = await loadWhileWaiting(job, read, current, state === "open");
+  const next = nextState(
+    {
+      labels: plan.labels,
+      suppressed: plan.suppressed,
+      overrides: previous?.overrides ?? {},
+      outcome: undefined,
+    },
+    current,
+    { deliveryId: job.deliveryId, seenComment: options.seenComment, application: record },
+  );
+  // A mention notifies only in new text: in the comment when it is created, else a note.
+  const mentionHere = team && !current.comment ? team : undefined;
+  const body = renderTierComment({
+    read,
+    registry,
+    policy,
+    state: next,
+    mention: mentionHere,
+    load,
+  });
+  const writes = tierWrites(current, plan.labels, body, plan.wantsComment, options.displace ?? []);
+  // People are told first: a failure after this tells them twice rather than never.
+  if (team && !mentionHere) await createComment(job.github, job.ref, mentionNote(team));
+  for (const note of carried.notes) await createComment(job.github, job.ref, note);
+  if (carried.close) await closeAsNotPlanned(job.github, job.ref);
+  await applyWrites(job.github, job.ref, writes, current, policy, log);
+  log.info(
+    {
+      ...summary,
+      missing: missingNow(read).length,
+      pull: record.pull,
+      add: writes.addLabels,
+      remove: writes.removeLabels,
+      comment: writes.comment.action,
+    },
+    "tier issue handled",
+  );
+}
+
+/**
+ * A merged registry pull request that a tier decision opened: close its application or review
+ * with a note. Only the pull request the issue's own record names counts, so a pull request
+ * that merely mentions an issue closes nothing.
+ */
+export async function closeOnMerge(
+  github: GitHub,
+  pull: { repo: string; number: number; body: string },
+  config: TriageConfig,
+  log: IssueJob["log"],
+): Promise<void> {
+  const link = readPullLink(pull.body);
+  if (!link) return;
+  const [owner, repo] = link.repo.split("/") as [string, string];
+  const ref: IssueRef = { owner, repo, issue_number: link.number };
+  const comment = await findBotComment(github, ref, log);
+  const state = comment ? decodeState(comment.body) : undefined;
+  const recorded = state?.application?.pull;
+  const ours =
+    recorded?.number === pull.number && recorded.repo.toLowerCase() === pull.repo.toLowerCase();
+  if (!comment || !state || !ours || state.application?.merged) return;
+  const issue = await readIssue(github, ref);
+  const read = readTierIssue(
+    {
+      body: issue.body ?? "",
+      labels: issue.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
+    },
+    config.registry,
+    config.policy,
+  );
+  if (!read) return;
+  const decision = state.commanded?.tier;
+  const every = read.code ? config.registry.instances[read.code]?.review_every_months : undefined;
+  await createComment(
+    github,
+    ref,
+    mergedNote(read, decision, { repo: pull.repo, number: pull.number }, config.registry, every),
+  );
+  if (issue.state !== "closed") await closeIssue(github, ref);
+  const merged = { ...state, application: { ...state.application, merged: true } };
+  const body = renderTierComment({
+    read,
+    registry: config.registry,
+    policy: config.policy,
+    state: merged,
+  });
+  await applyWrites(
+    github,
+    ref,
+    { addLabels: [], removeLabels: [], comment: { action: "update", body } },
+    { labels: [], comment, previous: state },
+    config.policy,
+    log,
+  );
+  log.info(
+    { issue: `${link.repo}#${link.number}`, pull: `${pull.repo}#${pull.number}` },
+    "registry pull request merged: tier issue closed",
+  );
+}

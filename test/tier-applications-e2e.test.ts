@@ -1,0 +1,427 @@
+// Tier applications end to end, as GitHub drives the app: an instance applies with the form, the
+// bot says what is missing, the instance-managers circle decides with /approve-tier or
+// /decline-tier, the app opens the registry pull request itself, and merging it closes the
+// application. Against the schema-checked fake GitHub on loopback; the registry lives in its own
+// repository (REGISTRY_REPO), as in production.
+import { jest } from "@jest/globals";
+import nock from "nock";
+import { Octokit } from "@octokit/rest";
+import { reconcile } from "../src/reconcile/sweep.js";
+import { loadReport } from "../src/report/load.js";
+import { periodBetween } from "../src/report/period.js";
+import { dueReviews, renderReviewIssue, reviewTitle } from "../src/report/reviews.js";
+import { forgetBoards } from "../src/github/board-api.js";
+import { forgetKnownLabels } from "../src/github/label-store.js";
+import { forgetPermissions } from "../src/github/repo-access.js";
+import { liveConfig, startLoopbackApp, type LoopbackApp } from "./helpers/app-on-loopback.js";
+import { FORM_PATH, generateIssueForm } from "../src/form/generate.js";
+import {
+  REGISTRY_TEXT,
+  SIGNALS_TEXT,
+  TIERS_TEXT,
+  WIRING_TEXT,
+  shippedConfig,
+} from "./helpers/config.js";
+import {
+  applicationBody,
+  applicationForm,
+  BASIC_EVIDENCE,
+  FULL_EVIDENCE,
+  option,
+} from "./helpers/tier-application.js";
+import {
+  commentPayload,
+  issuesPayload,
+  pullRequestPayload,
+  type IssueFields,
+} from "./helpers/webhooks.js";
+
+jest.setTimeout(120_000);
+
+const REPO = "openfoodfoundation/ofn-install";
+const REGISTRY_REPO = "openfoodfoundation/sysadmin-pipe";
+const CIRCLE = "openfoodfoundation/instance-managers";
+const REGISTRY = "config/instances.yml";
+const { registry, policy } = shippedConfig();
+const form = applicationForm(registry, policy);
+
+let app: LoopbackApp;
+let nextComment = 70_000;
+
+beforeAll(async () => {
+  nock.restore(); // real HTTP on loopback only
+  process.env.REGISTRY_REPO = REGISTRY_REPO;
+  process.env.CIRCLE_TEAM = CIRCLE;
+  app = await startLoopbackApp();
+  // The live registry's repository holds the registry, the policy's three files and the form.
+  const wiring = WIRING_TEXT.replace(/^( {2}number:) null/m, "$1 5");
+  const files: Record<string, string> = {
+    [REGISTRY]: REGISTRY_TEXT,
+    "config/policy.yml": wiring,
+    "config/tiers.yml": TIERS_TEXT,
+    "config/signals.yml": SIGNALS_TEXT,
+    [FORM_PATH]: generateIssueForm(registry, policy),
+  };
+  for (const [path, text] of Object.entries(files)) app.fake.commitFile(REGISTRY_REPO, path, text);
+  app.fake.teams.set(CIRCLE, new Set(["circle-member"]));
+  app.fake.repo(REPO).permissions.set("maintainer", "write");
+});
+afterAll(async () => {
+  await app.stop();
+  delete process.env.REGISTRY_REPO;
+  delete process.env.CIRCLE_TEAM;
+  nock.activate();
+});
+beforeEach(() => {
+  forgetBoards();
+  forgetKnownLabels();
+  forgetPermissions();
+});
+afterEach(() => expect(app.fake.problems).toEqual([]));
+
+const issue = (n: number) => app.fake.repo(REPO).issues.get(n)!;
+const MARKER = "<!-- sysadmin-pipe -->";
+const botComment = (n: number) =>
+  app.fake.botComments(REPO, n).find((c) => c.body.startsWith(MARKER))?.body ?? "";
+/** The app's other comments: notes and replies, oldest first. */
+const notes = (n: number) =>
+  app.fake
+    .botComments(REPO, n)
+    .filter((c) => !c.body.startsWith(MARKER))
+    .map((c) => c.body);
+const pulls = () => app.fake.git(REGISTRY_REPO).pulls;
+const pullFor = (n: number) =>
+  pulls().find((p) => p.body.startsWith(`Tier application: ${REPO}#${n}\n`));
+
+/** File an issue in the fake GitHub and deliver `opened`, as the form does. */
+async function open(fields: IssueFields & { number: number }): Promise<void> {
+  const { author, ...rest } = fields;
+  app.fake.addIssue(REPO, { body: "", ...rest, labels: [...(fields.labels ?? [])], user: author });
+  expect(
+    await app.deliver("issues", issuesPayload("opened", fields), `open-${fields.number}`),
+  ).toBe(200);
+}
+
+async function apply(number: number, answers: Record<string, string>): Promise<void> {
+  await open({
+    number,
+    title: "[Tier application] Open Food Network Germany",
+    body: applicationBody(form, answers),
+    labels: form.labels,
+    author: "de-manager",
+  });
+}
+
+/** A comment on the issue, as GitHub delivers it; returns its id. */
+async function say(n: number, body: string, login: string): Promise<number> {
+  const id = nextComment++;
+  app.fake
+    .repo(REPO)
+    .comments.push({ id, issue: n, body, user: login, type: "User", reactions: [] });
+  const { title, body: text, labels } = issue(n);
+  const payload = commentPayload({ number: n, title, body: text, labels }, { id, body, login });
+  expect(await app.deliver("issue_comment", payload, `comment-${id}`)).toBe(200);
+  return id;
+}
+
+const reactions = (id: number) =>
+  app.fake.repo(REPO).comments.find((c) => c.id === id)?.reactions ?? [];
+
+const germany = (tier: "basic" | "full", evidence: Record<string, string>) => ({
+  instance: option(form, "instance", "de —"),
+  tier: option(form, "tier", tier),
+  ...evidence,
+});
+
+/** Lines removed and added between two texts (from the first to the last changed line). */
+function changedLines(before: string, after: string) {
+  const a = before.split("\n");
+  const b = after.split("\n");
+  let start = 0;
+  while (start < a.length && a[start] === b[start]) start++;
+  let end = 0;
+  while (end < a.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+  return { removed: a.slice(start, a.length - end), added: b.slice(start, b.length - end) };
+}
+
+const commentLines = (text: string) => text.split("\n").filter((l) => /#/.test(l));
+
+describe("an instance applies for a tier", () => {
+  test("an application with missing evidence gets needs-info and says what is missing", async () => {
+    await apply(1, germany("full", BASIC_EVIDENCE));
+    expect(issue(1).labels.sort()).toEqual(["needs-info", "tier-application"]);
+    const comment = botComment(1);
+    expect(comment).toContain(
+      "Tier application: Open Food Network Germany (`de`) asks for the **full** tier",
+    );
+    expect(comment).toContain("on the **basic** tier now (never reviewed)");
+    expect(comment).toContain(
+      [
+        "For the **full** tier the circle still needs:",
+        "- **Users**: not given",
+        "- **Turnover**: not given",
+        "- **Fundraising**: not given",
+        "- **Contributions to the commons so far**: not given",
+      ].join("\n"),
+    );
+    expect(comment).toContain(
+      "- **Signed pledge**: Signed by our board: https://ofn.example.org/de/pledge.pdf",
+    );
+    expect(comment).toContain("### Its load (never reviewed; the last 12 months)");
+    // Not a sysadmin request: no triage, no card; and the circle waits for a complete one.
+    expect(issue(1).labels).not.toContain("sysadmin-pipe");
+    expect(app.fake.board.card(1)).toBeUndefined();
+    expect(comment).not.toContain(`@${CIRCLE}`);
+
+    // The applicant adds the figures: needs-info goes, and the circle is mentioned, once.
+    issue(1).body = applicationBody(form, germany("full", FULL_EVIDENCE));
+    const edited = issuesPayload("edited", {
+      number: 1,
+      title: issue(1).title,
+      body: issue(1).body,
+      labels: issue(1).labels,
+    });
+    await app.deliver("issues", edited, "edit-1");
+    expect(issue(1).labels).toEqual(["tier-application"]);
+    expect(botComment(1)).toContain("Complete: waiting for the circle");
+    expect(notes(1)).toEqual([
+      expect.stringContaining(`@${CIRCLE}: this tier application is complete`),
+    ]);
+    await app.deliver("issues", edited, "edit-1-again");
+    expect(notes(1)).toHaveLength(1);
+  });
+
+  test("a complete application is approved by a circle member and a pull request appears whose diff changes only that instance's lines and keeps every comment of the file", async () => {
+    await apply(2, germany("full", FULL_EVIDENCE));
+    expect(issue(2).labels).toEqual(["tier-application"]);
+    expect(botComment(2)).toContain(`@${CIRCLE}: a tier application for the circle to decide.`);
+
+    const id = await say(2, "/approve-tier full", "circle-member");
+    expect(reactions(id)).toEqual(["+1"]);
+    const pull = pullFor(2)!;
+    expect(pull).toMatchObject({
+      state: "open",
+      base: "main",
+      head: "sysadmin-pipe/tier-application-ofn-install-2",
+    });
+    expect(pull.title).toBe(`Tier: de basic → full (application ${REPO}#2)`);
+    expect(pull.body).toContain("approved by @circle-member");
+
+    const proposed = app.fake.fileAt(REGISTRY_REPO, REGISTRY, pull.head)!;
+    const today = new Date().toISOString().slice(0, 10);
+    expect(changedLines(REGISTRY_TEXT, proposed)).toEqual({
+      removed: [
+        "    tier: basic # example",
+        "    hosts: [openfoodnetwork.de]",
+        "    aliases: [Germany, German, DE, Deutschland]",
+      ],
+      added: [
+        "    tier: full",
+        "    hosts: [openfoodnetwork.de]",
+        "    aliases: [Germany, German, DE, Deutschland]",
+        `    reviewed: ${today}`,
+        "    review_every_months: 12",
+        "    evidence:",
+        "      - https://ofn.example.org/de/pledge.pdf",
+        "      - https://ofn.example.org/de/canvas",
+        "      - https://ofn.example.org/de/grant",
+      ],
+    });
+    // Every comment stays, but de's `# example` mark: the circle has decided.
+    const lines = REGISTRY_TEXT.split("\n");
+    const deTier = lines.indexOf("  de:") + 2;
+    expect(commentLines(proposed)).toEqual(
+      commentLines(lines.filter((_, i) => i !== deTier).join("\n")),
+    );
+
+    expect(botComment(2)).toContain("Approved for the **full** tier (@circle-member)");
+    expect(botComment(2)).toContain(`The registry pull request: ${REGISTRY_REPO}#${pull.number}.`);
+    expect(notes(2)).toEqual([
+      expect.stringMatching(
+        /^@de-manager: the instance-managers circle approved Open Food Network Germany/,
+      ),
+    ]);
+
+    // The Tier registry check runs on it like on any other pull request.
+    const git = app.fake.git(REGISTRY_REPO);
+    const payload = pullRequestPayload("opened", REGISTRY_REPO, {
+      number: pull.number,
+      head: git.branches.get(pull.head)!,
+      base: git.branches.get("main")!,
+    });
+    await app.deliver("pull_request", payload, `pr-${pull.number}`);
+    expect(git.checkRuns.at(-1)).toMatchObject({ name: "Tier registry", conclusion: "success" });
+    expect(git.checkRuns.at(-1)?.summary).toContain("basic → full");
+
+    // Approving again opens nothing more.
+    const again = await say(2, "/approve-tier full", "circle-member");
+    expect(reactions(again)).toEqual(["confused"]);
+    expect(pulls().filter((p) => p.body.includes(`${REPO}#2\n`))).toHaveLength(1);
+  });
+
+  test("a non-member's /approve-tier is refused (😕 + reply)", async () => {
+    await apply(3, germany("basic", BASIC_EVIDENCE));
+    const id = await say(3, "/approve-tier basic", "passer-by");
+    expect(reactions(id)).toEqual(["confused"]);
+    const reply = app.fake.botComments(REPO, 3).at(-1)!.body;
+    expect(reply).toContain(
+      "`/approve-tier basic`: not done, only members of the instance-managers circle's team can use `/approve-tier basic|full`.",
+    );
+    expect(pullFor(3)).toBeUndefined();
+  });
+
+  test("a maintainer who is not in the circle is refused too", async () => {
+    const id = await say(3, "/approve-tier basic", "maintainer");
+    expect(reactions(id)).toEqual(["confused"]);
+    expect(app.fake.botComments(REPO, 3).at(-1)!.body).toContain(
+      "only members of the instance-managers circle's team can use",
+    );
+    expect(pullFor(3)).toBeUndefined();
+    expect(issue(3).state).toBe("open");
+  });
+
+  test("merging the PR closes the application with a note", async () => {
+    const pull = pullFor(2)!;
+    app.fake.mergePull(REGISTRY_REPO, pull.number);
+    const payload = pullRequestPayload("opened", REGISTRY_REPO, {
+      number: pull.number,
+      head: "h",
+      base: "b",
+    });
+    payload.action = "closed";
+    Object.assign(payload.pull_request, { merged: true, state: "closed", body: pull.body });
+    await app.deliver("pull_request", payload, `merged-${pull.number}`);
+    expect(issue(2)).toMatchObject({ state: "closed", state_reason: "completed" });
+    expect(notes(2).at(-1)).toContain(
+      `The registry pull request ${REGISTRY_REPO}#${pull.number} was merged: Open Food Network Germany (\`de\`) is now on the **full** tier`,
+    );
+    expect(botComment(2)).toContain("was merged");
+    // A second delivery of the same event says nothing twice.
+    await app.deliver("pull_request", payload, `merged-${pull.number}-again`);
+    expect(notes(2).filter((n) => n.includes("was merged"))).toHaveLength(1);
+  });
+
+  test("a new instance gets an entry with its hosts and aliases", async () => {
+    await open({
+      number: 4,
+      title: "[Tier application] Open Food Network Portugal",
+      labels: form.labels,
+      author: "pt-manager",
+      body: applicationBody(form, {
+        instance: option(form, "instance", "A new instance"),
+        code: "pt",
+        name: "Open Food Network Portugal",
+        hosts: "openfoodnetwork.pt, staging.openfoodnetwork.pt",
+        aliases: "Portugal, PT",
+        tier: option(form, "tier", "basic"),
+        ...BASIC_EVIDENCE,
+      }),
+    });
+    expect(botComment(4)).toContain("a new instance: Open Food Network Portugal (`pt`)");
+    await say(4, "/approve-tier basic", "circle-member");
+    const pull = pullFor(4)!;
+    const proposed = app.fake.fileAt(REGISTRY_REPO, REGISTRY, pull.head)!;
+    const main = app.fake.fileAt(REGISTRY_REPO, REGISTRY)!;
+    expect(proposed.startsWith(main)).toBe(true);
+    expect(proposed.slice(main.length)).toBe(
+      [
+        "  pt:",
+        "    name: Open Food Network Portugal",
+        "    tier: basic",
+        "    hosts: [openfoodnetwork.pt, staging.openfoodnetwork.pt]",
+        "    aliases: [Portugal, PT]",
+        `    reviewed: ${new Date().toISOString().slice(0, 10)}`,
+        "    review_every_months: 12",
+        "    evidence:",
+        "      - https://ofn.example.org/de/pledge.pdf",
+        "      - https://ofn.example.org/de/canvas",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  test("/decline-tier closes with the reason", async () => {
+    await apply(5, germany("basic", BASIC_EVIDENCE));
+    const reason = "We need the pledge signed by your board, not by one volunteer.";
+    const id = await say(5, `/decline-tier ${reason}`, "circle-member");
+    expect(reactions(id)).toEqual(["+1"]);
+    expect(issue(5)).toMatchObject({ state: "closed", state_reason: "not_planned" });
+    const note = notes(5).at(-1)!;
+    expect(note).toMatch(/^@de-manager, thank you for the application\./);
+    expect(note).toContain(`> ${reason}`);
+    expect(note).toContain(
+      "**What next:** Open Food Network Germany (`de`) stays on the **basic** tier for now.",
+    );
+    expect(botComment(5)).toContain("Declined by the circle (@circle-member)");
+    expect(pullFor(5)).toBeUndefined();
+  });
+});
+
+describe("tier reviews", () => {
+  test("a review issue approved the same way ends in a PR", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const due = dueReviews(registry, today).find((d) => d.code === "it")!;
+    const period = periodBetween("2025-01-01", today)!;
+    const body = renderReviewIssue(due, loadReport([], period, registry, policy), CIRCLE);
+    await open({
+      number: 6,
+      title: reviewTitle(due),
+      body,
+      labels: ["tier-review"],
+      author: "sysadmin-pipe[bot]",
+    });
+    // A review is the circle's: no triage, no comment until it is decided.
+    expect(issue(6).labels).toEqual(["tier-review"]);
+    expect(app.fake.botComments(REPO, 6)).toEqual([]);
+
+    await say(6, "/approve-tier basic", "circle-member");
+    const pull = pulls().find((p) => p.body.startsWith(`Tier review: ${REPO}#6\n`))!;
+    expect(pull.title).toBe(`Tier: it basic → basic (review ${REPO}#6)`);
+    const proposed = app.fake.fileAt(REGISTRY_REPO, REGISTRY, pull.head)!;
+    const main = app.fake.fileAt(REGISTRY_REPO, REGISTRY)!;
+    expect(changedLines(main, proposed)).toEqual({
+      removed: [
+        "    tier: basic # example",
+        "    hosts: [app.openfoodnetwork.it, stg.openfoodnetwork.it]",
+        "    aliases: [Italy, Italian, IT, Italia]",
+      ],
+      added: [
+        "    tier: basic",
+        "    hosts: [app.openfoodnetwork.it, stg.openfoodnetwork.it]",
+        "    aliases: [Italy, Italian, IT, Italia]",
+        `    reviewed: ${today}`,
+        "    review_every_months: 12",
+      ],
+    });
+    expect(botComment(6)).toContain("Approved for the **basic** tier (@circle-member)");
+  });
+});
+
+describe("the reconcile sweep", () => {
+  test("leaves tier applications and reviews alone, and answers an application the app never saw", async () => {
+    const old = new Date(Date.now() - 10 * 60_000).toISOString();
+    app.fake.addIssue(REPO, {
+      number: 7,
+      title: "[Tier application] Open Food Network Germany",
+      body: applicationBody(form, germany("basic", BASIC_EVIDENCE)),
+      labels: form.labels,
+      user: "de-manager",
+    });
+    for (const i of app.fake.repo(REPO).issues.values()) i.updated_at = old;
+    const github = new Octokit({ auth: "ghs_cli_token", baseUrl: `${app.fake.url}/api/v3` });
+    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const report = await reconcile(
+      github as never,
+      { config: liveConfig(), trusted: true },
+      { dryRun: false, quietMs: 60_000, repos: [REPO], log: quiet },
+    );
+    expect(report.stale).toEqual([{ issue: `${REPO}#7`, why: "tier application not answered" }]);
+    expect(botComment(7)).toContain("Complete: waiting for the circle");
+    expect(issue(7).labels).toEqual(["tier-application"]);
+    // One bot comment per issue, whatever happened on it.
+    for (const n of [1, 2, 3, 4, 5, 6, 7]) {
+      const ours = app.fake.botComments(REPO, n).filter((c) => c.body.startsWith(MARKER));
+      expect([n, ours.length]).toEqual([n, 1]);
+    }
+  });
+});

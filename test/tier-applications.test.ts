@@ -1,0 +1,359 @@
+// Tier applications, without GitHub: the evidence each tier asks for (config/tiers.yml), the
+// form made from it, what an application lacks, the circle's commands, and the registry edit an
+// approval makes (only that instance's lines change; every comment stays).
+import { readFileSync } from "node:fs";
+import { APPLICATION_FORM_PATH, generateApplicationForm } from "../src/form/generate.js";
+import { applyCommands } from "../src/commands/apply.js";
+import type { CommandScope } from "../src/commands/draft.js";
+import { parseCommands } from "../src/commands/parse.js";
+import { loadPolicy } from "../src/registry/policy.js";
+import { loadRegistry } from "../src/registry/schema.js";
+import { readPullLink, pullLinkLine } from "../src/tiers/comment.js";
+import { evidenceLinks, missingNow, readTierIssue } from "../src/tiers/read.js";
+import { editRegistry } from "../src/tiers/registry-edit.js";
+import { POLICY_TEXT, REGISTRY_TEXT, shippedConfig } from "./helpers/config.js";
+import {
+  applicationBody,
+  applicationForm,
+  BASIC_EVIDENCE,
+  FULL_EVIDENCE,
+  option,
+} from "./helpers/tier-application.js";
+
+const { registry, policy } = shippedConfig();
+const form = applicationForm(registry, policy);
+const LABELS = [policy.reports.application_label];
+
+function read(answers: Record<string, string>, labels = LABELS) {
+  const body = applicationBody(form, answers);
+  const found = readTierIssue({ body, labels }, registry, policy);
+  if (found?.kind !== "application") throw new Error("not read as an application");
+  return found;
+}
+
+const germany = (tier: "basic" | "full", evidence: Record<string, string>) => ({
+  instance: option(form, "instance", "de —"),
+  tier: option(form, "tier", tier),
+  ...evidence,
+});
+
+describe("the evidence each tier asks for is the circle's data", () => {
+  test("basic asks for the pledge, team, canvas and commons plan; full also for figures", () => {
+    const keys = (tier: "basic" | "full") => policy.applications[tier].map((f) => f.key);
+    expect(keys("basic")).toEqual(["pledge", "team", "canvas", "commons"]);
+    expect(keys("full")).toEqual([
+      ...keys("basic"),
+      "users",
+      "turnover",
+      "fundraising",
+      "contributions",
+    ]);
+  });
+
+  test("a question asked differently by the two tiers is refused where it is written", () => {
+    const text = POLICY_TEXT.replace(
+      "  full:\n    - { key: pledge, label: Signed pledge, link: true }",
+      "  full:\n    - { key: pledge, label: Pledge, link: true }",
+    );
+    const result = loadPolicy(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.problems[0]?.message).toMatch(/evidence `pledge` is asked differently/);
+  });
+});
+
+describe("the Tier application form", () => {
+  test("lists the registry's instances and a new one, the tier, and every question once", () => {
+    const ids = form.body.filter((f) => f.type !== "markdown").map((f) => f.id);
+    expect(ids).toEqual([
+      "instance",
+      ...["code", "name", "hosts", "aliases", "tier"],
+      ...["pledge", "team", "canvas", "commons", "users", "turnover", "fundraising"],
+      "contributions",
+    ]);
+    expect(form.labels).toEqual(["tier-application"]);
+    expect(option(form, "instance", "A new instance")).toBeDefined();
+  });
+
+  test("each question says which tiers ask it", () => {
+    const label = (id: string) => form.body.find((f) => f.id === id)?.attributes.label;
+    expect(label("pledge")).toBe("Signed pledge (basic and full)");
+    expect(label("users")).toBe("Users (full)");
+  });
+
+  test("the committed form matches (regenerate with `sysadmin-pipe form --application --write`)", () => {
+    const committed = readFileSync(new URL(`../${APPLICATION_FORM_PATH}`, import.meta.url), "utf8");
+    expect(committed).toBe(generateApplicationForm(registry, policy));
+  });
+});
+
+describe("what an application lacks", () => {
+  test("complete evidence for full: nothing is missing, and the links are the evidence", () => {
+    const application = read(germany("full", FULL_EVIDENCE));
+    expect(application.code).toBe("de");
+    expect(application.tier).toBe("full");
+    expect(missingNow(application)).toEqual([]);
+    expect(evidenceLinks(application)).toEqual([
+      "https://ofn.example.org/de/pledge.pdf",
+      "https://ofn.example.org/de/canvas",
+      "https://ofn.example.org/de/grant",
+    ]);
+  });
+
+  test("basic evidence for a full application: the full-only questions are missing", () => {
+    const application = read(germany("full", BASIC_EVIDENCE));
+    expect(missingNow(application)).toEqual([
+      "**Users**: not given",
+      "**Turnover**: not given",
+      "**Fundraising**: not given",
+      "**Contributions to the commons so far**: not given",
+    ]);
+    expect(application.missing.basic).toEqual([]);
+  });
+
+  test("a question that needs a link is not answered by prose", () => {
+    const application = read(germany("basic", { ...BASIC_EVIDENCE, canvas: "We have one." }));
+    expect(missingNow(application)).toEqual([
+      "**Business-model canvas**: a link is needed (https://…)",
+    ]);
+  });
+
+  test("a new instance needs a free code and a name; its hosts must be host names of its own", () => {
+    const application = read({
+      instance: option(form, "instance", "A new instance"),
+      code: "de",
+      hosts: "openfoodnetwork.de, not a host",
+      tier: option(form, "tier", "basic"),
+      ...BASIC_EVIDENCE,
+    });
+    expect(missingNow(application)).toEqual([
+      "**New instance: code**: `de` is already the code of Open Food Network Germany: pick that instance above, or another code",
+      "**New instance: name**: the instance's name",
+      "**New instance: hosts**: `openfoodnetwork.de` already belongs to `de`",
+      "**New instance: hosts**: `not` is not a host name like openfoodnetwork.org.uk",
+      "**New instance: hosts**: `a` is not a host name like openfoodnetwork.org.uk",
+      "**New instance: hosts**: `host` is not a host name like openfoodnetwork.org.uk",
+    ]);
+  });
+
+  test("an issue made with the form is an application even without its label", () => {
+    const body = applicationBody(form, germany("basic", BASIC_EVIDENCE));
+    expect(readTierIssue({ body, labels: [] }, registry, policy)?.kind).toBe("application");
+    expect(readTierIssue({ body: "UK is down", labels: [] }, registry, policy)).toBeUndefined();
+  });
+});
+
+describe("the circle's commands", () => {
+  const scope = (missing: string[] = []) => ({
+    instances: [],
+    outcome: "undecided",
+    tier: { kind: "application" as const, missing: { basic: [], full: missing } },
+  });
+  const run = (
+    body: string,
+    actor: { circle?: boolean; maintainer: boolean },
+    tier: CommandScope = scope(),
+  ) => {
+    const parsed = parseCommands(body);
+    return applyCommands(parsed.commands, parsed.problems, {
+      actor: { login: "someone", ...actor },
+      scope: tier,
+      previous: undefined,
+      labels: [],
+      registry,
+      policy,
+    });
+  };
+
+  test("a circle member approves; the decision is recorded for the app to act on", () => {
+    const outcome = run("/approve-tier full", { circle: true, maintainer: false });
+    expect(outcome.results).toEqual([{ what: "/approve-tier full", status: "done" }]);
+    expect(outcome.state.commanded?.tier).toEqual({
+      outcome: "approved",
+      tier: "full",
+      by: "someone",
+    });
+  });
+
+  test("a maintainer who is not in the circle may not decide a tier", () => {
+    const outcome = run("/approve-tier full", { maintainer: true });
+    expect(outcome.results[0]).toMatchObject({
+      status: "refused",
+      message:
+        "only members of the instance-managers circle's team can use `/approve-tier basic|full`",
+    });
+  });
+
+  test("approving a tier the evidence does not support is refused, saying what is missing", () => {
+    const outcome = run(
+      "/approve-tier full",
+      { circle: true, maintainer: false },
+      scope(["**Users**: not given"]),
+    );
+    expect(outcome.results[0]).toEqual({
+      what: "/approve-tier full",
+      status: "invalid",
+      message: "it lacks what the full tier needs: **Users**: not given",
+    });
+  });
+
+  test("tier commands are for tier issues; triage commands are not for tier issues", () => {
+    const request = { instances: ["uk"], outcome: "accepted" };
+    const onRequest = run("/decline-tier no", { circle: true, maintainer: true }, request);
+    expect(onRequest.results[0]?.message).toBe(
+      "`/decline-tier` is for tier applications and tier reviews only",
+    );
+    const onApplication = run("/severity S1", { maintainer: true });
+    expect(onApplication.results[0]?.message).toMatch(
+      /^this is a tier application or review: only `\/approve-tier`, `\/decline-tier`, `\/help` apply here$/,
+    );
+  });
+
+  test("/decline-tier needs a reason: it is what the applicant reads", () => {
+    expect(parseCommands("/decline-tier").problems[0]?.message).toMatch(/^say why/);
+  });
+});
+
+describe("the registry edit an approval makes", () => {
+  const approval = {
+    code: "de",
+    tier: "full" as const,
+    reviewed: "2026-11-25",
+    evidence: ["https://ofn.example.org/de/pledge.pdf", "https://ofn.example.org/de/canvas"],
+  };
+  const comments = (text: string) =>
+    text.split("\n").flatMap((line) => (/#\s?(.*)$/.exec(line)?.[1] ? [line] : []));
+
+  /** Lines removed and added, in order (a plain line diff: the files are short). */
+  function changedLines(before: string, after: string) {
+    const a = before.split("\n");
+    const b = after.split("\n");
+    let start = 0;
+    while (start < a.length && a[start] === b[start]) start++;
+    let end = 0;
+    while (end < a.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+    return { removed: a.slice(start, a.length - end), added: b.slice(start, b.length - end) };
+  }
+
+  test("only that instance's lines change, and every other comment of the file stays", () => {
+    const result = editRegistry(REGISTRY_TEXT, approval);
+    if (!result.ok) throw new Error(result.problem);
+    expect(changedLines(REGISTRY_TEXT, result.text)).toEqual({
+      // A plain line diff from the first to the last changed line: de's hosts and aliases are
+      // unchanged between its tier and its new fields.
+      removed: [
+        "    tier: basic # example",
+        "    hosts: [openfoodnetwork.de]",
+        "    aliases: [Germany, German, DE, Deutschland]",
+      ],
+      added: [
+        "    tier: full",
+        "    hosts: [openfoodnetwork.de]",
+        "    aliases: [Germany, German, DE, Deutschland]",
+        "    reviewed: 2026-11-25",
+        "    review_every_months: 12",
+        "    evidence:",
+        "      - https://ofn.example.org/de/pledge.pdf",
+        "      - https://ofn.example.org/de/canvas",
+      ],
+    });
+    // Every comment of the file stays but de's `# example` mark, which the file asks the circle
+    // to remove when it decides: this is that decision.
+    const lines = REGISTRY_TEXT.split("\n");
+    const deTier = lines.indexOf("  de:") + 2;
+    expect(lines[deTier]).toBe("    tier: basic # example");
+    expect(comments(result.text)).toEqual(
+      comments(lines.filter((_, i) => i !== deTier).join("\n")),
+    );
+    const after = loadRegistry(result.text);
+    expect(after.ok && after.value.instances.de).toMatchObject({
+      tier: "full",
+      reviewed: "2026-11-25",
+      review_every_months: 12,
+      evidence: approval.evidence,
+    });
+  });
+
+  test("evidence already on file is kept, the review interval too; the new links are added", () => {
+    const text = `# The registry.
+instances:
+    # Germany, decided in 2025.
+    de:
+        name: Open Food Network Germany
+        tier: basic
+        hosts: [ openfoodnetwork.de ] # production only
+        aliases: [Germany]
+        reviewed: 2025-05-01
+        review_every_months: 6
+        evidence: [https://old.example.org/pledge]
+    uk:
+        name: "Open Food Network UK"
+        tier: full
+        hosts: [ openfoodnetwork.org.uk ]
+        aliases: [UK]
+`;
+    const result = editRegistry(text, approval);
+    if (!result.ok) throw new Error(result.problem);
+    const { removed, added } = changedLines(text, result.text);
+    expect(removed.join("\n")).toMatch(/tier: basic[\s\S]*evidence/);
+    expect(added.join("\n")).toMatch(/tier: full/);
+    expect(result.text).toContain("    # Germany, decided in 2025.\n    de:\n");
+    expect(result.text).toContain("# production only");
+    expect(result.text.endsWith(text.slice(text.indexOf("    uk:")))).toBe(true);
+    const after = loadRegistry(result.text);
+    expect(after.ok && after.value.instances.de).toMatchObject({
+      tier: "full",
+      reviewed: "2026-11-25",
+      review_every_months: 6,
+      evidence: ["https://old.example.org/pledge", ...approval.evidence],
+    });
+  });
+
+  test("a new instance gets an entry with its name, hosts and aliases, after the others", () => {
+    const result = editRegistry(REGISTRY_TEXT, {
+      code: "pt",
+      tier: "basic",
+      reviewed: "2026-11-25",
+      evidence: [],
+      newInstance: {
+        name: "Open Food Network Portugal",
+        hosts: ["openfoodnetwork.pt"],
+        aliases: ["Portugal", "PT"],
+      },
+    });
+    if (!result.ok) throw new Error(result.problem);
+    expect(result.text).toBe(
+      `${REGISTRY_TEXT}  pt:
+    name: Open Food Network Portugal
+    tier: basic
+    hosts: [openfoodnetwork.pt]
+    aliases: [Portugal, PT]
+    reviewed: 2026-11-25
+    review_every_months: 12
+`,
+    );
+  });
+
+  test("an instance the registry lacks, or a new one whose code is taken, is refused", () => {
+    expect(editRegistry(REGISTRY_TEXT, { ...approval, code: "xx" })).toEqual({
+      ok: false,
+      problem: "the registry has no instance `xx`",
+    });
+    const taken = { ...approval, newInstance: { name: "Other", hosts: [], aliases: [] } };
+    expect(editRegistry(REGISTRY_TEXT, taken)).toEqual({
+      ok: false,
+      problem: "`de` is already in the registry",
+    });
+  });
+
+  test("the pull request's body links its issue, and the link is read back", () => {
+    const line = pullLinkLine("application", "openfoodfoundation/ofn-install", 42);
+    expect(line).toBe("Tier application: openfoodfoundation/ofn-install#42");
+    expect(readPullLink(`${line}\n\nApproved by @someone.`)).toEqual({
+      kind: "application",
+      repo: "openfoodfoundation/ofn-install",
+      number: 42,
+    });
+    expect(readPullLink("Fixes openfoodfoundation/ofn-install#42")).toBeUndefined();
+  });
+});
