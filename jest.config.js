@@ -10,4 +10,7 @@ export default {
     "^.+\\.ts$": ["ts-jest", { useESM: true, diagnostics: false }],
   },
   testTimeout: 20000,
+  // Two workers on CI's two cores: the slow suites (replicas, board, end to end) mostly wait
+  // on loopback servers and child processes, so they overlap well.
+  maxWorkers: 2,
 };

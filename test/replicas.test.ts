@@ -24,7 +24,7 @@ const REPO = "openfoodfoundation/ofn-install";
 const FR_EMAIL = { title: "French email errors", body: "Emails from coopcircuits.fr bounce." };
 const UK_DOWN = { title: "UK IS ON FIRE", body: "openfoodnetwork.org.uk is down since 9:00" };
 /** GitHub's spacing of writes, divided by this so a run takes seconds (same order, same races). */
-const SCALE = 20;
+const SCALE = 40;
 
 let redis: RedisServer;
 let set: ReplicaSet | undefined;
@@ -225,7 +225,7 @@ describeWithRedis("three replicas on one Redis", () => {
     const s = await replicas();
     const issues = numbers(201, 50);
     const payloads = issues.map((n) => fileIssue(s, n));
-    s.fake.latencyMs = [100, 200]; // each triage takes a while: the kill lands inside one
+    s.fake.latencyMs = [30, 60]; // each triage takes a while: the kill lands inside one
     const burst = Promise.all(payloads.map((p, i) => s.deliver(i % 3, "issues", p, `k-${i}`)));
     const commented = () => issues.filter((n) => s.fake.botComments(REPO, n).length).length;
     while (commented() < 10) await new Promise((r) => setTimeout(r, 20));
