@@ -2,10 +2,10 @@
 // a token (the same reads as the load report); `--post` keeps one summary issue per period up to
 // date in reports.repo.
 import { readJobs } from "../github/pipe-read.js";
-import { upsertTrackingIssue } from "../github/tracking-issues.js";
 import { buildInvoice, invoiceCsv, renderInvoice, type Invoice } from "../report/invoice.js";
 import { UsageError, type Context } from "./command.js";
 import { periodOf } from "./report-command.js";
+import { postPeriodIssue } from "./period-issue.js";
 import { tokenClient } from "./token-client.js";
 
 type InvoiceValues = {
@@ -63,23 +63,12 @@ export async function invoiceCommand({
   const markdown = renderInvoice(invoice);
   io.stdout(printed(invoice, values, markdown));
   if (!values.post) return 0;
-  if (!policy.reports.repo) {
-    io.stderr("Set REPORTS_REPO (or reports.repo in the policy) to post the invoice summary.\n");
-    return 2;
-  }
-  const result = await upsertTrackingIssue(
-    github,
-    policy.reports.repo,
-    {
-      label: policy.reports.invoice_label,
-      marker: `<!-- sysadmin-pipe:invoice ${period.label} -->`,
-      title: `Jobs board invoices: ${period.label}`,
-      body: markdown,
-    },
-    { update: true, dryRun: false },
-  );
-  io.stderr(
-    `invoice summary for ${period.label}: ${result.action}${"number" in result ? ` #${result.number}` : ""}\n`,
-  );
-  return 0;
+  return postPeriodIssue(github, policy, io, {
+    kind: "invoice",
+    what: "invoice summary",
+    label: policy.reports.invoice_label,
+    title: `Jobs board invoices: ${period.label}`,
+    period: period.label,
+    markdown,
+  });
 }

@@ -1,10 +1,10 @@
 // `sysadmin-pipe report`: the load report for a period, read from GitHub with a token; `--post`
 // keeps one report issue per period up to date in reports.repo.
-import { upsertTrackingIssue } from "../github/tracking-issues.js";
 import { loadReport, renderLoadReport } from "../report/load.js";
 import { parsePeriod, periodBetween, type Period } from "../report/period.js";
 import { readPipe } from "../github/pipe-read.js";
 import { UsageError, type Context } from "./command.js";
+import { postPeriodIssue } from "./period-issue.js";
 import { tokenClient } from "./token-client.js";
 
 type ReportValues = {
@@ -45,23 +45,12 @@ export async function reportCommand({
   const markdown = renderLoadReport(report);
   io.stdout(values.json ? `${JSON.stringify(report)}\n` : markdown);
   if (!values.post) return 0;
-  if (!policy.reports.repo) {
-    io.stderr("Set REPORTS_REPO (or reports.repo in the policy) to post the report.\n");
-    return 2;
-  }
-  const result = await upsertTrackingIssue(
-    github,
-    policy.reports.repo,
-    {
-      label: policy.reports.report_label,
-      marker: `<!-- sysadmin-pipe:report ${period.label} -->`,
-      title: `Sysadmin pipe load: ${period.label}`,
-      body: markdown,
-    },
-    { update: true, dryRun: false },
-  );
-  io.stderr(
-    `report issue for ${period.label}: ${result.action}${"number" in result ? ` #${result.number}` : ""}\n`,
-  );
-  return 0;
+  return postPeriodIssue(github, policy, io, {
+    kind: "report",
+    what: "report issue",
+    label: policy.reports.report_label,
+    title: `Sysadmin pipe load: ${period.label}`,
+    period: period.label,
+    markdown,
+  });
 }
