@@ -338,6 +338,18 @@ describe("an instance applies for a tier", () => {
         "",
       ].join("\n"),
     );
+    // The request form on the branch offers the new instance, so the Tier registry check passes.
+    expect(app.fake.fileAt(REGISTRY_REPO, FORM_PATH, pull.head)).toContain(
+      "Open Food Network Portugal",
+    );
+    const git = app.fake.git(REGISTRY_REPO);
+    const payload = pullRequestPayload("opened", REGISTRY_REPO, {
+      number: pull.number,
+      head: git.branches.get(pull.head)!,
+      base: git.branches.get("main")!,
+    });
+    await app.deliver("pull_request", payload, `pr-${pull.number}`);
+    expect(git.checkRuns.at(-1)).toMatchObject({ name: "Tier registry", conclusion: "success" });
   });
 
   test("/decline-tier closes with the reason", async () => {

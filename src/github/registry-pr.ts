@@ -14,6 +14,8 @@ export interface RegistryPull {
   body: string;
   /** The registry's text, changed; or why it cannot be. */
   edit: (text: string) => { ok: true; text: string } | { ok: false; problem: string };
+  /** Files that follow from the changed registry (the issue forms' instance lists). */
+  follow?: (registry: string) => { path: string; text: string }[];
 }
 
 export type PullResult = { ok: true; number: number; url: string } | { ok: false; problem: string };
@@ -67,6 +69,27 @@ async function createBranch(
   }
 }
 
+/** Commit one file on the branch, unless it already holds that text (a second try). */
+async function commitFile(
+  github: GitHub,
+  at: { owner: string; repo: string; branch: string },
+  file: { path: string; text: string },
+  message: string,
+) {
+  // On a branch left by a first try, the file's blob may differ from the default branch's.
+  const current = await fileAt(github, at.owner, at.repo, file.path, at.branch);
+  if (current?.text === file.text) return;
+  await github.rest.repos.createOrUpdateFileContents({
+    owner: at.owner,
+    repo: at.repo,
+    path: file.path,
+    message,
+    content: Buffer.from(file.text, "utf8").toString("base64"),
+    ...(current ? { sha: current.sha } : {}),
+    branch: at.branch,
+  });
+}
+
 async function open(github: GitHub, pull: RegistryPull): Promise<PullResult> {
   const [owner, repo] = pull.repo.split("/") as [string, string];
   const base = (await github.rest.repos.get({ owner, repo })).data.default_branch;
@@ -76,20 +99,10 @@ async function open(github: GitHub, pull: RegistryPull): Promise<PullResult> {
   if (!file) return { ok: false, problem: `${pull.repo} has no \`${pull.path}\` on ${base}` };
   const edited = pull.edit(file.text);
   if (!edited.ok) return edited;
-  const fresh = await createBranch(github, owner, repo, pull.branch, base);
-  // On a branch left by a first try, the file's blob may differ from the default branch's.
-  const sha = fresh
-    ? file.sha
-    : ((await fileAt(github, owner, repo, pull.path, pull.branch))?.sha ?? file.sha);
-  await github.rest.repos.createOrUpdateFileContents({
-    owner,
-    repo,
-    path: pull.path,
-    message: pull.title,
-    content: Buffer.from(edited.text, "utf8").toString("base64"),
-    sha,
-    branch: pull.branch,
-  });
+  await createBranch(github, owner, repo, pull.branch, base);
+  const files = [{ path: pull.path, text: edited.text }, ...(pull.follow?.(edited.text) ?? [])];
+  for (const f of files)
+    await commitFile(github, { owner, repo, branch: pull.branch }, f, pull.title);
   const { data } = await github.rest.pulls.create({
     owner,
     repo,

@@ -266,10 +266,7 @@ export function pullText(
     "",
     ...(change.evidence.length ? ["Evidence:", ...change.evidence.map((l) => `- ${l}`), ""] : []),
     ...(change.newInstance
-      ? [
-          "**Before merging**, regenerate the issue forms on this branch so they offer the new instance (`npx sysadmin-pipe form --write` and `npx sysadmin-pipe form --application --write`): the Tier registry check fails until then.",
-          "",
-        ]
+      ? ["It also regenerates the two issue forms, so they offer the new instance.", ""]
       : []),
     `Merging it records the decision; the app then closes the ${read.kind}. The Tier registry check shows what the change means.`,
     "",

@@ -26,6 +26,13 @@ import {
 import { planTierIssue, type TierAct } from "../tiers/plan.js";
 import { missingNow, readTierIssue, tierIssueKind, type TierIssue } from "../tiers/read.js";
 import { editRegistry } from "../tiers/registry-edit.js";
+import {
+  APPLICATION_FORM_PATH,
+  generateApplicationForm,
+  generateIssueForm,
+} from "../form/generate.js";
+import type { Policy } from "../registry/policy.js";
+import { loadRegistry } from "../registry/schema.js";
 import type { TierScope } from "../commands/draft.js";
 import {
   decodeState,
@@ -68,6 +75,16 @@ async function loadSection(job: IssueJob, code: string): Promise<LoadSection | u
   return { since: sinceWords(reviewed), table: instanceLoadTable(report, code) };
 }
 
+/** The two issue forms, generated from the changed registry (none if it does not load). */
+const formsFor = (policy: Policy) => (text: string) => {
+  const loaded = loadRegistry(text);
+  if (!loaded.ok) return [];
+  return [
+    { path: policy.registry_source.form, text: generateIssueForm(loaded.value, policy) },
+    { path: APPLICATION_FORM_PATH, text: generateApplicationForm(loaded.value, policy) },
+  ];
+};
+
 /** Open the registry pull request an approval asks for; what to record of it. */
 async function openPull(
   job: IssueJob,
@@ -87,6 +104,8 @@ async function openPull(
     path: source.registry,
     ...text,
     edit: (registry) => editRegistry(registry, act.change),
+    // A new instance must be offered by the issue forms, or the Tier registry check fails.
+    ...(act.change.newInstance ? { follow: formsFor(job.config.policy) } : {}),
   });
   job.log.info(
     { issue: `${job.repo}#${job.ref.issue_number}`, pull: result },
