@@ -208,11 +208,19 @@ describe("the container's command with REDIS_URL", () => {
           sweep: { everyMinutes: 15 },
         });
         expect(app.output()).not.toMatch(/Cannot find package/);
+        // Redis goes away: the health check fails, and says why, instead of hanging.
+        await redis.stop();
+        const down = await fetch(`http://127.0.0.1:${port}/status`);
+        expect(down.status).toBe(503);
+        expect(await down.json()).toMatchObject({
+          ok: false,
+          error: expect.stringMatching(/Redis/),
+        });
         app.child.kill("SIGTERM");
         expect(await app.exited).toBe(0);
       } finally {
         app.child.kill("SIGKILL");
-        await redis.stop();
+        await redis.stop().catch(() => undefined);
       }
     },
   );

@@ -56,3 +56,21 @@ test("a delivery queued twice runs once; failed work is retried, then counted as
   expect(Object.fromEntries(tries)).toEqual({ 1: 1, 2: 3 });
   expect((await q.status()).failed).toBe(1);
 });
+
+test("stopping works off what waits, refuses new work, and a delivery that failed for good can be redelivered", async () => {
+  const coordinator = inProcessCoordinator();
+  const q = memoryQueue<number>(coordinator, { log, retryDelaysMs: [] });
+  const ran: number[] = [];
+  await q.start(async ({ task }) => {
+    await sleep(5);
+    if (task === 3) throw new Error("GitHub said 403");
+    ran.push(task);
+  });
+  for (const n of [1, 2, 3, 4]) await q.add(item(n));
+  await q.close();
+  expect(ran).toEqual([1, 2, 4]);
+  await expect(q.add(item(5))).rejects.toThrow(/stopping/);
+  // The failed one's claim was given back, so GitHub's "Redeliver" is not dropped.
+  expect(await coordinator.claim("queued:d-3", 60)).toBe(true);
+  expect(await coordinator.claim("queued:d-1", 60)).toBe(false);
+});

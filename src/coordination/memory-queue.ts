@@ -1,6 +1,7 @@
 // The work queue of a single replica, in memory: per installation one item at a time, urgent
-// (S0) items first, then oldest first; a failed item is tried again on RETRY_DELAYS_MS. What is
-// still queued when the process stops is lost here, and found again by the reconcile sweep.
+// (S0) items first, then oldest first; a failed item is tried again on RETRY_DELAYS_MS. On a
+// stop it takes nothing new and works off what waits (within the shutdown deadline); what is
+// left then is lost here: issues are found again by the reconcile sweep, commands are not.
 import type { Logger } from "../github/client-types.js";
 import {
   RETRY_DELAYS_MS,
@@ -40,7 +41,7 @@ export function memoryQueue<T>(claims: Coordinator, options: QueueOptions): Work
   let failed = 0;
   let seq = 0;
   let runner: Runner<T> | undefined;
-  let closed = false;
+  let closing = false;
 
   const laneOf = (installation: string) => {
     let lane = lanes.get(installation);
@@ -51,9 +52,11 @@ export function memoryQueue<T>(claims: Coordinator, options: QueueOptions): Work
   const settle = (entry: Entry<T>, error: unknown) => {
     const delay = delays[entry.attempts - 1];
     const where = { work: entry.item.id, issue: entry.item.issue, attempt: entry.attempts };
-    if (delay === undefined) {
+    if (delay === undefined || closing) {
       failed++;
       options.log.error({ ...where, error: String(error) }, "queued work failed for good");
+      // GitHub's "Redeliver" must not be dropped as already received.
+      void claims.unclaim(`queued:${entry.item.id}`);
       return;
     }
     options.log.warn(
@@ -71,7 +74,7 @@ export function memoryQueue<T>(claims: Coordinator, options: QueueOptions): Work
 
   const pump = (installation: string) => {
     const lane = laneOf(installation);
-    if (!runner || closed || lane.running || !lane.waiting.length) return;
+    if (!runner || lane.running || !lane.waiting.length) return;
     lane.waiting.sort(before);
     const entry = lane.waiting.shift()!;
     entry.attempts++;
@@ -87,6 +90,8 @@ export function memoryQueue<T>(claims: Coordinator, options: QueueOptions): Work
 
   return {
     async add(item) {
+      // GitHub then shows the delivery as failed, to be redelivered to a running replica.
+      if (closing) throw new Error("the app is stopping: not taking new work");
       if (!(await claims.claim(`queued:${item.id}`, 24 * 60 * 60))) return false;
       laneOf(item.installation).waiting.push({ item, seq: seq++, attempts: 0 });
       pump(item.installation);
@@ -113,9 +118,17 @@ export function memoryQueue<T>(claims: Coordinator, options: QueueOptions): Work
       };
     },
     async close() {
-      closed = true;
+      closing = true;
       for (const timer of retrying.values()) clearTimeout(timer);
-      await Promise.allSettled([...lanes.values()].map((l) => l.running));
+      if (retrying.size)
+        options.log.warn(
+          { lost: retrying.size },
+          "stopping: failed work waiting for a retry is dropped",
+        );
+      // Work off what waits; the process's shutdown deadline bounds how long.
+      const running = () => [...lanes.values()].flatMap((l) => (l.running ? [l.running] : []));
+      if (!runner) return;
+      while (running().length) await Promise.allSettled(running());
     },
   };
 }

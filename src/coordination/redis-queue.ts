@@ -33,19 +33,29 @@ export function redisQueue<T>(
   options: RedisQueueOptions,
 ): WorkQueue<T> {
   const delays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
-  const queues = new Map<string, Queue>();
   const workers = new Map<string, Worker>();
   let runner: Runner<T> | undefined;
   let discover: NodeJS.Timeout | undefined;
 
-  const queueOf = async (installation: string) => {
-    let queue = queues.get(installation);
-    if (!queue) {
-      queue = new Queue(`work-${safe(installation)}`, { connection: redis, prefix: KEY_PREFIX });
-      queues.set(installation, queue);
-      await queue.setGlobalConcurrency(1);
+  const queues = new Map<string, Queue>();
+  const opening = new Map<string, Promise<Queue>>();
+  /** The installation's queue, limited to one item at a time before anything is added to it. */
+  const queueOf = (installation: string): Promise<Queue> => {
+    let ready = opening.get(installation);
+    if (!ready) {
+      const queue = new Queue(`work-${safe(installation)}`, {
+        connection: redis,
+        prefix: KEY_PREFIX,
+      });
+      ready = queue.setGlobalConcurrency(1).then(() => {
+        queues.set(installation, queue);
+        return queue;
+      });
+      // A Redis blip here is tried again by the next add, not remembered.
+      ready.catch(() => opening.delete(installation));
+      opening.set(installation, ready);
     }
-    return queue;
+    return ready;
   };
 
   const workerFor = (installation: string) => {
@@ -68,6 +78,8 @@ export function redisQueue<T>(
     worker.on("failed", (job, error) => {
       const where = { work: job?.id, issue: job?.data.issue, attempt: job?.attemptsMade };
       const final = (job?.attemptsMade ?? 0) > delays.length;
+      // GitHub's "Redeliver" must not be dropped as already received.
+      if (final && job) void claims.unclaim(`queued:${job.data.id}`).catch(() => undefined);
       options.log[final ? "error" : "warn"](
         { ...where, error: String(error) },
         final ? "queued work failed for good" : "queued work failed, will be retried",

@@ -35,7 +35,14 @@ export function statusHandler(deps: StatusDeps) {
     const path = (req.url ?? "").split("?")[0];
     if (req.method !== "GET" || path !== "/status") return false;
     try {
-      const body = JSON.stringify(await statusReport(deps), null, 2);
+      // A health check must answer: Redis that does not answer within 2 s is a failed check.
+      const report = await Promise.race([
+        statusReport(deps),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error("Redis did not answer within 2 s")), 2_000).unref(),
+        ),
+      ]);
+      const body = JSON.stringify(report, null, 2);
       res.writeHead(200, { "content-type": "application/json" }).end(body);
     } catch (error) {
       // Redis unreachable, say: the check fails, with the reason.

@@ -50,6 +50,7 @@ export async function startRedis(): Promise<RedisServer> {
     client,
     async stop() {
       for (const c of clients) c.disconnect();
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGKILL");
       await new Promise((r) => child.once("exit", r));
     },
