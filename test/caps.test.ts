@@ -60,6 +60,15 @@ describe("hour caps", () => {
     expect(capped.labels).toContain("not-covered");
   });
 
+  test("a request over the cap that a manager sent to the jobs board is on the jobs board", () => {
+    const commanded = { overrides: {}, jobBoard: { by: "uk-manager" } };
+    const capped = applyHourCaps(plan(), { uk: 9.5 }, registry, policy, commanded);
+    expect(capped).toMatchObject({ outcome: "rejected", jobBoard: true });
+    expect(capped.labels).toContain(policy.labels.job_board);
+    const notSent = applyHourCaps(plan(), { uk: 9.5 }, registry, policy, { overrides: {} });
+    expect(notSent.jobBoard).toBe(false);
+  });
+
   test("a label a person removed is not added back by the cap (or by a hold)", () => {
     const removed = { ...plan(), suppressed: ["not-covered", "needs-triage"] };
     const capped = applyHourCaps(removed, { uk: 9.5 }, registry, policy);

@@ -194,13 +194,14 @@ describe("a maintainer's command", () => {
       "GET /issues/7/comments",
       "GET /issues/7",
       "GET /collaborators/sysadmin-dev/permission",
+      // The answer and the alert first: the comment then records both as done.
+      "POST /issues/comments/555/reactions",
+      "POST /issues/7/comments",
       "GET /labels",
       "POST /labels",
       "POST /issues/7/labels",
       "DELETE /issues/7/labels/S1",
       "PATCH /issues/comments/99",
-      "POST /issues/7/comments",
-      "POST /issues/comments/555/reactions",
     ]);
     expect(bodyOf("POST", "/issues/7/labels")).toEqual({ labels: ["S0"] });
     expect(bodyOf("POST", "/issues/7/comments")?.body).toContain(

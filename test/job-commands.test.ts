@@ -1,6 +1,7 @@
 // The jobs board's jobs as pure rules: a developer takes a request, estimates it, the instance's
 // manager agrees, the developer logs time and delivers; what each step records, who may do it,
 // and what the comment, the card and the issue show for it.
+import { agreedFor, jobLines } from "../src/triage/job.js";
 import { applyCommands, type CommandContext } from "../src/commands/apply.js";
 import { parseCommands } from "../src/commands/parse.js";
 import { mayRun, whoMay } from "../src/commands/who-may.js";
@@ -172,7 +173,11 @@ describe("estimate and agreement", () => {
       "The job waits for the instance's agreement before work starts: a manager of Germany agrees to the estimate with `/agree`.",
     );
     const agreed = steps([developer, "/take"], [developer, "/estimate 6h"], [deManager, "/agree"]);
-    expect(agreed.commanded?.job?.agreed).toEqual({ by: "de-manager", at: NOON });
+    expect(agreed.commanded?.job?.agreed).toEqual({
+      by: "de-manager",
+      at: NOON,
+      instances: ["de"],
+    });
     expect(commentOf(agreed)).toContain("Agreed by @de-manager on 2026-11-02");
     expect(commentOf(agreed)).not.toContain("waits for the instance's agreement");
   });
@@ -250,5 +255,16 @@ describe("the recorded job", () => {
     expect(decodeState(encodeState(agreed))).toEqual(agreed);
     const older = steps([developer, "/take"]);
     expect(mergeStates([older, agreed]).commanded?.job).toEqual(agreed.commanded?.job);
+  });
+});
+
+describe("an agreement is for the instances that agreed", () => {
+  test("when the request comes to name another instance, its manager must agree again", () => {
+    const job = { taker: "dev", estimate: 360, agreed: { by: "de-manager", instances: ["de"] } };
+    expect(agreedFor(job, ["de"])).toBe(true);
+    expect(agreedFor(job, ["fr"])).toBe(false);
+    expect(jobLines(job, "France", ["fr"]).join("\n")).toMatch(
+      /agreed for DE, but the request now names France: a manager of France agrees/,
+    );
   });
 });

@@ -4,6 +4,7 @@
 import type { LabelNames } from "../registry/policy.js";
 import { CATEGORIES, SEVERITIES, SIZES } from "../triage/vocabulary.js";
 import { categoryLabel, instanceLabel, severityLabel, sizeLabel } from "../triage/label-names.js";
+import { agreedFor } from "../triage/job.js";
 import { formatMinutes, parseDuration } from "../triage/time.js";
 import type { Job } from "../triage/types.js";
 import { ok, setDimension, type CommandContext, type Draft, type Step } from "./draft.js";
@@ -378,7 +379,9 @@ const agree = define({
       return refuse(
         `there is no estimate to agree to yet: @${job.taker} gives one with \`/estimate 6h\``,
       );
-    job.agreed ??= stepBy(actor.login, now);
+    // Agreed for the instances the request names: they are the ones invoiced.
+    if (!agreedFor(job, draft.scope.instances))
+      job.agreed = { ...stepBy(actor.login, now), instances: [...draft.scope.instances] };
     return ok;
   },
 });

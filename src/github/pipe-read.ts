@@ -100,7 +100,8 @@ export function jobRecord(
     number: issue.number,
     title: issue.title,
     url: issue.html_url ?? `https://github.com/${repo}/issues/${issue.number}`,
-    instances: instancesOf(issue, config),
+    // The instances that agreed to pay are the ones invoiced.
+    instances: job.agreed?.instances?.length ? job.agreed.instances : instancesOf(issue, config),
     developer: job.taker,
     ...(job.estimate !== undefined ? { estimateMinutes: job.estimate } : {}),
     ...(job.agreed ? { agreed: job.agreed } : {}),

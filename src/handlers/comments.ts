@@ -18,6 +18,7 @@ import {
   labelNames,
   placeOf,
   toInput,
+  withHourCaps,
   type IssueData,
   type IssueJob,
 } from "../usecase/triage-issue.js";
@@ -82,10 +83,15 @@ export async function runCommandTask(job: IssueJob, task: CommandTask): Promise<
   // The payload's issue is as old as the comment; once the app has written, read it fresh.
   const issue: IssueData = botComment ? await readIssue(github, ref) : task.issue;
   const labels = labelNames(issue);
-  const now = decide(
-    toInput(job.repo, ref.issue_number, issue, { labels, previous }),
-    config.registry,
-    config.policy,
+  // The scope commands are judged in is the decision as applied: hour caps included.
+  const now = await withHourCaps(
+    job,
+    decide(
+      toInput(job.repo, ref.issue_number, issue, { labels, previous }),
+      config.registry,
+      config.policy,
+    ),
+    previous,
   );
   const context = {
     scope: {
@@ -112,6 +118,9 @@ export async function runCommandTask(job: IssueJob, task: CommandTask): Promise<
   ) {
     outcome = run(await lookUpActor(job, login, teamsToAsk(parsed.commands)));
   }
+  // Reactions and the reply first: if a write below fails, the retry must not find the comment
+  // recorded as handled while its author was never answered (a rare second reply is better).
+  await acknowledge(job, commentId, login, outcome);
   // The job's assignee and a delivered job's closing, before the comment records them.
   const jobBefore = previous?.commanded?.job;
   const jobAfter = outcome.state.commanded?.job;
@@ -122,7 +131,6 @@ export async function runCommandTask(job: IssueJob, task: CommandTask): Promise<
     { labels: outcome.labels, comment: botComment, previous: outcome.state },
     { displace: outcome.displace, seenComment: commentId },
   );
-  await acknowledge(job, commentId, login, outcome);
 }
 
 /** What GitHub says about the person: write access (or the maintainers' team), and the teams

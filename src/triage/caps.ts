@@ -4,7 +4,7 @@
 import type { Policy } from "../registry/policy.js";
 import type { Registry } from "../registry/schema.js";
 import { planLabels } from "./label-names.js";
-import type { TriagePlan } from "./types.js";
+import type { Commanded, TriagePlan } from "./types.js";
 
 /** Pipe hours an instance has used in the cap's current period (this request excluded). */
 export type HoursUsed = Record<string, number>;
@@ -24,6 +24,8 @@ export function applyHourCaps(
   used: HoursUsed,
   registry: Registry,
   policy: Policy,
+  /** What people said: a capped request may have been sent to the jobs board. */
+  commanded?: Commanded,
 ): TriagePlan {
   const codes = cappedInstances(plan, registry, policy);
   if (!codes.length) return plan;
@@ -61,5 +63,8 @@ export function applyHourCaps(
       ...notes,
     ],
   };
-  return { ...capped, labels: planLabels(capped, policy) };
+  // Over the cap is "not covered": `/job-board` works as for any request its tier does not cover.
+  const jobBoard = capped.outcome === "rejected" && commanded?.jobBoard !== undefined;
+  const onBoard = { ...capped, jobBoard, job: jobBoard ? commanded?.job : undefined };
+  return { ...onBoard, labels: planLabels(onBoard, policy) };
 }

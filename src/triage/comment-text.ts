@@ -71,7 +71,7 @@ function jobsBoard(plan: TriagePlan, registry: Registry): string {
     `**Why it is not in the pipe:**`,
     bullet(plan.reasons),
     "",
-    ...jobLines(plan.job, names || "the instance"),
+    ...jobLines(plan.job, names || "the instance", plan.instances),
     "",
     "Jobs-board work is paid extra work: its time is kept apart and never counted against the core team's hours.",
   ].join("\n");

@@ -17,10 +17,22 @@ export function jobMinutes(job: Job, time: TimeLog | undefined): number {
   return Math.max(0, (time?.jobs ?? 0) - (job.from ?? 0));
 }
 
+/** Whether the job's agreement covers these instances (the ones the request names now). */
+export function agreedFor(job: Job, instances: readonly string[]): boolean {
+  const agreed = job.agreed?.instances;
+  if (!job.agreed) return false;
+  if (!agreed) return true; // recorded before agreements named their instances
+  return agreed.length === instances.length && agreed.every((c) => instances.includes(c));
+}
+
 const day = (at: string | undefined) => (at ? ` on ${at.slice(0, 10)}` : "");
 
 /** What the bot comment says about the job, for the instance (by name) and the developers. */
-export function jobLines(job: Job | undefined, instance: string): string[] {
+export function jobLines(
+  job: Job | undefined,
+  instance: string,
+  instances: readonly string[] = [],
+): string[] {
   if (!job) {
     return [
       "**To take it:** a developer of the jobs-board team writes `/take`, then gives an estimate with `/estimate 6h`; work starts once a manager of the instance agrees to it with `/agree`.",
@@ -33,6 +45,12 @@ export function jobLines(job: Job | undefined, instance: string): string[] {
     const agreed = job.agreed ? `agreed by @${job.agreed.by}` : "never agreed";
     return [
       `${taken} ✔️ **Done**${day(job.done.at)} (by @${job.done.by}; the estimate was ${agreed}). It is invoiced in the period it was done in.`,
+    ];
+  }
+  if (job.agreed && !agreedFor(job, instances)) {
+    const was = (job.agreed.instances ?? []).join(", ").toUpperCase();
+    return [
+      `${taken} ⏳ @${job.agreed.by} agreed for ${was}, but the request now names ${instance}: a manager of ${instance} agrees with \`/agree\` before work goes on.`,
     ];
   }
   if (job.agreed) {

@@ -52,8 +52,11 @@ const JobSchema = z.object({
   from: minutes.optional(),
   /** The taker's estimate (`/estimate`), in minutes. */
   estimate: minutes.optional(),
-  /** The instance's manager who agreed to the estimate (`/agree`): a new estimate clears it. */
-  agreed: JobStepSchema.optional(),
+  /** The instance's manager who agreed to the estimate (`/agree`), for which instances (the
+   * ones billed): a new estimate clears it; other instances must agree again. */
+  agreed: JobStepSchema.extend({
+    instances: z.array(z.string().max(40)).max(50).optional(),
+  }).optional(),
   /** Delivered (`/done`): the job is invoiced in the period of this date. */
   done: JobStepSchema.optional(),
 });

@@ -173,7 +173,7 @@ export interface ApplyOptions {
 }
 
 /** A new request that would take an instance over its tier's hour cap goes to the jobs board. */
-async function withHourCaps(
+export async function withHourCaps(
   job: IssueJob,
   plan: TriagePlan,
   previous: CurrentIssue["previous"],
@@ -188,7 +188,7 @@ async function withHourCaps(
     repo: job.repo,
     number: job.ref.issue_number,
   });
-  return applyHourCaps(plan, used, config.registry, config.policy);
+  return applyHourCaps(plan, used, config.registry, config.policy, previous?.commanded);
 }
 
 /**
@@ -269,20 +269,22 @@ export async function decideAndApply(
     log.info({ ...summary, dryRun: true }, "dry run: plan computed, nothing written");
     return plan;
   }
+  // Alerts go out before the comment records them as sent: if a write fails after them, the
+  // retry may alert twice (rare), but an S0 is never left unannounced.
+  // A mention only notifies when a comment is created: an edited bot comment needs a new one.
+  if (s0Team && alerts.some((a) => a.kind === "s0") && writes.comment.action !== "create") {
+    await createComment(
+      github,
+      ref,
+      `@${s0Team}: this request is now an accepted **S0 emergency**; see the bot's comment.`,
+    );
+  }
+  for (const alert of alerts) await job.chat?.send(alert.text);
   if (hasWrites(writes)) {
     await applyWrites(github, ref, writes, current, config.policy, log, board.labeled);
     log.info(summary, "triage applied");
   } else {
     log.info(summary, "issue already matches the plan");
   }
-  // A mention only notifies when a comment is created: an edited bot comment needs a new one.
-  if (s0Team && alerts.some((a) => a.kind === "s0") && writes.comment.action !== "create") {
-    await createComment(
-      github,
-      ref,
-      `@${s0Team}: this request is now an accepted **S0 emergency**; see the bot's comment above.`,
-    );
-  }
-  for (const alert of alerts) await job.chat?.send(alert.text);
   return plan;
 }
