@@ -437,3 +437,14 @@ describe("the reconcile sweep", () => {
     }
   });
 });
+
+describe("the circle changes its mind", () => {
+  test("a decline after an approval closes the registry pull request, so it cannot be merged by mistake", async () => {
+    await apply(8, germany("basic", BASIC_EVIDENCE));
+    await say(8, "/approve-tier basic", "circle-member");
+    const opened = pulls().find((p) => p.body.includes(`${REPO}#8\n`))!;
+    expect(opened.state).toBe("open");
+    await say(8, "/decline-tier The pledge is not signed yet.", "circle-member");
+    expect(pulls().find((p) => p.number === opened.number)?.state).toBe("closed");
+  });
+});

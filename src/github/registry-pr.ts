@@ -93,16 +93,28 @@ async function commitFile(
 async function open(github: GitHub, pull: RegistryPull): Promise<PullResult> {
   const [owner, repo] = pull.repo.split("/") as [string, string];
   const base = (await github.rest.repos.get({ owner, repo })).data.default_branch;
-  const existing = await openPullFrom(github, owner, repo, pull.branch);
-  if (existing) return { ok: true, number: existing.number, url: existing.html_url };
   const file = await fileAt(github, owner, repo, pull.path, base);
   if (!file) return { ok: false, problem: `${pull.repo} has no \`${pull.path}\` on ${base}` };
   const edited = pull.edit(file.text);
   if (!edited.ok) return edited;
   await createBranch(github, owner, repo, pull.branch, base);
+  // The branch gets this decision's files even when a first try (or an earlier decision on the
+  // same issue) left it: unchanged files cost no write.
   const files = [{ path: pull.path, text: edited.text }, ...(pull.follow?.(edited.text) ?? [])];
   for (const f of files)
     await commitFile(github, { owner, repo, branch: pull.branch }, f, pull.title);
+  const existing = await openPullFrom(github, owner, repo, pull.branch);
+  if (existing) {
+    if (existing.title !== pull.title || existing.body !== pull.body)
+      await github.rest.pulls.update({
+        owner,
+        repo,
+        pull_number: existing.number,
+        title: pull.title,
+        body: pull.body,
+      });
+    return { ok: true, number: existing.number, url: existing.html_url };
+  }
   const { data } = await github.rest.pulls.create({
     owner,
     repo,
@@ -112,6 +124,19 @@ async function open(github: GitHub, pull: RegistryPull): Promise<PullResult> {
     body: pull.body,
   });
   return { ok: true, number: data.number, url: data.html_url };
+}
+
+/** Close the pull request a decision had opened (the circle changed its mind). */
+export async function closeRegistryPullRequest(
+  github: GitHub,
+  pull: { repo: string; number: number },
+): Promise<void> {
+  const [owner, repo] = pull.repo.split("/") as [string, string];
+  try {
+    await github.rest.pulls.update({ owner, repo, pull_number: pull.number, state: "closed" });
+  } catch (error) {
+    if (status(error) !== 404) throw error; // gone already: nothing left to close
+  }
 }
 
 /**

@@ -9,7 +9,7 @@ import type { GitHub, IssueRef } from "../github/client-types.js";
 import { applyWrites, type CurrentIssue, type Writes } from "../github/executor.js";
 import { closeAsNotPlanned, closeIssue, createComment, readIssue } from "../github/issue-api.js";
 import { readPipe } from "../github/pipe-read.js";
-import { openRegistryPullRequest } from "../github/registry-pr.js";
+import { closeRegistryPullRequest, openRegistryPullRequest } from "../github/registry-pr.js";
 import { loadReport } from "../report/load.js";
 import { periodBetween } from "../report/period.js";
 import { instanceLoadTable, loadSince, sinceWords } from "../report/reviews.js";
@@ -167,6 +167,8 @@ async function carryOut(
     return { record: { ...record, told: "approved" }, notes: [note], close: false };
   }
   if (act?.kind === "decline") {
+    // A pull request an earlier approval opened must not be merged by mistake.
+    if (before.pull) await closeRegistryPullRequest(job.github, before.pull);
     const note = declineNote(read, act.decision, before, registry, author);
     const record = { ...before, told: "declined" as const, pull: undefined };
     return { record, notes: [note], close: issue.state !== "closed" };

@@ -747,6 +747,14 @@ export class FakeGitHub {
       git.pulls.push(pull);
       return [201, this.pullJson(full, pull)];
     }
+    if ((r = /^\/pulls\/(\d+)$/.exec(rest)) && method === "PATCH") {
+      const pull = git.pulls.find((p) => p.number === Number(r![1]));
+      if (!pull) return [404, { message: "Not Found" }];
+      if (b.title !== undefined) pull.title = String(b.title);
+      if (b.body !== undefined) pull.body = String(b.body);
+      if (b.state === "closed" || b.state === "open") pull.state = b.state;
+      return [200, this.pullJson(full, pull)];
+    }
     if ((r = /^\/pulls\/(\d+)\/files$/.exec(rest)) && method === "GET") {
       const pull = git.pulls.find((p) => p.number === Number(r![1]));
       if (!pull) return [404, { message: "Not Found" }];
