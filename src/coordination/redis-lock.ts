@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Logger } from "../github/client-types.js";
+import { withLease } from "./lease.js";
 
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`;
 const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) end return 0`;
@@ -43,17 +44,24 @@ export class RedisLock {
 
   /** Run `work` holding `key` under `token`, renewing it, and release it afterwards. */
   async hold<T>(key: string, token: string, work: () => Promise<T>): Promise<T> {
+    let renewed = Date.now();
+    let gone = false;
     const renew = setInterval(() => {
       this.redis.eval(RENEW, 1, key, token, this.options.ttlMs).then(
         (kept) => {
-          if (!kept) this.options.log.warn({ lock: key }, "lost a lock while working");
+          if (kept) renewed = Date.now();
+          else if (!gone) {
+            gone = true;
+            this.options.log.warn({ lock: key }, "lost a lock while working: stopping its writes");
+          }
         },
         (error: unknown) =>
           this.options.log.warn({ lock: key, error: String(error) }, "could not renew a lock"),
       );
     }, this.options.ttlMs / 3);
+    const lost = () => gone || Date.now() - renewed > this.options.ttlMs;
     try {
-      return await work();
+      return await withLease({ key, lost }, work);
     } finally {
       clearInterval(renew);
       await this.redis.eval(RELEASE, 1, key, token).catch((error: unknown) => {

@@ -2,6 +2,7 @@
 // secondary rate limits, and with dry run built in. In dry run no write reaches GitHub, whatever
 // code path asks for it (labels, comments, reactions, check runs, board mutations, issues): the
 // request is logged and answered with an empty success.
+import { assertLeaseHeld } from "../coordination/lease.js";
 import { harden } from "./resilience.js";
 import type { GitHub, Logger } from "./client-types.js";
 
@@ -41,8 +42,22 @@ function guardDryRun(github: GitHub, log: Logger): GitHub {
   return github;
 }
 
+const LEASED = Symbol.for("sysadmin-pipe.leased");
+
+/** No write leaves while the work's lock has lapsed (see coordination/lease.ts). */
+function guardLease(github: GitHub): GitHub {
+  const marked = github as GitHub & { [LEASED]?: boolean };
+  if (marked[LEASED]) return github;
+  marked[LEASED] = true;
+  github.hook.before("request", (options) => {
+    const body = (options as { query?: unknown }).query ? options : options.data;
+    if (isWrite(String(options.method).toUpperCase(), String(options.url), body)) assertLeaseHeld();
+  });
+  return github;
+}
+
 /** A client for one delivery, sweep or command run. */
 export function gitHubClient(octokit: unknown, options: ClientOptions): GitHub {
-  const github = harden(octokit as GitHub, options.log);
+  const github = guardLease(harden(octokit as GitHub, options.log));
   return options.dryRun ? guardDryRun(github, options.log) : github;
 }

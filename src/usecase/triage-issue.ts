@@ -14,6 +14,7 @@ import { createComment } from "../github/issue-api.js";
 import type { GitHub, IssueRef, Logger } from "../github/client-types.js";
 import type { Chat } from "../notify/chat.js";
 import type { Coordinator } from "../coordination/types.js";
+import { assertLeaseHeld } from "../coordination/lease.js";
 import { alertsFor, withAlerted } from "../triage/alerts.js";
 import { nextState } from "../triage/state.js";
 import { renderComment } from "../triage/comment-text.js";
@@ -270,7 +271,9 @@ export async function decideAndApply(
     return plan;
   }
   // Alerts go out before the comment records them as sent: if a write fails after them, the
-  // retry may alert twice (rare), but an S0 is never left unannounced.
+  // retry may alert twice (rare), but an S0 is never left unannounced. Not under a lapsed lock,
+  // though: another replica may be alerting for this issue right now.
+  if (alerts.length) assertLeaseHeld();
   // A mention only notifies when a comment is created: an edited bot comment needs a new one.
   if (s0Team && alerts.some((a) => a.kind === "s0") && writes.comment.action !== "create") {
     await createComment(
