@@ -100,6 +100,16 @@ describe("the invoice of a period", () => {
   });
 });
 
+test("a title written as a spreadsheet formula stays text in the CSV", () => {
+  const sly = buildInvoice(
+    [job({ number: 8, title: '=HYPERLINK("https://evil.example","pay")' })],
+    Q4,
+    config.registry,
+  );
+  const row = invoiceCsv(sly).split("\r\n")[1]!;
+  expect(row).toContain(`"'=HYPERLINK(""https://evil.example"",""pay"")"`);
+});
+
 describe("reading jobs from the bot comment", () => {
   const issue = (number: number) => ({
     number,

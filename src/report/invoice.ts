@@ -177,7 +177,9 @@ const CSV_COLUMNS = [
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
 const csvField = (value: string | number | undefined) => {
-  const text = value === undefined ? "" : String(value);
+  const raw = value === undefined ? "" : String(value);
+  // Anyone can title an issue "=HYPERLINK(…)": a spreadsheet must read it as text, not run it.
+  const text = typeof value === "string" && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
