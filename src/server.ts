@@ -55,7 +55,9 @@ async function restartWhenRegistered(log: Log, onLog: (log: Log) => void): Promi
   // Probot's set-up writes the key quoted, for .env; the environment wants the key itself.
   process.env.PRIVATE_KEY = process.env.PRIVATE_KEY!.replace(/^"([\s\S]*)"$/, "$1");
   log.info("sysadmin-pipe: the App is registered (.env written): restarting with its credentials");
-  await current?.stop();
+  // Closing stops listening at once but waits for the browser's open connections (keep-alive):
+  // the port is free already, so the app need not wait for them.
+  await Promise.race([current?.stop(), new Promise((r) => setTimeout(r, 1_000))]);
   current = await start(onLog);
 }
 
