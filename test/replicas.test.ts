@@ -133,12 +133,6 @@ function audit(s: ReplicaSet, numbers: number[]): Audit {
     // Every S0 alert posts to the chat; a mention comment is added when the bot comment
     // already existed (an edit notifies nobody).
     const chats = s.chat.filter((t) => t.includes("S0 emergency") && t.includes(`/issues/${n}|`));
-    if (process.env.DEBUG_AUDIT && (mentions.length > 1 || chats.length > 1))
-      console.log(
-        n,
-        mentions.map((m) => m.body),
-        chats,
-      );
     result.extraS0Alerts += Math.max(0, mentions.length - 1) + Math.max(0, chats.length - 1);
     const previous = bot[0] ? decodeState(bot[0].body) : undefined;
     const plan = decide(
