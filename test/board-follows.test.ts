@@ -223,13 +223,14 @@ describe("Ready's order under a burst", () => {
         // Ages in a shuffled order, so arrival order and age order differ.
         const created_at = new Date(Date.UTC(2026, 0, 1 + ((i * 7) % 20))).toISOString();
         app.fake.addIssue(REPO, { number: n, title, body, created_at });
-        return app.deliver(
+        return app.send(
           "issues",
           issuesPayload("opened", { number: n, title, body }),
           `burst-${n}`,
         );
       });
       expect(new Set(await Promise.all(deliveries))).toEqual(new Set([200]));
+      await app.settled();
       const ready = board().cards.filter((c) => c.values.Status === "Ready");
       expect(ready).toHaveLength(20);
       if (inOrder(ready)) ordered++;

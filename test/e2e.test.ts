@@ -268,6 +268,8 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     expect(fake.board.card(5)?.values.Status).toBe("Emergency");
   });
 
+  // Sent as GitHub sends a burst (answers first, work after), then waited for once: the
+  // timeout is generous because a loaded CI machine shares its two cores with other suites.
   test("200 issues opened in a burst are all triaged once, and nothing is left queued", async () => {
     const first = 1000;
     const numbers = Array.from({ length: 200 }, (_, i) => first + i);
@@ -278,18 +280,27 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
         n % 2 ? "openfoodnetwork.org.uk is down" : "Please update DNS for openfoodnetwork.be",
       ),
     );
+    const failedBefore = (await app.status()).queue.failed; // an earlier test leaves one on purpose
     const heapBefore = process.memoryUsage().heapUsed;
     for (let i = 0; i < payloads.length; i += 25) {
-      const batch = payloads.slice(i, i + 25).map((p, j) => deliver("issues", p, `burst-${i + j}`));
+      const batch = payloads
+        .slice(i, i + 25)
+        .map((p, j) => app.send("issues", p, `burst-${i + j}`));
       expect(new Set(await Promise.all(batch))).toEqual(new Set([200]));
     }
+    const settled = await app.settled(240_000);
     const heapAfter = process.memoryUsage().heapUsed;
     for (const n of numbers) expect(botComments(n)).toHaveLength(1);
-    expect((await app.settled()).queue).toMatchObject({ waiting: 0, active: 0, retrying: 0 });
+    expect(settled.queue).toMatchObject({
+      waiting: 0,
+      active: 0,
+      retrying: 0,
+      failed: failedBefore,
+    });
     console.info(
       `burst of 200: heap ${(heapBefore / 1e6).toFixed(1)} MB -> ${(heapAfter / 1e6).toFixed(1)} MB`,
     );
-  });
+  }, 300_000);
 
   test("no secret reaches the logs", () => {
     const all = logLines.join("\n");

@@ -46,6 +46,8 @@ export interface LoopbackApp {
   deliveries: number;
   /** POST one delivery; `signature: null` sends none. Returns the HTTP status. */
   deliver(event: string, payload: object, id: string, signature?: string | null): Promise<number>;
+  /** POST one delivery and return at the app's answer, whatever `waitForWork` says. */
+  send(event: string, payload: object, id: string, signature?: string | null): Promise<number>;
   /** The app's GET /status. */
   status(): Promise<AppStatus>;
   /** Wait until the app's queue has nothing waiting, running or waiting for a retry. */
@@ -98,6 +100,11 @@ export async function startLoopbackApp(
     logLines,
     deliveries: 0,
     async deliver(event, payload, id, sig) {
+      const status = await app.send(event, payload, id, sig);
+      if (options.waitForWork ?? true) await app.settled();
+      return status;
+    },
+    async send(event, payload, id, sig) {
       app.deliveries++;
       const body = JSON.stringify(payload);
       const headers: Record<string, string> = {
@@ -108,7 +115,6 @@ export async function startLoopbackApp(
       if (sig !== null) headers["x-hub-signature-256"] = sig ?? signature(body, SECRET);
       const response = await fetch(`${url}/api/github/webhooks`, { method: "POST", headers, body });
       await response.text();
-      if (options.waitForWork ?? true) await app.settled();
       return response.status;
     },
     async status() {
