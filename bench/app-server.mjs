@@ -1,7 +1,8 @@
 // The app as `npm start` runs it (Probot's run() with dist/index.js, as dist/server.js does), in
 // its own process so its memory is measured alone. Only GitHub's spacing of content-creating requests is shortened:
 // the benchmark measures the app, not GitHub's one-write-a-second rule. BENCH_CLIENT picks:
-// "spaced" keeps that spacing (Probot's client exactly as in production); "unthrottled" turns
+// "spaced" keeps that spacing (Probot's client exactly as in production), "scaled" keeps it
+// divided by BENCH_SPACING_SCALE; "unthrottled" turns
 // Probot's retry and throttling plugins off, to show how much of the time is their request
 // scheduling (Bottleneck) rather than the app. BENCH_APP=peer runs bench/peer-app.mjs instead of
 // the app (a bare Probot app making the same requests), with the same client, for the side-by-side.
@@ -27,7 +28,24 @@ const Unthrottled = ProbotOctokit.defaults((options) => ({
   retry: { enabled: false },
 }));
 
-const clients = { spaced: ProbotOctokit, unthrottled: Unthrottled, shipped: NoSpacing };
+// GitHub's spacing kept but divided by BENCH_SPACING_SCALE, for the side-by-side under spacing.
+const scale = Number(process.env.BENCH_SPACING_SCALE || 1);
+// One set of groups for the process, as Probot's own are: a client is made per delivery.
+const scaledGroups = {
+  write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 1000 / scale }),
+  notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 3000 / scale }),
+};
+const Scaled = ProbotOctokit.defaults((options) => ({
+  ...options,
+  throttle: { ...options.throttle, ...scaledGroups },
+}));
+
+const clients = {
+  spaced: ProbotOctokit,
+  unthrottled: Unthrottled,
+  shipped: NoSpacing,
+  scaled: Scaled,
+};
 
 await run(app, {
   log: pino({ level: "silent" }),
