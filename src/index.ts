@@ -15,7 +15,7 @@ import { statusHandler, type StatusDeps } from "./handlers/status.js";
 import type { Task, WorkDeps } from "./handlers/work-items.js";
 import { connectShared, RedisUnreachable } from "./coordination/connect.js";
 import { checkRegistryPullRequest, reloadOnPush } from "./handlers/registry-events.js";
-import { closeTierIssueOnMerge } from "./handlers/tier-pull-requests.js";
+import { followTierPullRequest } from "./handlers/tier-pull-requests.js";
 import { ConfigStore } from "./github/live-config.js";
 import { scheduleReconcile } from "./reconcile/schedule.js";
 import { chatWebhook, type ChatOptions } from "./notify/chat.js";
@@ -120,7 +120,7 @@ export function buildApp(options: AppOptions = {}) {
     );
     app.on("push", (context) => on(({ deps }) => reloadOnPush(context, store, deps)));
     app.on("pull_request.closed", (context) =>
-      on(({ deps }) => closeTierIssueOnMerge(context, store, deps)),
+      on(({ deps }) => followTierPullRequest(context, store, deps)),
     );
     const { shared, deps, run } = await ready.catch((error: unknown) => {
       if (!(error instanceof RedisUnreachable)) throw error;

@@ -44,14 +44,16 @@ describe("board setup", () => {
     expect(optionNames(fake, "Tier")).toEqual(["none", "basic", "full"]);
     expect(optionNames(fake, "Instance")).toContain("fr");
     expect(fake.field("Hours")?.dataType).toBe("NUMBER");
+    expect(fake.field("Estimate")?.dataType).toBe("NUMBER");
     expect(result.stdout).toContain("added Inbox, Emergency, Ready, Jobs board to `Status`");
     expect(result.stdout).toContain("created field `Severity` (options: S0, S1, S2, S3)");
     expect(result.stdout).toContain("created field `Hours`");
+    expect(result.stdout).toContain("created field `Estimate`");
     // One request to read, then one per change.
     expect(fake.calls.map((c) => c.operation)).toEqual([
       "SysadminPipeProject",
       "SysadminPipeAddOptions",
-      ...Array(5).fill("SysadminPipeCreateField"),
+      ...Array(6).fill("SysadminPipeCreateField"),
     ]);
 
     const again = await board(["check"], fake);

@@ -319,7 +319,20 @@ describe("board rules, as pure functions", () => {
       unarchive: false,
       set: [],
       position: false,
+      numbers: {},
     });
+  });
+
+  test("a job's estimate is written to its card, and emptied when the app no longer wants it (a released job)", () => {
+    const card = { id: "I", archived: false, values: { Status: "In progress" }, hours: 1 };
+    const wanted = { onBoard: true, column: "in_progress" as const, values: {}, hours: 1 };
+    const estimated = planBoardWrites({ ...wanted, estimate: 6 }, card, undefined, cfg);
+    expect(estimated.numbers).toEqual({ estimate: 6 });
+    const released = planBoardWrites(wanted, { ...card, estimate: 6 }, { estimate: 6 }, cfg);
+    expect(released.numbers).toEqual({ estimate: null });
+    // A value a person typed into the field, which the app never set, is theirs.
+    const typed = planBoardWrites(wanted, { ...card, estimate: 6 }, {}, cfg);
+    expect(typed.numbers).toEqual({});
   });
 
   test('names on the board match whatever their case: GitHub\'s own "In Progress" is a hand move', () => {

@@ -229,7 +229,7 @@ describe("a maintainer's command", () => {
 
     await comment(FR_EMAIL, "/spent 1h15m", "sysadmin-dev");
 
-    expect(fake.card(7)?.hours).toBe(1.75);
+    expect(fake.card(7)?.numbers.Hours).toBe(1.75);
     const body = String(bodyOf("PATCH", "/comments/99")?.body);
     expect(body).toContain("**Time logged:** 1h45m of sysadmin-pipe time.");
     expect(decodeState(body)?.board).toMatchObject({ column: "ready", hours: 1.75 });

@@ -166,6 +166,17 @@ describe("who may do what with a job", () => {
 });
 
 describe("estimate and agreement", () => {
+  test("the estimate is shown on the card, in hours, beside the hours logged", () => {
+    const estimated = steps(
+      [developer, "/take"],
+      [developer, "/estimate 90m"],
+      [developer, "/spent 1h"],
+    );
+    const target = boardTarget(planOf(estimated), "open", registry, estimated.time);
+    expect(target).toMatchObject({ column: "in_progress", estimate: 1.5, hours: 1 });
+    expect(boardTarget(planOf(ON_JOBS_BOARD), "open", registry)).not.toHaveProperty("estimate");
+  });
+
   test("until the instance agrees, the comment says the job waits before work starts", () => {
     const estimated = steps([developer, "/take"], [developer, "/estimate 6h"]);
     expect(commentOf(estimated)).toContain("**Taken by** @jobs-dev, estimate **6h**.");

@@ -135,6 +135,7 @@ describe("a job from take to invoice", () => {
     expect(card(302)?.values.Status).toBe("In progress");
 
     expect(await say(302, "jobs-dev", "/estimate 6h")).toEqual(["+1"]);
+    expect(card(302)?.numbers.Estimate).toBe(6);
     expect(stateOf(302).text).toContain("**Taken by** @jobs-dev, estimate **6h**.");
     expect(stateOf(302).text).toContain("waits for the instance's agreement before work starts");
 
@@ -143,7 +144,7 @@ describe("a job from take to invoice", () => {
     expect(stateOf(302).text).not.toContain("waits for the instance's agreement");
 
     expect(await say(302, "jobs-dev", "/spent 2h")).toEqual(["+1"]);
-    expect(card(302)?.hours).toBe(2);
+    expect(card(302)?.numbers.Hours).toBe(2);
 
     expect(await say(302, "jobs-dev", "/done")).toEqual(["+1"]);
     expect(issue(302).state).toBe("closed");
@@ -272,13 +273,16 @@ describe("what the jobs board refuses, and what it says", () => {
     expect(text).toContain("1h of jobs-board time (paid extra work, not counted against the pipe)");
   });
 
-  test("/release gives the job back: the developer is unassigned and the card returns to the Jobs board", async () => {
+  test("/release gives the job back: the developer is unassigned, the card returns to the Jobs board and its estimate is emptied", async () => {
     await onTheJobsBoard(306);
     await say(306, "jobs-dev", "/take");
+    await say(306, "jobs-dev", "/estimate 90m");
     expect(card(306)?.values.Status).toBe("In progress");
+    expect(card(306)?.numbers.Estimate).toBe(1.5);
     expect(await say(306, "jobs-dev", "/release")).toEqual(["+1"]);
     expect(issue(306).assignees).toEqual([]);
     expect(card(306)?.values.Status).toBe("Jobs board");
+    expect(card(306)?.numbers).not.toHaveProperty("Estimate");
     expect(stateOf(306).state?.commanded?.job).toBeUndefined();
   });
 });

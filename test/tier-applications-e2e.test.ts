@@ -7,6 +7,7 @@ import { jest } from "@jest/globals";
 import nock from "nock";
 import { Octokit } from "@octokit/rest";
 import { reconcile } from "../src/reconcile/sweep.js";
+import { decodeState } from "../src/triage/state.js";
 import { loadReport } from "../src/report/load.js";
 import { periodBetween } from "../src/report/period.js";
 import { dueReviews, renderReviewIssue, reviewTitle } from "../src/report/reviews.js";
@@ -446,5 +447,42 @@ describe("the circle changes its mind", () => {
     expect(opened.state).toBe("open");
     await say(8, "/decline-tier The pledge is not signed yet.", "circle-member");
     expect(pulls().find((p) => p.number === opened.number)?.state).toBe("closed");
+  });
+
+  test("a registry pull request closed without merging sets the approval aside; a new approval opens a new one", async () => {
+    await apply(9, germany("basic", BASIC_EVIDENCE));
+    await say(9, "/approve-tier basic", "circle-member");
+    const first = pulls().find((p) => p.body.includes(`${REPO}#9\n`))!;
+    // Someone closes it on GitHub without merging.
+    first.state = "closed";
+    const payload = pullRequestPayload("opened", REGISTRY_REPO, {
+      number: first.number,
+      head: "h",
+      base: "b",
+    });
+    payload.action = "closed";
+    Object.assign(payload.pull_request, { merged: false, state: "closed", body: first.body });
+    await app.deliver("pull_request", payload, `closed-${first.number}`);
+    expect(issue(9).state).toBe("open");
+    expect(notes(9).at(-1)).toBe(
+      `The registry pull request ${REGISTRY_REPO}#${first.number} was closed without being merged, so the registry is unchanged: Open Food Network Germany (\`de\`) stays on the **basic** tier. The approval is set aside. A member of the circle can write \`/approve-tier basic\` again (the app opens a new pull request) or \`/decline-tier <reason>\`.\n`,
+    );
+    expect(botComment(9)).toContain("was closed without being merged");
+    expect(botComment(9)).toContain("Complete: waiting for the circle");
+    expect(decodeState(botComment(9))?.commanded?.tier).toBeUndefined();
+    // Delivered again, or any other event on the application: nothing more is said or opened.
+    await app.deliver("pull_request", payload, `closed-${first.number}-again`);
+    await say(9, "Thanks, we will look again.", "de-manager");
+    expect(notes(9).filter((n) => n.includes("closed without being merged"))).toHaveLength(1);
+    expect(pulls().filter((p) => p.body.includes(`${REPO}#9\n`))).toHaveLength(1);
+
+    const id = await say(9, "/approve-tier basic", "circle-member");
+    expect(reactions(id)).toEqual(["+1"]);
+    const open = pulls().filter((p) => p.body.includes(`${REPO}#9\n`) && p.state === "open");
+    expect(open).toHaveLength(1);
+    expect(open[0]!.number).not.toBe(first.number);
+    expect(botComment(9)).toContain(
+      `The registry pull request: ${REGISTRY_REPO}#${open[0]!.number}.`,
+    );
   });
 });

@@ -19,7 +19,7 @@ export interface ProjectField {
   dataType: string;
   options: ProjectOption[];
 }
-import { nameKey } from "../triage/card.js";
+import { nameKey, NUMBER_FIELDS } from "../triage/card.js";
 
 type Color = "GRAY" | "BLUE" | "GREEN" | "YELLOW" | "ORANGE" | "RED" | "PINK" | "PURPLE";
 
@@ -94,7 +94,7 @@ export function wantedFields(config: BoardConfig, registry: Registry): WantedFie
         description: i.name,
       })),
     },
-    { name: f.hours, dataType: "NUMBER", options: [] },
+    ...NUMBER_FIELDS.map((k) => ({ name: f[k], dataType: "NUMBER" as const, options: [] })),
   ];
 }
 

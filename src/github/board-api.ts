@@ -1,7 +1,13 @@
 // The sysadmin pipe board on GitHub Projects (v2), through GraphQL. Reads what is there, then
 // applies BoardWrites in as few requests as possible.
 import type { BoardConfig } from "../registry/policy.js";
-import { nameKey, type ActualItem, type BoardWrites, type ReadyCard } from "../triage/card.js";
+import {
+  nameKey,
+  NUMBER_FIELDS,
+  type ActualItem,
+  type BoardWrites,
+  type ReadyCard,
+} from "../triage/card.js";
 import type { GitHub } from "./client-types.js";
 
 /** Ids of the project, its fields and their options: looked up once per installation. */
@@ -326,13 +332,15 @@ export async function readMoreReady(
   return { ready, complete: cursor === undefined };
 }
 
-/** The card as the board rules see it: archived or not, its fields by name, its hours. */
+/** The card as the board rules see it: archived or not, its fields by name, its numbers. */
 function actualItem(node: ItemNode, config: BoardConfig): ActualItem {
-  const hours = node.fieldValues.nodes.find(
-    (v) =>
-      typeof v?.number === "number" &&
-      nameKey(v.field?.name ?? "") === nameKey(config.fields.hours),
-  )?.number;
+  const numbers = NUMBER_FIELDS.flatMap((k) => {
+    const value = node.fieldValues.nodes.find(
+      (v) =>
+        typeof v?.number === "number" && nameKey(v.field?.name ?? "") === nameKey(config.fields[k]),
+    )?.number;
+    return typeof value === "number" ? [[k, value]] : [];
+  });
   return {
     id: node.id,
     archived: node.isArchived,
@@ -341,7 +349,7 @@ function actualItem(node: ItemNode, config: BoardConfig): ActualItem {
         v?.name && v.field?.name ? [[v.field.name, v.name]] : [],
       ),
     ),
-    ...(typeof hours === "number" ? { hours } : {}),
+    ...Object.fromEntries(numbers),
   };
 }
 
@@ -478,7 +486,7 @@ function fieldsMutation(
   itemId: string,
   set: BoardWrites["set"],
   afterId: string | null | undefined,
-  hours?: number,
+  numbers: BoardWrites["numbers"] = {},
 ): { query: string; variables: Record<string, unknown> } | undefined {
   const variables: Record<string, unknown> = { project: meta.projectId, item: itemId };
   const parts: string[] = [];
@@ -490,12 +498,22 @@ function fieldsMutation(
       `  set${i}: updateProjectV2ItemFieldValue(input: { projectId: $project, itemId: $item, fieldId: $f${i}, value: { singleSelectOptionId: $o${i} } }) { projectV2Item { id } }`,
     );
   });
-  if (hours !== undefined) {
-    variables.hoursField = fieldId(meta, config.fields.hours).id;
-    variables.hours = hours;
-    parts.push(
-      "  hours: updateProjectV2ItemFieldValue(input: { projectId: $project, itemId: $item, fieldId: $hoursField, value: { number: $hours } }) { projectV2Item { id } }",
-    );
+  const numberVars: string[] = [];
+  for (const k of NUMBER_FIELDS) {
+    const value = numbers[k];
+    if (value === undefined) continue;
+    variables[`${k}Field`] = fieldId(meta, config.fields[k]).id;
+    const input = `input: { projectId: $project, itemId: $item, fieldId: $${k}Field`;
+    if (value === null) {
+      numberVars.push(`, $${k}Field: ID!`);
+      parts.push(`  ${k}: clearProjectV2ItemFieldValue(${input} }) { projectV2Item { id } }`);
+    } else {
+      variables[k] = value;
+      numberVars.push(`, $${k}Field: ID!, $${k}: Float!`);
+      parts.push(
+        `  ${k}: updateProjectV2ItemFieldValue(${input}, value: { number: $${k} } }) { projectV2Item { id } }`,
+      );
+    }
   }
   if (afterId !== undefined) {
     variables.after = afterId;
@@ -506,9 +524,8 @@ function fieldsMutation(
   if (!parts.length) return undefined;
   const declared = set.map((_, i) => `, $f${i}: ID!, $o${i}: String!`).join("");
   const after = afterId !== undefined ? ", $after: ID" : "";
-  const hoursVars = hours !== undefined ? ", $hoursField: ID!, $hours: Float!" : "";
   return {
-    query: `mutation SysadminPipeFields($project: ID!, $item: ID!${declared}${hoursVars}${after}) {\n${parts.join("\n")}\n}`,
+    query: `mutation SysadminPipeFields($project: ID!, $item: ID!${declared}${numberVars.join("")}${after}) {\n${parts.join("\n")}\n}`,
     variables,
   };
 }
@@ -534,14 +551,18 @@ export async function unarchiveCard(
   await github.graphql(UNARCHIVE_ITEM, { project: meta.projectId, item: itemId });
 }
 
-/** Set the card's fields, Hours and place in Ready in one request; nothing to set, no request. */
+/** Set the card's fields, numbers and place in Ready in one request; nothing to set, no request. */
 export async function setCardFields(
   github: GitHub,
   meta: BoardMeta,
   config: BoardConfig,
   itemId: string,
-  change: { set: BoardWrites["set"]; after: string | null | undefined; hours?: number },
+  change: {
+    set: BoardWrites["set"];
+    after: string | null | undefined;
+    numbers?: BoardWrites["numbers"];
+  },
 ): Promise<void> {
-  const mutation = fieldsMutation(meta, config, itemId, change.set, change.after, change.hours);
+  const mutation = fieldsMutation(meta, config, itemId, change.set, change.after, change.numbers);
   if (mutation) await github.graphql(mutation.query, mutation.variables);
 }

@@ -4,6 +4,7 @@ import type { BoardConfig } from "../registry/policy.js";
 import type { Registry } from "../registry/schema.js";
 import {
   boardTarget,
+  cardNumbers,
   hasBoardWrites,
   placeInReady,
   planBoardWrites,
@@ -130,7 +131,7 @@ async function apply(
   const nextRecord: BoardRecord | undefined = target.onBoard
     ? {
         column: setsStatus || inWantedColumn ? target.column : record?.column,
-        ...(target.hours !== undefined ? { hours: target.hours } : {}),
+        ...cardNumbers(target),
         values: target.values,
       }
     : record?.archived
@@ -163,7 +164,7 @@ async function apply(
   await setCardFields(github, meta, config, itemId, {
     set: writes.set,
     after,
-    hours: writes.hours,
+    numbers: writes.numbers,
   });
   return { record: nextRecord };
 }

@@ -1,14 +1,15 @@
-// pull_request.closed on the registry repository: a merged registry pull request that a tier
-// decision opened closes its application or review with a note, inside the issue's lock.
+// pull_request.closed on the registry repository: a registry pull request that a tier decision
+// opened closes its application or review when merged, or sets the approval aside when closed
+// without merging; inside the issue's lock.
 import type { Context } from "probot";
 import type { Coordinator } from "../coordination/types.js";
 import { gitHubClient } from "../github/client.js";
 import type { ConfigStore } from "../github/live-config.js";
 import { readPullLink } from "../tiers/comment.js";
-import { closeOnMerge } from "../usecase/tier-application.js";
+import { followRegistryPull } from "../usecase/tier-application.js";
 import { issueKey } from "../usecase/triage-issue.js";
 
-export async function closeTierIssueOnMerge(
+export async function followTierPullRequest(
   context: Context<"pull_request.closed">,
   store: ConfigStore,
   deps: { dryRun: boolean; coordinator: Coordinator },
@@ -16,7 +17,7 @@ export async function closeTierIssueOnMerge(
   const { payload } = context;
   const pr = payload.pull_request;
   const source = store.source;
-  if (!pr.merged || !source.repo) return;
+  if (!source.repo) return;
   if (source.repo.toLowerCase() !== payload.repository.full_name.toLowerCase()) return;
   // Most pull requests are not the app's: known before any request.
   const link = readPullLink(pr.body ?? "");
@@ -24,8 +25,13 @@ export async function closeTierIssueOnMerge(
   const github = gitHubClient(context.octokit, { log: context.log, dryRun: deps.dryRun });
   const installation = String(payload.installation?.id ?? "none");
   const { config } = await store.get(github, installation);
-  const pull = { repo: payload.repository.full_name, number: pr.number, body: pr.body ?? "" };
+  const pull = {
+    repo: payload.repository.full_name,
+    number: pr.number,
+    body: pr.body ?? "",
+    merged: pr.merged === true,
+  };
   await deps.coordinator.withLock(`issue:${issueKey(link.repo, link.number)}`, () =>
-    closeOnMerge(github, pull, config, context.log),
+    followRegistryPull(github, pull, config, context.log),
   );
 }

@@ -151,6 +151,7 @@ export const BoardSchema = z.strictObject({
       tier: fieldName.default("Tier"),
       instance: fieldName.default("Instance"),
       hours: fieldName.default("Hours"),
+      estimate: fieldName.default("Estimate"),
     })
     .prefault({}),
 });

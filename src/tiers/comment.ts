@@ -149,7 +149,10 @@ export function renderTierComment(input: TierCommentInput): string {
     );
   lines.push("");
   if (decision) lines.push(...decisionSection(read, decision, record, registry), "");
-  else if (read.kind === "application") lines.push(...applicationStatus(read), "");
+  else {
+    if (record.unmerged) lines.push(unmergedLine(record.unmerged), "");
+    if (read.kind === "application") lines.push(...applicationStatus(read), "");
+  }
   if (read.kind === "application") lines.push(...evidenceSection(read, registry), "");
   if (load) lines.push(`### Its load ${load.since}`, "", load.table, "");
   return `${lines.join("\n")}${encodeState(state)}\n`;
@@ -209,6 +212,25 @@ export function declineNote(
       `Pull request ${issueLink(record.pull.repo, record.pull.number)} is not needed any more: close it without merging.`,
     );
   return `${lines.join("\n")}\n`;
+}
+
+function unmergedLine(pull: { repo: string; number: number }): string {
+  return `The registry pull request ${issueLink(pull.repo, pull.number)} was closed without being merged, so the approval was set aside: the circle decides again.`;
+}
+
+/** Said when an approval's registry pull request is closed without being merged. */
+export function unmergedNote(
+  read: TierIssue,
+  decision: TierDecision | undefined,
+  pull: { repo: string; number: number },
+  registry: Registry,
+): string {
+  const instance = read.code ? registry.instances[read.code] : undefined;
+  const stays = instance
+    ? `${instanceWords(read, registry)} stays on the **${instance.tier}** tier`
+    : `${instanceWords(read, registry)} is not in the registry yet`;
+  const tier = decision?.tier ?? "basic";
+  return `The registry pull request ${issueLink(pull.repo, pull.number)} was closed without being merged, so the registry is unchanged: ${stays}. The approval is set aside. A member of the circle can write \`/approve-tier ${tier}\` again (the app opens a new pull request) or \`/decline-tier <reason>\`.\n`;
 }
 
 export function mergedNote(

@@ -8,26 +8,30 @@ import { jobColumn } from "./job.js";
 
 export type IssueState = "open" | "closed";
 
-/** What the app wants for the issue's card. */
-export interface BoardTarget {
+/**
+ * The card's number fields, by the policy's field key: hours logged with `/spent` for the card's
+ * kind of work, and a jobs-board job's estimate. Both are in hours, to two decimals.
+ */
+export const NUMBER_FIELDS = ["hours", "estimate"] as const;
+export type NumberField = (typeof NUMBER_FIELDS)[number];
+export type CardNumbers = Partial<Record<NumberField, number>>;
+
+/** What the app wants for the issue's card; a number field left undefined is left empty. */
+export interface BoardTarget extends CardNumbers {
   onBoard: boolean;
   column?: Column;
   /** Single-select values by the policy's field key (severity, size, tier, instance). */
   values: CardValues;
-  /** Hours logged with `/spent` for this card's kind of work; undefined: none logged yet. */
-  hours?: number;
 }
 
 export type { BoardRecord };
 
-/** The card as it is on GitHub now. */
-export interface ActualItem {
+/** The card as it is on GitHub now, with its number fields' values where set. */
+export interface ActualItem extends CardNumbers {
   id: string;
   archived: boolean;
   /** Option names by field name, as spelt on the board. */
   values: Record<string, string>;
-  /** The Hours field's value, if set. */
-  hours?: number;
 }
 
 /** Names on a board are matched as people read them: "In Progress" is "In progress". */
@@ -50,8 +54,8 @@ export interface BoardWrites {
   set: { field: "status" | "severity" | "size" | "tier" | "instance"; option: string }[];
   /** Re-place the card inside Ready. */
   position: boolean;
-  /** New value of the Hours field. */
-  hours?: number;
+  /** Number fields to write: a value, or null to empty the field. */
+  numbers: Partial<Record<NumberField, number | null>>;
 }
 
 const TIER_RANK: Record<Tier, number> = { full: 0, basic: 1, none: 2 };
@@ -64,10 +68,16 @@ function bestTier(plan: TriagePlan, registry: Registry): Tier | undefined {
   return [...all].sort((a, b) => TIER_RANK[a] - TIER_RANK[b])[0];
 }
 
-/** Hours as the board shows them: the card's own kind of time, to two decimals. */
-function hoursFor(plan: TriagePlan, time: TimeLog | undefined): number | undefined {
-  const minutes = plan.jobBoard ? time?.jobs : time?.pipe;
-  return minutes ? Math.round((minutes / 60) * 100) / 100 : undefined;
+const inHours = (minutes: number | undefined): number | undefined =>
+  minutes ? Math.round((minutes / 60) * 100) / 100 : undefined;
+
+/** The card's number fields: its own kind of logged time, and a job's estimate. */
+function numbersFor(plan: TriagePlan, time: TimeLog | undefined): CardNumbers {
+  const numbers: CardNumbers = {
+    hours: inHours(plan.jobBoard ? time?.jobs : time?.pipe),
+    estimate: plan.jobBoard ? inHours(plan.job?.estimate) : undefined,
+  };
+  return Object.fromEntries(Object.entries(numbers).filter(([, v]) => v !== undefined));
 }
 
 export function boardTarget(
@@ -92,8 +102,7 @@ export function boardTarget(
   else if (plan.jobBoard) column = jobColumn(plan.job);
   else if (plan.outcome === "needs-info") column = "inbox";
   else column = plan.severity === "S0" ? "emergency" : "ready";
-  const hours = hoursFor(plan, time);
-  return { onBoard: true, column, values, ...(hours !== undefined ? { hours } : {}) };
+  return { onBoard: true, column, values, ...numbersFor(plan, time) };
 }
 
 const sameValues = (a: CardValues = {}, b: CardValues = {}): boolean => {
@@ -101,8 +110,15 @@ const sameValues = (a: CardValues = {}, b: CardValues = {}): boolean => {
   return [...keys].every((k) => a[k] === b[k]);
 };
 
+/** The number fields of a target or record, and nothing else. */
+export function cardNumbers(from: CardNumbers): CardNumbers {
+  return Object.fromEntries(
+    NUMBER_FIELDS.flatMap((k) => (from[k] !== undefined ? [[k, from[k]]] : [])),
+  );
+}
+
 /**
- * True when the app has nothing to do: the whole card it wants (column, fields, hours) is what it
+ * True when the app has nothing to do: the whole card it wants (column, fields, numbers) is what it
  * set last time. Anything else (its own new decision, a person's label or command, a registry
  * change) is compared with the card itself, and only what differs is written.
  */
@@ -112,7 +128,7 @@ export function sameAsRecorded(target: BoardTarget, record: BoardRecord | undefi
   return (
     record.archived !== true &&
     record.column === target.column &&
-    record.hours === target.hours &&
+    NUMBER_FIELDS.every((k) => record[k] === target[k]) &&
     record.values !== undefined &&
     sameValues(record.values, target.values)
   );
@@ -134,6 +150,7 @@ export function planBoardWrites(
     unarchive: false,
     set: [],
     position: false,
+    numbers: {},
   };
   if (!target.onBoard) {
     writes.archive = actual !== undefined && !actual.archived;
@@ -160,7 +177,12 @@ export function planBoardWrites(
     if (!sameName(valueOf(actual, config.fields[key]), option))
       writes.set.push({ field: key, option });
   }
-  if (target.hours !== undefined && actual?.hours !== target.hours) writes.hours = target.hours;
+  for (const k of NUMBER_FIELDS) {
+    if (target[k] !== undefined && actual?.[k] !== target[k]) writes.numbers[k] = target[k];
+    // A value the app set and no longer wants (a released job's estimate) is emptied.
+    else if (target[k] === undefined && actual?.[k] !== undefined && record?.[k] !== undefined)
+      writes.numbers[k] = null;
+  }
   // A card entering Ready, or whose severity or tier changed there, takes its place by them.
   const reorders = writes.set.some((s) => s.field === "severity" || s.field === "tier");
   writes.position =
@@ -171,7 +193,12 @@ export function planBoardWrites(
 
 export function hasBoardWrites(w: BoardWrites): boolean {
   return (
-    w.add || w.archive || w.unarchive || w.set.length > 0 || w.position || w.hours !== undefined
+    w.add ||
+    w.archive ||
+    w.unarchive ||
+    w.set.length > 0 ||
+    w.position ||
+    Object.keys(w.numbers).length > 0
   );
 }
 

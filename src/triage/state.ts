@@ -31,6 +31,8 @@ const BoardRecordSchema = z.object({
   column: z.enum(["inbox", "emergency", "ready", "in_progress", "jobs_board", "done"]).optional(),
   archived: z.boolean().optional(),
   hours: z.number().min(0).optional(),
+  /** A jobs-board job's estimate as set on the card, in hours (none in older records). */
+  estimate: z.number().min(0).optional(),
   /** The card's fields as the app last set them (none in records older than this field). */
   values: CardValuesSchema.optional(),
 });
@@ -82,6 +84,8 @@ const ApplicationRecordSchema = z.object({
   told: z.enum(["approved", "declined"]).optional(),
   /** The registry pull request was merged and the issue closed with a note. */
   merged: z.boolean().optional(),
+  /** An approval's pull request closed without merging: the approval was set aside. */
+  unmerged: z.object({ repo: z.string().max(200), number: z.number().int().positive() }).optional(),
 });
 
 /** What people said with slash commands; kept until changed by another command. */

@@ -18,6 +18,7 @@ import {
   declineNote,
   mentionNote,
   mergedNote,
+  unmergedNote,
   pullText,
   readPullLink,
   renderTierComment,
@@ -39,6 +40,7 @@ import {
   nextState,
   sameBesidesDeliveries,
   type ApplicationRecord,
+  type RecordedState,
 } from "../triage/state.js";
 import type { ApplyOptions, IssueData, IssueJob } from "./triage-issue.js";
 
@@ -261,14 +263,23 @@ export async function handleTierIssue(
   );
 }
 
+/** A registry pull request the app opened, as GitHub reports it closed. */
+export interface ClosedPull {
+  repo: string;
+  number: number;
+  body: string;
+  merged: boolean;
+}
+
 /**
- * A merged registry pull request that a tier decision opened: close its application or review
- * with a note. Only the pull request the issue's own record names counts, so a pull request
- * that merely mentions an issue closes nothing.
+ * A registry pull request that a tier decision opened was closed. Merged: close the application
+ * or review with a note. Closed without merging: say so and set the approval aside, so the circle
+ * decides again (a new approval opens a new pull request). Only the pull request the issue's own
+ * record names counts, so a pull request that merely mentions an issue changes nothing.
  */
-export async function closeOnMerge(
+export async function followRegistryPull(
   github: GitHub,
-  pull: { repo: string; number: number; body: string },
+  pull: ClosedPull,
   config: TriageConfig,
   log: IssueJob["log"],
 ): Promise<void> {
@@ -293,19 +304,29 @@ export async function closeOnMerge(
   );
   if (!read) return;
   const decision = state.commanded?.tier;
-  const every = read.code ? config.registry.instances[read.code]?.review_every_months : undefined;
-  await createComment(
-    github,
-    ref,
-    mergedNote(read, decision, { repo: pull.repo, number: pull.number }, config.registry, every),
-  );
-  if (issue.state !== "closed") await closeIssue(github, ref);
-  const merged = { ...state, application: { ...state.application, merged: true } };
+  const at = { repo: pull.repo, number: pull.number };
+  let next: RecordedState;
+  if (pull.merged) {
+    const every = read.code ? config.registry.instances[read.code]?.review_every_months : undefined;
+    await createComment(github, ref, mergedNote(read, decision, at, config.registry, every));
+    if (issue.state !== "closed") await closeIssue(github, ref);
+    next = { ...state, application: { ...state.application, merged: true } };
+  } else {
+    await createComment(github, ref, unmergedNote(read, decision, at, config.registry));
+    // Back to waiting for the circle: the decision, its pull request and what was told go.
+    const application = { ...state.application, unmerged: at };
+    delete application.pull;
+    delete application.told;
+    delete application.problem;
+    const commanded = state.commanded && { ...state.commanded };
+    if (commanded) delete commanded.tier;
+    next = { ...state, ...(commanded ? { commanded } : {}), application };
+  }
   const body = renderTierComment({
     read,
     registry: config.registry,
     policy: config.policy,
-    state: merged,
+    state: next,
   });
   await applyWrites(
     github,
@@ -317,6 +338,8 @@ export async function closeOnMerge(
   );
   log.info(
     { issue: `${link.repo}#${link.number}`, pull: `${pull.repo}#${pull.number}` },
-    "registry pull request merged: tier issue closed",
+    pull.merged
+      ? "registry pull request merged: tier issue closed"
+      : "registry pull request closed unmerged: approval set aside",
   );
 }

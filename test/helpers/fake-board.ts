@@ -23,7 +23,8 @@ export interface Card {
   archived: boolean;
   values: Record<string, string>;
   createdAt: string;
-  hours?: number;
+  /** Number fields' values by field name ("Hours", "Estimate"). */
+  numbers: Record<string, number>;
 }
 
 const DEFAULT_FIELDS: [string, string[]][] = [
@@ -101,6 +102,7 @@ export class FakeBoard {
       options: options.map((o, j) => this.option(o, i, j)),
     }));
     this.fields.push({ id: "PVTF_hours", name: "Hours", dataType: "NUMBER", options: [] });
+    this.fields.push({ id: "PVTF_estimate", name: "Estimate", dataType: "NUMBER", options: [] });
   }
 
   private option(name: string, field: number, index: number): Option {
@@ -121,7 +123,14 @@ export class FakeBoard {
 
   /** A card already on the board, in the given column. */
   addCard(issue: number, values: Record<string, string>, createdAt = "2026-01-01T00:00:00Z"): Card {
-    const card = { id: `PVTI_${this.nextCard++}`, issue, archived: false, values, createdAt };
+    const card = {
+      id: `PVTI_${this.nextCard++}`,
+      issue,
+      archived: false,
+      values,
+      createdAt,
+      numbers: {},
+    };
     this.cards.push(card);
     return card;
   }
@@ -250,7 +259,10 @@ export class FakeBoard {
       fieldValues: {
         nodes: [
           ...Object.entries(card.values).map(([field, name]) => ({ name, field: { name: field } })),
-          ...(card.hours !== undefined ? [{ number: card.hours, field: { name: "Hours" } }] : []),
+          ...Object.entries(card.numbers).map(([field, number]) => ({
+            number,
+            field: { name: field },
+          })),
         ],
       },
     };
@@ -317,11 +329,16 @@ export class FakeBoard {
       }
       card.values[field.name] = option.name;
     }
-    if (v.hoursField !== undefined) {
-      const field = this.fields.find((f) => f.id === v.hoursField);
+    // Number fields: `$<key>Field` names the field; `$<key>` its value, or the part clears it.
+    for (const [name, id] of Object.entries(v)) {
+      const key = /^(\w+)Field$/.exec(name)?.[1];
+      if (!key) continue;
+      const field = this.fields.find((f) => f.id === id);
       if (field?.dataType !== "NUMBER")
         return { data: null, errors: [{ type: "INVALID", message: "not a number field" }] };
-      card.hours = Number(v.hours);
+      const clears = new RegExp(`clearProjectV2ItemFieldValue\\([^)]*\\$${name}\\b`).test(query);
+      if (clears) delete card.numbers[field.name];
+      else card.numbers[field.name] = Number(v[key]);
     }
     if (query.includes("updateProjectV2ItemPosition")) {
       this.cards = this.cards.filter((c) => c !== card);
