@@ -447,6 +447,9 @@ describe("the circle changes its mind", () => {
     expect(opened.state).toBe("open");
     await say(8, "/decline-tier The pledge is not signed yet.", "circle-member");
     expect(pulls().find((p) => p.number === opened.number)?.state).toBe("closed");
+    expect(notes(8).at(-1)).toContain(
+      `The registry pull request ${REGISTRY_REPO}#${opened.number} that the approval opened is not needed any more: the app closed it without merging.`,
+    );
   });
 
   test("a registry pull request closed without merging sets the approval aside; a new approval opens a new one", async () => {

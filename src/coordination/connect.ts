@@ -1,12 +1,12 @@
 // Choosing the coordinator and the work queue: Redis when REDIS_URL is set (any number of
 // replicas), this process otherwise (one replica). A configured Redis that cannot be reached
 // stops the start: running alone while others share Redis would break the one truth.
-import { Redis } from "ioredis";
+// The Redis modules (ioredis, BullMQ) are loaded only when REDIS_URL is set: one replica starts
+// without them.
+import type { Redis } from "ioredis";
 import type { Logger } from "../github/client-types.js";
 import { inProcessCoordinator } from "./in-process.js";
 import { memoryQueue } from "./memory-queue.js";
-import { redisCoordinator } from "./redis-coordinator.js";
-import { redisQueue } from "./redis-queue.js";
 import type { Coordinator, WorkQueue } from "./types.js";
 
 export interface Shared<T> {
@@ -28,6 +28,7 @@ export class RedisUnreachable extends Error {}
 /** Just the coordinator (the command line needs locks, not a queue). */
 export async function connectCoordinator(options: SharedOptions): Promise<Coordinator> {
   if (!options.redisUrl) return inProcessCoordinator();
+  const { redisCoordinator } = await import("./redis-coordinator.js");
   return redisCoordinator(await reach(options.redisUrl, options, {}), { log: options.log });
 }
 
@@ -37,6 +38,10 @@ export async function connectShared<T>(options: SharedOptions): Promise<Shared<T
     const queue = memoryQueue<T>(coordinator, options);
     return { coordinator, queue, close: () => queue.close() };
   }
+  const [{ redisCoordinator }, { redisQueue }] = await Promise.all([
+    import("./redis-coordinator.js"),
+    import("./redis-queue.js"),
+  ]);
   const redis = await reach(options.redisUrl, options, {});
   // BullMQ's workers block on Redis: they need a connection that never gives up on a command.
   const forQueue = await reach(options.redisUrl, options, { maxRetriesPerRequest: null });
@@ -58,6 +63,7 @@ async function reach(
   options: SharedOptions,
   extra: { maxRetriesPerRequest?: null },
 ): Promise<Redis> {
+  const { Redis } = await import("ioredis");
   const redis = new Redis(url, { lazyConnect: true, ...extra });
   redis.on("error", (error) => options.log.warn({ error: String(error) }, "Redis connection"));
   const timeout = options.connectTimeoutMs ?? 5_000;

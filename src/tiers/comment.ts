@@ -209,7 +209,7 @@ export function declineNote(
   if (record.pull)
     lines.push(
       "",
-      `Pull request ${issueLink(record.pull.repo, record.pull.number)} is not needed any more: close it without merging.`,
+      `The registry pull request ${issueLink(record.pull.repo, record.pull.number)} that the approval opened is not needed any more: the app closed it without merging.`,
     );
   return `${lines.join("\n")}\n`;
 }
