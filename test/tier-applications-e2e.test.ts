@@ -145,6 +145,18 @@ function changedLines(before: string, after: string) {
   return { removed: a.slice(start, a.length - end), added: b.slice(start, b.length - end) };
 }
 
+/** GitHub's pull_request.closed for a registry pull request, merged or not. */
+function closedPayload(pull: { number: number; body: string }, merged: boolean) {
+  const payload = pullRequestPayload("opened", REGISTRY_REPO, {
+    number: pull.number,
+    head: "h",
+    base: "b",
+  });
+  payload.action = "closed";
+  Object.assign(payload.pull_request, { merged, state: "closed", body: pull.body });
+  return payload;
+}
+
 const commentLines = (text: string) => text.split("\n").filter((l) => /#/.test(l));
 
 describe("an instance applies for a tier", () => {
@@ -284,13 +296,7 @@ describe("an instance applies for a tier", () => {
   test("merging the PR closes the application with a note", async () => {
     const pull = pullFor(2)!;
     app.fake.mergePull(REGISTRY_REPO, pull.number);
-    const payload = pullRequestPayload("opened", REGISTRY_REPO, {
-      number: pull.number,
-      head: "h",
-      base: "b",
-    });
-    payload.action = "closed";
-    Object.assign(payload.pull_request, { merged: true, state: "closed", body: pull.body });
+    const payload = closedPayload(pull, true);
     await app.deliver("pull_request", payload, `merged-${pull.number}`);
     expect(issue(2)).toMatchObject({ state: "closed", state_reason: "completed" });
     expect(notes(2).at(-1)).toContain(
@@ -458,13 +464,7 @@ describe("the circle changes its mind", () => {
     const first = pulls().find((p) => p.body.includes(`${REPO}#9\n`))!;
     // Someone closes it on GitHub without merging.
     first.state = "closed";
-    const payload = pullRequestPayload("opened", REGISTRY_REPO, {
-      number: first.number,
-      head: "h",
-      base: "b",
-    });
-    payload.action = "closed";
-    Object.assign(payload.pull_request, { merged: false, state: "closed", body: first.body });
+    const payload = closedPayload(first, false);
     await app.deliver("pull_request", payload, `closed-${first.number}`);
     expect(issue(9).state).toBe("open");
     expect(notes(9).at(-1)).toBe(
