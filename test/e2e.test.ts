@@ -3,6 +3,7 @@
 // refuses anything the real one would refuse and injects faults.
 import { jest } from "@jest/globals";
 import nock from "nock";
+import { Octokit } from "@octokit/rest";
 import { pino } from "pino";
 import { Probot } from "probot";
 import { forgetBoards } from "../src/github/board-api.js";
@@ -74,6 +75,8 @@ function open(
 }
 
 const botComments = (n: number) => fake.botComments(REPO, n);
+const issueLabels = (n: number) => fake.repo(REPO).issues.get(n)?.labels ?? [];
+const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe("deliveries over HTTP, signed as GitHub signs them", () => {
   test("the health endpoint answers for the container platform", async () => {
@@ -216,6 +219,44 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
       },
     );
     expect(again.stale).toEqual([]); // a second sweep finds nothing left to do
+  });
+
+  test("a command comment whose delivery was lost is answered by the sweep, once; history before the bot's comment is not replayed", async () => {
+    await deliver("issues", open(9), "lost-command-1");
+    const [bot] = botComments(9);
+    expect(issueLabels(9)).toContain("S1");
+    fake.repo(REPO).permissions.set("sysadmin", "write");
+    const comments = fake.repo(REPO).comments;
+    const person = (id: number, body: string) =>
+      comments.push({ id, issue: 9, body, user: "sysadmin", type: "User", reactions: [] });
+    person(bot!.id - 1, "/severity S2"); // older than the bot's comment: history, not replayed
+    person(bot!.id + 200_000, "/severity S3"); // its delivery never came (a stop without Redis)
+    person(bot!.id + 200_001, "Thanks, looking into it."); // no command
+    const github = new Octokit({ auth: "ghs_cli_token", baseUrl: `${fake.url}/api/v3` });
+    const sweep = () =>
+      reconcile(
+        github as never,
+        { config: liveConfig(), trusted: true },
+        { dryRun: false, quietMs: 0, log: quietLog },
+      );
+
+    const report = await sweep();
+    expect(report.failed).toEqual([]);
+    expect(report.stale).toContainEqual({
+      issue: `${REPO}#9`,
+      why: `command comment never answered: ${bot!.id + 200_000} by @sysadmin`,
+    });
+    const reactionsOn = (id: number) => comments.find((c) => c.id === id)?.reactions;
+    expect(reactionsOn(bot!.id + 200_000)).toEqual(["+1"]);
+    expect(reactionsOn(bot!.id - 1)).toEqual([]);
+    expect(issueLabels(9)).toContain("S3");
+    expect(issueLabels(9)).not.toContain("S1");
+    expect(decodeState(botComments(9)[0]!.body)?.seen).toContain(bot!.id + 200_000);
+
+    const again = await sweep();
+    expect(again.stale).toEqual([]);
+    expect(reactionsOn(bot!.id + 200_000)).toEqual(["+1"]);
+    expect(botComments(9)).toHaveLength(1);
   });
 
   test("the sweep heals an issue left with two bot comments (a lapsed lock): one stays, states merged", async () => {

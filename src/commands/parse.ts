@@ -16,6 +16,11 @@ export interface ParsedComment {
   problems: CommandProblem[];
 }
 
+/** Bots (this app included) never command the app: no loops, no automation surprises. */
+export function writtenByBot(user: { login?: string; type?: string } | null | undefined): boolean {
+  return user?.type === "Bot" || (user?.login ?? "").endsWith("[bot]");
+}
+
 /** Long comments are cut: nobody types a command after the first 200 lines. */
 const MAX_LINES = 200;
 const MAX_COMMANDS = 20;

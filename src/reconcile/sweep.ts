@@ -25,7 +25,10 @@ import {
   toInput,
   type AppDeps,
   type IssueData,
+  type IssueJob,
 } from "../usecase/triage-issue.js";
+import { handleCommandComment, type CommandComment } from "../usecase/command-comment.js";
+import { unansweredCommands } from "./lost-commands.js";
 import { tierScope } from "../usecase/tier-application.js";
 import { boardTarget, sameAsRecorded } from "../triage/card.js";
 import { decide } from "../triage/decide.js";
@@ -139,10 +142,14 @@ export async function reconcile(
       const listed = { labels: labelNames(issue as IssueData), data: issue as IssueData };
       const comments = byIssue.get(issue.number) ?? [];
       const comment = pickBotComment(comments);
+      const previous = comment ? decodeState(comment.body) : undefined;
+      const lost = unansweredCommands(comments, comment?.id, previous);
       // More than one bot comment: healed inside the lock (findBotComment merges and deletes).
-      const why = planHealing(comments)?.remove.length
-        ? DUPLICATES
-        : whyStale(full, issue.number, listed, comment, live);
+      const why = lost.length
+        ? neverAnswered(lost)
+        : planHealing(comments)?.remove.length
+          ? DUPLICATES
+          : whyStale(full, issue.number, listed, comment, live);
       if (!why) continue;
       if (options.dryRun) {
         report.stale.push({ issue: where, why });
@@ -151,7 +158,9 @@ export async function reconcile(
       try {
         const ref = { owner, repo, issue_number: issue.number };
         const repaired = await coordinator.withLock(`issue:${issueKey(full, issue.number)}`, () =>
-          repairInsideLock(github, ref, full, live, options, why),
+          lost.length
+            ? answerInsideLock(sweepJob(github, ref, full, live, options), lost)
+            : repairInsideLock(github, ref, full, live, options, why),
         );
         if (repaired) {
           report.stale.push({ issue: where, why: repaired });
@@ -182,6 +191,41 @@ export async function reconcile(
     "reconcile sweep done",
   );
   return report;
+}
+
+const neverAnswered = (lost: readonly CommandComment[]) =>
+  `command comment never answered: ${lost.map((c) => `${c.id} by @${c.login}`).join(", ")}`;
+
+/** The sweep's job on one issue: the same use cases as a delivery's, as the sweep. */
+function sweepJob(
+  github: GitHub,
+  ref: IssueRef,
+  repo: string,
+  live: LiveConfig,
+  options: SweepOptions,
+): IssueJob {
+  return {
+    github,
+    ref,
+    repo,
+    installation: options.installation ?? "cli",
+    deliveryId: `reconcile-${Date.now()}`,
+    config: live.config,
+    trusted: live.trusted,
+    dryRun: false,
+    chat: options.deps?.chat,
+    coordinator: options.coordinator,
+    log: options.log,
+  };
+}
+
+/**
+ * Inside the issue's lock: run the command comments whose delivery was lost, oldest first, as
+ * their delivery would have (each is skipped if the bot comment now records it as handled).
+ */
+async function answerInsideLock(job: IssueJob, lost: readonly CommandComment[]): Promise<string> {
+  for (const comment of lost) await handleCommandComment(job, comment);
+  return neverAnswered(lost);
 }
 
 /** Why the issue as listed looks stale (a cheap look before taking its lock). */
@@ -231,22 +275,10 @@ async function repairInsideLock(
     previous && why.includes("board")
       ? { ...previous, board: undefined as BoardOutcome["record"] }
       : previous;
-  await decideAndApply(
-    {
-      github,
-      ref,
-      repo,
-      installation: options.installation ?? "cli",
-      deliveryId: `reconcile-${Date.now()}`,
-      config: live.config,
-      trusted: live.trusted,
-      dryRun: false,
-      chat: options.deps?.chat,
-      coordinator: options.coordinator,
-      log: options.log,
-    },
-    issue,
-    { labels, comment, previous: state },
-  );
+  await decideAndApply(sweepJob(github, ref, repo, live, options), issue, {
+    labels,
+    comment,
+    previous: state,
+  });
   return why;
 }

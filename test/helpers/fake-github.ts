@@ -92,6 +92,16 @@ export interface FakeGit {
   checkRuns: { head_sha: string; name: string; conclusion?: string; summary?: string }[];
 }
 
+/** The counts GitHub gives with every comment (its "reaction rollup"). */
+function reactionRollup(given: readonly string[]) {
+  const kinds = ["+1", "-1", "laugh", "confused", "heart", "hooray", "eyes", "rocket"];
+  return {
+    url: "https://api.github.com/reactions",
+    total_count: given.length,
+    ...Object.fromEntries(kinds.map((k) => [k, given.filter((g) => g === k).length])),
+  };
+}
+
 export class FakeGitHub {
   readonly board = new FakeBoard();
   readonly repos = new Map<string, Repo>();
@@ -322,6 +332,7 @@ export class FakeGitHub {
       body: c.body,
       user: { login: c.type === "Bot" ? `${APP_SLUG}[bot]` : c.user, type: c.type },
       issue_url: `https://api.github.com/issues/${c.issue}`,
+      reactions: reactionRollup(c.reactions),
     };
   }
 

@@ -1,0 +1,150 @@
+// A command comment in its turn (the issue's lock is held): check who may, apply to the recorded
+// state, decide and apply again exactly as for a new issue, and acknowledge with a reaction (and
+// a reply when something was refused or not understood, or /help was asked). Used for a queued
+// delivery and by the sweep for a command comment whose delivery was lost.
+import { applyCommands, type CommandOutcome } from "../commands/apply.js";
+import { parseCommands } from "../commands/parse.js";
+import { needsPermissionLookup, teamsToAsk, type Actor } from "../commands/who-may.js";
+import { reactionsFor, renderReply } from "../commands/reply.js";
+import { findBotComment } from "../github/bot-comment.js";
+import { createComment, reactToComment, readIssue } from "../github/issue-api.js";
+import { isMaintainer, isTeamMember } from "../github/repo-access.js";
+import { decide } from "../triage/decide.js";
+import { decodeState } from "../triage/state.js";
+import { applyJobChanges } from "./job-writes.js";
+import { tierScope } from "./tier-application.js";
+import {
+  decideAndApply,
+  labelNames,
+  toInput,
+  withHourCaps,
+  type IssueData,
+  type IssueJob,
+} from "./triage-issue.js";
+
+/** A person's comment with commands in it. */
+export interface CommandComment {
+  id: number;
+  body: string;
+  login: string;
+}
+
+/**
+ * Handle one command comment, unless the bot comment records it as handled already. `asSent`:
+ * the issue as the delivery carried it, used while the app has written nothing on the issue.
+ */
+export async function handleCommandComment(
+  job: IssueJob,
+  comment: CommandComment,
+  asSent?: IssueData,
+): Promise<void> {
+  const { github, ref, config } = job;
+  const commentId = comment.id;
+  const login = comment.login;
+  const parsed = parseCommands(comment.body);
+  const botComment = await findBotComment(github, ref);
+  const previous = botComment ? decodeState(botComment.body) : undefined;
+  if (previous?.seen?.includes(commentId) || previous?.deliveries?.includes(job.deliveryId)) {
+    job.log.info({ comment: commentId }, "commands already handled (re-delivery)");
+    return;
+  }
+  // The payload's issue is as old as the comment; once the app has written, read it fresh.
+  const issue: IssueData = botComment || !asSent ? await readIssue(github, ref) : asSent;
+  const labels = labelNames(issue);
+  // The scope commands are judged in is the decision as applied: hour caps included.
+  const now = await withHourCaps(
+    job,
+    decide(
+      toInput(job.repo, ref.issue_number, issue, { labels, previous }),
+      config.registry,
+      config.policy,
+    ),
+    previous,
+  );
+  const context = {
+    scope: {
+      author: issue.user?.login,
+      instances: now.instances,
+      outcome: now.outcome,
+      taker: now.job?.taker,
+      tier: tierScope(issue, labels, config),
+    },
+    previous,
+    labels,
+    registry: config.registry,
+    policy: config.policy,
+    now: new Date().toISOString(),
+  };
+  const run = (actor: Actor) =>
+    applyCommands(parsed.commands, parsed.problems, { ...context, actor });
+  // Managers and authors need no look-up; ask GitHub about write access and teams only when
+  // it matters.
+  let outcome: CommandOutcome = run({ login, maintainer: false });
+  if (
+    outcome.results.some((r) => r.status === "refused") &&
+    needsPermissionLookup(parsed.commands)
+  ) {
+    outcome = run(await lookUpActor(job, login, teamsToAsk(parsed.commands)));
+  }
+  // Reactions and the reply first: if a write below fails, the retry must not find the comment
+  // recorded as handled while its author was never answered (a rare second reply is better).
+  await acknowledge(job, commentId, login, outcome);
+  // The job's assignee and a delivered job's closing, before the comment records them.
+  const jobBefore = previous?.commanded?.job;
+  const jobAfter = outcome.state.commanded?.job;
+  const current = await applyJobChanges(job, issue, jobBefore, jobAfter);
+  await decideAndApply(
+    job,
+    current,
+    { labels: outcome.labels, comment: botComment, previous: outcome.state },
+    { displace: outcome.displace, seenComment: commentId },
+  );
+}
+
+/** What GitHub says about the person: write access (or the maintainers' team), and the teams
+ * the commands' rights depend on. */
+async function lookUpActor(
+  job: IssueJob,
+  login: string,
+  teams: { circle: boolean; developer: boolean },
+): Promise<Actor> {
+  const { github, ref, config, installation, log } = job;
+  const where = { installation, owner: ref.owner, repo: ref.repo };
+  const team = (name: string | null) => isTeamMember(github, installation, name, login, log);
+  return {
+    login,
+    maintainer: await isMaintainer(
+      github,
+      where,
+      login,
+      config.policy.commands.maintainer_team,
+      log,
+    ),
+    circle: teams.circle && (await team(config.policy.reports.circle_team)),
+    developer: teams.developer && (await team(config.policy.jobs.developers)),
+  };
+}
+
+async function acknowledge(
+  job: IssueJob,
+  commentId: number,
+  login: string,
+  outcome: CommandOutcome,
+): Promise<void> {
+  const { github, ref } = job;
+  job.log.info(
+    {
+      issue: `${job.repo}#${ref.issue_number}`,
+      comment: commentId,
+      by: login,
+      results: outcome.results.map((r) => `${r.what}: ${r.status}`),
+    },
+    "commands handled",
+  );
+  if (job.dryRun) return;
+  for (const content of reactionsFor(outcome.results)) {
+    await reactToComment(github, ref, commentId, content);
+  }
+  const reply = renderReply(outcome.results, outcome.help, login);
+  if (reply) await createComment(github, ref, reply);
+}
