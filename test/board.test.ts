@@ -330,9 +330,11 @@ describe("board rules, as pure functions", () => {
     expect(estimated.numbers).toEqual({ estimate: 6 });
     const released = planBoardWrites(wanted, { ...card, estimate: 6 }, { estimate: 6 }, cfg);
     expect(released.numbers).toEqual({ estimate: null });
-    // A value a person typed into the field, which the app never set, is theirs.
+    // A value a person typed into the field, which the app never set, or over it, is theirs.
     const typed = planBoardWrites(wanted, { ...card, estimate: 6 }, {}, cfg);
     expect(typed.numbers).toEqual({});
+    const typedOver = planBoardWrites(wanted, { ...card, estimate: 8 }, { estimate: 6 }, cfg);
+    expect(typedOver.numbers).toEqual({});
   });
 
   test('names on the board match whatever their case: GitHub\'s own "In Progress" is a hand move', () => {

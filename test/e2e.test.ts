@@ -221,17 +221,27 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     expect(again.stale).toEqual([]); // a second sweep finds nothing left to do
   });
 
-  test("a command comment whose delivery was lost is answered by the sweep, once; history before the bot's comment is not replayed", async () => {
+  test("command comments whose delivery was lost are answered by the sweep, once each; history before the bot's comment is not replayed", async () => {
     await deliver("issues", open(9), "lost-command-1");
     const [bot] = botComments(9);
     expect(issueLabels(9)).toContain("S1");
     fake.repo(REPO).permissions.set("sysadmin", "write");
     const comments = fake.repo(REPO).comments;
-    const person = (id: number, body: string) =>
-      comments.push({ id, issue: 9, body, user: "sysadmin", type: "User", reactions: [] });
+    const person = (id: number, body: string, created_at = new Date().toISOString()) =>
+      comments.push({
+        id,
+        issue: 9,
+        body,
+        user: "sysadmin",
+        type: "User",
+        reactions: [],
+        created_at,
+      });
     person(bot!.id - 1, "/severity S2"); // older than the bot's comment: history, not replayed
-    person(bot!.id + 200_000, "/severity S3"); // its delivery never came (a stop without Redis)
+    // Their deliveries never came (a stop without Redis).
+    person(bot!.id + 200_000, "/severity S3");
     person(bot!.id + 200_001, "Thanks, looking into it."); // no command
+    person(bot!.id + 200_002, "/spent 1h");
     const github = new Octokit({ auth: "ghs_cli_token", baseUrl: `${fake.url}/api/v3` });
     const sweep = () =>
       reconcile(
@@ -244,14 +254,17 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     expect(report.failed).toEqual([]);
     expect(report.stale).toContainEqual({
       issue: `${REPO}#9`,
-      why: `command comment never answered: ${bot!.id + 200_000} by @sysadmin`,
+      why: `command comment never answered: ${bot!.id + 200_000} by @sysadmin, ${bot!.id + 200_002} by @sysadmin`,
     });
     const reactionsOn = (id: number) => comments.find((c) => c.id === id)?.reactions;
     expect(reactionsOn(bot!.id + 200_000)).toEqual(["+1"]);
+    expect(reactionsOn(bot!.id + 200_002)).toEqual(["+1"]);
     expect(reactionsOn(bot!.id - 1)).toEqual([]);
     expect(issueLabels(9)).toContain("S3");
     expect(issueLabels(9)).not.toContain("S1");
-    expect(decodeState(botComments(9)[0]!.body)?.seen).toContain(bot!.id + 200_000);
+    const state = decodeState(botComments(9)[0]!.body);
+    expect(state?.seen).toEqual(expect.arrayContaining([bot!.id + 200_000, bot!.id + 200_002]));
+    expect(state?.time?.pipe).toBe(60);
 
     const again = await sweep();
     expect(again.stale).toEqual([]);

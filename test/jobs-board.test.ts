@@ -273,6 +273,25 @@ describe("what the jobs board refuses, and what it says", () => {
     expect(text).toContain("1h of jobs-board time (paid extra work, not counted against the pipe)");
   });
 
+  test("a board set up before the Estimate field existed still moves the job's card; the estimate waits for `board setup`", async () => {
+    const board = app.fake.board;
+    const estimate = board.fields.find((f) => f.name === "Estimate")!;
+    board.fields = board.fields.filter((f) => f !== estimate);
+    forgetBoards(); // the app reads the board's fields again, as after a restart
+    try {
+      await onTheJobsBoard(307);
+      expect(await say(307, "jobs-dev", "/take\n/estimate 3h")).toEqual(["+1"]);
+      expect(card(307)?.values.Status).toBe("In progress");
+      expect(card(307)?.numbers).toEqual({});
+      expect(stateOf(307).text).toContain("estimate **3h**");
+      expect(stateOf(307).text).not.toContain("Could not");
+      expect(app.logLines.some((l) => l.includes("the board has no such number field"))).toBe(true);
+    } finally {
+      board.fields.push(estimate);
+      forgetBoards();
+    }
+  });
+
   test("/release gives the job back: the developer is unassigned, the card returns to the Jobs board and its estimate is emptied", async () => {
     await onTheJobsBoard(306);
     await say(306, "jobs-dev", "/take");

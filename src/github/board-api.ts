@@ -551,6 +551,24 @@ export async function unarchiveCard(
   await github.graphql(UNARCHIVE_ITEM, { project: meta.projectId, item: itemId });
 }
 
+/**
+ * The number writes the board can take, and the fields it lacks: a board set up before a number
+ * field existed (Estimate) still gets its status and other fields; `board setup` adds the field.
+ */
+export function numbersTheBoardHas(
+  meta: BoardMeta,
+  config: BoardConfig,
+  numbers: BoardWrites["numbers"],
+): { numbers: BoardWrites["numbers"]; missing: string[] } {
+  const missing = NUMBER_FIELDS.filter(
+    (k) => numbers[k] !== undefined && !meta.fields.has(nameKey(config.fields[k])),
+  );
+  const kept = Object.fromEntries(
+    Object.entries(numbers).filter(([k]) => !missing.includes(k as (typeof NUMBER_FIELDS)[number])),
+  );
+  return { numbers: kept, missing: missing.map((k) => config.fields[k]) };
+}
+
 /** Set the card's fields, numbers and place in Ready in one request; nothing to set, no request. */
 export async function setCardFields(
   github: GitHub,

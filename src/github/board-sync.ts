@@ -23,6 +23,7 @@ import {
   archiveCard,
   BoardError,
   explainBoardError,
+  numbersTheBoardHas,
   setCardFields,
   loadBoardMeta,
   MAX_BOARD_PAGES,
@@ -161,11 +162,13 @@ async function apply(
         await allReady(ctx, meta, config, onBoard),
       ) ?? null)
     : undefined;
-  await setCardFields(github, meta, config, itemId, {
-    set: writes.set,
-    after,
-    numbers: writes.numbers,
-  });
+  const { numbers, missing } = numbersTheBoardHas(meta, config, writes.numbers);
+  if (missing.length)
+    ctx.log.warn(
+      { issue: where(ctx), fields: missing },
+      "the board has no such number field: the card is written without it (run `sysadmin-pipe board setup`)",
+    );
+  await setCardFields(github, meta, config, itemId, { set: writes.set, after, numbers });
   return { record: nextRecord };
 }
 

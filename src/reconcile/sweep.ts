@@ -143,7 +143,7 @@ export async function reconcile(
       const comments = byIssue.get(issue.number) ?? [];
       const comment = pickBotComment(comments);
       const previous = comment ? decodeState(comment.body) : undefined;
-      const lost = unansweredCommands(comments, comment?.id, previous);
+      const lost = unansweredCommands(comments, comment?.id, previous, Date.now());
       // More than one bot comment: healed inside the lock (findBotComment merges and deletes).
       const why = lost.length
         ? neverAnswered(lost)
@@ -159,7 +159,7 @@ export async function reconcile(
         const ref = { owner, repo, issue_number: issue.number };
         const repaired = await coordinator.withLock(`issue:${issueKey(full, issue.number)}`, () =>
           lost.length
-            ? answerInsideLock(sweepJob(github, ref, full, live, options), lost)
+            ? answerInsideLock(github, ref, full, live, options, lost)
             : repairInsideLock(github, ref, full, live, options, why),
         );
         if (repaired) {
@@ -203,13 +203,15 @@ function sweepJob(
   repo: string,
   live: LiveConfig,
   options: SweepOptions,
+  /** A delivery id of its own for each piece of work (a comment's, the issue's). */
+  deliveryId: string,
 ): IssueJob {
   return {
     github,
     ref,
     repo,
     installation: options.installation ?? "cli",
-    deliveryId: `reconcile-${Date.now()}`,
+    deliveryId,
     config: live.config,
     trusted: live.trusted,
     dryRun: false,
@@ -222,10 +224,22 @@ function sweepJob(
 /**
  * Inside the issue's lock: run the command comments whose delivery was lost, oldest first, as
  * their delivery would have (each is skipped if the bot comment now records it as handled).
+ * Says which ran, or undefined.
  */
-async function answerInsideLock(job: IssueJob, lost: readonly CommandComment[]): Promise<string> {
-  for (const comment of lost) await handleCommandComment(job, comment);
-  return neverAnswered(lost);
+async function answerInsideLock(
+  github: GitHub,
+  ref: IssueRef,
+  repo: string,
+  live: LiveConfig,
+  options: SweepOptions,
+  lost: readonly CommandComment[],
+): Promise<string | undefined> {
+  const ran: CommandComment[] = [];
+  for (const comment of lost) {
+    const job = sweepJob(github, ref, repo, live, options, `reconcile-comment-${comment.id}`);
+    if (await handleCommandComment(job, comment)) ran.push(comment);
+  }
+  return ran.length ? neverAnswered(ran) : undefined;
 }
 
 /** Why the issue as listed looks stale (a cheap look before taking its lock). */
@@ -275,7 +289,8 @@ async function repairInsideLock(
     previous && why.includes("board")
       ? { ...previous, board: undefined as BoardOutcome["record"] }
       : previous;
-  await decideAndApply(sweepJob(github, ref, repo, live, options), issue, {
+  const job = sweepJob(github, ref, repo, live, options, `reconcile-${Date.now()}`);
+  await decideAndApply(job, issue, {
     labels,
     comment,
     previous: state,

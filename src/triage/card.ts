@@ -179,8 +179,9 @@ export function planBoardWrites(
   }
   for (const k of NUMBER_FIELDS) {
     if (target[k] !== undefined && actual?.[k] !== target[k]) writes.numbers[k] = target[k];
-    // A value the app set and no longer wants (a released job's estimate) is emptied.
-    else if (target[k] === undefined && actual?.[k] !== undefined && record?.[k] !== undefined)
+    // A value the app set and no longer wants (a released job's estimate) is emptied; one a
+    // person typed over it is theirs.
+    else if (target[k] === undefined && actual?.[k] !== undefined && actual[k] === record?.[k])
       writes.numbers[k] = null;
   }
   // A card entering Ready, or whose severity or tier changed there, takes its place by them.

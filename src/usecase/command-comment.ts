@@ -27,17 +27,20 @@ export interface CommandComment {
   id: number;
   body: string;
   login: string;
+  /** When it was written, where that is not now (a comment the sweep answers late). */
+  writtenAt?: string;
 }
 
 /**
- * Handle one command comment, unless the bot comment records it as handled already. `asSent`:
- * the issue as the delivery carried it, used while the app has written nothing on the issue.
+ * Handle one command comment, unless the bot comment records it as handled already; says
+ * whether it ran. `asSent`: the issue as the delivery carried it, used while the app has
+ * written nothing on the issue.
  */
 export async function handleCommandComment(
   job: IssueJob,
   comment: CommandComment,
   asSent?: IssueData,
-): Promise<void> {
+): Promise<boolean> {
   const { github, ref, config } = job;
   const commentId = comment.id;
   const login = comment.login;
@@ -46,7 +49,7 @@ export async function handleCommandComment(
   const previous = botComment ? decodeState(botComment.body) : undefined;
   if (previous?.seen?.includes(commentId) || previous?.deliveries?.includes(job.deliveryId)) {
     job.log.info({ comment: commentId }, "commands already handled (re-delivery)");
-    return;
+    return false;
   }
   // The payload's issue is as old as the comment; once the app has written, read it fresh.
   const issue: IssueData = botComment || !asSent ? await readIssue(github, ref) : asSent;
@@ -73,7 +76,7 @@ export async function handleCommandComment(
     labels,
     registry: config.registry,
     policy: config.policy,
-    now: new Date().toISOString(),
+    now: comment.writtenAt ?? new Date().toISOString(),
   };
   const run = (actor: Actor) =>
     applyCommands(parsed.commands, parsed.problems, { ...context, actor });
@@ -99,6 +102,7 @@ export async function handleCommandComment(
     { labels: outcome.labels, comment: botComment, previous: outcome.state },
     { displace: outcome.displace, seenComment: commentId },
   );
+  return true;
 }
 
 /** What GitHub says about the person: write access (or the maintainers' team), and the teams

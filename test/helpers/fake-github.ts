@@ -45,6 +45,9 @@ export interface FakeComment {
   user: string;
   type: "User" | "Bot";
   reactions: string[];
+  /** ISO times; a comment put here by a test without them reads as written long ago. */
+  created_at?: string;
+  updated_at?: string;
 }
 
 interface FakeLabel {
@@ -91,6 +94,8 @@ export interface FakeGit {
   /** Check runs published, in order. */
   checkRuns: { head_sha: string; name: string; conclusion?: string; summary?: string }[];
 }
+
+const LONG_AGO = "2026-01-01T00:00:00Z";
 
 /** The counts GitHub gives with every comment (its "reaction rollup"). */
 function reactionRollup(given: readonly string[]) {
@@ -333,6 +338,8 @@ export class FakeGitHub {
       user: { login: c.type === "Bot" ? `${APP_SLUG}[bot]` : c.user, type: c.type },
       issue_url: `https://api.github.com/issues/${c.issue}`,
       reactions: reactionRollup(c.reactions),
+      created_at: c.created_at ?? LONG_AGO,
+      updated_at: c.updated_at ?? c.created_at ?? LONG_AGO,
     };
   }
 
@@ -455,6 +462,7 @@ export class FakeGitHub {
         user: APP_SLUG,
         type: "Bot",
         reactions: [],
+        created_at: new Date().toISOString(),
       };
       repo.comments.push(comment);
       const issue = issueOf(r[1]!);
@@ -465,6 +473,7 @@ export class FakeGitHub {
       const comment = repo.comments.find((c) => c.id === Number(r![1]));
       if (!comment) return [404, { message: "Not Found" }];
       comment.body = String(b.body);
+      comment.updated_at = new Date().toISOString();
       return [200, this.commentJson(comment)];
     }
     if ((r = /^\/issues\/comments\/(\d+)$/.exec(rest)) && method === "DELETE") {
