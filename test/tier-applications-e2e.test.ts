@@ -146,7 +146,11 @@ function changedLines(before: string, after: string) {
 }
 
 /** GitHub's pull_request.closed for a registry pull request, merged or not. */
-function closedPayload(pull: { number: number; body: string }, merged: boolean) {
+function closedPayload(
+  pull: { number: number; body: string },
+  merged: boolean,
+  by: "User" | "Bot" = "User",
+) {
   const payload = pullRequestPayload("opened", REGISTRY_REPO, {
     number: pull.number,
     head: "h",
@@ -154,6 +158,7 @@ function closedPayload(pull: { number: number; body: string }, merged: boolean) 
   });
   payload.action = "closed";
   Object.assign(payload.pull_request, { merged, state: "closed", body: pull.body });
+  payload.sender = { ...payload.sender, type: by };
   return payload;
 }
 
@@ -462,6 +467,11 @@ describe("the circle changes its mind", () => {
     await apply(9, germany("basic", BASIC_EVIDENCE));
     await say(9, "/approve-tier basic", "circle-member");
     const first = pulls().find((p) => p.body.includes(`${REPO}#9\n`))!;
+    // The app itself closes a registry pull request only on a decline, which records it: a
+    // bot's close (a decline whose comment write failed, say) sets nothing aside.
+    await app.deliver("pull_request", closedPayload(first, false, "Bot"), `bot-${first.number}`);
+    expect(notes(9)).toHaveLength(1); // the approval's note only
+    expect(decodeState(botComment(9))?.commanded?.tier?.outcome).toBe("approved");
     // Someone closes it on GitHub without merging.
     first.state = "closed";
     const payload = closedPayload(first, false);
@@ -475,7 +485,9 @@ describe("the circle changes its mind", () => {
     expect(decodeState(botComment(9))?.commanded?.tier).toBeUndefined();
     // Delivered again, or any other event on the application: nothing more is said or opened.
     await app.deliver("pull_request", payload, `closed-${first.number}-again`);
-    await say(9, "Thanks, we will look again.", "de-manager");
+    const { title, body, labels } = issue(9);
+    const edited = issuesPayload("edited", { number: 9, title, body, labels });
+    expect(await app.deliver("issues", edited, "edited-9")).toBe(200);
     expect(notes(9).filter((n) => n.includes("closed without being merged"))).toHaveLength(1);
     expect(pulls().filter((p) => p.body.includes(`${REPO}#9\n`))).toHaveLength(1);
 

@@ -18,6 +18,9 @@ export async function followTierPullRequest(
   const pr = payload.pull_request;
   const source = store.source;
   if (!source.repo) return;
+  // The app closes a registry pull request itself only on a decline, which records that: a
+  // bot's close without merging is not a person setting the approval aside.
+  if (!pr.merged && payload.sender?.type === "Bot") return;
   if (source.repo.toLowerCase() !== payload.repository.full_name.toLowerCase()) return;
   // Most pull requests are not the app's: known before any request.
   const link = readPullLink(pr.body ?? "");
