@@ -422,6 +422,51 @@ describe("tier reviews", () => {
 });
 
 describe("the reconcile sweep", () => {
+  test("follows a registry pull request whose closing it never heard of: merged, the application is closed; closed unmerged, the approval set aside", async () => {
+    const github = new Octokit({ auth: "ghs_cli_token", baseUrl: `${app.fake.url}/api/v3` });
+    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const sweep = () =>
+      reconcile(
+        github as never,
+        { config: liveConfig(), trusted: true },
+        { dryRun: false, quietMs: 0, repos: [REPO], log: quiet },
+      );
+    await apply(20, germany("basic", BASIC_EVIDENCE));
+    await say(20, "/approve-tier basic", "circle-member");
+    await apply(21, germany("basic", BASIC_EVIDENCE));
+    await say(21, "/approve-tier basic", "circle-member");
+    const merged = pullFor(20)!;
+    const closed = pullFor(21)!;
+    const open = await sweep(); // a pull request still open is only looked at
+    expect(open.failed).toEqual([]);
+    expect(open.stale.filter((s) => /#2[01]$/.test(s.issue))).toEqual([]);
+    // The app was down: GitHub's pull_request.closed deliveries never came.
+    app.fake.mergePull(REGISTRY_REPO, merged.number);
+    closed.state = "closed";
+
+    const report = await sweep();
+    expect(report.stale).toEqual(
+      expect.arrayContaining([
+        {
+          issue: `${REPO}#20`,
+          why: `registry pull request ${REGISTRY_REPO}#${merged.number} merged, not followed yet`,
+        },
+        {
+          issue: `${REPO}#21`,
+          why: `registry pull request ${REGISTRY_REPO}#${closed.number} closed without merging, not followed yet`,
+        },
+      ]),
+    );
+    expect(issue(20)).toMatchObject({ state: "closed", state_reason: "completed" });
+    expect(notes(20).at(-1)).toContain("was merged");
+    expect(issue(21).state).toBe("open");
+    expect(notes(21).at(-1)).toContain("was closed without being merged");
+    expect(decodeState(botComment(21))?.commanded?.tier).toBeUndefined();
+
+    const again = await sweep();
+    expect(again.stale.filter((s) => /#2[01]$/.test(s.issue))).toEqual([]);
+  });
+
   test("leaves tier applications and reviews alone, and answers an application the app never saw", async () => {
     const old = new Date(Date.now() - 10 * 60_000).toISOString();
     app.fake.addIssue(REPO, {

@@ -139,6 +139,16 @@ export async function closeRegistryPullRequest(
   }
 }
 
+/** A registry pull request as GitHub has it now (the sweep's look when its closing was missed). */
+export async function readRegistryPullRequest(
+  github: GitHub,
+  pull: { repo: string; number: number },
+): Promise<{ closed: boolean; merged: boolean; body: string }> {
+  const [owner, repo] = pull.repo.split("/") as [string, string];
+  const { data } = await github.rest.pulls.get({ owner, repo, pull_number: pull.number });
+  return { closed: data.state === "closed", merged: data.merged, body: data.body ?? "" };
+}
+
 /**
  * The pull request, opened (or found, when a first try opened it). GitHub refusing for want of
  * access is said in words, for the issue's comment; other failures are thrown, to be retried.

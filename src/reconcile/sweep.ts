@@ -29,7 +29,8 @@ import {
 } from "../usecase/triage-issue.js";
 import { handleCommandComment, type CommandComment } from "../usecase/command-comment.js";
 import { unansweredCommands } from "./lost-commands.js";
-import { tierScope } from "../usecase/tier-application.js";
+import { followRegistryPull, tierScope, type ClosedPull } from "../usecase/tier-application.js";
+import { readRegistryPullRequest } from "../github/registry-pr.js";
 import { boardTarget, sameAsRecorded } from "../triage/card.js";
 import { decide } from "../triage/decide.js";
 import { isAppLabel } from "../triage/label-names.js";
@@ -144,12 +145,15 @@ export async function reconcile(
       const comment = pickBotComment(comments);
       const previous = comment ? decodeState(comment.body) : undefined;
       const lost = unansweredCommands(comments, comment?.id, previous, Date.now());
+      const pull = await missedPullClosing(github, previous, options.log);
       // More than one bot comment: healed inside the lock (findBotComment merges and deletes).
       const why = lost.length
         ? neverAnswered(lost)
-        : planHealing(comments)?.remove.length
-          ? DUPLICATES
-          : whyStale(full, issue.number, listed, comment, live);
+        : pull
+          ? pull.why
+          : planHealing(comments)?.remove.length
+            ? DUPLICATES
+            : whyStale(full, issue.number, listed, comment, live);
       if (!why) continue;
       if (options.dryRun) {
         report.stale.push({ issue: where, why });
@@ -160,7 +164,9 @@ export async function reconcile(
         const repaired = await coordinator.withLock(`issue:${issueKey(full, issue.number)}`, () =>
           lost.length
             ? answerInsideLock(github, ref, full, live, options, lost)
-            : repairInsideLock(github, ref, full, live, options, why),
+            : pull
+              ? followInsideLock(github, pull, live, options)
+              : repairInsideLock(github, ref, full, live, options, why),
         );
         if (repaired) {
           report.stale.push({ issue: where, why: repaired });
@@ -240,6 +246,50 @@ async function answerInsideLock(
     if (await handleCommandComment(job, comment)) ran.push(comment);
   }
   return ran.length ? neverAnswered(ran) : undefined;
+}
+
+/** A closed registry pull request whose closing the app missed, with what to say. */
+interface MissedClosing {
+  pull: ClosedPull;
+  why: string;
+}
+
+/**
+ * A tier decision's registry pull request the bot comment still waits for: closed (merged or
+ * not) on GitHub while its delivery was lost? One read per approval waiting for its merge.
+ */
+async function missedPullClosing(
+  github: GitHub,
+  previous: RecordedState | undefined,
+  log: Logger,
+): Promise<MissedClosing | undefined> {
+  const recorded = previous?.application?.pull;
+  if (!recorded || previous?.application?.merged) return undefined;
+  const now = await readRegistryPullRequest(github, recorded).catch((error: unknown) => {
+    // Not readable now (gone, no access, GitHub down): the next sweep looks again.
+    log.warn(
+      { pull: `${recorded.repo}#${recorded.number}`, error: String(error) },
+      "registry pull request not readable",
+    );
+    return undefined;
+  });
+  if (!now?.closed) return undefined;
+  const what = now.merged ? "merged" : "closed without merging";
+  return {
+    pull: { ...recorded, body: now.body, merged: now.merged },
+    why: `registry pull request ${recorded.repo}#${recorded.number} ${what}, not followed yet`,
+  };
+}
+
+/** Inside the issue's lock: follow the pull request's closing as its delivery would have. */
+async function followInsideLock(
+  github: GitHub,
+  missed: MissedClosing,
+  live: LiveConfig,
+  options: SweepOptions,
+): Promise<string | undefined> {
+  const followed = await followRegistryPull(github, missed.pull, live.config, options.log);
+  return followed ? missed.why : undefined;
 }
 
 /** Why the issue as listed looks stale (a cheap look before taking its lock). */

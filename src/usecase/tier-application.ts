@@ -282,9 +282,9 @@ export async function followRegistryPull(
   pull: ClosedPull,
   config: TriageConfig,
   log: IssueJob["log"],
-): Promise<void> {
+): Promise<boolean> {
   const link = readPullLink(pull.body);
-  if (!link) return;
+  if (!link) return false;
   const [owner, repo] = link.repo.split("/") as [string, string];
   const ref: IssueRef = { owner, repo, issue_number: link.number };
   const comment = await findBotComment(github, ref, log);
@@ -292,7 +292,7 @@ export async function followRegistryPull(
   const recorded = state?.application?.pull;
   const ours =
     recorded?.number === pull.number && recorded.repo.toLowerCase() === pull.repo.toLowerCase();
-  if (!comment || !state || !ours || state.application?.merged) return;
+  if (!comment || !state || !ours || state.application?.merged) return false;
   const issue = await readIssue(github, ref);
   const read = readTierIssue(
     {
@@ -302,7 +302,7 @@ export async function followRegistryPull(
     config.registry,
     config.policy,
   );
-  if (!read) return;
+  if (!read) return false;
   const decision = state.commanded?.tier;
   const at = { repo: pull.repo, number: pull.number };
   let next: RecordedState;
@@ -342,4 +342,5 @@ export async function followRegistryPull(
       ? "registry pull request merged: tier issue closed"
       : "registry pull request closed unmerged: approval set aside",
   );
+  return true;
 }

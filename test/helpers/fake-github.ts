@@ -767,6 +767,11 @@ export class FakeGitHub {
       git.pulls.push(pull);
       return [201, this.pullJson(full, pull)];
     }
+    if ((r = /^\/pulls\/(\d+)$/.exec(rest)) && method === "GET") {
+      const pull = git.pulls.find((p) => p.number === Number(r![1]));
+      if (!pull) return [404, { message: "Not Found" }];
+      return [200, this.pullJson(full, pull)];
+    }
     if ((r = /^\/pulls\/(\d+)$/.exec(rest)) && method === "PATCH") {
       const pull = git.pulls.find((p) => p.number === Number(r![1]));
       if (!pull) return [404, { message: "Not Found" }];
