@@ -145,6 +145,18 @@ function changedLines(before: string, after: string) {
   return { removed: a.slice(start, a.length - end), added: b.slice(start, b.length - end) };
 }
 
+/** GitHub's pull_request.opened for the app's registry pull request: the check run it gets. */
+async function tierCheckRunsOn(pull: { number: number; head: string }) {
+  const git = app.fake.git(REGISTRY_REPO);
+  const payload = pullRequestPayload("opened", REGISTRY_REPO, {
+    number: pull.number,
+    head: git.branches.get(pull.head)!,
+    base: git.branches.get("main")!,
+  });
+  await app.deliver("pull_request", payload, `pr-${pull.number}`);
+  return git.checkRuns.at(-1);
+}
+
 /** GitHub's pull_request.closed for a registry pull request, merged or not. */
 function closedPayload(
   pull: { number: number; body: string },
@@ -261,15 +273,9 @@ describe("an instance applies for a tier", () => {
     ]);
 
     // The Tier registry check runs on it like on any other pull request.
-    const git = app.fake.git(REGISTRY_REPO);
-    const payload = pullRequestPayload("opened", REGISTRY_REPO, {
-      number: pull.number,
-      head: git.branches.get(pull.head)!,
-      base: git.branches.get("main")!,
-    });
-    await app.deliver("pull_request", payload, `pr-${pull.number}`);
-    expect(git.checkRuns.at(-1)).toMatchObject({ name: "Tier registry", conclusion: "success" });
-    expect(git.checkRuns.at(-1)?.summary).toContain("basic → full");
+    const run = await tierCheckRunsOn(pull);
+    expect(run).toMatchObject({ name: "Tier registry", conclusion: "success" });
+    expect(run?.summary).toContain("basic → full");
 
     // Approving again opens nothing more.
     const again = await say(2, "/approve-tier full", "circle-member");
@@ -354,14 +360,10 @@ describe("an instance applies for a tier", () => {
     expect(app.fake.fileAt(REGISTRY_REPO, FORM_PATH, pull.head)).toContain(
       "Open Food Network Portugal",
     );
-    const git = app.fake.git(REGISTRY_REPO);
-    const payload = pullRequestPayload("opened", REGISTRY_REPO, {
-      number: pull.number,
-      head: git.branches.get(pull.head)!,
-      base: git.branches.get("main")!,
+    expect(await tierCheckRunsOn(pull)).toMatchObject({
+      name: "Tier registry",
+      conclusion: "success",
     });
-    await app.deliver("pull_request", payload, `pr-${pull.number}`);
-    expect(git.checkRuns.at(-1)).toMatchObject({ name: "Tier registry", conclusion: "success" });
   });
 
   test("/decline-tier closes with the reason", async () => {
