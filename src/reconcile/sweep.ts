@@ -28,7 +28,7 @@ import {
   type IssueJob,
 } from "../usecase/triage-issue.js";
 import { handleCommandComment, type CommandComment } from "../usecase/command-comment.js";
-import { unansweredCommands } from "./lost-commands.js";
+import { unansweredCommands, type ListedComment } from "./lost-commands.js";
 import { followRegistryPull, tierScope, type ClosedPull } from "../usecase/tier-application.js";
 import { readRegistryPullRequest } from "../github/registry-pr.js";
 import { boardTarget, sameAsRecorded } from "../triage/card.js";
@@ -139,34 +139,21 @@ export async function reconcile(
         report.skippedQueued++;
         continue;
       }
-      // The listing only says where to look: the decision is made again inside the lock.
-      const listed = { labels: labelNames(issue as IssueData), data: issue as IssueData };
-      const comments = byIssue.get(issue.number) ?? [];
-      const comment = pickBotComment(comments);
-      const previous = comment ? decodeState(comment.body) : undefined;
-      const lost = unansweredCommands(comments, comment?.id, previous, Date.now());
-      const pull = await missedPullClosing(github, previous, options.log);
-      // More than one bot comment: healed inside the lock (findBotComment merges and deletes).
-      const why = lost.length
-        ? neverAnswered(lost)
-        : pull
-          ? pull.why
-          : planHealing(comments)?.remove.length
-            ? DUPLICATES
-            : whyStale(full, issue.number, listed, comment, live);
-      if (!why) continue;
+      const ref = { owner, repo, issue_number: issue.number };
+      const repair = await repairFor(github, ref, full, live, options, {
+        issue: issue as IssueData,
+        comments: byIssue.get(issue.number) ?? [],
+      });
+      if (!repair) continue;
+      const { why } = repair;
       if (options.dryRun) {
         report.stale.push({ issue: where, why });
         continue;
       }
       try {
-        const ref = { owner, repo, issue_number: issue.number };
-        const repaired = await coordinator.withLock(`issue:${issueKey(full, issue.number)}`, () =>
-          lost.length
-            ? answerInsideLock(github, ref, full, live, options, lost)
-            : pull
-              ? followInsideLock(github, pull, live, options)
-              : repairInsideLock(github, ref, full, live, options, why),
+        const repaired = await coordinator.withLock(
+          `issue:${issueKey(full, issue.number)}`,
+          repair.run,
         );
         if (repaired) {
           report.stale.push({ issue: where, why: repaired });
@@ -197,6 +184,43 @@ export async function reconcile(
     "reconcile sweep done",
   );
   return report;
+}
+
+/** What the sweep would repair on an issue, and how, inside the issue's lock. */
+interface Repair {
+  why: string;
+  run: () => Promise<string | undefined>;
+}
+
+/**
+ * From the listing (which only says where to look: each repair reads again inside the lock):
+ * command comments never answered first, then a registry pull request's missed closing, then
+ * duplicate bot comments (healed by findBotComment), then a stale decision.
+ */
+async function repairFor(
+  github: GitHub,
+  ref: IssueRef,
+  repo: string,
+  live: LiveConfig,
+  options: SweepOptions,
+  listed: { issue: IssueData; comments: readonly ListedComment[] },
+): Promise<Repair | undefined> {
+  const { issue, comments } = listed;
+  const comment = pickBotComment(comments);
+  const previous = comment ? decodeState(comment.body) : undefined;
+  const lost = unansweredCommands(comments, comment?.id, previous, Date.now());
+  if (lost.length) {
+    const run = () => answerInsideLock(github, ref, repo, live, options, lost);
+    return { why: neverAnswered(lost), run };
+  }
+  const pull = await missedPullClosing(github, previous, options.log);
+  if (pull) return { why: pull.why, run: () => followInsideLock(github, pull, live, options) };
+  const labels = labelNames(issue);
+  const why = planHealing(comments)?.remove.length
+    ? DUPLICATES
+    : whyStale(repo, ref.issue_number, { labels, data: issue }, comment, live);
+  if (!why) return undefined;
+  return { why, run: () => repairInsideLock(github, ref, repo, live, options, why) };
 }
 
 const neverAnswered = (lost: readonly CommandComment[]) =>
