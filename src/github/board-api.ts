@@ -4,6 +4,7 @@ import type { BoardConfig } from "../registry/policy.js";
 import {
   nameKey,
   NUMBER_FIELDS,
+  type NumberField,
   type ActualItem,
   type BoardWrites,
   type ReadyCard,
@@ -564,7 +565,7 @@ export function numbersTheBoardHas(
     (k) => numbers[k] !== undefined && !meta.fields.has(nameKey(config.fields[k])),
   );
   const kept = Object.fromEntries(
-    Object.entries(numbers).filter(([k]) => !missing.includes(k as (typeof NUMBER_FIELDS)[number])),
+    Object.entries(numbers).filter(([k]) => !missing.includes(k as NumberField)),
   );
   return { numbers: kept, missing: missing.map((k) => config.fields[k]) };
 }

@@ -16,7 +16,8 @@ export const NUMBER_FIELDS = ["hours", "estimate"] as const;
 export type NumberField = (typeof NUMBER_FIELDS)[number];
 export type CardNumbers = Partial<Record<NumberField, number>>;
 
-/** What the app wants for the card; a number field left undefined is left empty. */
+/** What the app wants for the issue's card; a number field left undefined has nothing to show
+ * (a value the app set there earlier is emptied). */
 export interface BoardTarget extends CardNumbers {
   onBoard: boolean;
   column?: Column;
