@@ -12,6 +12,13 @@ const GITHUB_CALLS = [
   message: `${call}: GitHub is called only from src/github/ (add a function there).`,
 }));
 
+/** Instance codes come from issue text: `instanceOf()` finds only the registry's own entries. */
+const INSTANCE_LOOKUP = {
+  selector:
+    "MemberExpression[computed=true][object.property.name='instances'][property.type!='Literal']",
+  message: "look an instance up with instanceOf(registry, code): `constructor` is not an instance",
+};
+
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "coverage/"] },
   js.configs.recommended,
@@ -25,6 +32,10 @@ export default tseslint.config(
   {
     files: ["src/**/*.ts"],
     ignores: ["src/github/**"],
-    rules: { "no-restricted-syntax": ["error", ...GITHUB_CALLS] },
+    rules: { "no-restricted-syntax": ["error", ...GITHUB_CALLS, INSTANCE_LOOKUP] },
+  },
+  {
+    files: ["src/github/**/*.ts"],
+    rules: { "no-restricted-syntax": ["error", INSTANCE_LOOKUP] },
   },
 );

@@ -41,15 +41,17 @@ function plan(input = UK_EMAIL) {
 
 describe("hour caps", () => {
   test("just under the cap: accepted", () => {
-    expect(applyHourCaps(plan(), { uk: 8.5 }, registry, policy).outcome).toBe("accepted");
+    expect(applyHourCaps(plan(), new Map([["uk", 8.5]]), registry, policy).outcome).toBe(
+      "accepted",
+    );
   });
 
   test("exactly at the cap: accepted (the cap is the most that may be used)", () => {
-    expect(applyHourCaps(plan(), { uk: 9 }, registry, policy).outcome).toBe("accepted");
+    expect(applyHourCaps(plan(), new Map([["uk", 9]]), registry, policy).outcome).toBe("accepted");
   });
 
   test("over the cap: rejected to the jobs board, with the figures", () => {
-    const capped = applyHourCaps(plan(), { uk: 9.5 }, registry, policy);
+    const capped = applyHourCaps(plan(), new Map([["uk", 9.5]]), registry, policy);
     expect(capped.outcome).toBe("rejected");
     expect(capped.verdicts[0]).toMatchObject({
       covered: false,
@@ -62,16 +64,18 @@ describe("hour caps", () => {
 
   test("a request over the cap that a manager sent to the jobs board is on the jobs board", () => {
     const commanded = { overrides: {}, jobBoard: { by: "uk-manager" } };
-    const capped = applyHourCaps(plan(), { uk: 9.5 }, registry, policy, commanded);
+    const capped = applyHourCaps(plan(), new Map([["uk", 9.5]]), registry, policy, commanded);
     expect(capped).toMatchObject({ outcome: "rejected", jobBoard: true });
     expect(capped.labels).toContain(policy.labels.job_board);
-    const notSent = applyHourCaps(plan(), { uk: 9.5 }, registry, policy, { overrides: {} });
+    const notSent = applyHourCaps(plan(), new Map([["uk", 9.5]]), registry, policy, {
+      overrides: {},
+    });
     expect(notSent.jobBoard).toBe(false);
   });
 
   test("a label a person removed is not added back by the cap (or by a hold)", () => {
     const removed = { ...plan(), suppressed: ["not-covered", "needs-triage"] };
-    const capped = applyHourCaps(removed, { uk: 9.5 }, registry, policy);
+    const capped = applyHourCaps(removed, new Map([["uk", 9.5]]), registry, policy);
     expect(capped.outcome).toBe("rejected");
     expect(capped.labels).not.toContain("not-covered");
     const held = holdRejection(capped, policy);
@@ -85,7 +89,7 @@ describe("hour caps", () => {
       title: "UK IS ON FIRE",
       body: "openfoodnetwork.org.uk is down",
     });
-    const capped = applyHourCaps(fire, { uk: 12 }, registry, policy);
+    const capped = applyHourCaps(fire, new Map([["uk", 12]]), registry, policy);
     expect(capped.outcome).toBe("accepted");
     expect(capped.reasons.at(-1)).toMatch(
       /over the cap, but S0 emergencies are never blocked \(the hours still count\)/,
@@ -102,7 +106,7 @@ describe("hour caps", () => {
       registry,
       policy,
     );
-    expect(applyHourCaps(be, { be: 1000 }, registry, policy)).toBe(be);
+    expect(applyHourCaps(be, new Map([["be", 1000]]), registry, policy)).toBe(be);
   });
 
   test("periods and counting: quarter and month of a date; jobs-board and rejected work never count", () => {

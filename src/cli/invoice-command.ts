@@ -7,6 +7,7 @@ import { UsageError, type Context } from "./command.js";
 import { periodOf } from "./report-command.js";
 import { postPeriodIssue } from "./period-issue.js";
 import { tokenClient } from "./token-client.js";
+import { instanceOf } from "../registry/schema.js";
 
 type InvoiceValues = {
   period?: string;
@@ -48,7 +49,7 @@ export async function invoiceCommand({
   const { github, live } = client;
   const { registry, policy } = live.config;
   const code = values.instance?.toLowerCase();
-  if (code && !registry.instances[code]) {
+  if (code && !instanceOf(registry, code)) {
     const known = Object.keys(registry.instances).join(", ");
     throw new UsageError(
       `--instance \`${values.instance}\` is not in the registry; known codes: ${known}`,

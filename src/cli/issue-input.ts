@@ -28,7 +28,13 @@ const RestIssue = z.object({
 
 export type ParsedLine = { ok: true; issue: IssueInput } | { ok: false; error: string };
 
+/** GitHub's own limits (256-character titles, 65,536-character bodies) with room for the
+ * REST issue's other fields: a longer line did not come from GitHub, and is not parsed. */
+const MAX_LINE_CHARS = 256 * 1024;
+
 export function parseIssueLine(line: string): ParsedLine {
+  if (line.length > MAX_LINE_CHARS)
+    return { ok: false, error: `longer than ${MAX_LINE_CHARS / 1024} KiB; not read` };
   let value: unknown;
   try {
     value = JSON.parse(line);

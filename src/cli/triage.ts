@@ -47,7 +47,14 @@ export function triageLines(text: string, config: TriageConfig, json: boolean): 
       errors.push(`line ${index + 1}: ${parsed.error}`);
       return;
     }
-    const plan = decide(parsed.issue, config.registry, config.policy);
+    let plan: TriagePlan;
+    try {
+      plan = decide(parsed.issue, config.registry, config.policy);
+    } catch (error) {
+      // A rule that trips on one issue's text must not cost the other lines their decisions.
+      errors.push(`line ${index + 1}: could not be triaged (${String((error as Error).message)})`);
+      return;
+    }
     if (json) out.push(JSON.stringify(planJson(plan)));
     else rows.push(tableRow(index + 1, parsed.issue.title, plan));
   });

@@ -8,6 +8,7 @@ import { agreedFor } from "../triage/job.js";
 import { formatMinutes, parseDuration } from "../triage/time.js";
 import type { Job } from "../triage/types.js";
 import { ok, setDimension, type CommandContext, type Draft, type Step } from "./draft.js";
+import { instanceOf } from "../registry/schema.js";
 
 export interface CommandSpec<C extends { name: string } = { name: string }> {
   name: C["name"];
@@ -130,7 +131,7 @@ const instance = define({
     return codes.length ? { name: "instance" as const, codes } : "name at least one instance code";
   },
   apply: (c, draft, { policy, registry }) => {
-    const unknown = c.codes.filter((code) => !registry.instances[code]);
+    const unknown = c.codes.filter((code) => !instanceOf(registry, code));
     if (unknown.length) {
       const known = Object.keys(registry.instances).join(", ");
       return {

@@ -9,6 +9,7 @@ import { readPipe } from "./pipe-read.js";
 import type { HoursUsed } from "../triage/caps.js";
 import type { GitHub } from "./client-types.js";
 import { TtlCache } from "./ttl-cache.js";
+import { instanceOf } from "../registry/schema.js";
 
 const cache = new TtlCache<PipeRecord[]>(60 * 1000, 200);
 
@@ -40,9 +41,9 @@ export async function hoursUsed(
   codes: readonly string[],
   where: { installation: string; repo: string; number: number },
 ): Promise<HoursUsed> {
-  const used: HoursUsed = {};
+  const used = new Map<string, number>();
   for (const code of codes) {
-    const cap = config.policy.tiers[config.registry.instances[code]?.tier ?? "none"].hour_cap;
+    const cap = config.policy.tiers[instanceOf(config.registry, code)?.tier ?? "none"].hour_cap;
     if (!cap) continue;
     const period = currentPeriod(cap.per);
     const key = `${where.installation}:${period.label}`;
@@ -51,11 +52,15 @@ export async function hoursUsed(
       records = await readPipe(github, config, period);
       cache.set(key, records);
     }
-    used[code] = records
-      .filter(
-        (r) => r.instances.includes(code) && !(r.repo === where.repo && r.number === where.number),
-      )
-      .reduce((sum, r) => sum + hoursCounted(r, cap, config), 0);
+    used.set(
+      code,
+      records
+        .filter(
+          (r) =>
+            r.instances.includes(code) && !(r.repo === where.repo && r.number === where.number),
+        )
+        .reduce((sum, r) => sum + hoursCounted(r, cap, config), 0),
+    );
   }
   return used;
 }

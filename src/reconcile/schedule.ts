@@ -38,6 +38,8 @@ export interface LastSweep {
   repaired: number;
   queued: number;
   failed: number;
+  /** The issues the sweep could not look at or repair (the first 20), for an operator. */
+  failedIssues: string[];
 }
 
 export const LAST_SWEEP = "last-sweep";
@@ -111,5 +113,6 @@ function summarise(reports: SweepReport[], started: number): LastSweep {
     repaired: sum((r) => r.repaired),
     queued: sum((r) => r.skippedQueued),
     failed: sum((r) => r.failed.length),
+    failedIssues: reports.flatMap((r) => r.failed.map((f) => f.issue)).slice(0, 20),
   };
 }

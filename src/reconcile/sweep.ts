@@ -130,7 +130,6 @@ export async function reconcile(
     const byIssue = await commentsByIssue(github, owner, repo);
     for (const issue of issues) {
       report.scanned++;
-      const where = `${full}#${issue.number}`;
       if (Date.now() - Date.parse(issue.updated_at) < quietMs) {
         report.skippedRecent++;
         continue;
@@ -139,37 +138,16 @@ export async function reconcile(
         report.skippedQueued++;
         continue;
       }
-      const ref = { owner, repo, issue_number: issue.number };
-      const repair = await repairFor(github, ref, full, live, options, {
-        issue: issue as IssueData,
-        comments: byIssue.get(issue.number) ?? [],
-      });
-      if (!repair) continue;
-      const { why } = repair;
-      if (options.dryRun) {
-        report.stale.push({ issue: where, why });
-        continue;
-      }
-      try {
-        const repaired = await coordinator.withLock(
-          `issue:${issueKey(full, issue.number)}`,
-          repair.run,
-        );
-        if (repaired) {
-          report.stale.push({ issue: where, why: repaired });
-          report.repaired++;
-        }
-      } catch (error) {
-        report.stale.push({ issue: where, why });
-        report.failed.push({
-          issue: where,
-          error: String((error as Error).message ?? error).slice(0, 200),
-        });
-        options.log.warn(
-          { issue: where, error: String(error) },
-          "reconcile could not repair this issue",
-        );
-      }
+      const listed = { issue: issue as IssueData, comments: byIssue.get(issue.number) ?? [] };
+      await sweepIssue(
+        github,
+        full,
+        issue.number,
+        live,
+        { ...options, coordinator },
+        listed,
+        report,
+      );
     }
   }
   options.log.info(
@@ -184,6 +162,48 @@ export async function reconcile(
     "reconcile sweep done",
   );
   return report;
+}
+
+/**
+ * Look at one listed issue and repair it if it needs it. Whatever goes wrong here (an issue
+ * whose text trips a rule, GitHub refusing a write) is this issue's failure, reported with it:
+ * the sweep goes on to the next issue, so one bad issue never hides the others' repairs.
+ */
+async function sweepIssue(
+  github: GitHub,
+  full: string,
+  number: number,
+  live: LiveConfig,
+  options: SweepOptions & { coordinator: Coordinator },
+  listed: { issue: IssueData; comments: readonly ListedComment[] },
+  report: SweepReport,
+): Promise<void> {
+  const [owner, repo] = full.split("/") as [string, string];
+  const where = `${full}#${number}`;
+  let why: string | undefined;
+  try {
+    const ref = { owner, repo, issue_number: number };
+    const repair = await repairFor(github, ref, full, live, options, listed);
+    if (!repair) return;
+    why = repair.why;
+    if (options.dryRun) {
+      report.stale.push({ issue: where, why });
+      return;
+    }
+    const repaired = await options.coordinator.withLock(
+      `issue:${issueKey(full, number)}`,
+      repair.run,
+    );
+    if (repaired) {
+      report.stale.push({ issue: where, why: repaired });
+      report.repaired++;
+    }
+  } catch (error) {
+    if (why) report.stale.push({ issue: where, why });
+    const message = String((error as Error).message ?? error).slice(0, 200);
+    report.failed.push({ issue: where, error: message });
+    options.log.warn({ issue: where, error: message }, "reconcile could not repair this issue");
+  }
 }
 
 /** What the sweep would repair on an issue, and how, inside the issue's lock. */

@@ -3,6 +3,7 @@
 import type { TriageConfig } from "../config.js";
 import { decide } from "../triage/decide.js";
 import type { Outcome } from "../triage/vocabulary.js";
+import { instanceOf } from "./schema.js";
 
 export interface OpenRequest {
   repo: string;
@@ -37,7 +38,7 @@ export function affectedRequests(
     const input = { repo: r.repo, title: r.title, body: r.body, labels: r.labels };
     const before = decide(input, old.registry, old.policy);
     const after = decide(input, now.registry, now.policy);
-    const removedInstances = before.instances.filter((c) => !now.registry.instances[c]);
+    const removedInstances = before.instances.filter((c) => !instanceOf(now.registry, c));
     if (before.outcome === after.outcome && !removedInstances.length) return [];
     return [
       {

@@ -2,8 +2,7 @@
 // tier changes, categories gained and lost, caps changed. Pure.
 import type { TriageConfig } from "../config.js";
 import type { Policy } from "./policy.js";
-import type { Instance, Tier } from "./schema.js";
-import { TIERS } from "./schema.js";
+import { instanceOf, TIERS, type Instance, type Tier } from "./schema.js";
 
 export interface InstanceChange {
   code: string;
@@ -61,17 +60,17 @@ function instanceChange(
 }
 
 export function diffConfigs(old: TriageConfig, now: TriageConfig): RegistryDiff {
-  const before = old.registry.instances;
-  const after = now.registry.instances;
+  const before = old.registry;
+  const after = now.registry;
   const entry = (code: string, i: Instance) => ({ code, name: i.name, tier: i.tier });
-  const added = Object.entries(after)
-    .filter(([code]) => !before[code])
+  const added = Object.entries(after.instances)
+    .filter(([code]) => !instanceOf(before, code))
     .map(([code, i]) => entry(code, i));
-  const removed = Object.entries(before)
-    .filter(([code]) => !after[code])
+  const removed = Object.entries(before.instances)
+    .filter(([code]) => !instanceOf(after, code))
     .map(([code, i]) => entry(code, i));
-  const changed = Object.entries(after).flatMap(([code, i]) => {
-    const was = before[code];
+  const changed = Object.entries(after.instances).flatMap(([code, i]) => {
+    const was = instanceOf(before, code);
     const change = was ? instanceChange(code, was, i, old, now) : undefined;
     return change ? [change] : [];
   });

@@ -92,6 +92,15 @@ export const RegistrySchema = z
 export type Registry = z.output<typeof RegistrySchema>;
 export type Instance = z.output<typeof InstanceSchema>;
 
+/**
+ * The instance with this code, or undefined. Codes come from issue text ("/instance constructor"):
+ * only the registry's own entries count, never what every object inherits.
+ */
+export function instanceOf(registry: Registry, code: string): Instance | undefined {
+  // eslint-disable-next-line no-restricted-syntax -- the one lookup, after the own-entry check
+  return Object.hasOwn(registry.instances, code) ? registry.instances[code] : undefined;
+}
+
 const lists = new WeakMap<Registry, readonly (Instance & { code: string })[]>();
 
 /** The instances with their codes, in registry order; built once per registry (read-only). */

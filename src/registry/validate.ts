@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { instanceOption } from "../form/generate.js";
 import type { TriageConfig } from "../config.js";
 import { loadPolicyFiles } from "./policy.js";
-import { instanceList, loadRegistry, type Registry } from "./schema.js";
+import { instanceList, loadRegistry, type Registry, instanceOf } from "./schema.js";
 import type { ConfigProblem } from "./yaml-load.js";
 
 export interface ConfigFile {
@@ -48,7 +48,7 @@ export function formDrift(formText: string, registry: Registry): FormDrift | "un
   const wanted = instanceList(registry);
   return {
     add: wanted.filter((i) => !listed.has(i.code)).map((i) => instanceOption(i.code, i.name)),
-    remove: [...listed].filter((code) => !registry.instances[code]),
+    remove: [...listed].filter((code) => !instanceOf(registry, code)),
   };
 }
 

@@ -1,7 +1,7 @@
 // The jobs board's invoice summary: per developer and instance, the jobs delivered in a period,
 // with their agreed estimates and the jobs-board hours logged on them. Only jobs: nothing of
 // the sysadmin pipe is ever listed. Pure: figures from records, then Markdown, CSV or JSON.
-import type { Registry } from "../registry/schema.js";
+import { instanceOf, type Registry } from "../registry/schema.js";
 import { displayName } from "../triage/coverage.js";
 import { inPeriod, type Period } from "./period.js";
 
@@ -94,7 +94,7 @@ export function buildInvoice(
     for (const code of codes) {
       if (filter.instance && !same(code, filter.instance)) continue;
       const key = `${r.developer.toLowerCase()} ${code}`;
-      const instance = registry.instances[code];
+      const instance = instanceOf(registry, code);
       const group = groups.get(key) ?? {
         developer: r.developer,
         instance: code,

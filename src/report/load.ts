@@ -1,7 +1,7 @@
 // The load report: what the pipe really carried in a period, per instance and tier, with pipe
 // hours and jobs-board hours kept apart everywhere. Pure: figures from records, then Markdown.
 import type { Policy } from "../registry/policy.js";
-import type { Registry, Tier } from "../registry/schema.js";
+import { instanceOf, type Registry, type Tier } from "../registry/schema.js";
 import { displayName } from "../triage/coverage.js";
 import { SEVERITIES, SIZES, type Outcome, type Severity, type Size } from "../triage/vocabulary.js";
 import { inPeriod, type Period } from "./period.js";
@@ -108,7 +108,7 @@ export function loadReport(
   for (const r of inside) {
     const codes = r.instances.length ? r.instances : ["unknown"];
     for (const code of codes) {
-      const instance = registry.instances[code];
+      const instance = instanceOf(registry, code);
       const load =
         byInstance.get(code) ??
         ({

@@ -2,7 +2,7 @@
 // is missing, the instance's tier, load and evidence, the circle's decision), the short notes
 // that notify people, and the registry pull request's title and body. Pure.
 import type { Policy } from "../registry/policy.js";
-import type { Registry } from "../registry/schema.js";
+import { instanceOf, type Registry } from "../registry/schema.js";
 import { COMMENT_MARKER, encodeState } from "../triage/state.js";
 import type { ApplicationRecord, RecordedState, TierDecision } from "../triage/state.js";
 import { APPLICATION_LABELS, tierMeaning } from "./questions.js";
@@ -43,13 +43,13 @@ export function instanceWords(read: TierIssue, registry: Registry): string {
   const code = read.code;
   if (!code) return "an instance not named yet";
   const name =
-    registry.instances[code]?.name ??
+    instanceOf(registry, code)?.name ??
     (read.kind === "application" ? read.newInstance?.name : undefined);
   return name ? `${quiet(name)} (\`${code}\`)` : `\`${code}\``;
 }
 
 function instanceRow(read: TierIssue, registry: Registry): string {
-  const instance = read.code ? registry.instances[read.code] : undefined;
+  const instance = read.code ? instanceOf(registry, read.code) : undefined;
   if (instance) {
     const reviewed = instance.reviewed ? `last reviewed ${instance.reviewed}` : "never reviewed";
     return `${instanceWords(read, registry)}, on the **${instance.tier}** tier now (${reviewed})`;
@@ -114,7 +114,7 @@ function applicationStatus(read: ApplicationRead): string[] {
 
 function evidenceSection(read: ApplicationRead, registry: Registry): string[] {
   const given = read.evidence.filter((a) => a.text);
-  const onFile = (read.code && registry.instances[read.code]?.evidence) || [];
+  const onFile = (read.code && instanceOf(registry, read.code)?.evidence) || [];
   return [
     "### Evidence",
     "",
@@ -166,7 +166,7 @@ export function mentionNote(team: string): string {
 
 /** Who to tell of a decision: the applicant, or on a review the instance's managers. */
 function addressees(read: TierIssue, registry: Registry, author?: string): string[] {
-  const managers = read.code ? (registry.instances[read.code]?.managers ?? []) : [];
+  const managers = read.code ? (instanceOf(registry, read.code)?.managers ?? []) : [];
   const people = read.kind === "application" && author ? [author] : managers;
   return people.map((p) => `@${p}`);
 }
@@ -192,7 +192,7 @@ export function declineNote(
   registry: Registry,
   author?: string,
 ): string {
-  const instance = read.code ? registry.instances[read.code] : undefined;
+  const instance = read.code ? instanceOf(registry, read.code) : undefined;
   const stays = instance
     ? `${instanceWords(read, registry)} stays on the **${instance.tier}** tier for now.`
     : "";
@@ -225,7 +225,7 @@ export function unmergedNote(
   pull: { repo: string; number: number },
   registry: Registry,
 ): string {
-  const instance = read.code ? registry.instances[read.code] : undefined;
+  const instance = read.code ? instanceOf(registry, read.code) : undefined;
   const stays = instance
     ? `${instanceWords(read, registry)} stays on the **${instance.tier}** tier`
     : `${instanceWords(read, registry)} is not in the registry yet`;
@@ -273,7 +273,7 @@ export function pullText(
   where: { repo: string; number: number },
   registry: Registry,
 ): PullText {
-  const before = registry.instances[change.code]?.tier;
+  const before = instanceOf(registry, change.code)?.tier;
   const tiers = before ? `${before} → ${change.tier}` : `new, ${change.tier}`;
   const title = `Tier: ${change.code} ${tiers} (${read.kind} ${issueLink(where.repo, where.number)})`;
   const fields = change.newInstance

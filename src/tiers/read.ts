@@ -2,7 +2,7 @@
 // (an issue opened by `sysadmin-pipe reviews`): which instance, which tier, what evidence, and
 // what is still missing for each tier. Pure.
 import type { Policy } from "../registry/policy.js";
-import { HOST, INSTANCE_CODE, type Registry } from "../registry/schema.js";
+import { HOST, INSTANCE_CODE, type Registry, instanceOf } from "../registry/schema.js";
 import { readReviewMarker } from "../report/reviews.js";
 import { answerCodes, formSections } from "../triage/form-answers.js";
 import {
@@ -102,10 +102,12 @@ function newInstanceProblems(instance: NewInstance, registry: Registry): string[
     problems.push(
       `${codeLabel}: a short code such as \`pt\` (2–20 lower-case letters, digits or hyphens)${code ? `; got \`${code}\`` : ""}`,
     );
-  } else if (registry.instances[code]) {
-    problems.push(
-      `${codeLabel}: \`${code}\` is already the code of ${registry.instances[code].name}: pick that instance above, or another code`,
-    );
+  } else {
+    const taken = instanceOf(registry, code);
+    if (taken)
+      problems.push(
+        `${codeLabel}: \`${code}\` is already the code of ${taken.name}: pick that instance above, or another code`,
+      );
   }
   if (!name) problems.push(`**${APPLICATION_LABELS.name}**: the instance's name`);
   const owners = new Map(
@@ -149,7 +151,7 @@ function readInstance(
     };
   }
   const code = answerCodes(answer)[0]?.toLowerCase();
-  if (code && registry.instances[code]) return { code, problems: [] };
+  if (code && instanceOf(registry, code)) return { code, problems: [] };
   return {
     problems: [
       `**${APPLICATION_LABELS.instance}**: \`${code ?? answer}\` is not in the registry; choose the instance again, or "${NEW_INSTANCE_OPTION}"`,
@@ -198,7 +200,7 @@ function readApplication(body: string, registry: Registry, policy: Policy): Appl
 function readReview(body: string, registry: Registry): ReviewRead {
   const marker = readReviewMarker(body);
   const gone =
-    marker && !registry.instances[marker.code]
+    marker && !instanceOf(registry, marker.code)
       ? [`the registry has no instance \`${marker.code}\` any more`]
       : [];
   const unknown = marker ? gone : ["this review issue does not say which instance it is about"];

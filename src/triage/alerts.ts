@@ -1,6 +1,6 @@
 // Who must hear about a decision at once: an accepted S0, a new jobs-board item. Each is told
 // once per issue (the state records it). Pure.
-import type { Registry } from "../registry/schema.js";
+import { instanceOf, type Registry } from "../registry/schema.js";
 import { displayName } from "./coverage.js";
 import type { RecordedState, TriagePlan } from "./types.js";
 
@@ -24,7 +24,7 @@ export function alertsFor(
   issue: IssueLink,
   registry: Registry,
 ): Alert[] {
-  const names = plan.instances.map((c) => displayName(c, registry.instances[c])).join(", ");
+  const names = plan.instances.map((c) => displayName(c, instanceOf(registry, c))).join(", ");
   const link = `<${issue.url}|${escape(issue.title)}>`;
   const alerts: Alert[] = [];
   if (plan.outcome === "accepted" && plan.severity === "S0" && !previous?.alerted?.s0) {

@@ -2,12 +2,12 @@
 // month or quarter goes to the jobs board instead, with the figures. Off unless the policy sets
 // `hour_cap` on a tier. Pure: the hours used come in from the caller (counted on GitHub).
 import type { Policy } from "../registry/policy.js";
-import type { Registry } from "../registry/schema.js";
+import { instanceOf, type Registry } from "../registry/schema.js";
 import { planLabels } from "./label-names.js";
 import type { Commanded, TriagePlan } from "./types.js";
 
 /** Pipe hours an instance has used in the cap's current period (this request excluded). */
-export type HoursUsed = Record<string, number>;
+export type HoursUsed = ReadonlyMap<string, number>;
 
 const fmt = (n: number) => String(Math.round(n * 10) / 10);
 
@@ -15,7 +15,7 @@ const fmt = (n: number) => String(Math.round(n * 10) / 10);
 export function cappedInstances(plan: TriagePlan, registry: Registry, policy: Policy): string[] {
   if (plan.outcome !== "accepted" || plan.decidedBy || plan.jobBoard) return [];
   return plan.verdicts
-    .filter((v) => v.covered && policy.tiers[registry.instances[v.code]?.tier ?? "none"].hour_cap)
+    .filter((v) => v.covered && policy.tiers[instanceOf(registry, v.code)?.tier ?? "none"].hour_cap)
     .map((v) => v.code);
 }
 
@@ -35,7 +35,7 @@ export function applyHourCaps(
     if (!codes.includes(v.code)) return v;
     const rules = policy.tiers[v.tier];
     const cap = rules.hour_cap!;
-    const already = used[v.code] ?? 0;
+    const already = used.get(v.code) ?? 0;
     const figures = `${v.display} has used ${fmt(already)} of ${fmt(cap.hours)} pipe hours this ${cap.per}; this ${plan.size} request is about ${fmt(request)}`;
     if (already + request <= cap.hours) return v;
     // An emergency on a tier with S0 response is never blocked; it still counts.

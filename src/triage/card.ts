@@ -1,6 +1,6 @@
 // Where a request belongs on the sysadmin pipe board, and what must change there. Pure.
 import type { BoardConfig, Column } from "../registry/policy.js";
-import type { Registry, Tier } from "../registry/schema.js";
+import { instanceOf, type Registry, type Tier } from "../registry/schema.js";
 import { TIERS } from "../registry/schema.js";
 import type { BoardRecord, CardValues, TimeLog, TriagePlan } from "./types.js";
 import { SEVERITIES, type Severity } from "./vocabulary.js";
@@ -65,7 +65,7 @@ function bestTier(plan: TriagePlan, registry: Registry): Tier | undefined {
   const tiers = plan.verdicts.filter((v) => v.covered).map((v) => v.tier);
   const all = tiers.length
     ? tiers
-    : plan.instances.map((c) => registry.instances[c]?.tier ?? "none");
+    : plan.instances.map((c) => instanceOf(registry, c)?.tier ?? "none");
   return [...all].sort((a, b) => TIER_RANK[a] - TIER_RANK[b])[0];
 }
 

@@ -1,5 +1,5 @@
 // The bot comment: what was decided, why, what happens next and how to contest it. Pure.
-import type { Registry } from "../registry/schema.js";
+import { instanceOf, type Registry } from "../registry/schema.js";
 import { displayName } from "./coverage.js";
 import { COMMENT_MARKER, encodeState } from "./state.js";
 import { formatMinutes } from "./time.js";
@@ -20,7 +20,7 @@ function bullet(lines: string[]): string {
 
 function summary(plan: TriagePlan, registry: Registry): string {
   const names = plan.instances.map((code) => {
-    const instance = registry.instances[code];
+    const instance = instanceOf(registry, code);
     return `${displayName(code, instance)} (${instance?.tier ?? "unknown"} tier)`;
   });
   const rows = [
@@ -62,7 +62,7 @@ function accepted(plan: TriagePlan): string {
 }
 
 function jobsBoard(plan: TriagePlan, registry: Registry): string {
-  const names = plan.instances.map((c) => displayName(c, registry.instances[c])).join(", ");
+  const names = plan.instances.map((c) => displayName(c, instanceOf(registry, c))).join(", ");
   return [
     `### 💼 On the jobs board`,
     "",

@@ -1,6 +1,6 @@
 // Judging a request against each instance's tier. Pure: registry + policy in, verdicts out.
 import type { Policy } from "../registry/policy.js";
-import type { Instance, Registry } from "../registry/schema.js";
+import { instanceOf, type Instance, type Registry } from "../registry/schema.js";
 import type { Instead, InstanceVerdict } from "./types.js";
 import { compareSize, type Category, type Severity, type Size } from "./vocabulary.js";
 
@@ -26,7 +26,7 @@ export function judgeInstance(
   registry: Registry,
   policy: Policy,
 ): InstanceVerdict {
-  const instance = registry.instances[code];
+  const instance = instanceOf(registry, code);
   const display = displayName(code, instance);
   const tier = instance?.tier ?? "none";
   const rules = policy.tiers[tier];

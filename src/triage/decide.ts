@@ -1,6 +1,6 @@
 // decide(): IssueInput + Registry + Policy -> TriagePlan. Pure; the only place rules combine.
 import type { Policy } from "../registry/policy.js";
-import type { Registry } from "../registry/schema.js";
+import { instanceOf, type Registry } from "../registry/schema.js";
 import { bestCategory, scoreCategories, scoreProduct, withoutEveryday } from "./classify.js";
 import { answerCodes, parseForm, type FormAnswers } from "./form-answers.js";
 import { findHosts, findInstances, instanceOfRepo } from "./instances.js";
@@ -35,8 +35,8 @@ function findIssueInstances(
   policy: Policy,
   override: string[] | undefined,
 ): Found<string[]> & { unknown: string[]; firm: boolean; inTitle: string[] } {
-  const known = (codes: string[]) => codes.filter((c) => registry.instances[c] !== undefined);
-  const unknownOf = (codes: string[]) => codes.filter((c) => registry.instances[c] === undefined);
+  const known = (codes: string[]) => codes.filter((c) => instanceOf(registry, c) !== undefined);
+  const unknownOf = (codes: string[]) => codes.filter((c) => instanceOf(registry, c) === undefined);
   if (override)
     return {
       value: known(override),
@@ -99,10 +99,10 @@ export function decide(input: IssueInput, registry: Registry, policy: Policy): T
     {
       repo: input.repo,
       firm: instances.firm || overrides.category !== undefined,
-      titleNames: instances.inTitle.map((code) => displayName(code, registry.instances[code])),
+      titleNames: instances.inTitle.map((code) => displayName(code, instanceOf(registry, code))),
       bodyNames: instances.inTitle.length
         ? []
-        : instances.value.map((code) => displayName(code, registry.instances[code])),
+        : instances.value.map((code) => displayName(code, instanceOf(registry, code))),
       scores: scores.all,
       titleScores: scores.title,
       category: category.value,
@@ -111,7 +111,7 @@ export function decide(input: IssueInput, registry: Registry, policy: Policy): T
       brokenTitle: titleSaysBroken(title, policy),
       bodyHosts: instances.inTitle.length
         ? []
-        : findHosts(body, registry, policy).map((c) => displayName(c, registry.instances[c])),
+        : findHosts(body, registry, policy).map((c) => displayName(c, instanceOf(registry, c))),
     },
     policy,
   );

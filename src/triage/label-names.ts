@@ -71,19 +71,22 @@ export function labelStyle(label: string, policy: Policy): { color: string; desc
     default:
       break;
   }
-  const flags: Record<string, { color: string; description: string }> = {
-    [l.pipe]: { color: "1d76db", description: "Instance sysadmin work in the sysadmin pipe" },
-    [l.install]: { color: "5319e7", description: "ofn-install's own work, not instance-specific" },
-    [l.needs_triage]: { color: "e99695", description: "The sysadmin pipe needs more information" },
-    [l.not_covered]: { color: "cccccc", description: "Not covered by the instance's support tier" },
-    [l.job_board]: { color: "f9d0c4", description: "Paid extra work on the jobs board" },
-    [l.needs_info]: { color: "e99695", description: "A tier application that lacks evidence" },
-    [policy.reports.application_label]: {
-      color: "0052cc",
-      description: "A tier application, for the instance-managers circle to decide",
-    },
-  };
-  return flags[label] ?? { color: "ededed", description: "" };
+  const flags = new Map<string, { color: string; description: string }>([
+    [l.pipe, { color: "1d76db", description: "Instance sysadmin work in the sysadmin pipe" }],
+    [l.install, { color: "5319e7", description: "ofn-install's own work, not instance-specific" }],
+    [l.needs_triage, { color: "e99695", description: "The sysadmin pipe needs more information" }],
+    [l.not_covered, { color: "cccccc", description: "Not covered by the instance's support tier" }],
+    [l.job_board, { color: "f9d0c4", description: "Paid extra work on the jobs board" }],
+    [l.needs_info, { color: "e99695", description: "A tier application that lacks evidence" }],
+    [
+      policy.reports.application_label,
+      {
+        color: "0052cc",
+        description: "A tier application, for the instance-managers circle to decide",
+      },
+    ],
+  ]);
+  return flags.get(label) ?? { color: "ededed", description: "" };
 }
 
 /**

@@ -33,7 +33,7 @@ import {
   generateIssueForm,
 } from "../form/generate.js";
 import type { Policy } from "../registry/policy.js";
-import { loadRegistry } from "../registry/schema.js";
+import { loadRegistry, instanceOf } from "../registry/schema.js";
 import type { TierScope } from "../commands/draft.js";
 import {
   decodeState,
@@ -69,7 +69,7 @@ export function tierScope(
 /** The instance's load since its last review, read as the load report reads the pipe. */
 async function loadSection(job: IssueJob, code: string): Promise<LoadSection | undefined> {
   const { registry, policy } = job.config;
-  const reviewed = registry.instances[code]?.reviewed;
+  const reviewed = instanceOf(registry, code)?.reviewed;
   const period = periodBetween(loadSince(reviewed, today()), today());
   if (!period) return undefined;
   const records = await readPipe(job.github, job.config, period);
@@ -187,7 +187,7 @@ async function loadWhileWaiting(
 ) {
   const waiting = open && !current.previous?.commanded?.tier;
   const known =
-    read.kind === "application" && read.code && job.config.registry.instances[read.code];
+    read.kind === "application" && read.code && instanceOf(job.config.registry, read.code);
   return waiting && known ? loadSection(job, read.code!) : undefined;
 }
 
@@ -307,7 +307,9 @@ export async function followRegistryPull(
   const at = { repo: pull.repo, number: pull.number };
   let next: RecordedState;
   if (pull.merged) {
-    const every = read.code ? config.registry.instances[read.code]?.review_every_months : undefined;
+    const every = read.code
+      ? instanceOf(config.registry, read.code)?.review_every_months
+      : undefined;
     await createComment(github, ref, mergedNote(read, decision, at, config.registry, every));
     if (issue.state !== "closed") await closeIssue(github, ref);
     next = { ...state, application: { ...state.application, merged: true } };
