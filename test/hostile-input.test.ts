@@ -9,9 +9,15 @@ import { reconcile } from "../src/reconcile/sweep.js";
 import { decide } from "../src/triage/decide.js";
 import { liveConfig, startLoopbackApp, type LoopbackApp } from "./helpers/app-on-loopback.js";
 import { runCli } from "./helpers/cli.js";
-import { shippedConfig } from "./helpers/config.js";
 import type { FakeGitHub } from "./helpers/fake-github.js";
-import { issuesPayload } from "./helpers/webhooks.js";
+import {
+  shippedConfig,
+  REGISTRY_TEXT,
+  SIGNALS_TEXT,
+  TIERS_TEXT,
+  WIRING_TEXT,
+} from "./helpers/config.js";
+import { issuesPayload, pullRequestPayload, pushPayload } from "./helpers/webhooks.js";
 
 jest.setTimeout(60_000);
 
@@ -143,5 +149,102 @@ describe("end to end, against the fake GitHub", () => {
     );
     expect(botComments(2)).toHaveLength(1);
     expect(botComments(3)).toHaveLength(1);
+  });
+});
+
+/** A registry of `bytes` bytes: the shipped one and made-up instances, each with hosts and
+ * aliases (the matcher builds a pattern for every one of them). */
+function registryOf(bytes: number): string {
+  const parts = [REGISTRY_TEXT];
+  for (let i = 0, size = REGISTRY_TEXT.length; size < bytes; i++) {
+    const code = `x${i.toString(36).padStart(4, "0")}`;
+    const entry = `  ${code}:\n    name: Open Food Network ${code}\n    tier: full\n    hosts: [${code}.example.org]\n    aliases: [${code.toUpperCase()}, Land ${code}]\n`;
+    parts.push(entry);
+    size += entry.length;
+  }
+  return parts.join("");
+}
+
+describe("a registry pull request anyone with a fork can open", () => {
+  const SOURCE = "openfoodfoundation/sysadmin-pipe";
+  const REGISTRY = "config/instances.yml";
+  let app: LoopbackApp;
+
+  beforeAll(async () => {
+    nock.restore();
+    process.env.REGISTRY_REPO = SOURCE;
+    app = await startLoopbackApp();
+    const files: Record<string, string> = {
+      [REGISTRY]: REGISTRY_TEXT,
+      "config/policy.yml": WIRING_TEXT,
+      "config/tiers.yml": TIERS_TEXT,
+      "config/signals.yml": SIGNALS_TEXT,
+    };
+    for (const [path, text] of Object.entries(files)) app.fake.commitFile(SOURCE, path, text);
+  });
+  afterAll(async () => {
+    await app.stop();
+    delete process.env.REGISTRY_REPO;
+    nock.activate();
+  });
+  afterEach(() => expect(app.fake.problems).toEqual([]));
+
+  /** The slowest /ping answer while `work` runs, pinging every 50 ms. */
+  async function slowestPing(work: () => Promise<unknown>): Promise<number> {
+    let slowest = 0;
+    let done = false;
+    const pinging = (async () => {
+      while (!done) {
+        const started = Date.now();
+        const response = await fetch(`${app.url}/ping`);
+        expect(await response.text()).toBe("PONG");
+        slowest = Math.max(slowest, Date.now() - started);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    await work();
+    done = true;
+    await pinging;
+    return slowest;
+  }
+
+  test("a 1 MiB registry fails the Tier registry check by its size, unparsed, and /ping keeps answering", async () => {
+    const git = app.fake.git(SOURCE);
+    git.branches.set("huge", git.branches.get("main")!);
+    app.fake.commitFile(SOURCE, REGISTRY, registryOf(1024 * 1024), "huge");
+    git.pulls.push({
+      number: 900,
+      title: "More instances",
+      body: "",
+      head: "huge",
+      base: "main",
+      state: "open",
+      merged: false,
+    });
+    const payload = pullRequestPayload("opened", SOURCE, {
+      number: 900,
+      head: git.branches.get("huge")!,
+      base: git.branches.get("main")!,
+    });
+    const slowest = await slowestPing(() => app.deliver("pull_request", payload, "huge-pr-1"));
+    const check = git.checkRuns.at(-1);
+    expect(check).toMatchObject({ name: "Tier registry", conclusion: "failure" });
+    expect(check?.summary).toContain(
+      "`config/instances.yml` line 1, column 1: the file is 1,025 KiB, larger than the 128 KiB a configuration file may be",
+    );
+    expect(slowest).toBeLessThan(1_000);
+  });
+
+  test("a too-large registry merged onto the default branch is refused and the last good one kept", async () => {
+    app.fake.commitFile(SOURCE, REGISTRY, registryOf(200 * 1024));
+    await app.deliver("push", pushPayload(SOURCE, "refs/heads/main", [REGISTRY]), "huge-push-1");
+    const status = await app.status();
+    expect(status.registry.live).toEqual([
+      expect.objectContaining({
+        valid: false,
+        instances: 21,
+        problems: expect.stringContaining("larger than the 128 KiB"),
+      }),
+    ]);
   });
 });

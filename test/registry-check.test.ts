@@ -69,6 +69,21 @@ const lineOf = (text: string, pattern: RegExp) =>
       ),
   ) + 1;
 
+/** A file as the contents API's JSON form has it: over 1 MB, GitHub sends its size, no content. */
+function contentsJson(path: string, text: string) {
+  const size = Buffer.byteLength(text);
+  const tooBig = size > 1024 * 1024;
+  return {
+    type: "file",
+    encoding: tooBig ? "none" : "base64",
+    size,
+    name: path.split("/").at(-1),
+    path,
+    sha: createHash("sha1").update(`blob ${size}\0${text}`).digest("hex"),
+    content: tooBig ? "" : Buffer.from(text, "utf8").toString("base64"),
+  };
+}
+
 /** The registry repository: file texts by branch or sha, answered with ETags like GitHub. */
 class FakeRepo {
   refs: Record<string, Record<string, string>> = {
@@ -94,7 +109,7 @@ class FakeRepo {
         reads.push({ path, ref, status: notModified ? 304 : status });
         if (status === 404) return [404, { message: "Not Found" }];
         if (notModified) return [304, ""];
-        return [200, text, { etag, "content-type": "text/plain; charset=utf-8" }];
+        return [200, contentsJson(path, text!), { etag }];
       });
   }
 }

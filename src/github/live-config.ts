@@ -3,7 +3,7 @@
 // A broken file on the default branch never replaces the last good configuration.
 import type { TriageConfig } from "../config.js";
 import type { Policy, RegistrySource } from "../registry/policy.js";
-import { validateConfig } from "../registry/validate.js";
+import { validateConfig, type ConfigFile } from "../registry/validate.js";
 import { formatProblems } from "../registry/yaml-load.js";
 import { readRepoFile } from "./repo-files.js";
 import type { GitHub, Logger } from "./client-types.js";
@@ -25,6 +25,9 @@ interface Entry extends LiveConfig {
   etags: Partial<Record<FileKey, string>>;
   checkedAt: number;
 }
+
+/** Files GitHub said are too large to read, with their sizes. */
+type Oversized = Partial<Record<FileKey, number>>;
 
 const REVALIDATE_MS = 5 * 60 * 1000;
 
@@ -87,6 +90,7 @@ export class ConfigStore {
     const [owner, repo] = full.split("/") as [string, string];
     const texts = { ...entry?.texts };
     const etags = { ...entry?.etags };
+    const oversized: Oversized = {};
     let changed = !entry;
     for (const key of FILES) {
       const path = this.source[key];
@@ -95,9 +99,11 @@ export class ConfigStore {
         changed = changed || read.text !== texts[key];
         texts[key] = read.text;
         etags[key] = read.etag;
-      } else if (read.status === "missing") {
-        changed = changed || texts[key] !== undefined;
+      } else if (read.status === "missing" || read.status === "too-large") {
+        changed = changed || texts[key] !== undefined || read.status === "too-large";
         texts[key] = undefined;
+        etags[key] = undefined;
+        if (read.status === "too-large") oversized[key] = read.bytes;
       }
     }
     if (!changed && entry) {
@@ -105,34 +111,34 @@ export class ConfigStore {
       this.entries.set(installation, same);
       return same;
     }
-    const next = this.judge(full, texts, etags, entry);
+    const next = this.judge(full, { texts, oversized }, etags, entry);
     this.entries.set(installation, next);
     return next;
   }
 
   private judge(
     full: string,
-    texts: Entry["texts"],
+    read: { texts: Entry["texts"]; oversized: Oversized },
     etags: Entry["etags"],
     entry: Entry | undefined,
   ): Entry {
+    const { texts } = read;
+    const file = (key: FileKey): ConfigFile | undefined => {
+      const [text, tooLarge] = [texts[key], read.oversized[key]];
+      if (tooLarge !== undefined) return { path: this.source[key], text: "", tooLarge };
+      return text === undefined ? undefined : { path: this.source[key], text };
+    };
+    const [registry, policy] = [file("registry"), file("policy")];
     const missing = (path: string) => [
       { file: path, line: 1, column: 1, message: "the file is missing" },
     ];
     const validation =
-      texts.registry !== undefined && texts.policy !== undefined
+      registry && policy
         ? validateConfig({
-            registry: { path: this.source.registry, text: texts.registry },
-            policy: (["policy", "tiers", "signals"] as const).flatMap((key) => {
-              const text = texts[key];
-              return text === undefined ? [] : [{ path: this.source[key], text }];
-            }),
+            registry,
+            policy: (["policy", "tiers", "signals"] as const).flatMap((key) => file(key) ?? []),
           })
-        : {
-            problems: missing(
-              texts.registry === undefined ? this.source.registry : this.source.policy,
-            ),
-          };
+        : { problems: missing(registry ? this.source.policy : this.source.registry) };
     if (validation.config && !validation.problems.length) {
       this.log.info({ repo: full }, "live registry loaded");
       const config = { ...validation.config, policy: this.deployment(validation.config.policy) };

@@ -3,7 +3,7 @@
 import type { Context } from "probot";
 import { publishCheck } from "../github/checks.js";
 import type { ConfigStore } from "../github/live-config.js";
-import { readRepoFile } from "../github/repo-files.js";
+import { readRepoFile, type FileRead } from "../github/repo-files.js";
 import { gitHubClient } from "../github/client.js";
 import { changedFiles, listIssues } from "../github/issue-api.js";
 import type { GitHub } from "../github/client-types.js";
@@ -25,8 +25,12 @@ async function readAt(
   ref: string,
 ): Promise<ConfigFile> {
   const [owner, repo] = full.split("/") as [string, string];
-  const read = await readRepoFile(github, { owner, repo, path, ref });
-  // A deleted file is validated as an empty one: the problem then says what is missing.
+  return asConfigFile(path, await readRepoFile(github, { owner, repo, path, ref }));
+}
+
+/** A deleted file is validated as an empty one: the problem then says what is missing. */
+function asConfigFile(path: string, read: FileRead): ConfigFile {
+  if (read.status === "too-large") return { path, text: "", tooLarge: read.bytes };
   return { path, text: read.status === "ok" ? read.text : "" };
 }
 
@@ -42,7 +46,7 @@ async function policyAt(
     [source.tiers, source.signals].map((path) => readRepoFile(github, { owner, repo, path, ref })),
   );
   const present = parts.flatMap((read, i) =>
-    read.status === "ok" ? [{ path: [source.tiers, source.signals][i]!, text: read.text }] : [],
+    read.status === "missing" ? [] : [asConfigFile([source.tiers, source.signals][i]!, read)],
   );
   return [await readAt(github, full, source.policy, ref), ...present];
 }

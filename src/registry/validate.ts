@@ -5,11 +5,13 @@ import { instanceOption } from "../form/generate.js";
 import type { TriageConfig } from "../config.js";
 import { loadPolicyFiles } from "./policy.js";
 import { instanceList, loadRegistry, type Registry, instanceOf } from "./schema.js";
-import type { ConfigProblem } from "./yaml-load.js";
+import { tooLarge, type ConfigProblem } from "./yaml-load.js";
 
 export interface ConfigFile {
   path: string;
   text: string;
+  /** The file's size when it was too large to be read at all: refused without parsing. */
+  tooLarge?: number;
 }
 
 export interface Validation {
@@ -82,6 +84,11 @@ export function validateConfig(files: {
   policy: readonly ConfigFile[];
   form?: ConfigFile;
 }): Validation {
+  const all = [files.registry, ...files.policy, ...(files.form ? [files.form] : [])];
+  const unread = all.flatMap((f) =>
+    f.tooLarge === undefined ? [] : [tooLarge(f.path, f.tooLarge)],
+  );
+  if (unread.length) return { problems: unread };
   const registry = loadRegistry(files.registry.text, files.registry.path);
   const policy = loadPolicyFiles(files.policy);
   const problems: ConfigProblem[] = [];

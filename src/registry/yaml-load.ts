@@ -23,7 +23,13 @@ export type LoadResult<T> = { ok: true; value: T } | { ok: false; problems: Conf
 /** Describes where a path points, e.g. ["instances","fr","tier"] -> "instance `fr`". */
 export type PathDescriber = (path: readonly (string | number)[]) => string;
 
-export const MAX_FILE_BYTES = 1024 * 1024;
+/**
+ * The largest registry, policy or form file read. The real registry is under 5 KB for 21
+ * instances and the largest policy file under 13 KB: 128 KiB leaves room for 25 times as many
+ * instances or ten times the signal words, and reading a file that size takes under half a
+ * second, so a health check is still answered while a pull request's files are checked.
+ */
+export const MAX_CONFIG_BYTES = 128 * 1024;
 const MAX_PROBLEMS = 50;
 
 const defaultDescriber: PathDescriber = (path) => path.map(String).join(" › ");
@@ -258,6 +264,17 @@ function schemaProblems(
   });
 }
 
+/** A file over MAX_CONFIG_BYTES, refused before it is parsed. */
+export function tooLarge(file: string, bytes: number): ConfigProblem {
+  const kib = (n: number) => `${Math.ceil(n / 1024).toLocaleString("en")} KiB`;
+  return {
+    file,
+    line: 1,
+    column: 1,
+    message: `the file is ${kib(bytes)}, larger than the ${kib(MAX_CONFIG_BYTES)} a configuration file may be; is this the right file?`,
+  };
+}
+
 /** Parse, validate and explain. Never throws, whatever the text. */
 export function loadYaml<T>(
   text: string,
@@ -269,9 +286,8 @@ export function loadYaml<T>(
     ok: false,
     problems: [{ file, line, column, message }],
   });
-  if (Buffer.byteLength(text, "utf8") > MAX_FILE_BYTES) {
-    return at(`the file is larger than ${MAX_FILE_BYTES / 1024} KiB; is this the right file?`);
-  }
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_CONFIG_BYTES) return { ok: false, problems: [tooLarge(file, bytes)] };
   try {
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });

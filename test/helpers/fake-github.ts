@@ -696,16 +696,19 @@ export class FakeGitHub {
         const text = this.fileAt(full, file, query.get("ref") ?? undefined);
         if (text === undefined) return [404, { message: "Not Found" }];
         if (accept.includes("raw")) return [200, new RawText(text)];
+        // Like GitHub: a file over 1 MB comes with its size and no content in the JSON form.
+        const size = Buffer.byteLength(text);
+        const tooBig = size > 1024 * 1024;
         return [
           200,
           {
             type: "file",
-            encoding: "base64",
-            size: Buffer.byteLength(text),
+            encoding: tooBig ? "none" : "base64",
+            size,
             name: file.split("/").at(-1),
             path: file,
             sha: this.blobSha(text),
-            content: Buffer.from(text, "utf8").toString("base64"),
+            content: tooBig ? "" : Buffer.from(text, "utf8").toString("base64"),
           },
         ];
       }
