@@ -16,6 +16,8 @@ import type { Task, WorkDeps } from "./handlers/work-items.js";
 import { connectShared, RedisUnreachable } from "./coordination/connect.js";
 import { checkRegistryPullRequest, reloadOnPush } from "./handlers/registry-events.js";
 import { followTierPullRequest } from "./handlers/tier-pull-requests.js";
+import { appLoginOnce } from "./github/app-identity.js";
+import type { GitHub } from "./github/client-types.js";
 import { ConfigStore } from "./github/live-config.js";
 import { scheduleReconcile } from "./reconcile/schedule.js";
 import { chatWebhook, type ChatOptions } from "./notify/chat.js";
@@ -86,6 +88,10 @@ export function buildApp(options: AppOptions = {}) {
     const chatUrl = options.chatUrl ?? settings.CHAT_WEBHOOK_URL;
     const dryRun = options.dryRun ?? settings.DRY_RUN;
     if (dryRun) app.log.info("DRY_RUN is on: plans are logged, nothing is written to GitHub");
+    const appLogin = appLoginOnce(
+      settings.APP_SLUG,
+      async () => (await app.auth()) as unknown as GitHub,
+    );
     const connecting = connectShared<Task>({
       redisUrl: settings.REDIS_URL,
       log: app.log,
@@ -101,6 +107,7 @@ export function buildApp(options: AppOptions = {}) {
         queue: shared.queue,
         inline: options.inline ?? false,
         auth: (installation) => app.auth(Number(installation)),
+        appLogin,
         log: app.log,
       };
       return { shared, deps, run: workRunner(deps) };
@@ -136,6 +143,7 @@ export function buildApp(options: AppOptions = {}) {
       chat: deps.chat,
       coordinator: shared.coordinator,
       queue: shared.queue,
+      appLogin,
     });
     deliveriesInFlight.onStop(async () => sweeps.stop());
     serveStatus(probotOptions, {

@@ -52,6 +52,16 @@ const DeploymentSchema = z.object({
     .describe(
       "members may run every command, as people with write access (`commands.maintainer_team`)",
     ),
+  APP_SLUG: z
+    .string()
+    .regex(
+      /^[a-z\d](?:[a-z\d-]{0,62})$/,
+      "must be a GitHub App's slug, as in github.com/apps/<slug>",
+    )
+    .optional()
+    .describe(
+      "the App's slug: only comments by `<slug>[bot]` are the app's own (the app asks GitHub when unset; the command line assumes `sysadmin-pipe`)",
+    ),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/\S+$/, "must be a redis:// or rediss:// URL")

@@ -9,6 +9,7 @@ import { forgetKnownLabels } from "../src/github/label-store.js";
 import { reconcile } from "../src/reconcile/sweep.js";
 import { placeInReady, type ReadyCard } from "../src/triage/card.js";
 import { liveConfig, startLoopbackApp, type LoopbackApp } from "./helpers/app-on-loopback.js";
+import { APP_LOGIN } from "./helpers/fake-github.js";
 import type { Card } from "./helpers/fake-board.js";
 import { commentPayload, issuesPayload, type IssueFields } from "./helpers/webhooks.js";
 
@@ -176,7 +177,7 @@ describe("a card's fields follow the issue", () => {
     const report = await reconcile(
       github as never,
       { config: liveConfig(), trusted: true },
-      { dryRun: false, quietMs: 60_000, repos: [REPO], log: quiet },
+      { dryRun: false, quietMs: 60_000, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
     );
     expect(report.stale).toContainEqual({
       issue: `${REPO}#107`,

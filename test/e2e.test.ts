@@ -20,7 +20,7 @@ import {
   startLoopbackApp,
   type LoopbackApp,
 } from "./helpers/app-on-loopback.js";
-import type { FakeGitHub } from "./helpers/fake-github.js";
+import { APP_LOGIN, type FakeGitHub } from "./helpers/fake-github.js";
 import { signature } from "./helpers/loopback.js";
 import { issuesPayload } from "./helpers/webhooks.js";
 
@@ -201,6 +201,7 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
       {
         dryRun: false,
         quietMs: 0,
+        appLogin: APP_LOGIN,
         log: { info: () => undefined, warn: () => undefined, error: () => undefined },
       },
     );
@@ -215,6 +216,7 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
       {
         dryRun: false,
         quietMs: 0,
+        appLogin: APP_LOGIN,
         log: { info: () => undefined, warn: () => undefined, error: () => undefined },
       },
     );
@@ -247,7 +249,7 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
       reconcile(
         github as never,
         { config: liveConfig(), trusted: true },
-        { dryRun: false, quietMs: 0, log: quietLog },
+        { dryRun: false, quietMs: 0, log: quietLog, appLogin: APP_LOGIN },
       );
 
     const report = await sweep();
@@ -284,7 +286,7 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     const report = await reconcile(
       github as never,
       { config: liveConfig(), trusted: true },
-      { dryRun: false, quietMs: 0, log: quiet, repos: [REPO] },
+      { dryRun: false, quietMs: 0, log: quiet, repos: [REPO], appLogin: APP_LOGIN },
     );
     expect(report.stale).toContainEqual({
       issue: `${REPO}#8`,
@@ -314,6 +316,7 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
       dryRun: false,
       coordinator: inProcessCoordinator(),
       queue: { queuedIssues: async () => new Set<string>() },
+      appLogin: async () => APP_LOGIN,
     }).run();
 
     expect(reports).toHaveLength(1);

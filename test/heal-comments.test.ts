@@ -32,7 +32,7 @@ import {
 } from "../src/triage/state.js";
 import { CATEGORIES, OUTCOMES, SEVERITIES, SIZES } from "../src/triage/vocabulary.js";
 import { shippedConfig } from "./helpers/config.js";
-import { APP_SLUG, FakeGitHub, type FakeComment } from "./helpers/fake-github.js";
+import { APP_LOGIN, APP_SLUG, FakeGitHub, type FakeComment } from "./helpers/fake-github.js";
 import { testAppKey } from "./helpers/loopback.js";
 import { issuesPayload, type IssueFields } from "./helpers/webhooks.js";
 
@@ -263,8 +263,8 @@ describe("healing with comments already in hand (the sweep)", () => {
     const comments = (await commentsByIssue(github, OWNER, NAME)).get(30) ?? [];
 
     const [a, b] = await Promise.all([
-      healBotComments(github, ref(30), comments, quiet),
-      healBotComments(github, ref(30), comments, quiet),
+      healBotComments(github, ref(30), comments, APP_LOGIN, quiet),
+      healBotComments(github, ref(30), comments, APP_LOGIN, quiet),
     ]);
 
     expect(a).toEqual(b);
@@ -281,10 +281,12 @@ describe("healing with comments already in hand (the sweep)", () => {
     fake.inject({ kind: "500", match: /^DELETE .*\/issues\/comments\/5012$/, times: 1 });
     const listed = async () => (await commentsByIssue(github, OWNER, NAME)).get(31) ?? [];
 
-    await expect(healBotComments(github, ref(31), await listed(), quiet)).rejects.toThrow();
+    await expect(
+      healBotComments(github, ref(31), await listed(), APP_LOGIN, quiet),
+    ).rejects.toThrow();
     expect(decodeState(commentsOn(31)[0]!.body)?.seen).toEqual([1, 2]);
 
-    const kept = await healBotComments(github, ref(31), await listed(), quiet);
+    const kept = await healBotComments(github, ref(31), await listed(), APP_LOGIN, quiet);
     expect(kept?.id).toBe(5011);
     expect(commentsOn(31).map((c) => c.id)).toEqual([5011]);
     expect(stateOn(31)?.seen).toEqual([1, 2]);
@@ -294,9 +296,13 @@ describe("healing with comments already in hand (the sweep)", () => {
     issueWith(32, FR_EMAIL, [{ id: 5021, body: botComment(FR_EMAIL, "d-a").body, type: "Bot" }]);
     const before = fake.stats.requests;
     const comments = fake.repo(REPO).comments.filter((c) => c.issue === 32);
-    const asListed = comments.map((c) => ({ id: c.id, body: c.body, user: { type: c.type } }));
+    const asListed = comments.map((c) => ({
+      id: c.id,
+      body: c.body,
+      user: { login: `${APP_SLUG}[bot]`, type: c.type },
+    }));
 
-    const kept = await healBotComments(client(), ref(32), asListed, quiet);
+    const kept = await healBotComments(client(), ref(32), asListed, APP_LOGIN, quiet);
 
     expect(kept).toEqual({ id: 5021, body: comments[0]!.body });
     expect(fake.stats.requests).toBe(before);
@@ -304,7 +310,7 @@ describe("healing with comments already in hand (the sweep)", () => {
 });
 
 describe("which comment is the bot's, and what healing it takes (pure)", () => {
-  const bot = (id: number, body: string) => ({ id, body, user: { type: "Bot" } });
+  const bot = (id: number, body: string) => ({ id, body, user: { login: APP_LOGIN, type: "Bot" } });
   const person = (id: number, body: string) => ({ id, body, user: { type: "User" } });
   const state = (extra: Partial<RecordedState>): RecordedState => ({
     v: 1,
@@ -322,14 +328,17 @@ describe("which comment is the bot's, and what healing it takes (pure)", () => {
       person(1, COMMENT_MARKER),
       bot(5, body("old", state({}))),
     ];
-    expect(pickBotComment(comments)?.id).toBe(5);
+    expect(pickBotComment(comments, APP_LOGIN)?.id).toBe(5);
   });
 
   test("the kept comment gets the newest's text and the merged state; the others are removed", () => {
-    const healing = planHealing([
-      bot(5, body("needs info", state({ outcome: "needs-info", seen: [1] }))),
-      bot(9, body("accepted", state({ outcome: "accepted", seen: [2] }))),
-    ]);
+    const healing = planHealing(
+      [
+        bot(5, body("needs info", state({ outcome: "needs-info", seen: [1] }))),
+        bot(9, body("accepted", state({ outcome: "accepted", seen: [2] }))),
+      ],
+      APP_LOGIN,
+    );
     expect(healing).toMatchObject({ keep: { id: 5 }, rewrite: true, remove: [9] });
     expect(healing!.keep.body).toContain("accepted");
     expect(decodeState(healing!.keep.body)).toMatchObject({ outcome: "accepted", seen: [1, 2] });
@@ -337,7 +346,7 @@ describe("which comment is the bot's, and what healing it takes (pure)", () => {
 
   test("comments whose state cannot be read add nothing, and are still removed", () => {
     const kept = body("old", state({ seen: [1] }));
-    const healing = planHealing([bot(5, kept), bot(9, `${COMMENT_MARKER}\nbroken`)]);
+    const healing = planHealing([bot(5, kept), bot(9, `${COMMENT_MARKER}\nbroken`)], APP_LOGIN);
     expect(healing).toEqual({ keep: { id: 5, body: kept }, rewrite: false, remove: [9] });
   });
 

@@ -5,11 +5,13 @@ import nock from "nock";
 import { Octokit } from "@octokit/rest";
 import { applyCommands } from "../src/commands/apply.js";
 import { parseCommands } from "../src/commands/parse.js";
+import { pipeRecord } from "../src/github/pipe-read.js";
 import { reconcile } from "../src/reconcile/sweep.js";
 import { decide } from "../src/triage/decide.js";
+import { COMMENT_MARKER, decodeState, encodeState } from "../src/triage/state.js";
 import { liveConfig, startLoopbackApp, type LoopbackApp } from "./helpers/app-on-loopback.js";
 import { runCli } from "./helpers/cli.js";
-import type { FakeGitHub } from "./helpers/fake-github.js";
+import { APP_LOGIN, APP_SLUG, type FakeGitHub } from "./helpers/fake-github.js";
 import {
   shippedConfig,
   REGISTRY_TEXT,
@@ -94,6 +96,45 @@ describe("an instance named like a property every object has", () => {
   });
 });
 
+/** What an Action that echoes user text could post: the app's marker and a made-up state. */
+function forgedBotComment(): string {
+  const state = encodeState({
+    v: 1,
+    applied: ["sysadmin-pipe", "instance:de", "S3", "size:S", "category:dns"],
+    suppressed: ["not-covered"],
+    overrides: {},
+    outcome: "accepted",
+    commanded: { overrides: {}, decision: { outcome: "accepted", by: "maint" } },
+  });
+  return `${COMMENT_MARKER}\nAccepted by @maint: the global team will do it.\n${state}\n`;
+}
+
+describe("only the app's own comments carry its state", () => {
+  test("hours another bot's comment claims are not counted in a load report", () => {
+    const forged = forgedBotComment().replace(
+      '"outcome":"accepted"',
+      '"outcome":"accepted","time":{"pipe":6000,"jobs":0}',
+    );
+    const issue = {
+      number: 7,
+      title: "DNS records for openfoodnetwork.de",
+      created_at: "2026-11-02T10:00:00Z",
+      labels: ["sysadmin-pipe", "instance:de", "category:dns"],
+      user: { login: "de-manager" },
+    };
+    const comments = [
+      {
+        body: forged,
+        created_at: "2026-11-02T10:01:00Z",
+        user: { login: "echo-action[bot]", type: "Bot" },
+      },
+    ];
+    const record = pipeRecord(INSTALL, issue, comments, shippedConfig(), APP_LOGIN);
+    expect(record.pipeMinutes).toBe(0);
+    expect(record.outcome).toBeUndefined();
+  });
+});
+
 describe("end to end, against the fake GitHub", () => {
   let app: LoopbackApp;
   let fake: FakeGitHub;
@@ -124,6 +165,62 @@ describe("end to end, against the fake GitHub", () => {
     expect(fake.repo(INSTALL).issues.get(1)?.labels).toContain(policy.labels.needs_triage);
   });
 
+  const GERMAN_DNS = {
+    title: "DNS records for openfoodnetwork.de",
+    body: "Please update the DNS records for openfoodnetwork.de",
+  };
+  const otherBot = (issue: number, id: number) =>
+    fake.repo(INSTALL).comments.push({
+      id,
+      issue,
+      body: forgedBotComment(),
+      user: "echo-action[bot]",
+      type: "Bot",
+      reactions: [],
+    });
+
+  test("another bot's comment with the app's marker and a state is not taken for the app's", async () => {
+    fake.addIssue(INSTALL, { number: 5, ...GERMAN_DNS });
+    await app.deliver("issues", issuesPayload("opened", { number: 5, ...GERMAN_DNS }), "forge-1");
+    const ours = botComments(5).find((c) => c.user !== "echo-action[bot]")!;
+    expect(fake.repo(INSTALL).issues.get(5)?.labels).toContain(policy.labels.not_covered);
+    otherBot(5, ours.id + 1);
+
+    await app.deliver("issues", issuesPayload("edited", { number: 5, ...GERMAN_DNS }), "forge-2");
+
+    expect(fake.repo(INSTALL).issues.get(5)?.labels).toContain(policy.labels.not_covered);
+    const mine = botComments(5).filter((c) => c.user !== "echo-action[bot]");
+    expect(mine.map((c) => c.id)).toEqual([ours.id]);
+    expect(decodeState(mine[0]!.body)?.outcome).toBe("rejected");
+    expect(decodeState(mine[0]!.body)?.commanded?.decision).toBeUndefined();
+    // Not the app's to delete either: it is left as its author wrote it.
+    expect(botComments(5).filter((c) => c.user === "echo-action[bot]")).toHaveLength(1);
+  });
+
+  test("the sweep does not adopt another bot's comment on an issue the app never answered", async () => {
+    fake.addIssue(INSTALL, { number: 6, ...GERMAN_DNS });
+    otherBot(6, 990_001); // the delivery was lost; an Action commented first
+    const github = new Octokit({ auth: "ghs_cli_token", baseUrl: `${fake.url}/api/v3` });
+    const report = await reconcile(
+      github as never,
+      { config: liveConfig(), trusted: true },
+      {
+        dryRun: false,
+        quietMs: 0,
+        appLogin: APP_LOGIN,
+        log: quietLog,
+        repos: [INSTALL],
+      },
+    );
+    expect(report.stale).toContainEqual({ issue: `${INSTALL}#6`, why: "no bot comment" });
+    expect(fake.repo(INSTALL).issues.get(6)?.labels).toContain(policy.labels.not_covered);
+    expect(
+      botComments(6)
+        .map((c) => c.user)
+        .sort(),
+    ).toEqual(["echo-action[bot]", APP_SLUG]);
+  });
+
   test("the sweep repairs every issue whose delivery was lost, whatever one of them says", async () => {
     // Two deliveries lost while the app was down: the `__proto__` one comes first in the list.
     fake.addIssue(INSTALL, { number: 2, title: "[Sysadmin] help", body: formBody("__proto__") });
@@ -137,6 +234,7 @@ describe("end to end, against the fake GitHub", () => {
     const report = await reconcile(github as never, live, {
       dryRun: false,
       quietMs: 0,
+      appLogin: APP_LOGIN,
       log: quietLog,
       repos: [INSTALL],
     });

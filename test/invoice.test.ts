@@ -129,7 +129,9 @@ describe("reading jobs from the bot comment", () => {
 
   test("a pipe request has no job: nothing of the pipe reaches the invoice", () => {
     const pipe = { ...base, outcome: "accepted" as const, time: { pipe: 300, jobs: 0 } };
-    expect(jobRecord(REPO, issue(1), botComment(pipe), config)).toBeUndefined();
+    expect(
+      jobRecord(REPO, issue(1), botComment(pipe), config, "sysadmin-pipe[bot]"),
+    ).toBeUndefined();
   });
 
   test("a delivered job: its developer, estimate, agreement, date and the time logged on it", () => {
@@ -149,7 +151,7 @@ describe("reading jobs from the bot comment", () => {
         },
       },
     };
-    expect(jobRecord(REPO, issue(2), botComment(state), config)).toEqual({
+    expect(jobRecord(REPO, issue(2), botComment(state), config, "sysadmin-pipe[bot]")).toEqual({
       repo: REPO,
       number: 2,
       title: "Issue 2",
@@ -163,7 +165,7 @@ describe("reading jobs from the bot comment", () => {
     });
     // The load report still counts the same issue's time as jobs-board time, never pipe time.
     const report = loadReport(
-      [pipeRecord(REPO, issue(2), botComment(state), config)],
+      [pipeRecord(REPO, issue(2), botComment(state), config, "sysadmin-pipe[bot]")],
       Q4,
       config.registry,
       config.policy,

@@ -200,6 +200,7 @@ describeWithRedis("the in-app sweep across replicas", () => {
         firstAfterMs: 10,
         dryRun: true,
         coordinator,
+        appLogin: async () => "sysadmin-pipe[bot]",
         queue: { queuedIssues: async () => new Set<string>() },
       }),
     );

@@ -15,6 +15,7 @@ import { forgetBoards } from "../src/github/board-api.js";
 import { forgetKnownLabels } from "../src/github/label-store.js";
 import { forgetPermissions } from "../src/github/repo-access.js";
 import { liveConfig, startLoopbackApp, type LoopbackApp } from "./helpers/app-on-loopback.js";
+import { APP_LOGIN } from "./helpers/fake-github.js";
 import { FORM_PATH, generateIssueForm } from "../src/form/generate.js";
 import {
   REGISTRY_TEXT,
@@ -170,7 +171,7 @@ function closedPayload(
   });
   payload.action = "closed";
   Object.assign(payload.pull_request, { merged, state: "closed", body: pull.body });
-  payload.sender = { ...payload.sender, type: by };
+  payload.sender = { ...payload.sender, type: by, ...(by === "Bot" ? { login: APP_LOGIN } : {}) };
   return payload;
 }
 
@@ -431,7 +432,7 @@ describe("the reconcile sweep", () => {
       reconcile(
         github as never,
         { config: liveConfig(), trusted: true },
-        { dryRun: false, quietMs: 0, repos: [REPO], log: quiet },
+        { dryRun: false, quietMs: 0, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
       );
     await apply(20, germany("basic", BASIC_EVIDENCE));
     await say(20, "/approve-tier basic", "circle-member");
@@ -484,7 +485,7 @@ describe("the reconcile sweep", () => {
     const report = await reconcile(
       github as never,
       { config: liveConfig(), trusted: true },
-      { dryRun: false, quietMs: 60_000, repos: [REPO], log: quiet },
+      { dryRun: false, quietMs: 60_000, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
     );
     expect(report.stale).toEqual([{ issue: `${REPO}#7`, why: "tier application not answered" }]);
     expect(botComment(7)).toContain("Complete: waiting for the circle");

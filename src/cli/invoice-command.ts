@@ -46,7 +46,7 @@ export async function invoiceCommand({
     io.stderr("Set GITHUB_TOKEN to a token that can read the watched repositories' issues.\n");
     return 2;
   }
-  const { github, live } = client;
+  const { github, live, appLogin } = client;
   const { registry, policy } = live.config;
   const code = values.instance?.toLowerCase();
   if (code && !instanceOf(registry, code)) {
@@ -55,7 +55,7 @@ export async function invoiceCommand({
       `--instance \`${values.instance}\` is not in the registry; known codes: ${known}`,
     );
   }
-  const jobs = await readJobs(github, live.config, period);
+  const jobs = await readJobs(github, live.config, period, appLogin);
   const filter = {
     ...(code ? { instance: code } : {}),
     ...(values.developer ? { developer: values.developer.replace(/^@/, "") } : {}),

@@ -26,11 +26,11 @@ export async function reconcileCommand({
     );
     return 2;
   }
-  const { github, live, log } = client;
+  const { github, live, log, appLogin } = client;
   refuseUnwatched(repos, live.config);
   const dryRun = values["dry-run"] ?? false;
   const report = await besideTheApp(io, log, (shared) =>
-    reconcile(github, live, { repos: values.repo, dryRun, log, ...shared }),
+    reconcile(github, live, { repos: values.repo, dryRun, log, appLogin, ...shared }),
   );
   if (!report) {
     io.stderr("Another reconcile sweep is running (in the app or from a command line): not run.\n");

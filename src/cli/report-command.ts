@@ -39,9 +39,10 @@ export async function reportCommand({
     io.stderr("Set GITHUB_TOKEN to a token that can read the watched repositories' issues.\n");
     return 2;
   }
-  const { github, live } = client;
+  const { github, live, appLogin } = client;
   const { registry, policy } = live.config;
-  const report = loadReport(await readPipe(github, live.config, period), period, registry, policy);
+  const records = await readPipe(github, live.config, period, appLogin);
+  const report = loadReport(records, period, registry, policy);
   const markdown = renderLoadReport(report);
   io.stdout(values.json ? `${JSON.stringify(report)}\n` : markdown);
   if (!values.post) return 0;

@@ -34,7 +34,7 @@ export async function reviewsCommand({
     );
     return 2;
   }
-  const { github, live } = client;
+  const { github, live, appLogin } = client;
   const { registry, policy } = live.config;
   if (!policy.reports.repo) {
     io.stderr(
@@ -49,7 +49,8 @@ export async function reviewsCommand({
   }
   // One read of the pipe from the oldest review on; each instance's figures from its own date.
   const starts = due.map((d) => loadSince(d.reviewed, today)).sort();
-  const records = await readPipe(github, live.config, periodBetween(starts[0]!, today)!);
+  const since = periodBetween(starts[0]!, today)!;
+  const records = await readPipe(github, live.config, since, appLogin);
   for (const d of due) {
     const period = periodBetween(loadSince(d.reviewed, today), today)!;
     const body = renderReviewIssue(

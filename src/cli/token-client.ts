@@ -2,8 +2,9 @@
 import { Octokit } from "@octokit/rest";
 import type { TriageConfig } from "../config.js";
 import { ConfigStore } from "../github/live-config.js";
+import { botLogin, DEFAULT_APP_SLUG } from "../github/app-identity.js";
 import { gitHubClient } from "../github/client.js";
-import { readDeployment, withDeployment } from "../settings.js";
+import { readDeployment, withDeployment, type Deployment } from "../settings.js";
 import type { Logger } from "../github/client-types.js";
 
 export interface TokenIo {
@@ -37,8 +38,10 @@ export async function tokenClient(shipped: TriageConfig, io: TokenIo, dryRun = f
   };
   const github = gitHubClient(cliOctokit(token, io), { log, dryRun });
   const read = readDeployment(io.env);
-  const deployment = read.ok ? read.settings : {};
+  const deployment: Partial<Deployment> = read.ok ? read.settings : {};
   const store = new ConfigStore(shipped, log, (policy) => withDeployment(policy, deployment));
   const live = await store.get(github, "cli");
-  return { github, live, log };
+  // A token (a person's, a workflow's) cannot ask GitHub which App it is: APP_SLUG says it.
+  const appLogin = botLogin(deployment.APP_SLUG ?? DEFAULT_APP_SLUG);
+  return { github, live, log, appLogin };
 }

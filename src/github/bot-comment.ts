@@ -1,6 +1,8 @@
-// Finding the app's one comment on an issue (by its hidden marker), and healing an issue that
-// ended up with several: replicas that raced (a lock lease that expired, GitHub's read-after-write
-// lag) can each have created one. The oldest is kept with every state merged into it.
+// Finding the app's one comment on an issue (by its hidden marker, written by the app's own bot
+// login), and healing an issue that ended up with several: replicas that raced (a lock lease that
+// expired, GitHub's read-after-write lag) can each have created one. The oldest is kept with every
+// state merged into it. Other Apps and Actions are bots too, and may post what users typed: only
+// the app's own login is trusted, so nobody can hand the app a state or have it delete its own.
 import { COMMENT_MARKER, decodeState, mergeStates, replaceState } from "../triage/state.js";
 import type { GitHub, IssueRef, Logger } from "./client-types.js";
 
@@ -12,21 +14,29 @@ export interface BotComment {
 interface CommentLike {
   id: number;
   body?: string | null;
-  user?: { type?: string } | null;
+  user?: { login?: string; type?: string } | null;
 }
 
-/** The bot's comments, oldest first (GitHub's comment ids grow with time). Written by a bot
- * account and carrying the marker: a person quoting the marker is never taken for the bot. */
-function botComments(comments: readonly CommentLike[]): BotComment[] {
+/** Whether a comment is the app's own: written by its bot login (`<slug>[bot]`). */
+export function writtenByApp(user: CommentLike["user"], appLogin: string): boolean {
+  return user?.type === "Bot" && user.login === appLogin;
+}
+
+/** The bot's comments, oldest first (GitHub's comment ids grow with time). Written by the app's
+ * login and carrying the marker: a person or another bot quoting the marker is never the app. */
+function botComments(comments: readonly CommentLike[], appLogin: string): BotComment[] {
   return comments
-    .filter((c) => c.user?.type === "Bot" && (c.body ?? "").startsWith(COMMENT_MARKER))
+    .filter((c) => writtenByApp(c.user, appLogin) && (c.body ?? "").startsWith(COMMENT_MARKER))
     .map((c) => ({ id: c.id, body: c.body ?? "" }))
     .sort((a, b) => a.id - b.id);
 }
 
 /** The bot's comment: the oldest one, the one kept when there are several. */
-export function pickBotComment(comments: readonly CommentLike[]): BotComment | undefined {
-  return botComments(comments)[0];
+export function pickBotComment(
+  comments: readonly CommentLike[],
+  appLogin: string,
+): BotComment | undefined {
+  return botComments(comments, appLogin)[0];
 }
 
 /** What healing an issue's bot comments takes. Pure, so a dry run can show it. */
@@ -39,8 +49,11 @@ export interface Healing {
   remove: number[];
 }
 
-export function planHealing(comments: readonly CommentLike[]): Healing | undefined {
-  const ours = botComments(comments);
+export function planHealing(
+  comments: readonly CommentLike[],
+  appLogin: string,
+): Healing | undefined {
+  const ours = botComments(comments, appLogin);
   const oldest = ours[0];
   if (!oldest) return undefined;
   const body = ours.length > 1 ? mergedBody(ours) : oldest.body;
@@ -75,9 +88,10 @@ export async function healBotComments(
   github: GitHub,
   ref: IssueRef,
   comments: readonly CommentLike[],
+  appLogin: string,
   log: Logger = octokitLog(github),
 ): Promise<BotComment | undefined> {
-  const healing = planHealing(comments);
+  const healing = planHealing(comments, appLogin);
   if (!healing?.remove.length) return healing?.keep;
   const { keep, remove } = healing;
   if (healing.rewrite) {
@@ -117,13 +131,14 @@ function octokitLog(github: GitHub): Logger {
 export async function findBotComment(
   github: GitHub,
   ref: IssueRef,
+  appLogin: string,
   log?: Logger,
 ): Promise<BotComment | undefined> {
   const comments = await github.paginate(github.rest.issues.listComments, {
     ...ref,
     per_page: 100,
   });
-  return healBotComments(github, ref, comments, log);
+  return healBotComments(github, ref, comments, appLogin, log);
 }
 
 /**

@@ -39,7 +39,7 @@ export async function hoursUsed(
   github: GitHub,
   config: TriageConfig,
   codes: readonly string[],
-  where: { installation: string; repo: string; number: number },
+  where: { installation: string; repo: string; number: number; appLogin: string },
 ): Promise<HoursUsed> {
   const used = new Map<string, number>();
   for (const code of codes) {
@@ -49,7 +49,7 @@ export async function hoursUsed(
     const key = `${where.installation}:${period.label}`;
     let records = cache.get(key);
     if (!records) {
-      records = await readPipe(github, config, period);
+      records = await readPipe(github, config, period, where.appLogin);
       cache.set(key, records);
     }
     used.set(

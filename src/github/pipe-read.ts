@@ -40,6 +40,7 @@ export function pipeRecord(
   issue: IssueData,
   comments: CommentData[],
   config: TriageConfig,
+  appLogin: string,
 ): PipeRecord {
   const names = issue.labels.map((l) => (typeof l === "string" ? l : (l.name ?? "")));
   const meanings = names.flatMap((n) => {
@@ -47,7 +48,7 @@ export function pipeRecord(
     return m ? [m] : [];
   });
   const value = (dimension: string) => meanings.find((m) => m.dimension === dimension)?.value;
-  const state = botState(comments);
+  const state = botState(comments, appLogin);
   const author = issue.user?.login;
   const response = comments
     .filter(
@@ -73,8 +74,9 @@ export function pipeRecord(
 }
 
 /** The state in the bot comment among an issue's comments. */
-function botState(comments: readonly CommentData[]): RecordedState | undefined {
-  const bot = pickBotComment(comments.map((c, i) => ({ id: i, body: c.body, user: c.user })));
+function botState(comments: readonly CommentData[], appLogin: string): RecordedState | undefined {
+  const listed = comments.map((c, i) => ({ id: i, body: c.body, user: c.user }));
+  const bot = pickBotComment(listed, appLogin);
   return bot ? decodeState(bot.body) : undefined;
 }
 
@@ -91,8 +93,9 @@ export function jobRecord(
   issue: IssueData,
   comments: readonly CommentData[],
   config: TriageConfig,
+  appLogin: string,
 ): JobRecord | undefined {
-  const state = botState(comments);
+  const state = botState(comments, appLogin);
   const job = state?.commanded?.job;
   if (!job) return undefined;
   return {
@@ -137,11 +140,12 @@ export async function readPipe(
   github: GitHub,
   config: TriageConfig,
   period: Period,
+  appLogin: string,
 ): Promise<PipeRecord[]> {
   // Updated since the start: every issue created in the period is among them.
   const since = period.start.toISOString();
   const found = await readPipeIssues(github, config, since, (i) => inPeriod(i.created_at, period));
-  return found.map((f) => pipeRecord(f.repo, f.issue, f.comments, config));
+  return found.map((f) => pipeRecord(f.repo, f.issue, f.comments, config, appLogin));
 }
 
 /**
@@ -152,7 +156,8 @@ export async function readJobs(
   github: GitHub,
   config: TriageConfig,
   period: Period,
+  appLogin: string,
 ): Promise<JobRecord[]> {
   const found = await readPipeIssues(github, config, period.start.toISOString(), () => true);
-  return found.flatMap((f) => jobRecord(f.repo, f.issue, f.comments, config) ?? []);
+  return found.flatMap((f) => jobRecord(f.repo, f.issue, f.comments, config, appLogin) ?? []);
 }

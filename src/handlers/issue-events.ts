@@ -62,7 +62,7 @@ export async function queueIssueEvent(
 /** The queued event's turn (the issue's lock is held). */
 export async function runIssueTask(job: IssueJob, task: IssueTask): Promise<void> {
   const { github, ref } = job;
-  const comment = await findBotComment(github, ref);
+  const comment = await findBotComment(github, ref, job.appLogin);
   const previous = comment ? decodeState(comment.body) : undefined;
   if (previous?.deliveries?.includes(job.deliveryId)) {
     job.log.info(

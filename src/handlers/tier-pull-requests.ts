@@ -12,15 +12,16 @@ import { issueKey } from "../usecase/triage-issue.js";
 export async function followTierPullRequest(
   context: Context<"pull_request.closed">,
   store: ConfigStore,
-  deps: { dryRun: boolean; coordinator: Coordinator },
+  deps: { dryRun: boolean; coordinator: Coordinator; appLogin: () => Promise<string> },
 ): Promise<void> {
   const { payload } = context;
   const pr = payload.pull_request;
   const source = store.source;
   if (!source.repo) return;
-  // The app closes a registry pull request itself only on a decline, which records that: a
-  // bot's close without merging is not a person setting the approval aside.
-  if (!pr.merged && payload.sender?.type === "Bot") return;
+  const appLogin = await deps.appLogin();
+  // The app closes a registry pull request itself only on a decline, which records that: its own
+  // close without merging is not a person setting the approval aside.
+  if (!pr.merged && payload.sender?.login === appLogin) return;
   if (source.repo.toLowerCase() !== payload.repository.full_name.toLowerCase()) return;
   // Most pull requests are not the app's: known before any request.
   const link = readPullLink(pr.body ?? "");
@@ -35,6 +36,6 @@ export async function followTierPullRequest(
     merged: pr.merged === true,
   };
   await deps.coordinator.withLock(`issue:${issueKey(link.repo, link.number)}`, () =>
-    followRegistryPull(github, pull, config, context.log),
+    followRegistryPull(github, pull, config, appLogin, context.log),
   );
 }

@@ -27,6 +27,8 @@ export interface ScheduleOptions {
   chat?: Chat;
   coordinator: Coordinator;
   queue: Pick<WorkQueue, "queuedIssues">;
+  /** The login the app's own comments are written by (see github/app-identity.ts). */
+  appLogin: () => Promise<string>;
 }
 
 /** What /status shows of the last sweep, across replicas. */
@@ -52,6 +54,7 @@ export function scheduleReconcile(
   const sweepAll = async (): Promise<SweepReport[]> => {
     const started = Date.now();
     const appOctokit = (await app.auth()) as unknown as GitHub;
+    const appLogin = await options.appLogin();
     const reports: SweepReport[] = [];
     for (const installation of await listInstallations(appOctokit)) {
       const github = gitHubClient(await app.auth(installation.id), {
@@ -77,6 +80,7 @@ export function scheduleReconcile(
           quietMs: 0,
           coordinator: options.coordinator,
           queued: () => options.queue.queuedIssues(),
+          appLogin,
         }),
       );
     }

@@ -49,6 +49,8 @@ export interface SweepOptions {
   /** Issues with work queued in the app: left to the queue. */
   queued?: () => Promise<Set<string>>;
   installation?: string;
+  /** The login the app's own comments are written by: no other bot's comment is trusted. */
+  appLogin: string;
   log: Logger;
   deps?: Pick<AppDeps, "chat">;
 }
@@ -226,7 +228,7 @@ async function repairFor(
   listed: { issue: IssueData; comments: readonly ListedComment[] },
 ): Promise<Repair | undefined> {
   const { issue, comments } = listed;
-  const comment = pickBotComment(comments);
+  const comment = pickBotComment(comments, options.appLogin);
   const previous = comment ? decodeState(comment.body) : undefined;
   const lost = unansweredCommands(comments, comment?.id, previous, Date.now());
   if (lost.length) {
@@ -236,7 +238,7 @@ async function repairFor(
   const pull = await missedPullClosing(github, previous, options.log);
   if (pull) return { why: pull.why, run: () => followInsideLock(github, pull, live, options) };
   const labels = labelNames(issue);
-  const why = planHealing(comments)?.remove.length
+  const why = planHealing(comments, options.appLogin)?.remove.length
     ? DUPLICATES
     : whyStale(repo, ref.issue_number, { labels, data: issue }, comment, live);
   if (!why) return undefined;
@@ -267,6 +269,7 @@ function sweepJob(
     dryRun: false,
     chat: options.deps?.chat,
     coordinator: options.coordinator,
+    appLogin: options.appLogin,
     log: options.log,
   };
 }
@@ -332,7 +335,13 @@ async function followInsideLock(
   live: LiveConfig,
   options: SweepOptions,
 ): Promise<string | undefined> {
-  const followed = await followRegistryPull(github, missed.pull, live.config, options.log);
+  const followed = await followRegistryPull(
+    github,
+    missed.pull,
+    live.config,
+    options.appLogin,
+    options.log,
+  );
   return followed ? missed.why : undefined;
 }
 
@@ -374,7 +383,7 @@ async function repairInsideLock(
 ): Promise<string | undefined> {
   const issue = await readIssue(github, ref);
   const labels = labelNames(issue);
-  const comment = await findBotComment(github, ref, options.log); // heals duplicates
+  const comment = await findBotComment(github, ref, options.appLogin, options.log); // heals
   const why = whyStale(repo, ref.issue_number, { labels, data: issue }, comment, live);
   if (!why) return listed === DUPLICATES ? `${DUPLICATES}: healed` : undefined;
   const previous = comment ? decodeState(comment.body) : undefined;

@@ -45,7 +45,7 @@ export async function handleCommandComment(
   const commentId = comment.id;
   const login = comment.login;
   const parsed = parseCommands(comment.body);
-  const botComment = await findBotComment(github, ref);
+  const botComment = await findBotComment(github, ref, job.appLogin);
   const previous = botComment ? decodeState(botComment.body) : undefined;
   if (previous?.seen?.includes(commentId) || previous?.deliveries?.includes(job.deliveryId)) {
     job.log.info({ comment: commentId }, "commands already handled (re-delivery)");

@@ -72,7 +72,7 @@ async function loadSection(job: IssueJob, code: string): Promise<LoadSection | u
   const reviewed = instanceOf(registry, code)?.reviewed;
   const period = periodBetween(loadSince(reviewed, today()), today());
   if (!period) return undefined;
-  const records = await readPipe(job.github, job.config, period);
+  const records = await readPipe(job.github, job.config, period, job.appLogin);
   const report = loadReport(records, period, registry, policy);
   return { since: sinceWords(reviewed), table: instanceLoadTable(report, code) };
 }
@@ -281,13 +281,14 @@ export async function followRegistryPull(
   github: GitHub,
   pull: ClosedPull,
   config: TriageConfig,
+  appLogin: string,
   log: IssueJob["log"],
 ): Promise<boolean> {
   const link = readPullLink(pull.body);
   if (!link) return false;
   const [owner, repo] = link.repo.split("/") as [string, string];
   const ref: IssueRef = { owner, repo, issue_number: link.number };
-  const comment = await findBotComment(github, ref, log);
+  const comment = await findBotComment(github, ref, appLogin, log);
   const state = comment ? decodeState(comment.body) : undefined;
   const recorded = state?.application?.pull;
   const ours =

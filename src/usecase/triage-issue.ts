@@ -35,6 +35,8 @@ export interface AppDeps {
   chat?: Chat;
   /** Locks and claims shared by the replicas (or this process alone). */
   coordinator: Coordinator;
+  /** The login the app's own comments are written by (`<slug>[bot]`), learnt from GitHub. */
+  appLogin: () => Promise<string>;
 }
 
 /** Whether the app watches this repository (see watchedRepos). */
@@ -94,6 +96,8 @@ export interface IssueJob {
   chat?: Chat;
   /** Locks shared with the other replicas (board placements take one). */
   coordinator?: Coordinator;
+  /** The login the app's own comments are written by: no other bot's comment is trusted. */
+  appLogin: string;
   log: Logger;
 }
 
@@ -151,6 +155,7 @@ export async function issueJobFor(place: EventPlace, deps: AppDeps): Promise<Iss
     dryRun: deps.dryRun,
     chat: deps.chat,
     coordinator: deps.coordinator,
+    appLogin: await deps.appLogin(),
     log: place.log,
   };
 }
@@ -188,6 +193,7 @@ export async function withHourCaps(
     installation: job.installation,
     repo: job.repo,
     number: job.ref.issue_number,
+    appLogin: job.appLogin,
   });
   return applyHourCaps(plan, used, config.registry, config.policy, previous?.commanded);
 }

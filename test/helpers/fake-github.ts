@@ -68,6 +68,8 @@ interface Repo {
 }
 
 export const APP_SLUG = "sysadmin-pipe";
+/** The login the App's comments are written by, as GitHub shows it. */
+export const APP_LOGIN = `${APP_SLUG}[bot]`;
 
 /** A file's raw text, as GitHub answers `Accept: application/vnd.github.raw`. */
 class RawText {
@@ -335,7 +337,8 @@ export class FakeGitHub {
     return {
       id: c.id,
       body: c.body,
-      user: { login: c.type === "Bot" ? `${APP_SLUG}[bot]` : c.user, type: c.type },
+      // The app's own comments are stored under its slug; another bot's under its own login.
+      user: { login: c.user === APP_SLUG ? APP_LOGIN : c.user, type: c.type },
       issue_url: `https://api.github.com/issues/${c.issue}`,
       reactions: reactionRollup(c.reactions),
       created_at: c.created_at ?? LONG_AGO,
@@ -380,6 +383,12 @@ export class FakeGitHub {
           token: "ghs_fake_installation_token",
           expires_at: new Date(Date.now() + 3600e3).toISOString(),
         },
+      ];
+    }
+    if (method === "GET" && path === "/app") {
+      return [
+        200,
+        { id: 1, slug: APP_SLUG, name: APP_SLUG, owner: { login: "openfoodfoundation" } },
       ];
     }
     if (method === "GET" && path === "/app/installations") {

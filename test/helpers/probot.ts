@@ -27,7 +27,8 @@ export function makeProbot(options: AppOptions): Probot {
     log: silentLogger(),
   });
   // Each delivery's work runs inside its handler (the tests await it), and no sweep is scheduled.
-  const env = { ...process.env, RECONCILE_EVERY_MINUTES: "0" };
+  // The App's slug as the deployer would set it: no `GET /app` to mock in every test.
+  const env = { ...process.env, RECONCILE_EVERY_MINUTES: "0", APP_SLUG: "sysadmin-pipe" };
   probot.load(buildApp({ inline: true, env, ...options }));
   return probot;
 }
