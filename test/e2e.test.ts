@@ -85,6 +85,18 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     expect(await response.text()).toBe("PONG");
   });
 
+  test("an issue naming no instance that reports emails bouncing asks which instance, and waits in Inbox", async () => {
+    const title = "Emails are bouncing";
+    const body = "Since this morning all order confirmation emails bounce.";
+    fake.addIssue(REPO, { number: 30, title, body });
+    await deliver("issues", issuesPayload("opened", { number: 30, title, body }), "bounce-1");
+    expect(issueLabels(30)).toEqual(expect.arrayContaining(["sysadmin-pipe", "needs-triage"]));
+    expect(issueLabels(30)).not.toContain("ofn-install");
+    expect(botComments(30)).toHaveLength(1);
+    expect(botComments(30)[0]!.body).toContain("**Which instance is this about?**");
+    expect(fake.board.card(30)?.values.Status).toBe("Inbox");
+  });
+
   test("a bad or missing signature is refused and nothing is written", async () => {
     const payload = open(1);
     const before = fake.stats.requests;
