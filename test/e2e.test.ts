@@ -21,6 +21,7 @@ import {
   type LoopbackApp,
 } from "./helpers/app-on-loopback.js";
 import { APP_LOGIN, type FakeGitHub } from "./helpers/fake-github.js";
+import { withTiers } from "./helpers/config.js";
 import { signature } from "./helpers/loopback.js";
 import { issuesPayload } from "./helpers/webhooks.js";
 
@@ -77,6 +78,7 @@ function open(
 const botComments = (n: number) => fake.botComments(REPO, n);
 const issueLabels = (n: number) => fake.repo(REPO).issues.get(n)?.labels ?? [];
 const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const github = () => new Octokit({ auth: "ghs_cli_token", baseUrl: `${fake.url}/api/v3` }) as never;
 
 describe("deliveries over HTTP, signed as GitHub signs them", () => {
   test("the health endpoint answers for the container platform", async () => {
@@ -305,6 +307,32 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
       why: "more than one bot comment: healed",
     });
     expect(botComments(8).map((c) => c.id)).toEqual([kept!.id]);
+  });
+
+  test("after a tier change the sweep re-decides no unchanged request, and still repairs one edited since", async () => {
+    await deliver("issues", open(31), "tier-change-1");
+    expect(issueLabels(31)).not.toContain("not-covered"); // France: full, email covered
+    // The circle moves France to basic (which does not cover email); the live registry follows.
+    const basic = {
+      ...liveConfig(),
+      registry: withTiers(liveConfig().registry, { fr: { tier: "basic" } }),
+    };
+    const sweep = () =>
+      reconcile(
+        github(),
+        { config: basic, trusted: true },
+        { dryRun: false, quietMs: 0, log: quietLog, repos: [REPO], appLogin: APP_LOGIN },
+      );
+    const report = await sweep();
+    expect(report.stale.filter((s) => s.issue === `${REPO}#31`)).toEqual([]);
+    expect(issueLabels(31)).not.toContain("not-covered");
+    expect(decodeState(botComments(31)[0]!.body)?.outcome).toBe("accepted");
+    // A lost edit is still repaired, under the registry in force.
+    const issue = fake.repo(REPO).issues.get(31)!;
+    issue.body = `${issue.body} Since yesterday.`;
+    const after = await sweep();
+    expect(after.stale).toContainEqual({ issue: `${REPO}#31`, why: "outcome accepted → rejected" });
+    expect(issueLabels(31)).toContain("not-covered");
   });
 
   test("the scheduled sweep finds an issue whose delivery never arrived, with installation tokens", async () => {

@@ -303,6 +303,21 @@ describe("the Tier registry check on a pull request", () => {
     expect(check!.output.summary).toMatch(/Belgian DNS records \| rejected \| accepted \|/);
   });
 
+  test("a new hour cap (tiers.yml) shows in the check, though no tier or coverage changes", async () => {
+    const tiers = TIERS_TEXT.replace(
+      "  full:\n",
+      "  full:\n    hour_cap: { hours: 10, per: month, count: logged }\n",
+    );
+    expect(tiers).not.toBe(TIERS_TEXT);
+    const { check } = await checkPullRequest({ [TIERS]: tiers });
+
+    expect(check!.conclusion).toBe("success");
+    expect(check!.output.title).toBe("Valid: caps changed");
+    expect(check!.output.summary).toContain(
+      "**Hour caps:** full: none → 10 h a month (hours logged)",
+    );
+  });
+
   test("a pull request that does not touch the registry gets no check run", async () => {
     const { checks, repo } = await checkPullRequest({ "README.md": "hello" });
     expect(checks).toEqual([]);

@@ -34,7 +34,7 @@ import { readRegistryPullRequest } from "../github/registry-pr.js";
 import { boardTarget, sameAsRecorded } from "../triage/card.js";
 import { decide } from "../triage/decide.js";
 import { isAppLabel } from "../triage/label-names.js";
-import { decodeState } from "../triage/state.js";
+import { decodeState, readDigest } from "../triage/state.js";
 import type { RecordedState, TriagePlan } from "../triage/types.js";
 
 export interface SweepOptions {
@@ -70,7 +70,14 @@ export interface SweepReport {
 const BOARD_FAILURE = "Could not add this to the board";
 const DUPLICATES = "more than one bot comment";
 
-/** Why an issue needs triage again, or undefined when its recorded decision still holds. */
+/**
+ * Why an issue needs triage again, or undefined when its recorded decision still holds. `read`:
+ * what a decision would read from the issue now (readDigest). When the issue reads as it did at
+ * its recorded decision, a different decision now can only come from a registry or policy change:
+ * that is applied on the issue's next event or `/retriage`, never by the sweep on its own (the
+ * Tier registry check lists those requests when the change is proposed). Only what a failed
+ * write left behind is repaired then.
+ */
 export function staleness(
   plan: TriagePlan,
   labels: readonly string[],
@@ -78,11 +85,13 @@ export function staleness(
   previous: RecordedState | undefined,
   live: LiveConfig,
   state: "open" | "closed",
+  read?: string,
 ): string | undefined {
   const policy = live.config.policy;
   const needsComment = wantsComment(plan);
   if (needsComment && !comment) return "no bot comment";
   if (comment && !previous) return "bot comment without readable state";
+  if (previous?.read !== undefined && previous.read === read) return failedBoardWrite(comment);
   if (previous && previous.outcome !== plan.outcome)
     return `outcome ${previous.outcome} → ${plan.outcome}`;
   const missing = plan.labels.filter((l) => !labels.includes(l));
@@ -92,7 +101,8 @@ export function staleness(
       isAppLabel(l, policy) && (previous?.applied ?? []).includes(l) && !plan.labels.includes(l),
   );
   if (extra.length) return `labels no longer right: ${extra.join(", ")}`;
-  if (comment?.body.includes(BOARD_FAILURE)) return "the last board update failed";
+  const failed = failedBoardWrite(comment);
+  if (failed) return failed;
   const board = policy.board;
   if (board?.number) {
     const target = boardTarget(plan, state, live.config.registry, previous?.time);
@@ -105,6 +115,10 @@ export function staleness(
   }
   return undefined;
 }
+
+/** A board write that failed, which the bot comment says: repaired whatever else holds. */
+const failedBoardWrite = (comment: { body: string } | undefined) =>
+  comment?.body.includes(BOARD_FAILURE) ? "the last board update failed" : undefined;
 
 export async function reconcile(
   github: GitHub,
@@ -365,7 +379,8 @@ function whyStale(
     live.config.policy,
   );
   const state = issue.data.state === "closed" ? "closed" : "open";
-  return staleness(decided, issue.labels, comment, previous, live, state);
+  const read = readDigest(issue.data, issue.labels, previous?.applied);
+  return staleness(decided, issue.labels, comment, previous, live, state, read);
 }
 
 /**

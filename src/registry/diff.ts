@@ -1,7 +1,7 @@
 // What a registry or policy change means, in the circle's words: instances added and removed,
 // tier changes, categories gained and lost, caps changed. Pure.
 import type { TriageConfig } from "../config.js";
-import type { Policy } from "./policy.js";
+import type { HourCap, Policy } from "./policy.js";
 import { instanceOf, TIERS, type Instance, type Tier } from "./schema.js";
 
 export interface InstanceChange {
@@ -16,8 +16,10 @@ export interface InstanceChange {
   evidence: string[];
 }
 
+/** A tier's cap changed: the largest size it takes, or the pipe hours it may use. */
 export interface CapChange {
   tier: Tier;
+  cap: "size" | "hours";
   from?: string;
   to?: string;
 }
@@ -75,11 +77,23 @@ export function diffConfigs(old: TriageConfig, now: TriageConfig): RegistryDiff 
     return change ? [change] : [];
   });
   const caps = TIERS.flatMap((tier): CapChange[] => {
-    const from = old.policy.tiers[tier].max_size;
-    const to = now.policy.tiers[tier].max_size;
-    return from === to ? [] : [{ tier, ...(from ? { from } : {}), ...(to ? { to } : {}) }];
+    const [was, is] = [old.policy.tiers[tier], now.policy.tiers[tier]];
+    return [
+      capChange(tier, "size", was.max_size, is.max_size),
+      capChange(tier, "hours", hoursWords(was.hour_cap), hoursWords(is.hour_cap)),
+    ].flatMap((c) => c ?? []);
   });
   return { added, removed, changed, caps };
+}
+
+function capChange(tier: Tier, cap: CapChange["cap"], from?: string, to?: string) {
+  return from === to ? undefined : { tier, cap, ...(from ? { from } : {}), ...(to ? { to } : {}) };
+}
+
+/** An hour cap in words: "10 h a month (hours logged)". */
+function hoursWords(cap: HourCap | undefined): string | undefined {
+  if (!cap) return undefined;
+  return `${cap.hours} h a ${cap.per} (${cap.count === "logged" ? "hours logged" : "nominal hours per size"})`;
 }
 
 export function isEmptyDiff(d: RegistryDiff): boolean {
@@ -116,11 +130,16 @@ export function renderDiff(d: RegistryDiff): string {
       `**Removed:** ${d.removed.map((i) => `\`${i.code}\` ${i.name} (was ${i.tier})`).join(", ")}`,
       "",
     );
-  if (d.caps.length) {
-    out.push(
-      `**Size caps:** ${d.caps.map((c) => `${c.tier}: ${c.from ?? "none"} → ${c.to ?? "none"}`).join("; ")}`,
-      "",
-    );
+  for (const [cap, title] of [
+    ["size", "Size caps"],
+    ["hours", "Hour caps"],
+  ] as const) {
+    const changes = d.caps.filter((c) => c.cap === cap);
+    if (changes.length)
+      out.push(
+        `**${title}:** ${changes.map((c) => `${c.tier}: ${c.from ?? "none"} → ${c.to ?? "none"}`).join("; ")}`,
+        "",
+      );
   }
   return out.join("\n").trim();
 }

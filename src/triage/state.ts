@@ -1,4 +1,5 @@
 // The hidden state in the bot comment: what the app applied, so any replica decides alike.
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { CATEGORIES, OUTCOMES, SEVERITIES, SIZES } from "./vocabulary.js";
 
@@ -124,6 +125,9 @@ const StateSchema = z.object({
   alerted: z.object({ s0: z.boolean().optional(), jobs: z.boolean().optional() }).optional(),
   /** On a tier application or review: what the app did about the circle's decision. */
   application: ApplicationRecordSchema.optional(),
+  /** A digest of what the decision read (see readDigest): the sweep re-decides only an issue
+   * that changed since, never one whose registry or policy alone changed. */
+  read: z.string().max(64).optional(),
 });
 
 export type Overrides = z.output<typeof OverridesSchema>;
@@ -231,8 +235,8 @@ function mergeAlerted(all: readonly RecordedState["alerted"][]): RecordedState["
  * - `commanded`, `overrides`: the newest's value wins field by field, and a field only an older
  *   one recorded is kept;
  * - `time`: the larger pipe and jobs minutes each (the same log, recorded twice);
- * - `outcome`, `board`: the newest's; an older one's only when the newest has none (a card an
- *   older run put on the board is still there);
+ * - `outcome`, `board`, `read`: the newest's; an older one's only when the newest has none (a
+ *   card an older run put on the board is still there);
  * - `application`: field by field, the newest's; a step only an older one recorded stays done.
  */
 export function mergeStates(states: readonly RecordedState[]): RecordedState {
@@ -249,6 +253,7 @@ export function mergeStates(states: readonly RecordedState[]): RecordedState {
   const application = each("application").some(Boolean)
     ? laterFieldsWin(each("application"))
     : undefined;
+  const read = lastDefined(each("read"));
   return {
     v: 1,
     applied: union(each("applied")).slice(-MAX_LABELS),
@@ -262,6 +267,7 @@ export function mergeStates(states: readonly RecordedState[]): RecordedState {
     ...(seen ? { seen } : {}),
     ...(alerted ? { alerted } : {}),
     ...(application ? { application } : {}),
+    ...(read ? { read } : {}),
   };
 }
 
@@ -282,6 +288,8 @@ export interface ThisRun {
   seenComment?: number;
   /** On a tier application or review: what the app has done about the decision so far. */
   application?: ApplicationRecord;
+  /** The digest of what this decision read (readDigest). */
+  read?: string;
 }
 
 /**
@@ -312,6 +320,7 @@ export function nextState(
       : [...(previous?.seen ?? []), happened.seenComment].slice(-MAX_SEEN);
   const alerted = happened.alerted ?? previous?.alerted;
   const application = happened.application ?? previous?.application;
+  const read = happened.read ?? previous?.read;
   return {
     v: 1,
     applied: plan.labels.filter((label) => !human.has(label)),
@@ -325,7 +334,22 @@ export function nextState(
     ...(seen ? { seen } : {}),
     ...(alerted ? { alerted } : {}),
     ...(application ? { application } : {}),
+    ...(read ? { read } : {}),
   };
+}
+
+/**
+ * What a decision reads from an issue, as a short digest: its title, body and the labels a person
+ * set (every label but those the app itself applied). Equal digests: the issue is as it was.
+ */
+export function readDigest(
+  issue: { title: string; body?: string | null },
+  labels: readonly string[],
+  applied: readonly string[] = [],
+): string {
+  const human = labels.filter((l) => !applied.includes(l)).sort();
+  const text = JSON.stringify([issue.title, issue.body ?? "", human]);
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 
 /**

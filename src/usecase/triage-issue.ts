@@ -16,7 +16,7 @@ import type { Chat } from "../notify/chat.js";
 import type { Coordinator } from "../coordination/types.js";
 import { assertLeaseHeld } from "../coordination/lease.js";
 import { alertsFor, withAlerted } from "../triage/alerts.js";
-import { nextState } from "../triage/state.js";
+import { nextState, readDigest } from "../triage/state.js";
 import { renderComment } from "../triage/comment-text.js";
 import { decide } from "../triage/decide.js";
 import { holdRejection } from "../triage/hold.js";
@@ -251,6 +251,7 @@ export async function decideAndApply(
   };
   const alerts = issue.state === "closed" ? [] : alertsFor(plan, previous, link, config.registry);
   const state = nextState(plan, current, {
+    read: readDigest(issue, current.labels, previous?.applied),
     deliveryId: job.deliveryId,
     board: board.record,
     alerted: withAlerted(previous?.alerted, alerts),
