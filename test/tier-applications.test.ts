@@ -136,6 +136,37 @@ describe("what an application lacks", () => {
     ]);
   });
 
+  test("a new instance's aliases and name are refused when another instance is known by them, or when they carry markup or a mention, saying why without echoing them", () => {
+    const application = read({
+      instance: option(form, "instance", "A new instance"),
+      code: "pt",
+      name: "Open Food Network Portugal",
+      hosts: "openfoodnetwork.pt",
+      aliases: "Portugal, UK, France, FR, Katuma, <!channel> @openfoodfoundation/sysadmins",
+      tier: option(form, "tier", "basic"),
+      ...BASIC_EVIDENCE,
+    });
+    expect(missingNow(application)).toEqual([
+      "**New instance: aliases**: `UK` is already the code of `uk`; triage could not tell the two instances apart",
+      "**New instance: aliases**: `France` is already an alias of `fr`; triage could not tell the two instances apart",
+      "**New instance: aliases**: `FR` is already the code of `fr`; triage could not tell the two instances apart",
+      "**New instance: aliases**: `Katuma` is already an alias of `es`; triage could not tell the two instances apart",
+      "**New instance: aliases**: alias 6 must be plain words (letters, digits, spaces and . ' & ( ) / -); it has `<` or `>` (markup, or a chat control word like `<!channel>`), `!` (chat control words like `<!here>`), `@` (a mention)",
+    ]);
+    const named = read({
+      instance: option(form, "instance", "A new instance"),
+      code: "katuma",
+      name: "Open Food Network UK",
+      hosts: "openfoodnetwork.pt",
+      tier: option(form, "tier", "basic"),
+      ...BASIC_EVIDENCE,
+    });
+    expect(missingNow(named)).toEqual([
+      "**New instance: code**: `katuma` is already an alias of `es`: pick another code",
+      "**New instance: name**: `Open Food Network UK` is already the name of `uk`; triage could not tell the two instances apart",
+    ]);
+  });
+
   test("an issue made with the form is an application even without its label", () => {
     const body = applicationBody(form, germany("basic", BASIC_EVIDENCE));
     expect(readTierIssue({ body, labels: [] }, registry, policy)?.kind).toBe("application");

@@ -2,6 +2,7 @@
 // (an issue opened by `sysadmin-pipe reviews`): which instance, which tier, what evidence, and
 // what is still missing for each tier. Pure.
 import type { Policy } from "../registry/policy.js";
+import { identityOwners, ownerWords, takenBy, unsafeIdentity } from "../registry/identity.js";
 import { HOST, INSTANCE_CODE, type Registry } from "../registry/schema.js";
 import { readReviewMarker } from "../report/reviews.js";
 import { answerCodes, formSections } from "../triage/form-answers.js";
@@ -93,21 +94,59 @@ function answerOf(sections: { heading: string; value: string }[], label: string)
   return sections.find((s) => headingIs(s.heading, label))?.value ?? "";
 }
 
+/** At most this many hosts and aliases for a new instance (an approval records them). */
+export const MAX_NEW_INSTANCE_WORDS = 20;
+
+/** What is wrong with a new instance's name and aliases: unsafe words, or another's words. */
+function identityProblems(instance: NewInstance, registry: Registry): string[] {
+  const owners = identityOwners(Object.entries(registry.instances));
+  const code = instance.code ?? "";
+  const words = [
+    ...(instance.name ? [{ what: "name" as const, which: "the name", text: instance.name }] : []),
+    ...instance.aliases.map((text, i) => ({
+      what: "alias" as const,
+      which: `alias ${i + 1}`,
+      text,
+    })),
+  ];
+  const problems = words.flatMap(({ what, which, text }) => {
+    const label = `**${what === "name" ? APPLICATION_LABELS.name : APPLICATION_LABELS.aliases}**`;
+    // The unsafe text is not echoed: it is what must not reach a comment.
+    const unsafe = unsafeIdentity(text, what);
+    if (unsafe) return [`${label}: ${which} ${unsafe}`];
+    const owner = takenBy(owners, code, text);
+    return owner
+      ? [
+          `${label}: \`${text}\` is already ${ownerWords(owner)}; triage could not tell the two instances apart`,
+        ]
+      : [];
+  });
+  if (instance.aliases.length > MAX_NEW_INSTANCE_WORDS)
+    problems.push(`**${APPLICATION_LABELS.aliases}**: at most ${MAX_NEW_INSTANCE_WORDS} aliases`);
+  return problems;
+}
+
 /** What is wrong with a new instance's answers, in words. */
 function newInstanceProblems(instance: NewInstance, registry: Registry): string[] {
   const problems: string[] = [];
   const { code, name, hosts } = instance;
   const codeLabel = `**${APPLICATION_LABELS.code}**`;
+  const owner = code
+    ? takenBy(identityOwners(Object.entries(registry.instances)), code, code)
+    : undefined;
   if (!code || !INSTANCE_CODE.test(code)) {
     problems.push(
       `${codeLabel}: a short code such as \`pt\` (2–20 lower-case letters, digits or hyphens)${code ? `; got \`${code}\`` : ""}`,
     );
-  } else if (registry.instances[code]) {
+  } else if (Object.hasOwn(registry.instances, code)) {
     problems.push(
-      `${codeLabel}: \`${code}\` is already the code of ${registry.instances[code].name}: pick that instance above, or another code`,
+      `${codeLabel}: \`${code}\` is already the code of ${registry.instances[code]!.name}: pick that instance above, or another code`,
     );
+  } else if (owner) {
+    problems.push(`${codeLabel}: \`${code}\` is already ${ownerWords(owner)}: pick another code`);
   }
   if (!name) problems.push(`**${APPLICATION_LABELS.name}**: the instance's name`);
+  problems.push(...identityProblems(instance, registry));
   const owners = new Map(
     Object.entries(registry.instances).flatMap(([c, i]) =>
       i.hosts.map((h) => [h.toLowerCase(), c]),
@@ -123,6 +162,8 @@ function newInstanceProblems(instance: NewInstance, registry: Registry): string[
         `**${APPLICATION_LABELS.hosts}**: \`${host}\` already belongs to \`${owners.get(host.toLowerCase())}\``,
       );
   }
+  if (hosts.length > MAX_NEW_INSTANCE_WORDS)
+    problems.push(`**${APPLICATION_LABELS.hosts}**: at most ${MAX_NEW_INSTANCE_WORDS} host names`);
   return problems;
 }
 
