@@ -202,7 +202,7 @@ const approveTier = define({
     const tier = oneOf(rest, TIERS_APPROVED, "the tier");
     return tier === "basic" || tier === "full" ? { name: "approve-tier", tier } : tier;
   },
-  apply: (c, draft, { actor, previous }) => {
+  apply: (c, draft, { actor, previous, now, comment }) => {
     const scope = draft.scope.tier;
     if (!scope) return notTierIssue("`/approve-tier`");
     const pull = previous?.application?.pull;
@@ -213,7 +213,15 @@ const approveTier = define({
     const missing = scope.missing[c.tier];
     if (missing.length)
       return refuse(`it lacks what the ${c.tier} tier needs: ${missing.join("; ")}`);
-    draft.commanded.tier = { outcome: "approved", tier: c.tier, by: actor.login };
+    // An approval is of what the approver saw: an issue edited since is read again first.
+    if (scope.edited)
+      return refuse(
+        `the ${scope.kind} was edited after your comment (${scope.edited}): read it again, then approve again`,
+      );
+    if (!scope.binding) return refuse(`the ${scope.kind} does not name an instance`);
+    const on = (now ?? new Date().toISOString()).slice(0, 10);
+    const approved = { ...scope.binding, ...(comment ? { comment } : {}), on };
+    draft.commanded.tier = { outcome: "approved", tier: c.tier, by: actor.login, approved };
     return ok;
   },
   describe: (c) => `/approve-tier ${c.tier}`,

@@ -6,6 +6,7 @@ import { identityOwners, ownerWords, takenBy, unsafeIdentity } from "../registry
 import { HOST, INSTANCE_CODE, type Registry } from "../registry/schema.js";
 import { readReviewMarker } from "../report/reviews.js";
 import { answerCodes, formSections } from "../triage/form-answers.js";
+import { MAX_APPROVED_LINK_CHARS, MAX_APPROVED_LINKS } from "../triage/state.js";
 import {
   APPLICATION_LABELS,
   ASKED_TIERS,
@@ -211,6 +212,20 @@ function evidenceProblem(answer: EvidenceAnswer, tier: AskedTier): string | unde
   return undefined;
 }
 
+/** Links an approval could not record whole (it records them to build the registry change). */
+function linkProblems(evidence: readonly EvidenceAnswer[]): string[] {
+  const links = [...new Set(evidence.flatMap((a) => a.links))];
+  const long = evidence.filter((a) => a.links.some((l) => l.length > MAX_APPROVED_LINK_CHARS));
+  return [
+    ...(links.length > MAX_APPROVED_LINKS
+      ? [`**Evidence**: at most ${MAX_APPROVED_LINKS} links in all; there are ${links.length}`]
+      : []),
+    ...long.map(
+      (a) => `**${a.question.label}**: a link of at most ${MAX_APPROVED_LINK_CHARS} characters`,
+    ),
+  ];
+}
+
 function readApplication(body: string, registry: Registry, policy: Policy): ApplicationRead {
   const sections = formSections(body);
   const instance = readInstance(sections, registry);
@@ -220,10 +235,15 @@ function readApplication(body: string, registry: Registry, policy: Policy): Appl
     const text = answerOf(sections, question.label);
     return { question, text, links: linksIn(text) };
   });
+  const links = linkProblems(evidence);
   const missing = Object.fromEntries(
     ASKED_TIERS.map((t) => [
       t,
-      [...instance.problems, ...evidence.flatMap((answer) => evidenceProblem(answer, t) ?? [])],
+      [
+        ...instance.problems,
+        ...evidence.flatMap((answer) => evidenceProblem(answer, t) ?? []),
+        ...links,
+      ],
     ]),
   ) as Missing;
   return {

@@ -70,13 +70,15 @@ export async function handleCommandComment(
       instances: now.instances,
       outcome: now.outcome,
       taker: now.job?.taker,
-      tier: tierScope(issue, labels, config),
+      // An approval binds the issue as the delivery carried it: what the approver saw.
+      tier: tierScope(issue, labels, config, asSent),
     },
     previous,
     labels,
     registry: config.registry,
     policy: config.policy,
     now: comment.writtenAt ?? new Date().toISOString(),
+    comment: commentId,
   };
   const run = (actor: Actor) =>
     applyCommands(parsed.commands, parsed.problems, { ...context, actor });
