@@ -8,6 +8,8 @@ import nock from "nock";
 import { Octokit } from "@octokit/rest";
 import { reconcile } from "../src/reconcile/sweep.js";
 import { decodeState, encodeState } from "../src/triage/state.js";
+import { bindingOf, decisionBranch, decisionCommitMessage } from "../src/tiers/approval.js";
+import { readTierIssue } from "../src/tiers/read.js";
 import { loadReport } from "../src/report/load.js";
 import { periodBetween } from "../src/report/period.js";
 import { dueReviews, renderReviewIssue, reviewTitle } from "../src/report/reviews.js";
@@ -701,5 +703,154 @@ describe("an approval is bound to what the circle approved", () => {
       "is void: the app did not record what that approval was for (it was given before the app kept that)",
     );
     expect(botComment(44)).toContain("Complete: waiting for the circle");
+  });
+});
+
+describe("each decision gets a registry branch of its own, from the current head", () => {
+  const github = () => new Octokit({ auth: "ghs_cli_token", baseUrl: `${app.fake.url}/api/v3` });
+  /** The pull request's files as GitHub lists them (computed from the merge base). */
+  async function filesShown(number: number) {
+    const [owner, repo] = REGISTRY_REPO.split("/") as [string, string];
+    const { data } = await github().rest.pulls.listFiles({ owner, repo, pull_number: number });
+    return data;
+  }
+  const linesOf = (patch: string | undefined) => (patch ?? "").split("\n").slice(1);
+  const today = () => new Date().toISOString().slice(0, 10);
+  const applyFor = (n: number, code: string, tier: "basic" | "full") =>
+    open({
+      number: n,
+      title: `[Tier application] ${code}`,
+      body: applicationBody(form, {
+        instance: option(form, "instance", `${code} —`),
+        tier: option(form, "tier", tier),
+        ...FULL_EVIDENCE,
+      }),
+      labels: form.labels,
+      author: `${code}-manager`,
+    });
+  const branchesOf = (n: number) =>
+    [...app.fake.git(REGISTRY_REPO).branches.keys()].filter((b) =>
+      new RegExp(`-ofn-install-${n}(?:-|$)`).test(b),
+    );
+
+  test("a re-approval after its pull request was closed unmerged gets a fresh branch from the current head: GitHub shows only that instance's lines, though Germany's change landed meanwhile", async () => {
+    await applyFor(50, "nz", "full");
+    await say(50, "/approve-tier full", "circle-member");
+    const first = pullFor(50)!;
+    first.state = "closed";
+    await app.deliver("pull_request", closedPayload(first, false), `closed-${first.number}`);
+    expect(decodeState(botComment(50))?.commanded?.tier).toBeUndefined();
+
+    // Meanwhile Germany's own decision is merged into the default branch.
+    await applyFor(51, "de", "full");
+    await say(51, "/approve-tier full", "circle-member");
+    const germany = pullFor(51)!;
+    app.fake.mergePull(REGISTRY_REPO, germany.number);
+    await app.deliver("pull_request", closedPayload(germany, true), `merged-${germany.number}`);
+
+    await say(50, "/approve-tier full", "circle-member");
+    const again = pulls().filter(
+      (p) => p.body.startsWith(`Tier application: ${REPO}#50\n`) && p.state === "open",
+    );
+    expect(again).toHaveLength(1);
+    const second = again[0]!;
+    expect(second.head).not.toBe(first.head);
+    expect(second.body).toContain("It changes only `nz` in the registry");
+    const git = app.fake.git(REGISTRY_REPO);
+    expect(
+      app.fake.mergeBase(REGISTRY_REPO, git.branches.get(second.head)!, git.branches.get("main")!),
+    ).toBe(git.branches.get("main"));
+    const files = await filesShown(second.number);
+    expect(files.map((f) => f.filename)).toEqual([REGISTRY]);
+    expect(linesOf(files[0]!.patch)).toEqual([
+      "-    tier: basic # example",
+      "-    hosts: [openfoodnetwork.org.nz]",
+      "-    aliases: [New Zealand, NZ, Aotearoa]",
+      "+    tier: full",
+      "+    hosts: [openfoodnetwork.org.nz]",
+      "+    aliases: [New Zealand, NZ, Aotearoa]",
+      `+    reviewed: ${today()}`,
+      "+    review_every_months: 12",
+      "+    evidence:",
+      "+      - https://ofn.example.org/de/pledge.pdf",
+      "+      - https://ofn.example.org/de/canvas",
+      "+      - https://ofn.example.org/de/grant",
+    ]);
+    expect(await tierCheckRunsOn(second)).toMatchObject({
+      conclusion: "success",
+      summary: expect.stringContaining("nz"),
+    });
+  });
+
+  test("a branch someone with push access made under the decision's name is never committed to: the app takes the next name, and GitHub shows only the decision's lines", async () => {
+    await applyFor(52, "ie", "full");
+    // Someone creates the branches the app would use, from an older commit, with another
+    // instance's change, even under the app's own commit message.
+    const id = nextComment;
+    const where = { repo: REPO, number: 52 };
+    const read = readTierIssue(
+      { body: issue(52).body, labels: issue(52).labels },
+      registry,
+      policy,
+    )!;
+    const decision = {
+      outcome: "approved" as const,
+      tier: "full" as const,
+      by: "circle-member",
+      approved: { ...bindingOf(read)!, comment: id, on: today() },
+    };
+    const git = app.fake.git(REGISTRY_REPO);
+    const old = git.info.get(git.branches.get("main")!)!.parents[0]!;
+    const squatted = [
+      decisionBranch(decision, where),
+      `sysadmin-pipe/tier-application-ofn-install-52`,
+    ];
+    const ukNone = app.fake
+      .fileAt(REGISTRY_REPO, REGISTRY)!
+      .replace(/( {2}uk:\n {4}name: .*\n {4}tier: )full # example/, "$1none");
+    for (const name of squatted) {
+      git.branches.set(name, old);
+      app.fake.commitFile(
+        REGISTRY_REPO,
+        REGISTRY,
+        ukNone,
+        name,
+        decisionCommitMessage(decision, where),
+      );
+    }
+    const before = squatted.map((b) => git.branches.get(b));
+
+    expect(await say(52, "/approve-tier full", "circle-member")).toBe(id);
+    expect(squatted.map((b) => git.branches.get(b))).toEqual(before);
+    const pull = pullFor(52)!;
+    expect(squatted).not.toContain(pull.head);
+    expect(pull.head).toBe(`${decisionBranch(decision, where)}-2`);
+    const files = await filesShown(pull.number);
+    expect(files.map((f) => f.filename)).toEqual([REGISTRY]);
+    expect(linesOf(files[0]!.patch).join("\n")).not.toMatch(/uk|none/);
+    expect(linesOf(files[0]!.patch)[0]).toBe("-    tier: basic # example");
+    expect(app.fake.fileAt(REGISTRY_REPO, REGISTRY, pull.head)).toContain(
+      "  ie:\n    name: Open Food Network Ireland\n    tier: full\n",
+    );
+  });
+
+  test("a try that failed halfway (the pull request opened, the bot comment not written) is retried on its own branch and pull request: no duplicate", async () => {
+    await applyFor(53, "za", "full");
+    // The approval's note fails once after the pull request is open: the work is retried.
+    app.fake.inject({
+      kind: "forbidden",
+      match: new RegExp(`^POST /repos/${REPO}/issues/53/comments$`),
+      times: 1,
+    });
+    const id = await say(53, "/approve-tier full", "circle-member");
+    // Acknowledged by both tries: the first failed after opening the pull request.
+    expect(reactions(id)).toEqual(["+1", "+1"]);
+    const opened = pulls().filter((p) => p.body.startsWith(`Tier application: ${REPO}#53\n`));
+    expect(opened).toHaveLength(1);
+    expect(branchesOf(53)).toEqual([opened[0]!.head]);
+    expect(decodeState(botComment(53))?.application?.pull?.number).toBe(opened[0]!.number);
+    expect(
+      notes(53).filter((n) => n.includes("approved Open Food Network South Africa")),
+    ).toHaveLength(1);
   });
 });

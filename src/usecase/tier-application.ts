@@ -25,7 +25,7 @@ import {
   renderTierComment,
   type LoadSection,
 } from "../tiers/comment.js";
-import { bindingOf, driftOf } from "../tiers/approval.js";
+import { bindingOf, decisionCommitMessage, driftOf } from "../tiers/approval.js";
 import { planTierIssue, type TierAct } from "../tiers/plan.js";
 import { missingNow, readTierIssue, tierIssueKind, type TierIssue } from "../tiers/read.js";
 import { editRegistry } from "../tiers/registry-edit.js";
@@ -122,6 +122,7 @@ async function openPull(
     repo: source.repo,
     path: source.registry,
     ...text,
+    message: decisionCommitMessage(act.decision, where),
     edit: (registry) => editRegistry(registry, act.change),
     // A new instance must be offered by the issue forms, or the Tier registry check fails.
     ...(act.change.newInstance ? { follow: formsFor(job.config.policy) } : {}),
