@@ -754,12 +754,6 @@ describe("each decision gets a registry branch of its own, from the current head
     );
     expect(again).toHaveLength(1);
     const second = again[0]!;
-    expect(second.head).not.toBe(first.head);
-    expect(second.body).toContain("It changes only `nz` in the registry");
-    const git = app.fake.git(REGISTRY_REPO);
-    expect(
-      app.fake.mergeBase(REGISTRY_REPO, git.branches.get(second.head)!, git.branches.get("main")!),
-    ).toBe(git.branches.get("main"));
     const files = await filesShown(second.number);
     expect(files.map((f) => f.filename)).toEqual([REGISTRY]);
     expect(linesOf(files[0]!.patch)).toEqual([
@@ -776,6 +770,12 @@ describe("each decision gets a registry branch of its own, from the current head
       "+      - https://ofn.example.org/de/canvas",
       "+      - https://ofn.example.org/de/grant",
     ]);
+    expect(second.head).not.toBe(first.head);
+    expect(second.body).toContain("It changes only `nz` in the registry");
+    const git = app.fake.git(REGISTRY_REPO);
+    expect(
+      app.fake.mergeBase(REGISTRY_REPO, git.branches.get(second.head)!, git.branches.get("main")!),
+    ).toBe(git.branches.get("main"));
     expect(await tierCheckRunsOn(second)).toMatchObject({
       conclusion: "success",
       summary: expect.stringContaining("nz"),
