@@ -10,7 +10,15 @@ import { loadPolicy } from "../src/registry/policy.js";
 import { loadRegistry } from "../src/registry/schema.js";
 import { bindingOf, decisionBranch, driftOf } from "../src/tiers/approval.js";
 import { planTierIssue } from "../src/tiers/plan.js";
-import { decodeState, type ApplicationRecord, type TierDecision } from "../src/triage/state.js";
+import {
+  decodeState,
+  encodeState,
+  MAX_APPROVED_LINK_CHARS,
+  MAX_APPROVED_LINKS,
+  MAX_NEW_INSTANCE_WORDS,
+  type ApplicationRecord,
+  type TierDecision,
+} from "../src/triage/state.js";
 import { readPullLink, pullLinkLine } from "../src/tiers/comment.js";
 import { evidenceLinks, missingNow, readTierIssue } from "../src/tiers/read.js";
 import { editRegistry } from "../src/tiers/registry-edit.js";
@@ -202,7 +210,9 @@ describe("the circle's commands", () => {
       labels: [],
       registry,
       policy,
-      now: "2026-11-25T10:00:00Z",
+      // Handled just after midnight (a retry, say): the approval keeps its comment's day.
+      now: "2026-11-26T00:00:05Z",
+      writtenOn: "2026-11-25",
       comment: 4242,
     });
   };
@@ -567,6 +577,38 @@ describe("the recorded state", () => {
     });
   });
 
+  test("the largest approval the schema allows, of the worst characters, still fits the bot comment and reads back whole", () => {
+    // `--` is written `-\u002d` inside the HTML comment: dashes are the costliest characters.
+    const dashes = (n: number) => `a${"-".repeat(n - 2)}b`;
+    const approved = {
+      kind: "application" as const,
+      code: "pt",
+      asked: "full" as const,
+      digest: "f".repeat(64),
+      evidence: Array.from({ length: MAX_APPROVED_LINKS }, () => dashes(MAX_APPROVED_LINK_CHARS)),
+      newInstance: {
+        name: dashes(100),
+        hosts: Array.from({ length: MAX_NEW_INSTANCE_WORDS }, () => dashes(253)),
+        aliases: Array.from({ length: MAX_NEW_INSTANCE_WORDS }, () => dashes(60)),
+      },
+      comment: 1,
+      on: "2026-11-25",
+    };
+    const state = {
+      v: 1 as const,
+      applied: [],
+      suppressed: [],
+      overrides: {},
+      commanded: {
+        overrides: {},
+        tier: { outcome: "approved" as const, tier: "full" as const, by: "x", approved },
+      },
+    };
+    const encoded = encodeState(state);
+    expect(encoded.length).toBeLessThan(50_000); // GitHub's limit is 65,536 for the whole comment
+    expect(decodeState(encoded)?.commanded?.tier?.approved).toEqual(approved);
+  });
+
   test("an approval record outside the schema, or a state too long to be the app's, is not trusted", () => {
     const approved = {
       kind: "application",
@@ -588,7 +630,7 @@ describe("the recorded state", () => {
       ),
     ).toBeUndefined();
     expect(
-      decodeState(state({ outcome: "declined", by: "x", reason: "y", pad: "z".repeat(40_000) })),
+      decodeState(state({ outcome: "declined", by: "x", reason: "y", pad: "z".repeat(50_000) })),
     ).toBeUndefined();
   });
 });

@@ -50,6 +50,8 @@ export interface CommandContext {
   now?: string;
   /** The id of the comment the commands are in. */
   comment?: number;
+  /** The day the comment was written, like 2026-11-25, when known. */
+  writtenOn?: string;
 }
 
 /** Working copy of what a comment changes. */

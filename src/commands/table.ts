@@ -202,7 +202,7 @@ const approveTier = define({
     const tier = oneOf(rest, TIERS_APPROVED, "the tier");
     return tier === "basic" || tier === "full" ? { name: "approve-tier", tier } : tier;
   },
-  apply: (c, draft, { actor, previous, now, comment }) => {
+  apply: (c, draft, { actor, previous, now, comment, writtenOn }) => {
     const scope = draft.scope.tier;
     if (!scope) return notTierIssue("`/approve-tier`");
     const pull = previous?.application?.pull;
@@ -219,7 +219,8 @@ const approveTier = define({
         `the ${scope.kind} was edited after your comment (${scope.edited}): read it again, then approve again`,
       );
     if (!scope.binding) return refuse(`the ${scope.kind} does not name an instance`);
-    const on = (now ?? new Date().toISOString()).slice(0, 10);
+    // The comment's own day: a retry of the same approval records the same decision.
+    const on = writtenOn ?? (now ?? new Date().toISOString()).slice(0, 10);
     const approved = { ...scope.binding, ...(comment ? { comment } : {}), on };
     draft.commanded.tier = { outcome: "approved", tier: c.tier, by: actor.login, approved };
     return ok;

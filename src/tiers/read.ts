@@ -6,7 +6,11 @@ import { identityOwners, ownerWords, takenBy, unsafeIdentity } from "../registry
 import { HOST, INSTANCE_CODE, type Registry } from "../registry/schema.js";
 import { readReviewMarker } from "../report/reviews.js";
 import { answerCodes, formSections } from "../triage/form-answers.js";
-import { MAX_APPROVED_LINK_CHARS, MAX_APPROVED_LINKS } from "../triage/state.js";
+import {
+  MAX_APPROVED_LINK_CHARS,
+  MAX_APPROVED_LINKS,
+  MAX_NEW_INSTANCE_WORDS,
+} from "../triage/state.js";
 import {
   APPLICATION_LABELS,
   ASKED_TIERS,
@@ -94,9 +98,6 @@ const list = (text: string, separators: RegExp) =>
 function answerOf(sections: { heading: string; value: string }[], label: string): string {
   return sections.find((s) => headingIs(s.heading, label))?.value ?? "";
 }
-
-/** At most this many hosts and aliases for a new instance (an approval records them). */
-export const MAX_NEW_INSTANCE_WORDS = 20;
 
 /** What is wrong with a new instance's name and aliases: unsafe words, or another's words. */
 function identityProblems(instance: NewInstance, registry: Registry): string[] {

@@ -1,5 +1,6 @@
 // The hidden state in the bot comment: what the app applied, so any replica decides alike.
 import { z } from "zod";
+import { MAX_ALIAS_CHARS, MAX_NAME_CHARS } from "../registry/identity.js";
 import { INSTANCE_CODE } from "../registry/schema.js";
 import { CATEGORIES, OUTCOMES, SEVERITIES, SIZES } from "./vocabulary.js";
 
@@ -66,8 +67,10 @@ const JobSchema = z.object({
 
 /** At most this many evidence links an approval records (a tier application asks for four). */
 export const MAX_APPROVED_LINKS = 20;
-/** The longest evidence link an approval records. */
-export const MAX_APPROVED_LINK_CHARS = 500;
+/** The longest evidence link an approval records (real ones are about 100 characters). */
+export const MAX_APPROVED_LINK_CHARS = 300;
+/** At most this many hosts and aliases of a new instance an approval records. */
+export const MAX_NEW_INSTANCE_WORDS = 10;
 const pullRef = z.object({ repo: z.string().max(200), number: z.number().int().positive() });
 
 /**
@@ -87,9 +90,9 @@ const ApprovedSchema = z.object({
   /** For an instance the registry does not have yet. */
   newInstance: z
     .object({
-      name: z.string().max(100),
-      hosts: z.array(z.string().max(253)).max(20),
-      aliases: z.array(z.string().max(60)).max(20),
+      name: z.string().max(MAX_NAME_CHARS),
+      hosts: z.array(z.string().max(253)).max(MAX_NEW_INSTANCE_WORDS),
+      aliases: z.array(z.string().max(MAX_ALIAS_CHARS)).max(MAX_NEW_INSTANCE_WORDS),
     })
     .optional(),
   /** The id of the comment that approved: the same approval retried has the same. */
@@ -396,7 +399,7 @@ export function sameBesidesDeliveries(a: string, b: string): boolean {
  * largest state the app writes (an approval with its evidence links) is well under this. Longer
  * text is not parsed at all.
  */
-const MAX_STATE_CHARS = 32_000;
+const MAX_STATE_CHARS = 48_000;
 
 /** The state in a comment body, or undefined when absent or not trustworthy. */
 export function decodeState(body: string): RecordedState | undefined {

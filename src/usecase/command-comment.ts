@@ -29,6 +29,8 @@ export interface CommandComment {
   login: string;
   /** When it was written, where that is not now (a comment the sweep answers late). */
   writtenAt?: string;
+  /** When GitHub says it was written: the day an approval records, the same on every retry. */
+  createdAt?: string;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function handleCommandComment(
     policy: config.policy,
     now: comment.writtenAt ?? new Date().toISOString(),
     comment: commentId,
+    writtenOn: (comment.createdAt ?? comment.writtenAt)?.slice(0, 10),
   };
   const run = (actor: Actor) =>
     applyCommands(parsed.commands, parsed.problems, { ...context, actor });
