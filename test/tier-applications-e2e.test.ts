@@ -646,6 +646,14 @@ describe("an approval is bound to what the circle approved", () => {
         b.includes("-ofn-install-42-"),
       );
     expect(branches()).toHaveLength(1);
+    // Meanwhile a person changes another instance on the default branch.
+    const git = app.fake.git(REGISTRY_REPO);
+    const main = app.fake.fileAt(REGISTRY_REPO, REGISTRY)!;
+    app.fake.commitFile(
+      REGISTRY_REPO,
+      REGISTRY,
+      main.replace("    aliases: [India, Indian]", "    aliases: [India, Indian, Bharat]"),
+    );
 
     // Any later event (the applicant fixes a typo in the title) tries again.
     issue(42).title = "[Tier application] Open Food Network Portugal (Lisbon)";
@@ -653,9 +661,15 @@ describe("an approval is bound to what the circle approved", () => {
     const [pull] = pullsFor(42);
     expect(pull).toMatchObject({ state: "open", head: branches()[0] });
     expect(branches()).toHaveLength(1);
-    expect(app.fake.fileAt(REGISTRY_REPO, REGISTRY, pull!.head)).toContain(
-      "  pt:\n    name: Open Food Network Portugal\n",
-    );
+    // Its own branch, made again on the current head: GitHub shows Portugal's lines only.
+    const head = git.branches.get(pull!.head)!;
+    expect(git.info.get(head)!.parents).toEqual([git.branches.get("main")]);
+    const registryChange = app.fake
+      .pullChanges(REGISTRY_REPO, pull!.number)
+      .find((f) => f.filename === REGISTRY)!;
+    expect(registryChange.removed).toEqual([]);
+    expect(registryChange.added[0]).toBe("  pt:");
+    expect(registryChange.added.join("\n")).not.toContain("Bharat");
     await edit(42, portugal);
     expect(pullsFor(42)).toHaveLength(1);
   });
