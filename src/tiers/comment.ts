@@ -264,7 +264,9 @@ export function unmergedNote(
   registry: Registry,
 ): string {
   const named = approvedOr(decision, read);
-  const instance = named.code ? registry.instances[named.code] : undefined;
+  const code = named.code;
+  const instance =
+    code && Object.hasOwn(registry.instances, code) ? registry.instances[code] : undefined;
   const stays = instance
     ? `${instanceWords(named, registry)} stays on the **${instance.tier}** tier`
     : `${instanceWords(named, registry)} is not in the registry yet`;
