@@ -262,6 +262,29 @@ describe("the Tier registry check on a pull request", () => {
     ]);
   });
 
+  test("any pull request giving an instance another's alias, or a mention as an alias, fails on that line", async () => {
+    const registry = edit(
+      BASE,
+      "be",
+      "aliases",
+      '[Belgium, UK, "<!here> @openfoodfoundation/sysadmins"]',
+    );
+    const { check } = await checkPullRequest({ [REGISTRY]: registry });
+
+    expect(check!.conclusion).toBe("failure");
+    const line = lineOf(registry, /^ {4}aliases: \[Belgium/);
+    expect(check!.output.annotations.map((a) => [a.start_line, a.message])).toEqual([
+      [
+        line,
+        "instance `be`, aliases entry 2: alias `UK` is already the code of `uk` (names are compared ignoring case and accents): triage could not tell the two apart",
+      ],
+      [
+        line,
+        "instance `be`, aliases entry 3: alias must be plain words (letters, digits, spaces and . ' & ( ) / -); it has `<` or `>` (markup, or a chat control word like `<!channel>`), `!` (chat control words like `<!here>`), `@` (a mention)",
+      ],
+    ]);
+  });
+
   test("a removed instance with open pipe requests is shown with those requests", async () => {
     const registry = BASE.replace(/\n {2}be:\n(?: {4}.*\n)+/, "\n");
     const { check } = await checkPullRequest({ [REGISTRY]: registry, [FORM]: formFor(registry) }, [

@@ -215,6 +215,87 @@ describe("mistakes in the registry are explained where they are", () => {
   });
 });
 
+describe("the words instances are known by are plain and never shared", () => {
+  /** The shipped registry with one more instance, whose name and aliases are these. */
+  const withPortugal = (name: string, aliases: string) =>
+    `${REGISTRY_TEXT}  pt:\n    name: ${name}\n    tier: basic\n    aliases: ${aliases}\n`;
+
+  test("an alias another instance is known by (code, name or alias; any case or accents) is flagged on its line and column", () => {
+    const text = withPortugal(
+      "Open Food Network Portugal",
+      "[Portugal, UK, france, Espana, Open-Food France]",
+    );
+    const line = lineOf(text, "    aliases: [Portugal");
+    expect(problems(text).map((p) => [p.line, p.column, p.message])).toEqual([
+      [
+        line,
+        25,
+        "instance `pt`, aliases entry 2: alias `UK` is already the code of `uk` (names are compared ignoring case and accents): triage could not tell the two apart",
+      ],
+      [
+        line,
+        29,
+        "instance `pt`, aliases entry 3: alias `france` is already an alias of `fr` (names are compared ignoring case and accents): triage could not tell the two apart",
+      ],
+      [
+        line,
+        37,
+        "instance `pt`, aliases entry 4: alias `Espana` is already an alias of `es` (names are compared ignoring case and accents): triage could not tell the two apart",
+      ],
+      [
+        line,
+        45,
+        "instance `pt`, aliases entry 5: alias `Open-Food France` is already an alias of `fr` (names are compared ignoring case and accents): triage could not tell the two apart",
+      ],
+    ]);
+  });
+
+  test("a name another instance has, or an instance code another instance uses as a word, is flagged", () => {
+    const name = problems(withPortugal("Open Food Network UK", "[Portugal]"));
+    expect(name.map((p) => p.message)).toEqual([
+      "instance `pt`: name `Open Food Network UK` is already the name of `uk` (names are compared ignoring case and accents): triage could not tell the two apart",
+    ]);
+    const text = `${REGISTRY_TEXT}  katuma:\n    name: Katuma Two\n    tier: none\n`;
+    const code = problems(text);
+    expect(code.map((p) => [p.line, p.message])).toEqual([
+      [
+        lineOf(text, "  katuma:"),
+        "instance `katuma`: the code `katuma` is already an alias of `es` (names are compared ignoring case and accents): triage could not tell the two apart",
+      ],
+    ]);
+  });
+
+  test.each([
+    [
+      "a chat control word and a team mention",
+      '"<!channel> @openfoodfoundation/sysadmins"',
+      /it has `<` or `>` .*`!` .*`@` \(a mention\)/,
+    ],
+    ["a Markdown link", '"[x](https://evil.example)"', /brackets \(link markup\)/],
+    ["a host name, which a chat app links", "evil.example", /looks like a host name or link/],
+    ["a backtick", '"a`b"', /a backtick/],
+    ["an HTML tag", '"<img src=x>"', /`<` or `>`/],
+  ])(
+    "an alias with %s is refused where it is written, without echoing it",
+    (_what, alias, message) => {
+      const text = withPortugal("Open Food Network Portugal", `[Portugal, ${alias}]`);
+      const [problem] = problems(text);
+      expect(problem?.message).toMatch(/^instance `pt`, aliases entry 2: alias /);
+      expect(problem?.message).toMatch(message);
+      expect(problem?.line).toBe(lineOf(text, "    aliases: [Portugal"));
+    },
+  );
+
+  test("a name with markup is refused; names like `CoopCircuits (France)` and accents are fine", () => {
+    const [problem] = problems(withPortugal('"Portugal @here"', "[Portugal]"));
+    expect(problem?.message).toMatch(/^instance `pt`: name must be plain words.*`@` \(a mention\)/);
+    const ok = loadRegistry(
+      withPortugal("Rede Alimentar (Portugal) & Ilhas", "[Portugal, Açores, St. Miguel]"),
+    );
+    expect(ok.ok).toBe(true);
+  });
+});
+
 describe("whatever the file holds, loading never throws", () => {
   test.each([
     ["an empty file", "", /the file is empty/],

@@ -7,7 +7,9 @@ import { jest } from "@jest/globals";
 import nock from "nock";
 import { Octokit } from "@octokit/rest";
 import { reconcile } from "../src/reconcile/sweep.js";
-import { decodeState } from "../src/triage/state.js";
+import { decodeState, encodeState } from "../src/triage/state.js";
+import { bindingOf, decisionBranch, decisionCommitMessage } from "../src/tiers/approval.js";
+import { readTierIssue } from "../src/tiers/read.js";
 import { loadReport } from "../src/report/load.js";
 import { periodBetween } from "../src/report/period.js";
 import { dueReviews, renderReviewIssue, reviewTitle } from "../src/report/reviews.js";
@@ -233,7 +235,8 @@ describe("an instance applies for a tier", () => {
     expect(pull).toMatchObject({
       state: "open",
       base: "main",
-      head: "sysadmin-pipe/tier-application-ofn-install-2",
+      // A branch of this decision's own: the issue, then the decision's key.
+      head: expect.stringMatching(/^sysadmin-pipe\/tier-application-ofn-install-2-[0-9a-f]{12}$/),
     });
     expect(pull.title).toBe(`Tier: de basic → full (application ${REPO}#2)`);
     expect(pull.body).toContain("approved by @circle-member");
@@ -547,5 +550,322 @@ describe("the circle changes its mind", () => {
     expect(botComment(9)).toContain(
       `The registry pull request: ${REGISTRY_REPO}#${open[0]!.number}.`,
     );
+  });
+});
+
+describe("an approval is bound to what the circle approved", () => {
+  const portugal = {
+    instance: option(form, "instance", "A new instance"),
+    code: "pt",
+    name: "Open Food Network Portugal",
+    hosts: "openfoodnetwork.pt",
+    aliases: "Portugal",
+    tier: option(form, "tier", "basic"),
+    ...BASIC_EVIDENCE,
+  };
+  const applyAsPortugal = (number: number) =>
+    open({
+      number,
+      title: "[Tier application] Open Food Network Portugal",
+      labels: form.labels,
+      author: "pt-manager",
+      body: applicationBody(form, portugal),
+    });
+  /** The applicant edits the application (GitHub delivers `edited`). */
+  async function edit(
+    n: number,
+    answers: Record<string, string>,
+    id = `edit-${n}-${nextComment++}`,
+  ) {
+    issue(n).body = applicationBody(form, answers);
+    const { title, body, labels } = issue(n);
+    expect(
+      await app.deliver("issues", issuesPayload("edited", { number: n, title, body, labels }), id),
+    ).toBe(200);
+  }
+  const pullsFor = (n: number) =>
+    pulls().filter((p) => p.body.startsWith(`Tier application: ${REPO}#${n}\n`));
+  /** Germany's lines of the registry on main and on each branch the app made for issue `n`. */
+  const germanyOnBranchesOf = (n: number) => {
+    const git = app.fake.git(REGISTRY_REPO);
+    const de = (text: string) => /\n {2}de:\n(?: {4}.*\n)+/.exec(text)?.[0];
+    const ours = new RegExp(`-ofn-install-${n}(?:-|$)`);
+    const branches = [...git.branches.keys()].filter((b) => b === "main" || ours.test(b));
+    return new Set(branches.map((b) => de(app.fake.fileAt(REGISTRY_REPO, REGISTRY, b) ?? "")));
+  };
+  const PULLS_POST = new RegExp(`^POST /repos/${REGISTRY_REPO}/pulls$`);
+
+  test("an application edited after /approve-tier from a new instance to `de` makes the approval void: its pull request is closed, the circle is asked again, and Germany's tier never moves", async () => {
+    await applyAsPortugal(40);
+    await say(40, "/approve-tier basic", "circle-member");
+    const first = pullsFor(40)[0]!;
+    expect(first.title).toBe(`Tier: pt new, basic (application ${REPO}#40)`);
+    await edit(40, germany("basic", BASIC_EVIDENCE));
+    expect(first).toMatchObject({ state: "closed", merged: false });
+    expect(pullsFor(40).filter((p) => p.state === "open")).toEqual([]);
+    expect(notes(40).at(-1)).toBe(
+      `@${CIRCLE}: the approval for the **basic** tier by @circle-member is void: the application changed after it was approved: its instance (\`pt\` → \`de\`). The app closed its registry pull request ${REGISTRY_REPO}#${first.number} without merging. Please read the application again and decide: \`/approve-tier basic|full\` or \`/decline-tier <reason>\`.\n`,
+    );
+    const comment = botComment(40);
+    expect(comment).not.toContain("Approved for");
+    expect(comment).toContain("⚠️ The approval for the **basic** tier by @circle-member is void");
+    expect(comment).toContain("Complete: waiting for the circle");
+    expect(decodeState(comment)?.commanded?.tier).toBeUndefined();
+    // Later events change nothing more; and no branch sets Germany's tier.
+    await edit(40, germany("basic", BASIC_EVIDENCE));
+    expect(notes(40).filter((n) => n.includes("is void"))).toHaveLength(1);
+    expect(germanyOnBranchesOf(40).size).toBe(1);
+
+    // The circle decides again, knowingly: a new pull request, for Germany.
+    await say(40, "/approve-tier basic", "circle-member");
+    const open = pullsFor(40).filter((p) => p.state === "open");
+    expect(open.map((p) => p.title)).toEqual([`Tier: de basic → basic (application ${REPO}#40)`]);
+    expect(open[0]!.head).not.toBe(first.head);
+  });
+
+  test("a failed pull request opening is not retried from the edited issue: the edit voids the approval instead", async () => {
+    await applyAsPortugal(41);
+    app.fake.inject({ kind: "forbidden", match: PULLS_POST, times: 1 });
+    await say(41, "/approve-tier basic", "circle-member");
+    expect(botComment(41)).toContain("The app could not open the registry pull request");
+    expect(pullsFor(41)).toEqual([]);
+    await edit(41, germany("basic", BASIC_EVIDENCE));
+    expect(pullsFor(41)).toEqual([]);
+    expect(germanyOnBranchesOf(41).size).toBe(1);
+    expect(notes(41).at(-1)).toMatch(
+      /is void: the application changed after it was approved: its instance \(`pt` → `de`\)\. Please read/,
+    );
+  });
+
+  test("a failed pull request opening is retried on the next event from the approval's record: its own branch, one pull request", async () => {
+    await applyAsPortugal(42);
+    app.fake.inject({ kind: "forbidden", match: PULLS_POST, times: 1 });
+    await say(42, "/approve-tier basic", "circle-member");
+    expect(pullsFor(42)).toEqual([]);
+    const branches = () =>
+      [...app.fake.git(REGISTRY_REPO).branches.keys()].filter((b) =>
+        b.includes("-ofn-install-42-"),
+      );
+    expect(branches()).toHaveLength(1);
+    // Meanwhile a person changes another instance on the default branch.
+    const git = app.fake.git(REGISTRY_REPO);
+    const main = app.fake.fileAt(REGISTRY_REPO, REGISTRY)!;
+    app.fake.commitFile(
+      REGISTRY_REPO,
+      REGISTRY,
+      main.replace("    aliases: [India, Indian]", "    aliases: [India, Indian, Bharat]"),
+    );
+
+    // Any later event (the applicant fixes a typo in the title) tries again.
+    issue(42).title = "[Tier application] Open Food Network Portugal (Lisbon)";
+    await edit(42, portugal);
+    const [pull] = pullsFor(42);
+    expect(pull).toMatchObject({ state: "open", head: branches()[0] });
+    expect(branches()).toHaveLength(1);
+    // Its own branch, made again on the current head: GitHub shows Portugal's lines only.
+    const head = git.branches.get(pull!.head)!;
+    expect(git.info.get(head)!.parents).toEqual([git.branches.get("main")]);
+    const registryChange = app.fake
+      .pullChanges(REGISTRY_REPO, pull!.number)
+      .find((f) => f.filename === REGISTRY)!;
+    expect(registryChange.removed).toEqual([]);
+    expect(registryChange.added[0]).toBe("  pt:");
+    expect(registryChange.added.join("\n")).not.toContain("Bharat");
+    await edit(42, portugal);
+    expect(pullsFor(42)).toHaveLength(1);
+  });
+
+  test("an approval binds the application as its comment was delivered: an edit before the approval runs refuses it, and the approver is told why", async () => {
+    await applyAsPortugal(43);
+    // The comment is written while the application names Portugal; the applicant edits it to
+    // Germany before the queued approval runs.
+    const id = nextComment++;
+    const body = "/approve-tier basic";
+    app.fake
+      .repo(REPO)
+      .comments.push({ id, issue: 43, body, user: "circle-member", type: "User", reactions: [] });
+    const asSeen = {
+      number: 43,
+      title: issue(43).title,
+      body: issue(43).body,
+      labels: issue(43).labels,
+    };
+    issue(43).body = applicationBody(form, germany("basic", BASIC_EVIDENCE));
+    const payload = commentPayload(asSeen, { id, body, login: "circle-member" });
+    expect(await app.deliver("issue_comment", payload, `comment-${id}`)).toBe(200);
+
+    expect(reactions(id)).toEqual(["confused"]);
+    expect(app.fake.botComments(REPO, 43).at(-1)!.body).toContain(
+      "the application was edited after your comment (its instance (`pt` → `de`)): read it again, then approve again",
+    );
+    expect(pullsFor(43)).toEqual([]);
+    expect(decodeState(botComment(43))?.commanded?.tier).toBeUndefined();
+  });
+
+  test("an approval an older app recorded (without what was approved) is set aside on the next event, visibly", async () => {
+    await applyAsPortugal(44);
+    await say(44, "/approve-tier basic", "circle-member");
+    const first = pullsFor(44)[0]!;
+    // As the older app wrote it: the decision without its record of what was approved.
+    const comment = app.fake.botComments(REPO, 44).find((c) => c.body.startsWith(MARKER))!;
+    const state = decodeState(comment.body)!;
+    delete state.commanded!.tier!.approved;
+    comment.body = comment.body.replace(/<!-- sysadmin-pipe:state .* -->/, encodeState(state));
+
+    await edit(44, portugal);
+    expect(first).toMatchObject({ state: "closed", merged: false });
+    expect(notes(44).at(-1)).toContain(
+      "is void: the app did not record what that approval was for (it was given before the app kept that)",
+    );
+    expect(botComment(44)).toContain("Complete: waiting for the circle");
+  });
+});
+
+describe("each decision gets a registry branch of its own, from the current head", () => {
+  const github = () => new Octokit({ auth: "ghs_cli_token", baseUrl: `${app.fake.url}/api/v3` });
+  /** The pull request's files as GitHub lists them (computed from the merge base). */
+  async function filesShown(number: number) {
+    const [owner, repo] = REGISTRY_REPO.split("/") as [string, string];
+    const { data } = await github().rest.pulls.listFiles({ owner, repo, pull_number: number });
+    return data;
+  }
+  const linesOf = (patch: string | undefined) => (patch ?? "").split("\n").slice(1);
+  const today = () => new Date().toISOString().slice(0, 10);
+  const applyFor = (n: number, code: string, tier: "basic" | "full") =>
+    open({
+      number: n,
+      title: `[Tier application] ${code}`,
+      body: applicationBody(form, {
+        instance: option(form, "instance", `${code} —`),
+        tier: option(form, "tier", tier),
+        ...FULL_EVIDENCE,
+      }),
+      labels: form.labels,
+      author: `${code}-manager`,
+    });
+  const branchesOf = (n: number) =>
+    [...app.fake.git(REGISTRY_REPO).branches.keys()].filter((b) =>
+      new RegExp(`-ofn-install-${n}(?:-|$)`).test(b),
+    );
+
+  test("a re-approval after its pull request was closed unmerged gets a fresh branch from the current head: GitHub shows only that instance's lines, though Germany's change landed meanwhile", async () => {
+    await applyFor(50, "nz", "full");
+    await say(50, "/approve-tier full", "circle-member");
+    const first = pullFor(50)!;
+    first.state = "closed";
+    await app.deliver("pull_request", closedPayload(first, false), `closed-${first.number}`);
+    expect(decodeState(botComment(50))?.commanded?.tier).toBeUndefined();
+
+    // Meanwhile Germany's own decision is merged into the default branch.
+    await applyFor(51, "de", "full");
+    await say(51, "/approve-tier full", "circle-member");
+    const germany = pullFor(51)!;
+    app.fake.mergePull(REGISTRY_REPO, germany.number);
+    await app.deliver("pull_request", closedPayload(germany, true), `merged-${germany.number}`);
+
+    await say(50, "/approve-tier full", "circle-member");
+    const again = pulls().filter(
+      (p) => p.body.startsWith(`Tier application: ${REPO}#50\n`) && p.state === "open",
+    );
+    expect(again).toHaveLength(1);
+    const second = again[0]!;
+    const files = await filesShown(second.number);
+    expect(files.map((f) => f.filename)).toEqual([REGISTRY]);
+    expect(linesOf(files[0]!.patch)).toEqual([
+      "-    tier: basic # example",
+      "-    hosts: [openfoodnetwork.org.nz]",
+      "-    aliases: [New Zealand, NZ, Aotearoa]",
+      "+    tier: full",
+      "+    hosts: [openfoodnetwork.org.nz]",
+      "+    aliases: [New Zealand, NZ, Aotearoa]",
+      `+    reviewed: ${today()}`,
+      "+    review_every_months: 12",
+      "+    evidence:",
+      "+      - https://ofn.example.org/de/pledge.pdf",
+      "+      - https://ofn.example.org/de/canvas",
+      "+      - https://ofn.example.org/de/grant",
+    ]);
+    expect(second.head).not.toBe(first.head);
+    expect(second.body).toContain("It changes only `nz` in the registry");
+    const git = app.fake.git(REGISTRY_REPO);
+    expect(
+      app.fake.mergeBase(REGISTRY_REPO, git.branches.get(second.head)!, git.branches.get("main")!),
+    ).toBe(git.branches.get("main"));
+    expect(await tierCheckRunsOn(second)).toMatchObject({
+      conclusion: "success",
+      summary: expect.stringContaining("nz"),
+    });
+  });
+
+  test("a branch someone with push access made under the decision's name is never committed to: the app takes the next name, and GitHub shows only the decision's lines", async () => {
+    await applyFor(52, "ie", "full");
+    // Someone creates the branches the app would use, from an older commit, with another
+    // instance's change, even under the app's own commit message.
+    const id = nextComment;
+    const where = { repo: REPO, number: 52 };
+    const read = readTierIssue(
+      { body: issue(52).body, labels: issue(52).labels },
+      registry,
+      policy,
+    )!;
+    const decision = {
+      outcome: "approved" as const,
+      tier: "full" as const,
+      by: "circle-member",
+      approved: { ...bindingOf(read)!, comment: id, on: today() },
+    };
+    const git = app.fake.git(REGISTRY_REPO);
+    const old = git.info.get(git.branches.get("main")!)!.parents[0]!;
+    const squatted = [
+      decisionBranch(decision, where),
+      `sysadmin-pipe/tier-application-ofn-install-52`,
+    ];
+    const ukNone = app.fake
+      .fileAt(REGISTRY_REPO, REGISTRY)!
+      .replace(/( {2}uk:\n {4}name: .*\n {4}tier: )full # example/, "$1none");
+    for (const name of squatted) {
+      git.branches.set(name, old);
+      app.fake.commitFile(
+        REGISTRY_REPO,
+        REGISTRY,
+        ukNone,
+        name,
+        decisionCommitMessage(decision, where),
+      );
+    }
+    const before = squatted.map((b) => git.branches.get(b));
+
+    expect(await say(52, "/approve-tier full", "circle-member")).toBe(id);
+    expect(squatted.map((b) => git.branches.get(b))).toEqual(before);
+    const pull = pullFor(52)!;
+    expect(squatted).not.toContain(pull.head);
+    expect(pull.head).toBe(`${decisionBranch(decision, where)}-2`);
+    const files = await filesShown(pull.number);
+    expect(files.map((f) => f.filename)).toEqual([REGISTRY]);
+    expect(linesOf(files[0]!.patch).join("\n")).not.toMatch(/uk|none/);
+    expect(linesOf(files[0]!.patch)[0]).toBe("-    tier: basic # example");
+    expect(app.fake.fileAt(REGISTRY_REPO, REGISTRY, pull.head)).toContain(
+      "  ie:\n    name: Open Food Network Ireland\n    tier: full\n",
+    );
+  });
+
+  test("a try that failed halfway (the pull request opened, the bot comment not written) is retried on its own branch and pull request: no duplicate", async () => {
+    await applyFor(53, "za", "full");
+    // The approval's note fails once after the pull request is open: the work is retried.
+    app.fake.inject({
+      kind: "forbidden",
+      match: new RegExp(`^POST /repos/${REPO}/issues/53/comments$`),
+      times: 1,
+    });
+    const id = await say(53, "/approve-tier full", "circle-member");
+    // Acknowledged by both tries: the first failed after opening the pull request.
+    expect(reactions(id)).toEqual(["+1", "+1"]);
+    const opened = pulls().filter((p) => p.body.startsWith(`Tier application: ${REPO}#53\n`));
+    expect(opened).toHaveLength(1);
+    expect(branchesOf(53)).toEqual([opened[0]!.head]);
+    expect(decodeState(botComment(53))?.application?.pull?.number).toBe(opened[0]!.number);
+    expect(
+      notes(53).filter((n) => n.includes("approved Open Food Network South Africa")),
+    ).toHaveLength(1);
   });
 });

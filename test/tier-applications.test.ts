@@ -8,6 +8,17 @@ import type { CommandScope } from "../src/commands/draft.js";
 import { parseCommands } from "../src/commands/parse.js";
 import { loadPolicy } from "../src/registry/policy.js";
 import { loadRegistry } from "../src/registry/schema.js";
+import { bindingOf, decisionBranch, driftOf } from "../src/tiers/approval.js";
+import { planTierIssue } from "../src/tiers/plan.js";
+import {
+  decodeState,
+  encodeState,
+  MAX_APPROVED_LINK_CHARS,
+  MAX_APPROVED_LINKS,
+  MAX_NEW_INSTANCE_WORDS,
+  type ApplicationRecord,
+  type TierDecision,
+} from "../src/triage/state.js";
 import { readPullLink, pullLinkLine } from "../src/tiers/comment.js";
 import { evidenceLinks, missingNow, readTierIssue } from "../src/tiers/read.js";
 import { editRegistry } from "../src/tiers/registry-edit.js";
@@ -136,6 +147,37 @@ describe("what an application lacks", () => {
     ]);
   });
 
+  test("a new instance's aliases and name are refused when another instance is known by them, or when they carry markup or a mention, saying why without echoing them", () => {
+    const application = read({
+      instance: option(form, "instance", "A new instance"),
+      code: "pt",
+      name: "Open Food Network Portugal",
+      hosts: "openfoodnetwork.pt",
+      aliases: "Portugal, UK, France, FR, Katuma, <!channel> @openfoodfoundation/sysadmins",
+      tier: option(form, "tier", "basic"),
+      ...BASIC_EVIDENCE,
+    });
+    expect(missingNow(application)).toEqual([
+      "**New instance: aliases**: `UK` is already the code of `uk`; triage could not tell the two instances apart",
+      "**New instance: aliases**: `France` is already an alias of `fr`; triage could not tell the two instances apart",
+      "**New instance: aliases**: `FR` is already the code of `fr`; triage could not tell the two instances apart",
+      "**New instance: aliases**: `Katuma` is already an alias of `es`; triage could not tell the two instances apart",
+      "**New instance: aliases**: alias 6 must be plain words (letters, digits, spaces and . ' & ( ) / -); it has `<` or `>` (markup, or a chat control word like `<!channel>`), `!` (chat control words like `<!here>`), `@` (a mention)",
+    ]);
+    const named = read({
+      instance: option(form, "instance", "A new instance"),
+      code: "katuma",
+      name: "Open Food Network UK",
+      hosts: "openfoodnetwork.pt",
+      tier: option(form, "tier", "basic"),
+      ...BASIC_EVIDENCE,
+    });
+    expect(missingNow(named)).toEqual([
+      "**New instance: code**: `katuma` is already an alias of `es`: pick another code",
+      "**New instance: name**: `Open Food Network UK` is already the name of `uk`; triage could not tell the two instances apart",
+    ]);
+  });
+
   test("an issue made with the form is an application even without its label", () => {
     const body = applicationBody(form, germany("basic", BASIC_EVIDENCE));
     expect(readTierIssue({ body, labels: [] }, registry, policy)?.kind).toBe("application");
@@ -144,10 +186,16 @@ describe("what an application lacks", () => {
 });
 
 describe("the circle's commands", () => {
-  const scope = (missing: string[] = []) => ({
+  const binding = bindingOf(read(germany("full", FULL_EVIDENCE)))!;
+  const scope = (missing: string[] = [], edited?: string) => ({
     instances: [],
     outcome: "undecided",
-    tier: { kind: "application" as const, missing: { basic: [], full: missing } },
+    tier: {
+      kind: "application" as const,
+      missing: { basic: [], full: missing },
+      binding,
+      ...(edited ? { edited } : {}),
+    },
   });
   const run = (
     body: string,
@@ -162,17 +210,49 @@ describe("the circle's commands", () => {
       labels: [],
       registry,
       policy,
+      // Handled just after midnight (a retry, say): the approval keeps its comment's day.
+      now: "2026-11-26T00:00:05Z",
+      writtenOn: "2026-11-25",
+      comment: 4242,
     });
   };
 
-  test("a circle member approves; the decision is recorded for the app to act on", () => {
+  test("a circle member approves; the decision records what was approved, for the app to act on", () => {
     const outcome = run("/approve-tier full", { circle: true, maintainer: false });
     expect(outcome.results).toEqual([{ what: "/approve-tier full", status: "done" }]);
     expect(outcome.state.commanded?.tier).toEqual({
       outcome: "approved",
       tier: "full",
       by: "someone",
+      approved: {
+        kind: "application",
+        code: "de",
+        asked: "full",
+        digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+        evidence: [
+          "https://ofn.example.org/de/pledge.pdf",
+          "https://ofn.example.org/de/canvas",
+          "https://ofn.example.org/de/grant",
+        ],
+        comment: 4242,
+        on: "2026-11-25",
+      },
     });
+  });
+
+  test("an approval of an application edited after the approver's comment is refused, saying what changed", () => {
+    const outcome = run(
+      "/approve-tier full",
+      { circle: true, maintainer: false },
+      scope([], "its instance (`nz` → `de`)"),
+    );
+    expect(outcome.results[0]).toEqual({
+      what: "/approve-tier full",
+      status: "invalid",
+      message:
+        "the application was edited after your comment (its instance (`nz` → `de`)): read it again, then approve again",
+    });
+    expect(outcome.state.commanded?.tier).toBeUndefined();
   });
 
   test("a maintainer who is not in the circle may not decide a tier", () => {
@@ -355,5 +435,202 @@ instances:
       number: 42,
     });
     expect(readPullLink("Fixes openfoodfoundation/ofn-install#42")).toBeUndefined();
+  });
+});
+
+describe("an approval is bound to what the circle approved", () => {
+  const pt = {
+    instance: option(form, "instance", "A new instance"),
+    code: "pt",
+    name: "Open Food Network Portugal",
+    hosts: "openfoodnetwork.pt",
+    aliases: "Portugal",
+    tier: option(form, "tier", "basic"),
+    ...BASIC_EVIDENCE,
+  };
+  const approvedFor = (answers: Record<string, string>, tier: "basic" | "full" = "basic") => ({
+    outcome: "approved" as const,
+    tier,
+    by: "circle-member",
+    approved: { ...bindingOf(read(answers))!, comment: 7, on: "2026-11-25" },
+  });
+  const previousWith = (decision: TierDecision, application: ApplicationRecord = {}) => ({
+    v: 1 as const,
+    applied: [],
+    suppressed: [],
+    overrides: {},
+    commanded: { overrides: {}, tier: decision },
+    application,
+  });
+  const plan = (answers: Record<string, string>, decision: TierDecision, record = {}) =>
+    planTierIssue({
+      read: read(answers),
+      labels: LABELS,
+      previous: previousWith(decision, record),
+      state: "open",
+      registry,
+      policy,
+    });
+
+  test("the registry change is built from the record, never from the issue as it reads later", () => {
+    const decision = approvedFor(pt);
+    // What the record holds is what the pull request gets, whatever the body's links say now.
+    decision.approved.evidence = ["https://recorded.example.org/pledge"];
+    const act = plan(pt, decision).act;
+    expect(act).toEqual({
+      kind: "approve",
+      decision,
+      openPull: true,
+      change: {
+        code: "pt",
+        tier: "basic",
+        reviewed: "2026-11-25",
+        evidence: ["https://recorded.example.org/pledge"],
+        newInstance: {
+          name: "Open Food Network Portugal",
+          hosts: ["openfoodnetwork.pt"],
+          aliases: ["Portugal"],
+        },
+      },
+    });
+  });
+
+  test.each([
+    ["another instance", { ...germany("basic", BASIC_EVIDENCE) }, "its instance (`pt` → `de`)"],
+    [
+      "another tier asked",
+      { ...pt, tier: option(form, "tier", "full") },
+      "the tier it asks (basic → full)",
+    ],
+    ["changed evidence", { ...pt, team: "Just me." }, "its evidence"],
+    [
+      "another host",
+      { ...pt, hosts: "openfoodnetwork.pt, evil.example.org" },
+      "the new instance's name, hosts or aliases",
+    ],
+  ])(
+    "an application edited after approval (%s) makes the approval void, saying what changed",
+    (_what, edited, drift) => {
+      const decision = approvedFor(pt);
+      const planned = plan(edited, decision, {
+        pull: { repo: "o/r", number: 5 },
+        told: "approved",
+      });
+      expect(planned.act).toEqual({
+        kind: "void",
+        decision,
+        why: `the application changed after it was approved: ${drift}`,
+      });
+      expect(driftOf(decision.approved, read(edited))).toBe(drift);
+    },
+  );
+
+  test("an application that reads as approved keeps its approval; a merged one is never voided", () => {
+    const decision = approvedFor(pt);
+    expect(
+      plan(pt, decision, { pull: { repo: "o/r", number: 5 }, told: "approved" }).act,
+    ).toBeUndefined();
+    const moved = germany("basic", BASIC_EVIDENCE);
+    expect(
+      plan(moved, decision, { pull: { repo: "o/r", number: 5 }, told: "approved", merged: true })
+        .act,
+    ).toBeUndefined();
+  });
+
+  test("an approval recorded before approvals were bound (an older app) is void: nothing shows what it was for", () => {
+    const old = { outcome: "approved" as const, tier: "basic" as const, by: "circle-member" };
+    const planned = plan(pt, old, { pull: { repo: "o/r", number: 5 }, told: "approved" });
+    expect(planned.act).toMatchObject({
+      kind: "void",
+      why: expect.stringMatching(/did not record what that approval was for/),
+    });
+    // A decline needs no binding: nothing is built from it.
+    expect(plan(pt, { outcome: "declined", by: "circle-member", reason: "no" }).act).toMatchObject({
+      kind: "decline",
+    });
+  });
+
+  test("each decision has its own key and branch; the same decision always the same", () => {
+    const where = { repo: "openfoodfoundation/ofn-install", number: 42 };
+    const first = approvedFor(pt);
+    const again = approvedFor(pt);
+    const later = { ...approvedFor(pt), approved: { ...first.approved, comment: 8 } };
+    expect(decisionBranch(first, where)).toBe(decisionBranch(again, where));
+    expect(decisionBranch(first, where)).toMatch(
+      /^sysadmin-pipe\/tier-application-ofn-install-42-[0-9a-f]{12}$/,
+    );
+    expect(decisionBranch(later, where)).not.toBe(decisionBranch(first, where));
+  });
+});
+
+describe("the recorded state", () => {
+  const state = (tier: unknown) =>
+    `<!-- sysadmin-pipe -->\n<!-- sysadmin-pipe:state ${JSON.stringify({ v: 1, applied: [], commanded: { overrides: {}, tier } })} -->`;
+
+  test("an approval recorded by an older app (no record of what was approved) still loads", () => {
+    expect(
+      decodeState(state({ outcome: "approved", tier: "full", by: "x" }))?.commanded?.tier,
+    ).toEqual({
+      outcome: "approved",
+      tier: "full",
+      by: "x",
+    });
+  });
+
+  test("the largest approval the schema allows, of the worst characters, still fits the bot comment and reads back whole", () => {
+    // `--` is written `-\u002d` inside the HTML comment: dashes are the costliest characters.
+    const dashes = (n: number) => `a${"-".repeat(n - 2)}b`;
+    const approved = {
+      kind: "application" as const,
+      code: "pt",
+      asked: "full" as const,
+      digest: "f".repeat(64),
+      evidence: Array.from({ length: MAX_APPROVED_LINKS }, () => dashes(MAX_APPROVED_LINK_CHARS)),
+      newInstance: {
+        name: dashes(100),
+        hosts: Array.from({ length: MAX_NEW_INSTANCE_WORDS }, () => dashes(253)),
+        aliases: Array.from({ length: MAX_NEW_INSTANCE_WORDS }, () => dashes(60)),
+      },
+      comment: 1,
+      on: "2026-11-25",
+    };
+    const state = {
+      v: 1 as const,
+      applied: [],
+      suppressed: [],
+      overrides: {},
+      commanded: {
+        overrides: {},
+        tier: { outcome: "approved" as const, tier: "full" as const, by: "x", approved },
+      },
+    };
+    const encoded = encodeState(state);
+    expect(encoded.length).toBeLessThan(50_000); // GitHub's limit is 65,536 for the whole comment
+    expect(decodeState(encoded)?.commanded?.tier?.approved).toEqual(approved);
+  });
+
+  test("an approval record outside the schema, or a state too long to be the app's, is not trusted", () => {
+    const approved = {
+      kind: "application",
+      code: "de",
+      digest: "0".repeat(64),
+      evidence: [],
+      on: "2026-11-25",
+    };
+    expect(decodeState(state({ outcome: "approved", by: "x", approved }))).toBeDefined();
+    expect(
+      decodeState(
+        state({ outcome: "approved", by: "x", approved: { ...approved, code: "__proto__" } }),
+      ),
+    ).toBeUndefined();
+    const links = Array.from({ length: 21 }, (_, i) => `https://x.example/${i}`);
+    expect(
+      decodeState(
+        state({ outcome: "approved", by: "x", approved: { ...approved, evidence: links } }),
+      ),
+    ).toBeUndefined();
+    expect(
+      decodeState(state({ outcome: "declined", by: "x", reason: "y", pad: "z".repeat(50_000) })),
+    ).toBeUndefined();
   });
 });

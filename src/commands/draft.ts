@@ -2,6 +2,7 @@
 // function edits. Pure.
 import type { Policy } from "../registry/policy.js";
 import type { Registry } from "../registry/schema.js";
+import type { Binding } from "../tiers/approval.js";
 import { readLabel, type LabelMeaning } from "../triage/label-names.js";
 import type { Commanded, RecordedState, TimeLog } from "../triage/types.js";
 
@@ -32,6 +33,10 @@ export interface TierScope {
   kind: "application" | "review";
   /** What is still missing, in words, for each tier the circle could approve. */
   missing: Record<"basic" | "full", string[]>;
+  /** What an approval binds: the issue as the approver saw it (the comment's delivery). */
+  binding?: Binding;
+  /** How the issue changed since the approver's comment was delivered, in words. */
+  edited?: string;
 }
 
 export interface CommandContext {
@@ -43,6 +48,10 @@ export interface CommandContext {
   policy: Policy;
   /** When the comment is handled (ISO time), for the dates a job records; the handler sets it. */
   now?: string;
+  /** The id of the comment the commands are in. */
+  comment?: number;
+  /** The day the comment was written, like 2026-11-25, when known. */
+  writtenOn?: string;
 }
 
 /** Working copy of what a comment changes. */

@@ -203,7 +203,7 @@ const approveTier = define({
     const tier = oneOf(rest, TIERS_APPROVED, "the tier");
     return tier === "basic" || tier === "full" ? { name: "approve-tier", tier } : tier;
   },
-  apply: (c, draft, { actor, previous }) => {
+  apply: (c, draft, { actor, previous, now, comment, writtenOn }) => {
     const scope = draft.scope.tier;
     if (!scope) return notTierIssue("`/approve-tier`");
     const pull = previous?.application?.pull;
@@ -214,7 +214,16 @@ const approveTier = define({
     const missing = scope.missing[c.tier];
     if (missing.length)
       return refuse(`it lacks what the ${c.tier} tier needs: ${missing.join("; ")}`);
-    draft.commanded.tier = { outcome: "approved", tier: c.tier, by: actor.login };
+    // An approval is of what the approver saw: an issue edited since is read again first.
+    if (scope.edited)
+      return refuse(
+        `the ${scope.kind} was edited after your comment (${scope.edited}): read it again, then approve again`,
+      );
+    if (!scope.binding) return refuse(`the ${scope.kind} does not name an instance`);
+    // The comment's own day: a retry of the same approval records the same decision.
+    const on = writtenOn ?? (now ?? new Date().toISOString()).slice(0, 10);
+    const approved = { ...scope.binding, ...(comment ? { comment } : {}), on };
+    draft.commanded.tier = { outcome: "approved", tier: c.tier, by: actor.login, approved };
     return ok;
   },
   describe: (c) => `/approve-tier ${c.tier}`,

@@ -1,7 +1,13 @@
-// Opening the registry pull request a tier decision asks for: read the registry from the
-// registry repository's default branch, change it (a pure edit, given), commit it on a branch of
-// its own and open the pull request. A second try after a failure halfway reuses the branch and
-// the pull request it already opened, so one decision never opens two.
+// Opening the registry pull request a tier decision asks for: read the registry at the registry
+// repository's default branch's current head, change it (a pure edit, given), make one commit of
+// it (and the files that follow from it) on that head, point the decision's own branch at it and
+// open the pull request. The branch is the decision's: its name carries the decision's key, and
+// an existing branch of that name is used only when its head is the commit the app makes for the
+// decision (same message, one parent, the same files on it): whoever else made a branch of that
+// name, the app never commits to it and takes the next name. A second try after a failure
+// halfway finds its own branch and pull request, so one decision never opens two; and its
+// branch always starts at the current head, so GitHub's diff (from the merge base) shows only
+// the decision's lines.
 import type { GitHub } from "./client-types.js";
 
 export interface RegistryPull {
@@ -9,9 +15,12 @@ export interface RegistryPull {
   repo: string;
   /** The registry's path in it (config/instances.yml). */
   path: string;
+  /** The decision's branch name (see tiers/approval.ts). */
   branch: string;
   title: string;
   body: string;
+  /** The commit's message: from the decision alone, so every try writes the same. */
+  message: string;
   /** The registry's text, changed; or why it cannot be. */
   edit: (text: string) => { ok: true; text: string } | { ok: false; problem: string };
   /** Files that follow from the changed registry (the issue forms' instance lists). */
@@ -20,18 +29,161 @@ export interface RegistryPull {
 
 export type PullResult = { ok: true; number: number; url: string } | { ok: false; problem: string };
 
+/** How many names a decision's branch may take when others already hold the first ones. */
+const BRANCH_NAMES = 5;
+
 const status = (error: unknown) => (error as { status?: number }).status;
 
-/** The file's text and blob sha on a branch, or undefined when it is not there. */
-async function fileAt(github: GitHub, owner: string, repo: string, path: string, ref: string) {
+type Where = { owner: string; repo: string };
+
+/** The file's text at a commit, or undefined when it is not there. */
+async function fileAt(github: GitHub, at: Where, path: string, ref: string) {
   try {
-    const { data } = await github.rest.repos.getContent({ owner, repo, path, ref });
+    const { data } = await github.rest.repos.getContent({ ...at, path, ref });
     if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return undefined;
-    return { text: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha };
+    return Buffer.from(data.content, "base64").toString("utf8");
   } catch (error) {
     if (status(error) === 404) return undefined;
     throw error;
   }
+}
+
+/** The commit a branch points at, or undefined when there is no such branch. */
+async function branchHead(github: GitHub, at: Where, branch: string) {
+  try {
+    return (await github.rest.git.getRef({ ...at, ref: `heads/${branch}` })).data.object.sha;
+  } catch (error) {
+    if (status(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+type Built = { ok: true; tree: string } | { ok: false; problem: string };
+
+/** The tree the decision's commit has on `parent`: the parent's files with the change made. */
+async function treeOn(
+  github: GitHub,
+  at: Where,
+  pull: RegistryPull,
+  parent: string,
+): Promise<Built> {
+  const text = await fileAt(github, at, pull.path, parent);
+  if (text === undefined)
+    return { ok: false, problem: `${pull.repo} has no \`${pull.path}\` on its default branch` };
+  const edited = pull.edit(text);
+  if (!edited.ok) return edited;
+  const files = [{ path: pull.path, text: edited.text }, ...(pull.follow?.(edited.text) ?? [])];
+  const base = (await github.rest.git.getCommit({ ...at, commit_sha: parent })).data.tree.sha;
+  const { data } = await github.rest.git.createTree({
+    ...at,
+    base_tree: base,
+    tree: files.map((f) => ({ path: f.path, mode: "100644", type: "blob", content: f.text })),
+  });
+  return { ok: true, tree: data.sha };
+}
+
+/**
+ * What a branch's head is for this decision: the decision's commit on `head` ("current"), the
+ * decision's commit on an older head ("older": the same change, to be made again on the current
+ * head), or anything else ("other": someone else's work). The decision's commit has its message,
+ * one parent, and exactly the files the change makes on that parent: it holds nothing but the
+ * decision's change, whoever pushed it.
+ */
+async function branchIs(
+  github: GitHub,
+  at: Where,
+  pull: RegistryPull,
+  sha: string,
+  wanted: { head: string; tree: string },
+): Promise<"current" | "older" | "other"> {
+  const { data } = await github.rest.git.getCommit({ ...at, commit_sha: sha });
+  if (data.message !== pull.message || data.parents.length !== 1) return "other";
+  const parent = data.parents[0]!.sha;
+  if (parent === wanted.head) return data.tree.sha === wanted.tree ? "current" : "other";
+  const built = await treeOn(github, at, pull, parent);
+  return built.ok && built.tree === data.tree.sha ? "older" : "other";
+}
+
+/**
+ * The decision's branch, pointing at its commit on `head`: a new branch, or the decision's own
+ * one from an earlier try (moved onto `head` if it started from an older commit). A branch of
+ * the same name that holds anything else is left alone, and the next name is tried.
+ */
+async function decisionBranch(
+  github: GitHub,
+  at: Where,
+  pull: RegistryPull,
+  wanted: { head: string; tree: string },
+): Promise<{ ok: true; branch: string } | { ok: false; problem: string }> {
+  const commit = async () => {
+    const { tree, head } = wanted;
+    const made = await github.rest.git.createCommit({
+      ...at,
+      message: pull.message,
+      tree,
+      parents: [head],
+    });
+    return made.data.sha;
+  };
+  const names = Array.from({ length: BRANCH_NAMES }, (_, i) =>
+    i ? `${pull.branch}-${i + 1}` : pull.branch,
+  );
+  for (const branch of names) {
+    let current = await branchHead(github, at, branch);
+    if (current === undefined) {
+      const sha = await commit();
+      try {
+        await github.rest.git.createRef({ ...at, ref: `refs/heads/${branch}`, sha });
+        return { ok: true, branch };
+      } catch (error) {
+        if (status(error) !== 422) throw error;
+        // Made meanwhile (another try of the same decision, or someone else): look at it.
+        current = await branchHead(github, at, branch);
+        if (current === undefined) throw error;
+      }
+    }
+    const found = await branchIs(github, at, pull, current, wanted);
+    if (found === "other") continue;
+    if (found === "older") {
+      const sha = await commit();
+      await github.rest.git.updateRef({ ...at, ref: `heads/${branch}`, sha, force: true });
+    }
+    return { ok: true, branch };
+  }
+  return {
+    ok: false,
+    problem: `the branches \`${names[0]}\` to \`${names.at(-1)}\` already exist in ${pull.repo} and hold other work than this decision's; the app does not commit to them (delete them, then write \`/approve-tier\` again)`,
+  };
+}
+
+async function open(github: GitHub, pull: RegistryPull): Promise<PullResult> {
+  const [owner, repo] = pull.repo.split("/") as [string, string];
+  const at = { owner, repo };
+  const base = (await github.rest.repos.get(at)).data.default_branch;
+  const head = (await github.rest.git.getRef({ ...at, ref: `heads/${base}` })).data.object.sha;
+  const built = await treeOn(github, at, pull, head);
+  if (!built.ok) return built;
+  const made = await decisionBranch(github, at, pull, { head, tree: built.tree });
+  if (!made.ok) return made;
+  const existing = await openPullFrom(github, owner, repo, made.branch);
+  if (existing) {
+    if (existing.title !== pull.title || existing.body !== pull.body)
+      await github.rest.pulls.update({
+        ...at,
+        pull_number: existing.number,
+        title: pull.title,
+        body: pull.body,
+      });
+    return { ok: true, number: existing.number, url: existing.html_url };
+  }
+  const { data } = await github.rest.pulls.create({
+    ...at,
+    title: pull.title,
+    head: made.branch,
+    base,
+    body: pull.body,
+  });
+  return { ok: true, number: data.number, url: data.html_url };
 }
 
 /** The open pull request from this branch, if a first try already opened it. */
@@ -44,86 +196,6 @@ async function openPullFrom(github: GitHub, owner: string, repo: string, branch:
     per_page: 10,
   });
   return data[0];
-}
-
-/** The branch, made from the default branch's head; false when a first try already made it. */
-async function createBranch(
-  github: GitHub,
-  owner: string,
-  repo: string,
-  branch: string,
-  base: string,
-) {
-  const head = await github.rest.git.getRef({ owner, repo, ref: `heads/${base}` });
-  try {
-    await github.rest.git.createRef({
-      owner,
-      repo,
-      ref: `refs/heads/${branch}`,
-      sha: head.data.object.sha,
-    });
-    return true;
-  } catch (error) {
-    if (status(error) === 422) return false; // "Reference already exists"
-    throw error;
-  }
-}
-
-/** Commit one file on the branch, unless it already holds that text (a second try). */
-async function commitFile(
-  github: GitHub,
-  at: { owner: string; repo: string; branch: string },
-  file: { path: string; text: string },
-  message: string,
-) {
-  // On a branch left by a first try, the file's blob may differ from the default branch's.
-  const current = await fileAt(github, at.owner, at.repo, file.path, at.branch);
-  if (current?.text === file.text) return;
-  await github.rest.repos.createOrUpdateFileContents({
-    owner: at.owner,
-    repo: at.repo,
-    path: file.path,
-    message,
-    content: Buffer.from(file.text, "utf8").toString("base64"),
-    ...(current ? { sha: current.sha } : {}),
-    branch: at.branch,
-  });
-}
-
-async function open(github: GitHub, pull: RegistryPull): Promise<PullResult> {
-  const [owner, repo] = pull.repo.split("/") as [string, string];
-  const base = (await github.rest.repos.get({ owner, repo })).data.default_branch;
-  const file = await fileAt(github, owner, repo, pull.path, base);
-  if (!file) return { ok: false, problem: `${pull.repo} has no \`${pull.path}\` on ${base}` };
-  const edited = pull.edit(file.text);
-  if (!edited.ok) return edited;
-  await createBranch(github, owner, repo, pull.branch, base);
-  // The branch gets this decision's files even when a first try (or an earlier decision on the
-  // same issue) left it: unchanged files cost no write.
-  const files = [{ path: pull.path, text: edited.text }, ...(pull.follow?.(edited.text) ?? [])];
-  for (const f of files)
-    await commitFile(github, { owner, repo, branch: pull.branch }, f, pull.title);
-  const existing = await openPullFrom(github, owner, repo, pull.branch);
-  if (existing) {
-    if (existing.title !== pull.title || existing.body !== pull.body)
-      await github.rest.pulls.update({
-        owner,
-        repo,
-        pull_number: existing.number,
-        title: pull.title,
-        body: pull.body,
-      });
-    return { ok: true, number: existing.number, url: existing.html_url };
-  }
-  const { data } = await github.rest.pulls.create({
-    owner,
-    repo,
-    title: pull.title,
-    head: pull.branch,
-    base,
-    body: pull.body,
-  });
-  return { ok: true, number: data.number, url: data.html_url };
 }
 
 /** Close the pull request a decision had opened (the circle changed its mind). */

@@ -34,6 +34,7 @@ export async function queueCommandComment(
       id: payload.comment.id,
       body: payload.comment.body ?? "",
       login: payload.comment.user?.login ?? "",
+      createdAt: payload.comment.created_at,
     },
     issue: slimIssue(payload.issue as IssueData),
   };

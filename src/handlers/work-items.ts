@@ -24,7 +24,8 @@ export interface IssueTask extends TaskBase {
 /** A comment with slash commands. */
 export interface CommandTask extends TaskBase {
   kind: "commands";
-  comment: { id: number; body: string; login: string };
+  /** `createdAt`: when GitHub says it was written (absent in items queued by an older app). */
+  comment: { id: number; body: string; login: string; createdAt?: string };
 }
 
 export type Task = IssueTask | CommandTask;

@@ -1,5 +1,12 @@
 // The tier registry (config/instances.yml): which instances exist and which tier each one has.
 import { z } from "zod";
+import {
+  identityKey,
+  identityWords,
+  ownerWords,
+  unsafeIdentity,
+  type IdentityWord,
+} from "./identity.js";
 import { loadYaml, type LoadResult } from "./yaml-load.js";
 
 export const TIERS = ["none", "basic", "full"] as const;
@@ -16,15 +23,22 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const text = z.string().trim().min(1);
 
+/** Words an instance is known by: echoed in comments and chat alerts, so plain words only. */
+const identity = (what: "name" | "alias") =>
+  text.superRefine((value, ctx) => {
+    const problem = unsafeIdentity(value, what);
+    if (problem) ctx.addIssue({ code: "custom", input: value, message: `${what} ${problem}` });
+  });
+
 export const InstanceSchema = z.strictObject({
-  name: text,
+  name: identity("name"),
   tier: z
     .enum(TIERS)
     .meta({ description: "none, basic or full: what the global team does for it" }),
   hosts: z
     .array(z.string().regex(HOST, { message: "must be a host name like openfoodnetwork.org.uk" }))
     .default([]),
-  aliases: z.array(text).default([]),
+  aliases: z.array(identity("alias")).default([]),
   repos: z
     .array(z.string().regex(REPO, { message: "must be a repository written owner/name" }))
     .optional(),
@@ -87,7 +101,49 @@ export const RegistrySchema = z
         });
       }
     }
+    sharedWords(registry.instances, ctx);
   });
+
+/**
+ * No two instances may be known by the same word (code, name or alias, compared as triage
+ * compares them): "UK is on fire" must name one instance. The later instance's word is flagged.
+ */
+function sharedWords(
+  instances: Record<string, { name: string; aliases: string[] }>,
+  ctx: z.RefinementCtx,
+): void {
+  const owners = new Map<string, { code: string; word: IdentityWord }>();
+  for (const [code, instance] of Object.entries(instances)) {
+    for (const word of identityWords(code, instance)) {
+      const key = identityKey(word.text);
+      const first = owners.get(key);
+      if (!first) owners.set(key, { code, word });
+      else if (first.code !== code) ctx.addIssue(sharedWordIssue(code, instance, word, first));
+    }
+  }
+}
+
+function sharedWordIssue(
+  code: string,
+  instance: { aliases: string[] },
+  word: IdentityWord,
+  first: { code: string; word: IdentityWord },
+): z.core.$ZodRawIssue {
+  const where: (string | number)[] =
+    word.kind === "code"
+      ? ["instances", code]
+      : word.kind === "name"
+        ? ["instances", code, "name"]
+        : ["instances", code, "aliases", instance.aliases.indexOf(word.text)];
+  const said = word.kind === "code" ? "the code" : word.kind;
+  return {
+    code: "custom",
+    path: where,
+    input: word.text,
+    ...(word.kind === "code" ? { params: { at: "key" } } : {}),
+    message: `${said} \`${word.text}\` is already ${ownerWords(first)} (names are compared ignoring case and accents): triage could not tell the two apart`,
+  };
+}
 
 export type Registry = z.output<typeof RegistrySchema>;
 export type Instance = z.output<typeof InstanceSchema>;

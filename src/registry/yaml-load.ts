@@ -255,9 +255,14 @@ function schemaProblems(
       const one =
         key !== undefined && issue.code === "unrecognized_keys" ? { ...issue, keys: [key] } : issue;
       const message = issueWords(one, input);
+      // A custom problem about a map's key (an instance code) says so: point at the key itself.
+      const atKey = issue.code === "custom" && issue.params?.at === "key";
+      const spot = atKey
+        ? position(doc, lines, issue.path.slice(0, -1), String(issue.path.at(-1)))
+        : position(doc, lines, issue.path, key);
       return {
         file,
-        ...position(doc, lines, issue.path, key),
+        ...spot,
         message: where ? `${where}: ${message}` : message,
       };
     });

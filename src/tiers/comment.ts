@@ -4,11 +4,12 @@
 import type { Policy } from "../registry/policy.js";
 import { instanceOf, type Registry } from "../registry/schema.js";
 import { COMMENT_MARKER, encodeState } from "../triage/state.js";
-import type { ApplicationRecord, RecordedState, TierDecision } from "../triage/state.js";
+import type { ApplicationRecord, Approved, RecordedState, TierDecision } from "../triage/state.js";
 import { APPLICATION_LABELS, tierMeaning } from "./questions.js";
 import { missingNow, type ApplicationRead, type TierIssue } from "./read.js";
 import { DEFAULT_EVERY_MONTHS } from "../report/reviews.js";
 import type { TierChange } from "./registry-edit.js";
+import { decisionBranch } from "./approval.js";
 
 /** An issue or pull request, written the way GitHub links it: owner/repo#N. */
 export const issueLink = (repo: string, number: number) => `${repo}#${number}`;
@@ -38,13 +39,18 @@ const oneLine = (text: string, max = 300) => {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 };
 
+/** What names an instance: an issue as read, or what an approval recorded. */
+type Named = { code?: string; newInstance?: { name?: string } };
+
+/** The instance an approval is for: what it recorded (the issue as read for an older one). */
+const approvedOr = (decision: TierDecision | undefined, read: TierIssue): Named =>
+  decision?.approved ?? read;
+
 /** "Open Food Network Germany (`de`)", or the new instance's name and code. */
-export function instanceWords(read: TierIssue, registry: Registry): string {
+export function instanceWords(read: Named, registry: Registry): string {
   const code = read.code;
   if (!code) return "an instance not named yet";
-  const name =
-    instanceOf(registry, code)?.name ??
-    (read.kind === "application" ? read.newInstance?.name : undefined);
+  const name = instanceOf(registry, code)?.name ?? read.newInstance?.name;
   return name ? `${quiet(name)} (\`${code}\`)` : `\`${code}\``;
 }
 
@@ -75,10 +81,16 @@ function decisionSection(
   if (decision.outcome === "declined") {
     return [`### Declined by the circle (${who})`, "", `> ${oneLine(decision.reason ?? "", 500)}`];
   }
-  const lines = [`### 🎉 Approved for the **${decision.tier}** tier (${who})`, ""];
+  const approved = instanceWords(approvedOr(decision, read), registry);
+  const lines = [
+    `### 🎉 Approved for the **${decision.tier}** tier (${who})`,
+    "",
+    `Approved: ${approved}, as the ${read.kind} read when it was approved. Edited later, it needs the circle again.`,
+    "",
+  ];
   if (record.merged && record.pull) {
     lines.push(
-      `The registry pull request ${issueLink(record.pull.repo, record.pull.number)} was merged: ${instanceWords(read, registry)} is on the **${decision.tier}** tier.`,
+      `The registry pull request ${issueLink(record.pull.repo, record.pull.number)} was merged: ${approved} is on the **${decision.tier}** tier.`,
     );
   } else if (record.pull) {
     lines.push(
@@ -150,7 +162,8 @@ export function renderTierComment(input: TierCommentInput): string {
   lines.push("");
   if (decision) lines.push(...decisionSection(read, decision, record, registry), "");
   else {
-    if (record.unmerged) lines.push(unmergedLine(record.unmerged), "");
+    if (record.voided) lines.push(voidedLine(record.voided), "");
+    else if (record.unmerged) lines.push(unmergedLine(record.unmerged), "");
     if (read.kind === "application") lines.push(...applicationStatus(read), "");
   }
   if (read.kind === "application") lines.push(...evidenceSection(read, registry), "");
@@ -182,7 +195,7 @@ export function approvalNote(
     ? `The app opened ${issueLink(record.pull.repo, record.pull.number)} to record it in the registry; once it is merged, this issue is closed.`
     : "The registry pull request could not be opened yet: see the bot's comment above.";
   const who = addressees(read, registry, author);
-  return `${who.length ? `${who.join(", ")}: the` : "The"} instance-managers circle approved ${instanceWords(read, registry)} for the **${decision.tier}** tier (@${decision.by}). ${pull}\n`;
+  return `${who.length ? `${who.join(", ")}: the` : "The"} instance-managers circle approved ${instanceWords(approvedOr(decision, read), registry)} for the **${decision.tier}** tier (@${decision.by}). ${pull}\n`;
 }
 
 export function declineNote(
@@ -214,6 +227,29 @@ export function declineNote(
   return `${lines.join("\n")}\n`;
 }
 
+function voidedLine(voided: NonNullable<ApplicationRecord["voided"]>): string {
+  const tier = voided.tier ? ` for the **${voided.tier}** tier` : "";
+  return `⚠️ The approval${tier} by @${voided.by} is void: ${voided.why}. The circle decides again.`;
+}
+
+/**
+ * Said when an approval becomes void (the application changed after it): the circle's team is
+ * mentioned, in new text so that GitHub notifies them.
+ */
+export function voidNote(
+  decision: TierDecision,
+  why: string,
+  closed: { repo: string; number: number } | undefined,
+  team: string | undefined,
+): string {
+  const to = team ? `@${team}: the` : "The";
+  const tier = decision.tier ? ` for the **${decision.tier}** tier` : "";
+  const pull = closed
+    ? ` The app closed its registry pull request ${issueLink(closed.repo, closed.number)} without merging.`
+    : "";
+  return `${to} approval${tier} by @${decision.by} is void: ${why}.${pull} Please read the application again and decide: \`/approve-tier basic|full\` or \`/decline-tier <reason>\`.\n`;
+}
+
 function unmergedLine(pull: { repo: string; number: number }): string {
   return `The registry pull request ${issueLink(pull.repo, pull.number)} was closed without being merged, so the approval was set aside: the circle decides again.`;
 }
@@ -225,10 +261,11 @@ export function unmergedNote(
   pull: { repo: string; number: number },
   registry: Registry,
 ): string {
-  const instance = read.code ? instanceOf(registry, read.code) : undefined;
+  const named = approvedOr(decision, read);
+  const instance = named.code ? instanceOf(registry, named.code) : undefined;
   const stays = instance
-    ? `${instanceWords(read, registry)} stays on the **${instance.tier}** tier`
-    : `${instanceWords(read, registry)} is not in the registry yet`;
+    ? `${instanceWords(named, registry)} stays on the **${instance.tier}** tier`
+    : `${instanceWords(named, registry)} is not in the registry yet`;
   const tier = decision?.tier ?? "basic";
   return `The registry pull request ${issueLink(pull.repo, pull.number)} was closed without being merged, so the registry is unchanged: ${stays}. The approval is set aside. A member of the circle can write \`/approve-tier ${tier}\` again (the app opens a new pull request) or \`/decline-tier <reason>\`.\n`;
 }
@@ -243,7 +280,7 @@ export function mergedNote(
   const tier = decision?.tier
     ? ` is now on the **${decision.tier}** tier in the registry`
     : " is updated in the registry";
-  return `The registry pull request ${issueLink(pull.repo, pull.number)} was merged: ${instanceWords(read, registry)}${tier}; its next review is due in ${everyMonths} months. Closing this ${read.kind === "application" ? "application" : "review"}. Thank you!\n`;
+  return `The registry pull request ${issueLink(pull.repo, pull.number)} was merged: ${instanceWords(approvedOr(decision, read), registry)}${tier}; its next review is due in ${everyMonths} months. Closing this ${read.kind === "application" ? "application" : "review"}. Thank you!\n`;
 }
 
 /** The line that ties a registry pull request to its issue; read back when it is merged. */
@@ -267,7 +304,7 @@ export interface PullText {
 }
 
 export function pullText(
-  read: TierIssue,
+  approved: Approved,
   change: TierChange,
   decision: TierDecision,
   where: { repo: string; number: number },
@@ -275,14 +312,14 @@ export function pullText(
 ): PullText {
   const before = instanceOf(registry, change.code)?.tier;
   const tiers = before ? `${before} → ${change.tier}` : `new, ${change.tier}`;
-  const title = `Tier: ${change.code} ${tiers} (${read.kind} ${issueLink(where.repo, where.number)})`;
+  const title = `Tier: ${change.code} ${tiers} (${approved.kind} ${issueLink(where.repo, where.number)})`;
   const fields = change.newInstance
     ? "adds its entry (name, tier, hosts, aliases, `reviewed`, `review_every_months`, evidence)"
-    : "sets its `tier`, `reviewed` (today) and `review_every_months`, and adds the evidence links";
+    : "sets its `tier`, `reviewed` (the day of the approval) and `review_every_months`, and adds the evidence links";
   const body = [
-    pullLinkLine(read.kind, where.repo, where.number),
+    pullLinkLine(approved.kind, where.repo, where.number),
     "",
-    `The instance-managers circle approved ${instanceWords(read, registry)} for the **${change.tier}** tier${before ? ` (was ${before})` : ""}: approved by @${decision.by} on ${change.reviewed}.`,
+    `The instance-managers circle approved ${instanceWords(approved, registry)} for the **${change.tier}** tier${before ? ` (was ${before})` : ""}: approved by @${decision.by} on ${change.reviewed}.`,
     "",
     `Opened by sysadmin-pipe. It changes only \`${change.code}\` in the registry: it ${fields}.`,
     "",
@@ -290,9 +327,8 @@ export function pullText(
     ...(change.newInstance
       ? ["It also regenerates the two issue forms, so they offer the new instance.", ""]
       : []),
-    `Merging it records the decision; the app then closes the ${read.kind}. The Tier registry check shows what the change means.`,
+    `Merging it records the decision; the app then closes the ${approved.kind}. The Tier registry check shows what the change means.`,
     "",
   ].join("\n");
-  const repoName = where.repo.split("/")[1] ?? "issue";
-  return { title, body, branch: `sysadmin-pipe/tier-${read.kind}-${repoName}-${where.number}` };
+  return { title, body, branch: decisionBranch(decision, where) };
 }

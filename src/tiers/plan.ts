@@ -4,7 +4,8 @@
 import type { Policy } from "../registry/policy.js";
 import type { Registry } from "../registry/schema.js";
 import type { ApplicationRecord, RecordedState, TierDecision } from "../triage/state.js";
-import { evidenceLinks, missingNow, type TierIssue } from "./read.js";
+import { changeFrom, voidReason } from "./approval.js";
+import { missingNow, type TierIssue } from "./read.js";
 import type { TierChange } from "./registry-edit.js";
 
 export interface TierInput {
@@ -14,14 +15,14 @@ export interface TierInput {
   state: "open" | "closed";
   registry: Registry;
   policy: Policy;
-  /** Today, like 2026-11-25: the day a decision records as `reviewed`. */
-  today: string;
 }
 
 /** A step the circle's decision asks of the app, not done yet. */
 export type TierAct =
   | { kind: "approve"; decision: TierDecision; change: TierChange; openPull: boolean }
-  | { kind: "decline"; decision: TierDecision };
+  | { kind: "decline"; decision: TierDecision }
+  /** The issue no longer reads as it did when approved: the approval is void. */
+  | { kind: "void"; decision: TierDecision; why: string };
 
 export interface TierPlan {
   /** The app's labels the issue should carry. */
@@ -35,42 +36,25 @@ export interface TierPlan {
   wantsComment: boolean;
 }
 
-/** The registry change an approval makes. */
-export function changeFor(read: TierIssue, decision: TierDecision, today: string): TierChange {
-  const fresh = read.kind === "application" ? read.newInstance : undefined;
-  return {
-    code: read.code ?? "",
-    tier: decision.tier ?? "basic",
-    reviewed: today,
-    evidence: evidenceLinks(read),
-    ...(fresh
-      ? {
-          newInstance: {
-            name: fresh.name ?? read.code ?? "",
-            hosts: fresh.hosts,
-            aliases: fresh.aliases,
-          },
-        }
-      : {}),
-  };
-}
-
 function actFor(
-  read: TierIssue,
   decision: TierDecision | undefined,
   record: ApplicationRecord,
-  today: string,
 ): TierAct | undefined {
   if (!decision || record.told === decision.outcome) return undefined;
   if (decision.outcome === "declined") return { kind: "decline", decision };
-  const change = changeFor(read, decision, today);
+  // Built from what was approved, never from the issue as it reads now.
+  if (!decision.approved) return undefined;
+  const change = changeFrom(decision.approved, decision.tier ?? "basic");
   return { kind: "approve", decision, change, openPull: !record.pull };
 }
 
 export function planTierIssue(input: TierInput): TierPlan {
   const { read, previous, policy } = input;
-  const decision = previous?.commanded?.tier;
   const record = previous?.application ?? {};
+  const recorded = previous?.commanded?.tier;
+  const why = voidReason(read, recorded, record.merged === true);
+  // A void approval is no decision: the application waits for the circle again.
+  const decision = why ? undefined : recorded;
   const complete = missingNow(read).length === 0;
   // A label the app added that is gone was removed by a person: it stays off.
   const removed = (previous?.applied ?? []).filter((l) => !input.labels.includes(l));
@@ -85,14 +69,16 @@ export function planTierIssue(input: TierInput): TierPlan {
   return {
     labels: wanted.filter((l) => !suppressed.includes(l)),
     suppressed,
-    act: actFor(read, decision, record, input.today),
+    act: why && recorded ? { kind: "void", decision: recorded, why } : actFor(decision, record),
+    // The note that says an approval is void mentions the circle itself.
     mention:
       read.kind === "application" &&
       complete &&
       !decision &&
+      !why &&
       !record.mentioned &&
       input.state === "open" &&
       policy.reports.circle_team !== null,
-    wantsComment: read.kind === "application" || decision !== undefined,
+    wantsComment: read.kind === "application" || decision !== undefined || why !== undefined,
   };
 }

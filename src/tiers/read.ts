@@ -2,9 +2,15 @@
 // (an issue opened by `sysadmin-pipe reviews`): which instance, which tier, what evidence, and
 // what is still missing for each tier. Pure.
 import type { Policy } from "../registry/policy.js";
-import { HOST, INSTANCE_CODE, type Registry, instanceOf } from "../registry/schema.js";
+import { identityOwners, ownerWords, takenBy, unsafeIdentity } from "../registry/identity.js";
+import { HOST, INSTANCE_CODE, instanceOf, type Registry } from "../registry/schema.js";
 import { readReviewMarker } from "../report/reviews.js";
 import { answerCodes, formSections } from "../triage/form-answers.js";
+import {
+  MAX_APPROVED_LINK_CHARS,
+  MAX_APPROVED_LINKS,
+  MAX_NEW_INSTANCE_WORDS,
+} from "../triage/state.js";
 import {
   APPLICATION_LABELS,
   ASKED_TIERS,
@@ -93,23 +99,56 @@ function answerOf(sections: { heading: string; value: string }[], label: string)
   return sections.find((s) => headingIs(s.heading, label))?.value ?? "";
 }
 
+/** What is wrong with a new instance's name and aliases: unsafe words, or another's words. */
+function identityProblems(instance: NewInstance, registry: Registry): string[] {
+  const owners = identityOwners(Object.entries(registry.instances));
+  const code = instance.code ?? "";
+  const words = [
+    ...(instance.name ? [{ what: "name" as const, which: "the name", text: instance.name }] : []),
+    ...instance.aliases.map((text, i) => ({
+      what: "alias" as const,
+      which: `alias ${i + 1}`,
+      text,
+    })),
+  ];
+  const problems = words.flatMap(({ what, which, text }) => {
+    const label = `**${what === "name" ? APPLICATION_LABELS.name : APPLICATION_LABELS.aliases}**`;
+    // The unsafe text is not echoed: it is what must not reach a comment.
+    const unsafe = unsafeIdentity(text, what);
+    if (unsafe) return [`${label}: ${which} ${unsafe}`];
+    const owner = takenBy(owners, code, text);
+    return owner
+      ? [
+          `${label}: \`${text}\` is already ${ownerWords(owner)}; triage could not tell the two instances apart`,
+        ]
+      : [];
+  });
+  if (instance.aliases.length > MAX_NEW_INSTANCE_WORDS)
+    problems.push(`**${APPLICATION_LABELS.aliases}**: at most ${MAX_NEW_INSTANCE_WORDS} aliases`);
+  return problems;
+}
+
 /** What is wrong with a new instance's answers, in words. */
 function newInstanceProblems(instance: NewInstance, registry: Registry): string[] {
   const problems: string[] = [];
   const { code, name, hosts } = instance;
   const codeLabel = `**${APPLICATION_LABELS.code}**`;
+  const owner = code
+    ? takenBy(identityOwners(Object.entries(registry.instances)), code, code)
+    : undefined;
   if (!code || !INSTANCE_CODE.test(code)) {
     problems.push(
       `${codeLabel}: a short code such as \`pt\` (2–20 lower-case letters, digits or hyphens)${code ? `; got \`${code}\`` : ""}`,
     );
-  } else {
-    const taken = instanceOf(registry, code);
-    if (taken)
-      problems.push(
-        `${codeLabel}: \`${code}\` is already the code of ${taken.name}: pick that instance above, or another code`,
-      );
+  } else if (instanceOf(registry, code)) {
+    problems.push(
+      `${codeLabel}: \`${code}\` is already the code of ${instanceOf(registry, code)!.name}: pick that instance above, or another code`,
+    );
+  } else if (owner) {
+    problems.push(`${codeLabel}: \`${code}\` is already ${ownerWords(owner)}: pick another code`);
   }
   if (!name) problems.push(`**${APPLICATION_LABELS.name}**: the instance's name`);
+  problems.push(...identityProblems(instance, registry));
   const owners = new Map(
     Object.entries(registry.instances).flatMap(([c, i]) =>
       i.hosts.map((h) => [h.toLowerCase(), c]),
@@ -125,6 +164,8 @@ function newInstanceProblems(instance: NewInstance, registry: Registry): string[
         `**${APPLICATION_LABELS.hosts}**: \`${host}\` already belongs to \`${owners.get(host.toLowerCase())}\``,
       );
   }
+  if (hosts.length > MAX_NEW_INSTANCE_WORDS)
+    problems.push(`**${APPLICATION_LABELS.hosts}**: at most ${MAX_NEW_INSTANCE_WORDS} host names`);
   return problems;
 }
 
@@ -172,6 +213,20 @@ function evidenceProblem(answer: EvidenceAnswer, tier: AskedTier): string | unde
   return undefined;
 }
 
+/** Links an approval could not record whole (it records them to build the registry change). */
+function linkProblems(evidence: readonly EvidenceAnswer[]): string[] {
+  const links = [...new Set(evidence.flatMap((a) => a.links))];
+  const long = evidence.filter((a) => a.links.some((l) => l.length > MAX_APPROVED_LINK_CHARS));
+  return [
+    ...(links.length > MAX_APPROVED_LINKS
+      ? [`**Evidence**: at most ${MAX_APPROVED_LINKS} links in all; there are ${links.length}`]
+      : []),
+    ...long.map(
+      (a) => `**${a.question.label}**: a link of at most ${MAX_APPROVED_LINK_CHARS} characters`,
+    ),
+  ];
+}
+
 function readApplication(body: string, registry: Registry, policy: Policy): ApplicationRead {
   const sections = formSections(body);
   const instance = readInstance(sections, registry);
@@ -181,10 +236,15 @@ function readApplication(body: string, registry: Registry, policy: Policy): Appl
     const text = answerOf(sections, question.label);
     return { question, text, links: linksIn(text) };
   });
+  const links = linkProblems(evidence);
   const missing = Object.fromEntries(
     ASKED_TIERS.map((t) => [
       t,
-      [...instance.problems, ...evidence.flatMap((answer) => evidenceProblem(answer, t) ?? [])],
+      [
+        ...instance.problems,
+        ...evidence.flatMap((answer) => evidenceProblem(answer, t) ?? []),
+        ...links,
+      ],
     ]),
   ) as Missing;
   return {

@@ -1,6 +1,8 @@
 // The hidden state in the bot comment: what the app applied, so any replica decides alike.
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { MAX_ALIAS_CHARS, MAX_NAME_CHARS } from "../registry/identity.js";
+import { INSTANCE_CODE } from "../registry/schema.js";
 import { CATEGORIES, OUTCOMES, SEVERITIES, SIZES } from "./vocabulary.js";
 
 /** Marks the app's one comment per issue. */
@@ -64,6 +66,42 @@ const JobSchema = z.object({
   done: JobStepSchema.optional(),
 });
 
+/** At most this many evidence links an approval records (a tier application asks for four). */
+export const MAX_APPROVED_LINKS = 20;
+/** The longest evidence link an approval records (real ones are about 100 characters). */
+export const MAX_APPROVED_LINK_CHARS = 300;
+/** At most this many hosts and aliases of a new instance an approval records. */
+export const MAX_NEW_INSTANCE_WORDS = 10;
+const pullRef = z.object({ repo: z.string().max(200), number: z.number().int().positive() });
+
+/**
+ * What the circle approved, as the application or review read when the approval was given: the
+ * registry pull request is built from this alone, and an issue that reads differently later
+ * voids the approval. Absent in approvals recorded before it existed.
+ */
+const ApprovedSchema = z.object({
+  kind: z.enum(["application", "review"]),
+  code: z.string().regex(INSTANCE_CODE),
+  /** The tier the application asked for. */
+  asked: z.enum(["basic", "full"]).optional(),
+  /** sha256 of the instance, the tier asked, a new instance's answers and every evidence answer. */
+  digest: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The evidence links, added to the registry's. */
+  evidence: z.array(z.string().max(MAX_APPROVED_LINK_CHARS)).max(MAX_APPROVED_LINKS),
+  /** For an instance the registry does not have yet. */
+  newInstance: z
+    .object({
+      name: z.string().max(MAX_NAME_CHARS),
+      hosts: z.array(z.string().max(253)).max(MAX_NEW_INSTANCE_WORDS),
+      aliases: z.array(z.string().max(MAX_ALIAS_CHARS)).max(MAX_NEW_INSTANCE_WORDS),
+    })
+    .optional(),
+  /** The id of the comment that approved: the same approval retried has the same. */
+  comment: z.number().int().positive().optional(),
+  /** The day of the approval, like 2026-11-25: the registry's `reviewed`. */
+  on: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+});
+
 /** The instance-managers circle's decision on a tier application or review. */
 const TierDecisionSchema = z.object({
   outcome: z.enum(["approved", "declined"]),
@@ -71,6 +109,8 @@ const TierDecisionSchema = z.object({
   tier: z.enum(["basic", "full"]).optional(),
   by: login,
   reason: z.string().max(500).optional(),
+  /** On an approval: what was approved. */
+  approved: ApprovedSchema.optional(),
 });
 
 /** What the app did on a tier application or review: each step once. */
@@ -78,7 +118,7 @@ const ApplicationRecordSchema = z.object({
   /** The circle's team was mentioned (once the application was complete). */
   mentioned: z.boolean().optional(),
   /** The registry pull request the app opened on approval. */
-  pull: z.object({ repo: z.string().max(200), number: z.number().int().positive() }).optional(),
+  pull: pullRef.optional(),
   /** Why the pull request could not be opened, for the comment. */
   problem: z.string().max(1000).optional(),
   /** The decision the applicant was told of (and, declined, the issue closed): told once. */
@@ -86,7 +126,18 @@ const ApplicationRecordSchema = z.object({
   /** The registry pull request was merged and the issue closed with a note. */
   merged: z.boolean().optional(),
   /** An approval's pull request closed without merging: the approval was set aside. */
-  unmerged: z.object({ repo: z.string().max(200), number: z.number().int().positive() }).optional(),
+  unmerged: pullRef.optional(),
+  /** An approval made void (the application changed after it): the circle decides again. */
+  voided: z
+    .object({
+      by: login,
+      tier: z.enum(["basic", "full"]).optional(),
+      /** Why, in words the app wrote (never the applicant's text). */
+      why: z.string().max(500),
+      /** The registry pull request the app closed for it. */
+      pull: pullRef.optional(),
+    })
+    .optional(),
 });
 
 /** What people said with slash commands; kept until changed by another command. */
@@ -137,6 +188,7 @@ export type PersonDecision = z.output<typeof PersonDecisionSchema>;
 export type Commanded = z.output<typeof CommandedSchema>;
 export type Job = z.output<typeof JobSchema>;
 export type TierDecision = z.output<typeof TierDecisionSchema>;
+export type Approved = z.output<typeof ApprovedSchema>;
 export type ApplicationRecord = z.output<typeof ApplicationRecordSchema>;
 export type TimeLog = z.output<typeof TimeLogSchema>;
 export type RecordedState = z.output<typeof StateSchema>;
@@ -366,12 +418,19 @@ export function sameBesidesDeliveries(a: string, b: string): boolean {
   return visible(a) === visible(b) && rest(a) === rest(b);
 }
 
+/**
+ * The longest recorded state read (its JSON): every list in the schema is capped, and the
+ * largest state the app writes (an approval with its evidence links) is well under this. Longer
+ * text is not parsed at all.
+ */
+const MAX_STATE_CHARS = 48_000;
+
 /** The state in a comment body, or undefined when absent or not trustworthy. */
 export function decodeState(body: string): RecordedState | undefined {
   const start = body.lastIndexOf(STATE_PREFIX);
   if (start < 0) return undefined;
   const end = body.indexOf(STATE_SUFFIX, start + STATE_PREFIX.length);
-  if (end < 0) return undefined;
+  if (end < 0 || end - start - STATE_PREFIX.length > MAX_STATE_CHARS) return undefined;
   try {
     const parsed = StateSchema.safeParse(JSON.parse(body.slice(start + STATE_PREFIX.length, end)));
     return parsed.success ? parsed.data : undefined;

@@ -29,6 +29,8 @@ export interface CommandComment {
   login: string;
   /** When it was written, where that is not now (a comment the sweep answers late). */
   writtenAt?: string;
+  /** When GitHub says it was written: the day an approval records, the same on every retry. */
+  createdAt?: string;
 }
 
 /**
@@ -70,13 +72,16 @@ export async function handleCommandComment(
       instances: now.instances,
       outcome: now.outcome,
       taker: now.job?.taker,
-      tier: tierScope(issue, labels, config),
+      // An approval binds the issue as the delivery carried it: what the approver saw.
+      tier: tierScope(issue, labels, config, asSent),
     },
     previous,
     labels,
     registry: config.registry,
     policy: config.policy,
     now: comment.writtenAt ?? new Date().toISOString(),
+    comment: commentId,
+    writtenOn: (comment.createdAt ?? comment.writtenAt)?.slice(0, 10),
   };
   const run = (actor: Actor) =>
     applyCommands(parsed.commands, parsed.problems, { ...context, actor });

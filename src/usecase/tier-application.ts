@@ -20,10 +20,12 @@ import {
   mergedNote,
   unmergedNote,
   pullText,
+  voidNote,
   readPullLink,
   renderTierComment,
   type LoadSection,
 } from "../tiers/comment.js";
+import { bindingOf, decisionCommitMessage, driftOf } from "../tiers/approval.js";
 import { planTierIssue, type TierAct } from "../tiers/plan.js";
 import { missingNow, readTierIssue, tierIssueKind, type TierIssue } from "../tiers/read.js";
 import { editRegistry } from "../tiers/registry-edit.js";
@@ -56,14 +58,29 @@ export function isTierIssue(issue: IssueData, labels: readonly string[], config:
   return tierIssueKind(textOf(issue, labels), config.policy) !== undefined;
 }
 
-/** What the tier commands need to know of the issue; undefined on any other issue. */
+/**
+ * What the tier commands need to know of the issue; undefined on any other issue. `asSent`: the
+ * issue as the command's delivery carried it, which is what the approver saw: an approval binds
+ * that, and is refused when the issue reads differently now (edited in between).
+ */
 export function tierScope(
   issue: IssueData,
   labels: readonly string[],
   config: TriageConfig,
+  asSent?: IssueData,
 ): TierScope | undefined {
-  const read = readTierIssue(textOf(issue, labels), config.registry, config.policy);
-  return read && { kind: read.kind, missing: read.missing };
+  const read = (i: IssueData) => readTierIssue(textOf(i, labels), config.registry, config.policy);
+  const now = read(issue);
+  const seen = asSent ? read(asSent) : now;
+  if (!now || !seen) return undefined;
+  const binding = bindingOf(seen);
+  const edited = seen === now || !binding ? undefined : driftOf(binding, now);
+  return {
+    kind: seen.kind,
+    missing: seen.missing,
+    ...(binding ? { binding } : {}),
+    ...(edited ? { edited } : {}),
+  };
 }
 
 /** The instance's load since its last review, read as the load report reads the pipe. */
@@ -87,10 +104,9 @@ const formsFor = (policy: Policy) => (text: string) => {
   ];
 };
 
-/** Open the registry pull request an approval asks for; what to record of it. */
+/** Open the registry pull request an approval asks for, from its record; what to record of it. */
 async function openPull(
   job: IssueJob,
-  read: TierIssue,
   act: Extract<TierAct, { kind: "approve" }>,
 ): Promise<ApplicationRecord> {
   const source = job.config.policy.registry_source;
@@ -100,11 +116,13 @@ async function openPull(
         "no registry repository is set (`registry_source.repo` in the policy, or `REGISTRY_REPO`), so the app does not know where the registry lives",
     };
   const where = { repo: job.repo, number: job.ref.issue_number };
-  const text = pullText(read, act.change, act.decision, where, job.config.registry);
+  const approved = act.decision.approved!;
+  const text = pullText(approved, act.change, act.decision, where, job.config.registry);
   const result = await openRegistryPullRequest(job.github, {
     repo: source.repo,
     path: source.registry,
     ...text,
+    message: decisionCommitMessage(act.decision, where),
     edit: (registry) => editRegistry(registry, act.change),
     // A new instance must be offered by the issue forms, or the Tier registry check fails.
     ...(act.change.newInstance ? { follow: formsFor(job.config.policy) } : {}),
@@ -146,6 +164,41 @@ interface Carried {
   record: ApplicationRecord;
   notes: string[];
   close: boolean;
+  /** The decision is void: it goes from the recorded state. */
+  drop?: boolean;
+}
+
+/**
+ * An approval the application no longer matches: its open registry pull request is closed (it
+ * must not be merged by mistake), the circle is told and mentioned, and the record says why.
+ */
+async function voidApproval(
+  job: IssueJob,
+  read: TierIssue,
+  act: Extract<TierAct, { kind: "void" }>,
+  before: ApplicationRecord,
+): Promise<Carried> {
+  const open = before.merged ? undefined : before.pull;
+  if (open) await closeRegistryPullRequest(job.github, open);
+  const team = job.config.policy.reports.circle_team ?? undefined;
+  const { decision, why } = act;
+  const record: ApplicationRecord = {
+    ...before,
+    voided: {
+      by: decision.by,
+      ...(decision.tier ? { tier: decision.tier } : {}),
+      why,
+      ...(open ? { pull: open } : {}),
+    },
+    // The note mentions the circle: a later completion need not mention them again.
+    mentioned: team !== undefined && missingNow(read).length === 0,
+  };
+  for (const key of ["pull", "told", "problem", "unmerged"] as const) delete record[key];
+  job.log.info(
+    { issue: `${job.repo}#${job.ref.issue_number}`, closed: open, why },
+    "tier approval void: the issue changed after it",
+  );
+  return { record, notes: [voidNote(decision, why, open, team)], close: false, drop: true };
 }
 
 /**
@@ -162,8 +215,9 @@ async function carryOut(
 ): Promise<Carried> {
   const { registry } = job.config;
   const author = issue.user?.login;
+  if (act?.kind === "void") return voidApproval(job, read, act, before);
   if (act?.kind === "approve") {
-    const record = act.openPull ? { ...before, ...(await openPull(job, read, act)) } : before;
+    const record = act.openPull ? { ...before, ...(await openPull(job, act)) } : before;
     if (!record.pull) return { record, notes: [], close: false };
     const note = approvalNote(read, act.decision, record, registry, author);
     return { record: { ...record, told: "approved" }, notes: [note], close: false };
@@ -207,7 +261,7 @@ export async function handleTierIssue(
   if (!read) return;
   const state = issue.state === "closed" ? "closed" : "open";
   const { labels, previous } = current;
-  const plan = planTierIssue({ read, labels, previous, state, registry, policy, today: today() });
+  const plan = planTierIssue({ read, labels, previous, state, registry, policy });
   const summary = {
     issue: `${job.repo}#${job.ref.issue_number}`,
     kind: read.kind,
@@ -223,7 +277,9 @@ export async function handleTierIssue(
   const carried = await carryOut(job, read, plan.act, issue, previous?.application ?? {});
   const team = plan.mention ? (policy.reports.circle_team ?? undefined) : undefined;
   const record = team ? { ...carried.record, mentioned: true } : carried.record;
-  const load = await loadWhileWaiting(job, read, current, state === "open");
+  // A void approval is no decision any more: the issue waits for the circle again.
+  const kept = carried.drop ? { ...current, previous: withoutDecision(previous) } : current;
+  const load = await loadWhileWaiting(job, read, kept, state === "open");
   const next = nextState(
     {
       labels: plan.labels,
@@ -231,7 +287,7 @@ export async function handleTierIssue(
       overrides: previous?.overrides ?? {},
       outcome: undefined,
     },
-    current,
+    kept,
     { deliveryId: job.deliveryId, seenComment: options.seenComment, application: record },
   );
   // A mention notifies only in new text: in the comment when it is created, else a note.
@@ -261,6 +317,14 @@ export async function handleTierIssue(
     },
     "tier issue handled",
   );
+}
+
+/** The state without the circle's decision (set aside or void). */
+function withoutDecision(state: RecordedState | undefined): RecordedState | undefined {
+  if (!state?.commanded?.tier) return state;
+  const commanded = { ...state.commanded };
+  delete commanded.tier;
+  return { ...state, commanded };
 }
 
 /** A registry pull request the app opened, as GitHub reports it closed. */
@@ -321,9 +385,8 @@ export async function followRegistryPull(
     delete application.pull;
     delete application.told;
     delete application.problem;
-    const commanded = state.commanded && { ...state.commanded };
-    if (commanded) delete commanded.tier;
-    next = { ...state, ...(commanded ? { commanded } : {}), application };
+    delete application.voided;
+    next = { ...withoutDecision(state)!, application };
   }
   const body = renderTierComment({
     read,

@@ -85,12 +85,79 @@ export interface FakePull {
   base: string;
   state: "open" | "closed";
   merged: boolean;
+  /** The head's commit when merged (its branch may be gone since). */
+  headSha?: string;
 }
 
-/** A repository's files: commits (sha → path → text), branches (name → head sha), pulls. */
+/** One file a pull request changes, as GitHub lists it. */
+export interface FakeFileChange {
+  filename: string;
+  status: "added" | "removed" | "modified";
+  additions: number;
+  deletions: number;
+  /** The lines removed and added, in order (without the diff's `-`/`+`). */
+  removed: string[];
+  added: string[];
+  /** A unified diff of the change (one hunk), as GitHub's `patch`. */
+  patch: string;
+}
+
+/** Lines removed and added between two texts, from the first to the last changed line. */
+function lineChanges(before: string, after: string) {
+  const a = before.split("\n");
+  const b = after.split("\n");
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let end = 0;
+  while (
+    end < a.length - start &&
+    end < b.length - start &&
+    a[a.length - 1 - end] === b[b.length - 1 - end]
+  )
+    end++;
+  const removed = a.slice(start, a.length - end);
+  const added = b.slice(start, b.length - end);
+  const patch = [
+    `@@ -${start + 1},${removed.length} +${start + 1},${added.length} @@`,
+    ...removed.map((l) => `-${l}`),
+    ...added.map((l) => `+${l}`),
+  ].join("\n");
+  return { additions: added.length, deletions: removed.length, removed, added, patch };
+}
+
+/** Who pushes in tests: a person with push access. */
+const PUSHER: FakePerson = {
+  name: "A maintainer",
+  email: "maintainer@example.org",
+  date: "2026-01-01T00:00:00Z",
+};
+
+/** Who made a commit, as git records it. */
+export interface FakePerson {
+  name: string;
+  email: string;
+  date: string;
+}
+
+/** A commit's git object besides its files: what GitHub's git database answers. */
+export interface FakeCommitInfo {
+  parents: string[];
+  message: string;
+  tree: string;
+  author: FakePerson;
+  committer: FakePerson;
+}
+
+/**
+ * A repository's files: commits (sha → path → text) with their parents and message (`info`),
+ * trees (sha → path → text), branches (name → head sha), pulls. A pull request's files are
+ * computed from the merge base of its head and base, as GitHub shows them.
+ */
 export interface FakeGit {
   defaultBranch: string;
   commits: Map<string, Map<string, string>>;
+  info: Map<string, FakeCommitInfo>;
+  trees: Map<string, Map<string, string>>;
   branches: Map<string, string>;
   pulls: FakePull[];
   /** Check runs published, in order. */
@@ -593,28 +660,114 @@ export class FakeGitHub {
     const key = `git:${full.toLowerCase()}`;
     let git = this.gits.get(key);
     if (!git) {
+      const root = "0".repeat(40);
       git = {
         defaultBranch: "main",
-        commits: new Map([["0".repeat(40), new Map()]]),
-        branches: new Map([["main", "0".repeat(40)]]),
+        commits: new Map([[root, new Map()]]),
+        info: new Map(),
+        trees: new Map(),
+        branches: new Map([["main", root]]),
         pulls: [],
         checkRuns: [],
       };
       this.gits.set(key, git);
+      git.info.set(root, {
+        parents: [],
+        message: "Initial commit",
+        tree: this.treeOf(git, new Map()),
+        author: PUSHER,
+        committer: PUSHER,
+      });
     }
     return git;
   }
 
+  /** A tree's sha: its content's, so the same files always make the same tree. */
+  private treeOf(git: FakeGit, files: Map<string, string>): string {
+    const entries = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const sha = this.sha(`tree:${JSON.stringify(entries)}`);
+    git.trees.set(sha, new Map(files));
+    return sha;
+  }
+
+  /** Record a commit of these files on these parents; its sha. */
+  private makeCommit(
+    git: FakeGit,
+    files: Map<string, string>,
+    parents: string[],
+    message: string,
+    author: FakePerson = PUSHER,
+    committer: FakePerson = author,
+  ): string {
+    const tree = this.treeOf(git, files);
+    const sha = this.sha(
+      `commit:${JSON.stringify([tree, parents, message, author, committer])}:${this.nextId++}`,
+    );
+    git.commits.set(sha, new Map(files));
+    git.info.set(sha, { parents, message, tree, author, committer });
+    return sha;
+  }
+
   /** Commit one file on a branch (the default one unless said), as a push would. */
-  commitFile(full: string, path: string, text: string, branch?: string): string {
+  commitFile(
+    full: string,
+    path: string,
+    text: string,
+    branch?: string,
+    message = `Update ${path}`,
+  ): string {
     const git = this.git(full);
     const name = branch ?? git.defaultBranch;
-    const files = new Map(git.commits.get(git.branches.get(name)!) ?? []);
+    const parent = git.branches.get(name);
+    const files = new Map(parent ? git.commits.get(parent) : []);
     files.set(path, text);
-    const sha = this.sha(`${name}:${path}:${text}:${this.nextId++}`);
-    git.commits.set(sha, files);
+    const sha = this.makeCommit(git, files, parent ? [parent] : [], message);
     git.branches.set(name, sha);
     return sha;
+  }
+
+  /** Every commit reachable from `sha`, nearest first (breadth first). */
+  private ancestry(git: FakeGit, sha: string): string[] {
+    const seen: string[] = [];
+    const queue = [sha];
+    while (queue.length) {
+      const next = queue.shift()!;
+      if (seen.includes(next)) continue;
+      seen.push(next);
+      queue.push(...(git.info.get(next)?.parents ?? []));
+    }
+    return seen;
+  }
+
+  /** The nearest commit both histories share, as `git merge-base` finds it. */
+  mergeBase(full: string, a: string, b: string): string | undefined {
+    const git = this.git(full);
+    const other = new Set(this.ancestry(git, b));
+    return this.ancestry(git, a).find((sha) => other.has(sha));
+  }
+
+  /**
+   * A pull request's changes as GitHub shows them: each file changed between the merge base of
+   * its head and base and its head, with the lines removed and added (one hunk per file, from
+   * the first to the last changed line).
+   */
+  pullChanges(full: string, number: number): FakeFileChange[] {
+    const git = this.git(full);
+    const pull = git.pulls.find((p) => p.number === number);
+    if (!pull) throw new Error(`no pull request #${number}`);
+    const head = git.branches.get(pull.head) ?? pull.headSha;
+    const baseHead = git.branches.get(pull.base)!;
+    if (!head) return [];
+    const base = this.mergeBase(full, head, baseHead);
+    const before = base ? git.commits.get(base)! : new Map<string, string>();
+    const after = git.commits.get(head)!;
+    const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
+    return paths.flatMap((filename) => {
+      const [a, b] = [before.get(filename), after.get(filename)];
+      if (a === b) return [];
+      const status = a === undefined ? "added" : b === undefined ? "removed" : "modified";
+      return [{ filename, status, ...lineChanges(a ?? "", b ?? "") }];
+    });
   }
 
   /** A file's text on a branch or at a commit, or undefined. */
@@ -624,16 +777,29 @@ export class FakeGitHub {
     return git.commits.get(sha)?.get(path);
   }
 
-  /** Merge a pull request as GitHub's button does: its base gets its head's files. */
+  /**
+   * Merge a pull request as GitHub's button does: its base gets the changes its head made since
+   * their merge base (whole files: a file both sides changed differently is a conflict).
+   */
   mergePull(full: string, number: number): FakePull {
     const git = this.git(full);
     const pull = git.pulls.find((p) => p.number === number);
     if (!pull || pull.state !== "open") throw new Error(`no open pull request #${number}`);
-    const files = git.commits.get(git.branches.get(pull.head)!)!;
-    const sha = this.sha(`merge:${number}:${this.nextId++}`);
-    git.commits.set(sha, new Map(files));
+    const [head, base] = [git.branches.get(pull.head)!, git.branches.get(pull.base)!];
+    const ancestor = git.commits.get(this.mergeBase(full, head, base)!)!;
+    const [theirs, ours] = [git.commits.get(head)!, git.commits.get(base)!];
+    const files = new Map(ours);
+    for (const path of new Set([...ancestor.keys(), ...theirs.keys()])) {
+      const [was, now] = [ancestor.get(path), theirs.get(path)];
+      if (was === now) continue;
+      if (ours.get(path) !== was && ours.get(path) !== now)
+        throw new Error(`pull request #${number} conflicts in ${path}`);
+      if (now === undefined) files.delete(path);
+      else files.set(path, now);
+    }
+    const sha = this.makeCommit(git, files, [base, head], `Merge pull request #${number}`);
     git.branches.set(pull.base, sha);
-    Object.assign(pull, { state: "closed", merged: true });
+    Object.assign(pull, { state: "closed", merged: true, headSha: head });
     return pull;
   }
 
@@ -658,9 +824,38 @@ export class FakeGitHub {
       state: p.state,
       merged: p.merged,
       html_url: `https://github.com/${full}/pull/${p.number}`,
-      head: { ref: p.head, sha: git.branches.get(p.head), label: `${owner}:${p.head}` },
+      head: {
+        ref: p.head,
+        sha: git.branches.get(p.head) ?? p.headSha,
+        label: `${owner}:${p.head}`,
+      },
       base: { ref: p.base, sha: git.branches.get(p.base), label: `${owner}:${p.base}` },
       user: { login: `${APP_SLUG}[bot]`, type: "Bot" },
+    };
+  }
+
+  private commitJson(full: string, sha: string, info: FakeCommitInfo) {
+    return {
+      sha,
+      node_id: `C_${sha.slice(0, 12)}`,
+      url: `https://api.github.com/repos/${full}/git/commits/${sha}`,
+      html_url: `https://github.com/${full}/commit/${sha}`,
+      message: info.message,
+      author: info.author,
+      committer: info.committer,
+      tree: { sha: info.tree, url: `https://api.github.com/repos/${full}/git/trees/${info.tree}` },
+      parents: info.parents.map((p) => ({
+        sha: p,
+        url: `https://api.github.com/repos/${full}/git/commits/${p}`,
+        html_url: `https://github.com/${full}/commit/${p}`,
+      })),
+      verification: {
+        verified: false,
+        reason: "unsigned",
+        signature: null,
+        payload: null,
+        verified_at: null,
+      },
     };
   }
 
@@ -728,7 +923,7 @@ export class FakeGitHub {
         if (before !== undefined && b.sha !== this.blobSha(before))
           return [409, { message: `${file} does not match ${b.sha}` }];
         const text = Buffer.from(String(b.content), "base64").toString("utf8");
-        const sha = this.commitFile(full, file, text, branch);
+        const sha = this.commitFile(full, file, text, branch, b.message);
         const content = { name: file.split("/").at(-1), path: file, sha: this.blobSha(text) };
         return [before === undefined ? 201 : 200, { content, commit: { sha, message: b.message } }];
       }
@@ -738,6 +933,79 @@ export class FakeGitHub {
       const name = decodeURIComponent(r[1]!).replace(/^heads\//, "");
       const sha = git.branches.get(name);
       if (!sha) return [404, { message: "Not Found" }];
+      return [200, { ref: `refs/heads/${name}`, object: { sha, type: "commit" } }];
+    }
+    if ((r = /^\/git\/commits\/([0-9a-f]{40})$/.exec(rest)) && method === "GET") {
+      const info = git.info.get(r[1]!);
+      if (!info) return [404, { message: "Not Found" }];
+      return [200, this.commitJson(full, r[1]!, info)];
+    }
+    if (rest === "/git/trees" && method === "POST") {
+      const { base_tree: baseTree, tree } = body as {
+        base_tree?: string;
+        tree: { path: string; mode: string; type: string; content?: string; sha?: string | null }[];
+      };
+      const base = baseTree === undefined ? new Map<string, string>() : git.trees.get(baseTree);
+      if (!base) return [422, { message: "Invalid tree info" }];
+      const files = new Map(base);
+      for (const entry of tree) {
+        if (entry.type !== "blob" || entry.content === undefined)
+          throw new Error("the fake's trees hold files given by content only");
+        files.set(entry.path, entry.content);
+      }
+      const sha = this.treeOf(git, files);
+      const entries = [...files.keys()].map((path) => ({ path, mode: "100644", type: "blob" }));
+      return [
+        201,
+        {
+          sha,
+          url: `https://api.github.com/repos/${full}/git/trees/${sha}`,
+          tree: entries,
+          truncated: false,
+        },
+      ];
+    }
+    if (rest === "/git/commits" && method === "POST") {
+      const { message, tree, parents, author, committer } = body as {
+        message: string;
+        tree: string;
+        parents?: string[];
+        author?: Partial<FakePerson>;
+        committer?: Partial<FakePerson>;
+      };
+      const files = git.trees.get(tree);
+      if (!files || (parents ?? []).some((p) => !git.info.has(p)))
+        return [422, { message: "Tree or parent SHA does not exist" }];
+      // Without an author GitHub records the app whose token made the commit, and now.
+      const app = {
+        name: `${APP_SLUG}[bot]`,
+        email: `1+${APP_SLUG}[bot]@users.noreply.github.com`,
+      };
+      const who = (p?: Partial<FakePerson>): FakePerson => ({
+        ...app,
+        date: new Date().toISOString(),
+        ...p,
+      });
+      const sha = this.makeCommit(
+        git,
+        files,
+        parents ?? [],
+        message,
+        who(author),
+        who(committer ?? author),
+      );
+      return [201, this.commitJson(full, sha, git.info.get(sha)!)];
+    }
+    if ((r = /^\/git\/refs\/(.+)$/.exec(rest)) && method === "PATCH") {
+      const name = decodeURIComponent(r[1]!).replace(/^heads\//, "");
+      const at = git.branches.get(name);
+      if (!at) return [422, { message: "Reference does not exist" }];
+      const sha = String(b.sha);
+      if (!git.info.has(sha)) return [422, { message: "Object does not exist" }];
+      const force = (body as { force?: boolean }).force === true;
+      if (!force && !this.ancestry(git, sha).includes(at))
+        return [422, { message: "Update is not a fast forward" }];
+      git.branches.set(name, sha);
       return [200, { ref: `refs/heads/${name}`, object: { sha, type: "commit" } }];
     }
     if (rest === "/git/refs" && method === "POST") {
@@ -795,16 +1063,20 @@ export class FakeGitHub {
     if ((r = /^\/pulls\/(\d+)\/files$/.exec(rest)) && method === "GET") {
       const pull = git.pulls.find((p) => p.number === Number(r![1]));
       if (!pull) return [404, { message: "Not Found" }];
-      const at = (branch: string) => git.commits.get(git.branches.get(branch)!)!;
-      const [head, base] = [at(pull.head), at(pull.base)];
-      const changed = [...head].filter(([f, text]) => base.get(f) !== text).map(([f]) => f);
-      return [
-        200,
-        changed.map((filename) => ({
-          filename,
-          status: base.has(filename) ? "modified" : "added",
-        })),
-      ];
+      // From the merge base, as GitHub shows a pull request's files.
+      const files = this.pullChanges(full, pull.number).map((f) => ({
+        sha: this.blobSha(this.fileAt(full, f.filename, pull.head) ?? ""),
+        filename: f.filename,
+        status: f.status,
+        additions: f.additions,
+        deletions: f.deletions,
+        changes: f.additions + f.deletions,
+        blob_url: `https://github.com/${full}/blob/${pull.head}/${f.filename}`,
+        raw_url: `https://github.com/${full}/raw/${pull.head}/${f.filename}`,
+        contents_url: `https://api.github.com/repos/${full}/contents/${f.filename}?ref=${pull.head}`,
+        patch: f.patch,
+      }));
+      return [200, files];
     }
     if (rest === "/check-runs" && method === "POST") {
       const output = (body as { output?: { summary?: string } }).output;

@@ -70,6 +70,8 @@ export interface CommentFields {
   body: string;
   login: string;
   type?: "User" | "Bot";
+  /** When it was written (ISO time); now unless said, as GitHub delivers it at once. */
+  createdAt?: string;
 }
 
 /** issue_comment.created, on the given issue, by the given person. */
@@ -84,6 +86,8 @@ export function commentPayload(issue: IssueFields, comment: CommentFields): Payl
     id: comment.id,
     body: comment.body,
     user: { ...payload.comment.user, login: comment.login, type: comment.type ?? "User" },
+    created_at: comment.createdAt ?? new Date().toISOString(),
+    updated_at: comment.createdAt ?? new Date().toISOString(),
   });
   payload.sender = { ...payload.sender, login: comment.login, type: comment.type ?? "User" };
   return payload;
