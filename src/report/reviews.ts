@@ -1,5 +1,6 @@
 // Tier reviews: which supported instances are due (from `reviewed` and `review_every_months`),
 // and the issue that asks the circle to review one, with its load since the last review. Pure.
+import { autolink, codeSpan, mention, plainText } from "../markup/inert.js";
 import type { Registry, Tier } from "../registry/schema.js";
 import { instanceList } from "../registry/schema.js";
 import { displayName } from "../triage/coverage.js";
@@ -99,7 +100,7 @@ export function renderReviewIssue(
   const figures = instanceLoadTable(load, due.code);
   return [
     reviewMarker(due),
-    `${circleTeam ? `@${circleTeam}: ` : ""}**${due.name}** (\`${due.code}\`) is on the **${due.tier}** tier, reviewed every ${due.everyMonths} months; its review is due since ${due.dueSince}.`,
+    `${circleTeam ? `${mention(circleTeam)}: ` : ""}**${plainText(due.name, 100)}** (${codeSpan(due.code)}) is on the **${due.tier}** tier, reviewed every ${due.everyMonths} months; its review is due since ${due.dueSince}.`,
     "",
     `### Its load ${since}`,
     "",
@@ -110,7 +111,7 @@ export function renderReviewIssue(
     "### Evidence on file",
     "",
     due.evidence.length
-      ? due.evidence.map((url) => `- ${url}`).join("\n")
+      ? due.evidence.map((url) => `- ${autolink(url)}`).join("\n")
       : "None yet: ask the instance for it (see the tier-change pull request template).",
     "",
     "### How the circle closes this review",

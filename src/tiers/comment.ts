@@ -1,6 +1,7 @@
 // What the app writes on a tier application or review: its one bot comment (what was asked, what
 // is missing, the instance's tier, load and evidence, the circle's decision), the short notes
 // that notify people, and the registry pull request's title and body. Pure.
+import { autolink, codeSpan, mention, pipesEscaped, plainText } from "../markup/inert.js";
 import type { Policy } from "../registry/policy.js";
 import type { Registry } from "../registry/schema.js";
 import { COMMENT_MARKER, encodeState } from "../triage/state.js";
@@ -29,15 +30,6 @@ export interface TierCommentInput {
   load?: LoadSection;
 }
 
-/** An applicant's words, shown without mentioning anyone (a bot's mention notifies) or breaking
- * a table. */
-const quiet = (text: string) => text.replace(/@(?=[\w-])/g, "@\u200b").replace(/\|/g, "\\|");
-
-const oneLine = (text: string, max = 300) => {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-};
-
 /** "Open Food Network Germany (`de`)", or the new instance's name and code. */
 export function instanceWords(read: TierIssue, registry: Registry): string {
   const code = read.code;
@@ -45,7 +37,7 @@ export function instanceWords(read: TierIssue, registry: Registry): string {
   const name =
     registry.instances[code]?.name ??
     (read.kind === "application" ? read.newInstance?.name : undefined);
-  return name ? `${quiet(name)} (\`${code}\`)` : `\`${code}\``;
+  return name ? `${plainText(name, 100)} (${codeSpan(code, 40)})` : codeSpan(code, 40);
 }
 
 function instanceRow(read: TierIssue, registry: Registry): string {
@@ -57,8 +49,8 @@ function instanceRow(read: TierIssue, registry: Registry): string {
   if (read.kind === "application" && read.newInstance) {
     const { hosts, aliases } = read.newInstance;
     const details = [
-      hosts.length ? `hosts ${quiet(hosts.join(", "))}` : "no hosts yet",
-      ...(aliases.length ? [`also called ${quiet(aliases.join(", "))}`] : []),
+      hosts.length ? `hosts ${plainText(hosts.join(", "))}` : "no hosts yet",
+      ...(aliases.length ? [`also called ${plainText(aliases.join(", "))}`] : []),
     ];
     return `a new instance: ${instanceWords(read, registry)}; ${details.join("; ")}`;
   }
@@ -71,9 +63,13 @@ function decisionSection(
   record: ApplicationRecord,
   registry: Registry,
 ): string[] {
-  const who = `@${decision.by}`;
+  const who = mention(decision.by);
   if (decision.outcome === "declined") {
-    return [`### Declined by the circle (${who})`, "", `> ${oneLine(decision.reason ?? "", 500)}`];
+    return [
+      `### Declined by the circle (${who})`,
+      "",
+      `> ${plainText(decision.reason ?? "", 500)}`,
+    ];
   }
   const lines = [`### 🎉 Approved for the **${decision.tier}** tier (${who})`, ""];
   if (record.merged && record.pull) {
@@ -119,10 +115,10 @@ function evidenceSection(read: ApplicationRead, registry: Registry): string[] {
     "### Evidence",
     "",
     ...(given.length
-      ? given.map((a) => `- **${a.question.label}**: ${quiet(oneLine(a.text))}`)
+      ? given.map((a) => `- **${a.question.label}**: ${plainText(a.text, 300, { links: a.links })}`)
       : ["None given yet."]),
     ...(onFile.length
-      ? ["", "Already on file in the registry:", ...onFile.map((l) => `- ${l}`)]
+      ? ["", "Already on file in the registry:", ...onFile.map((l) => `- ${autolink(l)}`)]
       : []),
   ];
 }
@@ -137,11 +133,11 @@ export function renderTierComment(input: TierCommentInput): string {
       : `### Tier review: ${instanceWords(read, registry)}`;
   const lines = [COMMENT_MARKER, title, ""];
   if (input.mention)
-    lines.push(`@${input.mention}: a tier application for the circle to decide.`, "");
+    lines.push(`${mention(input.mention)}: a tier application for the circle to decide.`, "");
   lines.push(
     "| | |",
     "| --- | --- |",
-    `| ${APPLICATION_LABELS.instance} | ${instanceRow(read, registry)} |`,
+    `| ${APPLICATION_LABELS.instance} | ${pipesEscaped(instanceRow(read, registry))} |`,
   );
   if (read.kind === "application" && read.tier)
     lines.push(
@@ -161,14 +157,14 @@ export function renderTierComment(input: TierCommentInput): string {
 /** A new comment that tells the circle an application waits for them (GitHub notifies only
  * for new text). */
 export function mentionNote(team: string): string {
-  return `@${team}: this tier application is complete and ready for the circle to decide; see the bot's comment above.`;
+  return `${mention(team)}: this tier application is complete and ready for the circle to decide; see the bot's comment above.`;
 }
 
 /** Who to tell of a decision: the applicant, or on a review the instance's managers. */
 function addressees(read: TierIssue, registry: Registry, author?: string): string[] {
   const managers = read.code ? (registry.instances[read.code]?.managers ?? []) : [];
   const people = read.kind === "application" && author ? [author] : managers;
-  return people.map((p) => `@${p}`);
+  return people.map(mention);
 }
 
 export function approvalNote(
@@ -182,7 +178,7 @@ export function approvalNote(
     ? `The app opened ${issueLink(record.pull.repo, record.pull.number)} to record it in the registry; once it is merged, this issue is closed.`
     : "The registry pull request could not be opened yet: see the bot's comment above.";
   const who = addressees(read, registry, author);
-  return `${who.length ? `${who.join(", ")}: the` : "The"} instance-managers circle approved ${instanceWords(read, registry)} for the **${decision.tier}** tier (@${decision.by}). ${pull}\n`;
+  return `${who.length ? `${who.join(", ")}: the` : "The"} instance-managers circle approved ${instanceWords(read, registry)} for the **${decision.tier}** tier (${mention(decision.by)}). ${pull}\n`;
 }
 
 export function declineNote(
@@ -200,9 +196,9 @@ export function declineNote(
   const who = addressees(read, registry, author);
   const thanks = who.length ? `${who.join(", ")}, thank you` : "Thank you";
   const lines = [
-    `${thanks} for the ${what}. The instance-managers circle has decided not to approve it for now (@${decision.by}):`,
+    `${thanks} for the ${what}. The instance-managers circle has decided not to approve it for now (${mention(decision.by)}):`,
     "",
-    `> ${oneLine(decision.reason ?? "", 500)}`,
+    `> ${plainText(decision.reason ?? "", 500)}`,
     "",
     `**What next:** ${stays} You can ask the circle about the reason right here, and apply again with the "Tier application" form once it is addressed. Work your tier does not cover can still go on the paid jobs board.`,
   ];
@@ -282,11 +278,13 @@ export function pullText(
   const body = [
     pullLinkLine(read.kind, where.repo, where.number),
     "",
-    `The instance-managers circle approved ${instanceWords(read, registry)} for the **${change.tier}** tier${before ? ` (was ${before})` : ""}: approved by @${decision.by} on ${change.reviewed}.`,
+    `The instance-managers circle approved ${instanceWords(read, registry)} for the **${change.tier}** tier${before ? ` (was ${before})` : ""}: approved by ${mention(decision.by)} on ${change.reviewed}.`,
     "",
-    `Opened by sysadmin-pipe. It changes only \`${change.code}\` in the registry: it ${fields}.`,
+    `Opened by sysadmin-pipe. It changes only ${codeSpan(change.code, 40)} in the registry: it ${fields}.`,
     "",
-    ...(change.evidence.length ? ["Evidence:", ...change.evidence.map((l) => `- ${l}`), ""] : []),
+    ...(change.evidence.length
+      ? ["Evidence:", ...change.evidence.map((l) => `- ${autolink(l)}`), ""]
+      : []),
     ...(change.newInstance
       ? ["It also regenerates the two issue forms, so they offer the new instance.", ""]
       : []),
