@@ -1,6 +1,6 @@
 // Tier reviews: which supported instances are due (from `reviewed` and `review_every_months`),
 // and the issue that asks the circle to review one, with its load since the last review. Pure.
-import { autolink, codeSpan, mention, plainText } from "../markup/inert.js";
+import { autolink, bounded, codeSpan, mention, plainText } from "../markup/inert.js";
 import type { Registry, Tier } from "../registry/schema.js";
 import { instanceList } from "../registry/schema.js";
 import { displayName } from "../triage/coverage.js";
@@ -66,8 +66,9 @@ export function readReviewMarker(body: string): { code: string; reviewed?: strin
   return { code: m[1]!, ...(m[2] !== "never" ? { reviewed: m[2]! } : {}) };
 }
 
+/** An issue's title is plain text on GitHub: the name is only kept to one bounded line. */
 export function reviewTitle(due: DueReview): string {
-  return `Tier review due: ${due.name} (${due.tier})`;
+  return `Tier review due: ${bounded(due.name, 100)} (${due.tier})`;
 }
 
 /** Where an instance's load is counted from: its last review, else a year before today. */
