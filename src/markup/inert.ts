@@ -71,6 +71,8 @@ const MARKDOWN =
 // What GitHub turns into a link or a notification in text outside links and code: a mention or
 // an email address, an issue reference (#12, GH-12, owner/repo#12).
 const REFERENCE = /@(?=[a-z0-9])|#(?=\d)|(?<=\bgh)-(?=\d)/gi;
+/** Any character or sequence that one of the passes below might escape (a superset). */
+const MAY_ACT = /[\\`*_~[\]<$&@#]|:\/\/|www\.|gh-\d|^[>+\-=\d]/i;
 // At the start of a line: a heading, a quote, a list item, a setext underline.
 const BLOCK_START = /^(?:[#>+\-=]|\d+(?=[.)]))/;
 
@@ -101,6 +103,8 @@ export interface PlainOptions {
  */
 export function plainText(text: string, max = DEFAULT_MAX, options: PlainOptions = {}): string {
   const line = bounded(text, max);
+  // Most names and sentences hold nothing that acts: one test instead of the passes below.
+  if (!MAY_ACT.test(line)) return line;
   const meant = new Set(options.links?.filter(isLinkable));
   let out = "";
   let from = 0;
