@@ -80,7 +80,7 @@ describe("the invoice of a period", () => {
     expect(md).toContain("4 jobs, 10 jobs-board hours logged");
     expect(md).toContain("## jobs-dev: Germany");
     expect(md).toContain(
-      `| [Job 1](https://github.com/${REPO}/issues/1) (ofn-install#1) | 6 | de-manager, 2026-10-05 | 2026-11-20 | 2.5 |`,
+      `| [Job 1](<https://github.com/${REPO}/issues/1>) (ofn-install#1) | 6 | de-manager, 2026-10-05 | 2026-11-20 | 2.5 |`,
     );
     // Job 3 is shared with Ireland: half its estimate and hours are Germany's.
     expect(md).toContain("| **Total** | 15 |  |  | 5.5 |");

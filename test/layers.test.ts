@@ -7,8 +7,10 @@ const SRC = new URL("../src/", import.meta.url).pathname;
 
 /** Lower layers first; a module may import its own layer and those below. */
 const LAYERS: [number, string[]][] = [
+  // Outside text made inert for Markdown, chat and terminals: every renderer uses it.
+  [0, ["markup"]],
   [
-    0,
+    1,
     [
       "triage",
       "commands",
@@ -22,13 +24,13 @@ const LAYERS: [number, string[]][] = [
       "settings.ts",
     ],
   ],
-  [1, ["github", "notify", "coordination"]],
-  [2, ["usecase"]],
-  [3, ["reconcile"]],
-  [4, ["handlers"]],
-  [5, ["cli"]],
-  [6, ["index.ts"]],
-  [7, ["server.ts"]],
+  [2, ["github", "notify", "coordination"]],
+  [3, ["usecase"]],
+  [4, ["reconcile"]],
+  [5, ["handlers"]],
+  [6, ["cli"]],
+  [7, ["index.ts"]],
+  [8, ["server.ts"]],
 ];
 const rankOf = (top: string) => LAYERS.find(([, names]) => names.includes(top))?.[0];
 const topOf = (file: string) =>

@@ -211,7 +211,7 @@ describe("the Tier registry check on a pull request", () => {
     });
     const summary = check!.output.summary;
     expect(summary).toContain(
-      "| `be` Open Food Network Belgium | basic → full | outage, upgrade, migration, dns, email, ssl, backup, monitoring, access, integration, performance, config, other, S0 response | — | [1](https://example.org/be-pledge) |",
+      "| `be` Open Food Network Belgium | basic → full | outage, upgrade, migration, dns, email, ssl, backup, monitoring, access, integration, performance, config, other, S0 response | — | [1](<https://example.org/be-pledge>) |",
     );
     expect(summary).toContain("[openfoodfoundation/ofn-install#21](");
     if (process.env.SHOW_SUMMARY) console.log(summary);

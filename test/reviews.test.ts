@@ -106,7 +106,7 @@ describe("sysadmin-pipe reviews", () => {
     expect(created!.body).toContain("<!-- sysadmin-pipe:review fr 2025-11-01 -->");
     expect(created!.body).toContain("@openfoodfoundation/instance-managers: **France**");
     expect(created!.body).toContain("No sysadmin-pipe requests in that time.");
-    expect(created!.body).toContain("- https://example.org/fr-pledge");
+    expect(created!.body).toContain("- <https://example.org/fr-pledge>");
   });
 
   test("a review already opened is never opened again (even when closed)", async () => {

@@ -198,7 +198,7 @@ describe("an instance applies for a tier", () => {
       ].join("\n"),
     );
     expect(comment).toContain(
-      "- **Signed pledge**: Signed by our board: https://ofn.example.org/de/pledge.pdf",
+      "- **Signed pledge**: Signed by our board: <https://ofn.example.org/de/pledge.pdf>",
     );
     expect(comment).toContain("### Its load (never reviewed; the last 12 months)");
     // Not a sysadmin request: no triage, no card; and the circle waits for a complete one.

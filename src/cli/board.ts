@@ -1,6 +1,7 @@
 // `sysadmin-pipe board setup|check`: prepare a project for the app, or report drift.
 import { boardDrift, describeDrift, wantedFields } from "../board/setup.js";
 import { applyDrift } from "../github/board-fields.js";
+import { terminalText } from "../markup/inert.js";
 import { gitHubClient } from "../github/client.js";
 import { explainBoardError, readProject } from "../github/board-api.js";
 import { BoardSchema, type BoardConfig } from "../registry/policy.js";
@@ -41,7 +42,7 @@ export async function boardCommand(
   try {
     const project = await readProject(github, owner, number);
     const drift = boardDrift(project.fields, wantedFields(board, config.registry));
-    const name = `project ${number} of ${owner} ("${project.title}")`;
+    const name = `project ${number} of ${owner} ("${terminalText(project.title, 100)}")`;
     if (!drift.length) {
       io.stdout(`${name} matches the configuration.\n`);
       return 0;

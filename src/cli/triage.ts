@@ -1,5 +1,6 @@
 // `sysadmin-pipe triage`: the same decide() as the app, offline, over JSON Lines.
 import type { TriageConfig } from "../config.js";
+import { terminalText } from "../markup/inert.js";
 import { decide } from "../triage/decide.js";
 import type { TriagePlan } from "../triage/types.js";
 import { readText, type Context } from "./command.js";
@@ -65,10 +66,9 @@ export function triageLines(text: string, config: TriageConfig, json: boolean): 
 const HEADER = ["line", "title", "kind", "instances", "category", "sev", "size", "outcome"];
 
 function tableRow(line: number, title: string, plan: TriagePlan): string[] {
-  const short = title.length > 48 ? `${title.slice(0, 47)}…` : title;
   return [
     String(line),
-    short,
+    terminalText(title, 48),
     plan.kind,
     plan.instances.join(",") || "-",
     plan.category ?? "-",

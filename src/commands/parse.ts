@@ -1,4 +1,5 @@
 // Slash commands in an issue comment: one per line, outside code blocks and quotes. Pure.
+import { codeSpan } from "../markup/inert.js";
 import { commandSpec, DECLARED, type Command, type CommandName } from "./table.js";
 import { formatMinutes, parseDuration } from "../triage/time.js";
 
@@ -63,7 +64,10 @@ export function parseCommands(body: string): ParsedComment {
     const shown = line.slice(0, 80);
     if (!spec) {
       const known = DECLARED.map((c) => `\`/${c.name}\``).join(", ");
-      problems.push({ line: shown, message: `\`/${m[1]}\` is not a command I know (${known})` });
+      problems.push({
+        line: shown,
+        message: `${codeSpan(`/${m[1]}`)} is not a command I know (${known})`,
+      });
       continue;
     }
     const parsed = spec.parse(m[2] ?? "");

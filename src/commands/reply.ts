@@ -1,5 +1,6 @@
 // What the app answers to a comment with commands: a reaction always, a short reply only when
 // something was refused or not understood, or /help was asked. Pure.
+import { codeSpan, mention, pipesEscaped } from "../markup/inert.js";
 import type { CommandResult } from "./apply.js";
 import { DECLARED, type CommandName } from "./table.js";
 import { whoMay } from "./who-may.js";
@@ -15,10 +16,9 @@ export function reactionsFor(results: readonly CommandResult[]): Reaction[] {
 }
 
 export function helpText(): string {
-  // A `|` inside a table cell must be escaped, even in code, or GitHub splits the cell.
-  const cell = (text: string) => text.replace(/\|/g, "\\|");
   const rows = DECLARED.map(
-    (c) => `| ${cell(c.usage)} | ${cell(c.does)} | ${whoMay(c.name as CommandName)} |`,
+    (c) =>
+      `| ${pipesEscaped(c.usage)} | ${pipesEscaped(c.does)} | ${whoMay(c.name as CommandName)} |`,
   );
   return [
     "**Commands** (one per line in a comment; not inside code blocks or quotes):",
@@ -40,14 +40,14 @@ export function renderReply(
   if (wrong.length) {
     const lines = wrong.map(
       (r) =>
-        `- \`${r.what.replace(/`/g, "'")}\`: ${r.status === "refused" ? "not done, " : ""}${r.message ?? "not understood"}.`,
+        `- ${codeSpan(r.what, 80)}: ${r.status === "refused" ? "not done, " : ""}${r.message ?? "not understood"}.`,
     );
     const done = results.filter((r) => r.status === "done").length;
     const these = wrong.length === 1 ? "this command was" : "these commands were";
     parts.push(
       done
-        ? `@${author}, the other commands were done, but ${these} not applied:`
-        : `@${author}, ${these} not applied, so nothing changed:`,
+        ? `${mention(author)}, the other commands were done, but ${these} not applied:`
+        : `${mention(author)}, ${these} not applied, so nothing changed:`,
       ...lines,
     );
     if (!help) parts.push("", "Write `/help` for the list of commands.");

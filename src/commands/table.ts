@@ -1,6 +1,7 @@
 // Every slash command, declared once: how it is written, what it does, who may use it, how its
 // arguments are read and what it changes. Parsing, permissions, replies, `/help` and the
 // README's table all come from here: a new command is one entry (and its apply function).
+import { codeSpan, mention } from "../markup/inert.js";
 import type { LabelNames } from "../registry/policy.js";
 import { CATEGORIES, SEVERITIES, SIZES } from "../triage/vocabulary.js";
 import { categoryLabel, instanceLabel, severityLabel, sizeLabel } from "../triage/label-names.js";
@@ -55,12 +56,15 @@ function bare<N extends string>(name: N, usage: string) {
     words(rest).length ? `${usage} takes no arguments` : { name };
 }
 
+/** What a person wrote after a command, quoted in a reply. */
+const given = (rest: string) => (rest.trim() ? codeSpan(rest, 40) : "nothing");
+
 function parseSpent(rest: string): { name: "spent"; minutes: number } | string {
   if (/^-/.test(rest.trim()))
     return "time can only be added: give a positive duration such as `45m`, `1h30m` or `2h`";
   const minutes = parseDuration(rest);
   if (minutes === undefined)
-    return `\`${rest.trim().slice(0, 40) || "(nothing)"}\` is not a duration: write it like \`45m\`, \`1h30m\` or \`2h\``;
+    return `${given(rest)} is not a duration: write it like \`45m\`, \`1h30m\` or \`2h\``;
   if (minutes <= 0) return "a duration must be more than zero";
   return { name: "spent", minutes };
 }
@@ -136,7 +140,7 @@ const instance = define({
       const known = Object.keys(registry.instances).join(", ");
       return {
         ok: false,
-        message: `the registry has no instance ${unknown.map((u) => `\`${u}\``).join(", ")}; known codes: ${known}`,
+        message: `the registry has no instance ${unknown.map((u) => codeSpan(u, 40)).join(", ")}; known codes: ${known}`,
       };
     }
     const codes = [...c.codes].sort();
@@ -307,14 +311,14 @@ function jobInHand(draft: Draft): Step | undefined {
   const job = onJobsBoard(draft) ? draft.commanded.job : undefined;
   if (!job || job.done) return undefined;
   return refuse(
-    `@${job.taker} has taken this job: \`/release\` it first (in the same comment is fine)`,
+    `${mention(job.taker)} has taken this job: \`/release\` it first (in the same comment is fine)`,
   );
 }
 
 function parseEstimate(rest: string): { name: "estimate"; minutes: number } | string {
   const minutes = parseDuration(rest);
   if (minutes === undefined)
-    return `\`${rest.trim().slice(0, 40) || "(nothing)"}\` is not a duration: write it like \`6h\`, \`1h30m\` or \`45m\``;
+    return `${given(rest)} is not a duration: write it like \`6h\`, \`1h30m\` or \`45m\``;
   if (minutes <= 0) return "an estimate must be more than zero";
   if (minutes > MAX_ESTIMATE_HOURS * 60)
     return `an estimate is at most ${MAX_ESTIMATE_HOURS}h: split larger work into several requests`;
@@ -335,7 +339,9 @@ const take = define({
     const job = draft.commanded.job;
     if (job?.done) return refuse("the job is already done");
     if (job && !sameLogin(job.taker, actor.login))
-      return refuse(`@${job.taker} has taken it; they (or a maintainer) can \`/release\` it`);
+      return refuse(
+        `${mention(job.taker)} has taken it; they (or a maintainer) can \`/release\` it`,
+      );
     // Jobs-board time logged before it was taken is not this developer's.
     const before = draft.time.jobs ? { from: draft.time.jobs } : {};
     draft.commanded.job = job ?? { taker: actor.login, ...before };
@@ -387,7 +393,7 @@ const agree = define({
     if (!job) return refuse("nobody has taken this job yet, so there is no estimate to agree to");
     if (job.estimate === undefined)
       return refuse(
-        `there is no estimate to agree to yet: @${job.taker} gives one with \`/estimate 6h\``,
+        `there is no estimate to agree to yet: ${mention(job.taker)} gives one with \`/estimate 6h\``,
       );
     // Agreed for the instances the request names: they are the ones invoiced.
     if (!agreedFor(job, draft.scope.instances))

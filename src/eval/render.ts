@@ -1,4 +1,5 @@
 // The evaluation as text: figures per field, the kind confusion matrix and the misses.
+import { terminalText } from "../markup/inert.js";
 import type { Figures, Judged, Rate } from "./measure.js";
 import { KIND_COLUMNS } from "./measure.js";
 
@@ -57,8 +58,7 @@ export function missesOf(j: Judged): string[] {
 export function missLine(j: Judged): string | undefined {
   const misses = missesOf(j);
   if (!misses.length) return undefined;
-  const title =
-    j.row.issue.title.length > 60 ? `${j.row.issue.title.slice(0, 59)}…` : j.row.issue.title;
+  const title = terminalText(j.row.issue.title, 60);
   const why = j.plan.reasons[0] ?? "";
   return `  ${j.row.source}  "${title}"  ${misses.join("; ")}  — ${why}`;
 }

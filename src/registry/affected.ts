@@ -1,6 +1,7 @@
 // Which open pipe requests a registry or policy change would decide differently: triage is run
 // again on them, read-only, under the old and the new configuration. Pure.
 import type { TriageConfig } from "../config.js";
+import { codeSpan, link, pipesEscaped, plainText } from "../markup/inert.js";
 import { decide } from "../triage/decide.js";
 import type { Outcome } from "../triage/vocabulary.js";
 import { instanceOf } from "./schema.js";
@@ -61,11 +62,11 @@ export function renderAffected(affected: readonly AffectedRequest[]): string {
     "| --- | --- | --- |",
     ...affected.map((a) => {
       const name = `${a.repo}#${a.number}`;
-      const link = a.url ? `[${name}](${a.url})` : name;
+      const linked = a.url ? link(name, a.url) : name;
       const gone = a.removedInstances.length
-        ? ` (names removed instance ${a.removedInstances.map((c) => `\`${c}\``).join(", ")})`
+        ? ` (names removed instance ${a.removedInstances.map((c) => codeSpan(c, 40)).join(", ")})`
         : "";
-      return `| ${link} ${a.title.replace(/\|/g, "\\|").slice(0, 80)} | ${a.before} | ${a.after}${gone} |`;
+      return `| ${pipesEscaped(`${linked} ${plainText(a.title, 80)}`)} | ${a.before} | ${pipesEscaped(`${a.after}${gone}`)} |`;
     }),
   ].join("\n");
 }

@@ -1,5 +1,6 @@
 // The "Tier registry" check run's verdict and text, from the validation, the diff and the open
 // requests it would change. Pure.
+import { codeSpan } from "../markup/inert.js";
 import type { AffectedRequest } from "./affected.js";
 import { renderAffected } from "./affected.js";
 import { renderDiff, type RegistryDiff } from "./diff.js";
@@ -62,7 +63,9 @@ export function checkReport(
       summary: [
         `The registry change cannot be merged yet: ${n === 1 ? "one line needs" : `${n} lines need`} fixing. Each problem is marked on its line in **Files changed**:`,
         "",
-        ...problems.map((p) => `- \`${p.file}\` line ${p.line}, column ${p.column}: ${p.message}`),
+        ...problems.map(
+          (p) => `- ${codeSpan(p.file, 120)} line ${p.line}, column ${p.column}: ${p.message}`,
+        ),
         ...(change.length ? ["", ...change] : []),
       ].join("\n"),
       annotations: problems.map(annotationFor),

@@ -1,6 +1,7 @@
 // What a registry or policy change means, in the circle's words: instances added and removed,
 // tier changes, categories gained and lost, caps changed. Pure.
 import type { TriageConfig } from "../config.js";
+import { codeSpan, link, pipesEscaped, plainText } from "../markup/inert.js";
 import type { HourCap, Policy } from "./policy.js";
 import { instanceOf, TIERS, type Instance, type Tier } from "./schema.js";
 
@@ -101,6 +102,9 @@ export function isEmptyDiff(d: RegistryDiff): boolean {
 }
 
 const list = (items: string[]) => (items.length ? items.join(", ") : "—");
+/** "`fr` CoopCircuits (France)": the registry's code and name are the pull request's text. */
+const named = (i: { code: string; name: string }) =>
+  `${codeSpan(i.code, 40)} ${plainText(i.name, 100)}`;
 
 /** The change as Markdown tables, for the check run and the CLI. */
 export function renderDiff(d: RegistryDiff): string {
@@ -114,22 +118,16 @@ export function renderDiff(d: RegistryDiff): string {
         const tier = c.tier ? `${c.tier.from} → ${c.tier.to}` : "unchanged";
         const gains = [...c.gains, ...(c.s0 === true ? ["S0 response"] : [])];
         const loses = [...c.loses, ...(c.s0 === false ? ["S0 response"] : [])];
-        const evidence = c.evidence.map((url, i) => `[${i + 1}](${url})`).join(" ");
-        return `| \`${c.code}\` ${c.name} | ${tier} | ${list(gains)} | ${list(loses)} | ${evidence || "—"} |`;
+        const evidence = c.evidence.map((url, i) => link(String(i + 1), url)).join(" ");
+        return `| ${pipesEscaped(named(c))} | ${tier} | ${list(gains)} | ${list(loses)} | ${pipesEscaped(evidence) || "—"} |`;
       }),
       "",
     );
   }
   if (d.added.length)
-    out.push(
-      `**Added:** ${d.added.map((i) => `\`${i.code}\` ${i.name} (${i.tier})`).join(", ")}`,
-      "",
-    );
+    out.push(`**Added:** ${d.added.map((i) => `${named(i)} (${i.tier})`).join(", ")}`, "");
   if (d.removed.length)
-    out.push(
-      `**Removed:** ${d.removed.map((i) => `\`${i.code}\` ${i.name} (was ${i.tier})`).join(", ")}`,
-      "",
-    );
+    out.push(`**Removed:** ${d.removed.map((i) => `${named(i)} (was ${i.tier})`).join(", ")}`, "");
   for (const [cap, title] of [
     ["size", "Size caps"],
     ["hours", "Hour caps"],

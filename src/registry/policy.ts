@@ -1,5 +1,6 @@
 // The policy file (config/policy.yml): what each tier covers and how requests are read.
 import { z } from "zod";
+import { codeSpan, plainText } from "../markup/inert.js";
 import { CATEGORIES, SEVERITIES, SIZES } from "../triage/vocabulary.js";
 import { loadYaml, type ConfigProblem, type LoadResult } from "./yaml-load.js";
 
@@ -69,7 +70,7 @@ const ApplicationsSchema = z
           ctx.addIssue({
             code: "custom",
             path,
-            message: `evidence \`${field.key}\` is asked differently by the two tiers: give it the same label and link rule`,
+            message: `evidence ${codeSpan(field.key, 60)} is asked differently by the two tiers: give it the same label and link rule`,
           });
         }
         const clash = [...seen].find(
@@ -80,14 +81,14 @@ const ApplicationsSchema = z
           ctx.addIssue({
             code: "custom",
             path,
-            message: `the label \`${field.label}\` is also the label of \`${clash[0]}\`: each question needs its own`,
+            message: `the label ${codeSpan(field.label, 100)} is also the label of ${codeSpan(clash[0], 60)}: each question needs its own`,
           });
         }
         if (applications[tier].findIndex((f) => f.key === field.key) !== i) {
           ctx.addIssue({
             code: "custom",
             path,
-            message: `evidence \`${field.key}\` is listed twice`,
+            message: `evidence ${codeSpan(field.key, 60)} is listed twice`,
           });
         }
         seen.set(field.key, { label: field.label, link: field.link });
@@ -301,7 +302,7 @@ function coverageContradictions(
         ctx.addIssue({
           code: "custom",
           path: ["tiers", tier, "covers", i],
-          message: `\`${c}\` is listed as never covered (or not part of the pipe), so no tier can cover it`,
+          message: `${codeSpan(c, 60)} is listed as never covered (or not part of the pipe), so no tier can cover it`,
         });
       }
     });
@@ -334,7 +335,8 @@ function describePolicyPath(path: readonly (string | number)[]): string {
   const what = head === "tiers" ? "tier" : head === "categories" ? "category" : undefined;
   if (what === undefined || name === undefined) return path.map(String).join(" › ");
   // "tier `basic`: max_size must be…", "tier `basic`, covers: this entry must be…"
-  return path.length > 3 ? `${what} \`${name}\`, ${String(field)}` : `${what} \`${name}\``;
+  const named = `${what} ${codeSpan(String(name), 40)}`;
+  return path.length > 3 ? `${named}, ${plainText(String(field), 40)}` : named;
 }
 
 export function loadPolicy(text: string, file = "config/policy.yml"): LoadResult<Policy> {

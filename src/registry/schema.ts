@@ -1,5 +1,6 @@
 // The tier registry (config/instances.yml): which instances exist and which tier each one has.
 import { z } from "zod";
+import { codeSpan, plainText } from "../markup/inert.js";
 import {
   identityKey,
   identityWords,
@@ -93,7 +94,7 @@ export const RegistrySchema = z
             ctx.addIssue({
               code: "custom",
               path: ["instances", code, field, index],
-              message: `${field === "hosts" ? "host" : "repository"} \`${value}\` is listed for both \`${first}\` and \`${code}\``,
+              message: `${field === "hosts" ? "host" : "repository"} ${codeSpan(value)} is listed for both ${codeSpan(first)} and ${codeSpan(code)}`,
             });
           } else {
             owner.set(key, code);
@@ -172,9 +173,10 @@ export function instanceList(registry: Registry): readonly (Instance & { code: s
 function describeRegistryPath(path: readonly (string | number)[]): string {
   const [head, code, field, index] = path;
   if (head !== "instances" || code === undefined) return path.map(String).join(" › ");
-  if (field === undefined) return `instance \`${code}\``;
-  if (typeof index === "number") return `instance \`${code}\`, ${String(field)} entry ${index + 1}`;
-  return `instance \`${code}\``;
+  const instance = `instance ${codeSpan(String(code), 40)}`;
+  if (typeof index === "number")
+    return `${instance}, ${plainText(String(field), 40)} entry ${index + 1}`;
+  return instance;
 }
 
 export function loadRegistry(text: string, file = "config/instances.yml"): LoadResult<Registry> {

@@ -1,6 +1,7 @@
 // Everything wrong with a proposed registry, policy and issue form, at file, line and column.
 // Shared by the pull-request check, `sysadmin-pipe validate` and the app's reload. Pure.
 import { parse } from "yaml";
+import { codeSpan } from "../markup/inert.js";
 import { instanceOption } from "../form/generate.js";
 import type { TriageConfig } from "../config.js";
 import { loadPolicyFiles } from "./policy.js";
@@ -68,8 +69,9 @@ function driftProblem(form: ConfigFile, registry: Registry): ConfigProblem | und
   }
   if (!drift.add.length && !drift.remove.length) return undefined;
   const parts = [];
-  if (drift.add.length) parts.push(`add ${drift.add.map((o) => `\`${o}\``).join(", ")}`);
-  if (drift.remove.length) parts.push(`remove ${drift.remove.map((c) => `\`${c}\``).join(", ")}`);
+  const quoted = (items: string[]) => items.map((o) => codeSpan(o, 60)).join(", ");
+  if (drift.add.length) parts.push(`add ${quoted(drift.add)}`);
+  if (drift.remove.length) parts.push(`remove ${quoted(drift.remove)}`);
   return {
     file: form.path,
     line,

@@ -10,6 +10,7 @@ import {
   type YAMLError,
 } from "yaml";
 import type { z } from "zod";
+import { codeSpan, plainText } from "../markup/inert.js";
 
 export interface ConfigProblem {
   file: string;
@@ -65,19 +66,19 @@ function yamlMessage(error: YAMLError, text: string, at: number): string {
     error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? error.message;
   switch (error.code) {
     case "DUPLICATE_KEY":
-      return `\`${keyAt(text, at) ?? "this key"}\` appears twice here; each entry must be listed once`;
+      return `${codeSpan(keyAt(text, at) ?? "this key", 60)} appears twice here; each entry must be listed once`;
     case "BAD_INDENT":
       return BAD_INDENT;
     case "BLOCK_AS_IMPLICIT_KEY":
       if (text[at] === "-") return BAD_LIST_ITEM;
-      return `the indentation or punctuation is off here (${detail})`;
+      return `the indentation or punctuation is off here (${plainText(detail, 200)})`;
     case "MISSING_CHAR":
     case "UNEXPECTED_TOKEN":
-      return `the indentation or punctuation is off here (${detail})`;
+      return `the indentation or punctuation is off here (${plainText(detail, 200)})`;
     case "TAB_AS_INDENT":
       return "a tab is used for indentation here; YAML needs spaces";
     default:
-      return `this is not valid YAML (${detail})`;
+      return `this is not valid YAML (${plainText(detail, 200)})`;
   }
 }
 
@@ -174,9 +175,7 @@ function valueWords(value: unknown): string {
   if (value === null) return "an empty value";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a group of fields";
-  if (typeof value === "string")
-    return `\`${value.length > 60 ? value.slice(0, 57) + "…" : value}\``;
-  return `\`${String(value)}\``;
+  return codeSpan(String(value), 60);
 }
 
 const TYPE_WORDS: Record<string, string> = {
@@ -203,8 +202,11 @@ function getAt(value: unknown, path: readonly PropertyKey[]): unknown {
 /** One zod issue in plain words (without the "where" prefix). */
 function issueWords(issue: Issue, input: unknown): string {
   const last = issue.path[issue.path.length - 1];
+  // A field's name can be any key the file has (an instance's code): Markdown-inert, as the
+  // problems are shown in the Tier registry check.
+  const key = last === undefined || typeof last === "number" ? undefined : String(last);
   const field =
-    last === undefined ? "the file" : typeof last === "number" ? "this entry" : String(last);
+    key === undefined ? (last === undefined ? "the file" : "this entry") : plainText(key, 60);
   const got = getAt(input, issue.path);
   const named = typeof last === "string";
   if (
@@ -212,16 +214,16 @@ function issueWords(issue: Issue, input: unknown): string {
     named &&
     (issue.code === "invalid_type" || issue.code === "invalid_value")
   ) {
-    return `\`${field}\` is missing`;
+    return `${codeSpan(key!, 60)} is missing`;
   }
   switch (issue.code) {
     case "invalid_value":
       return `${field} must be ${issue.values.length > 1 ? "one of " : ""}${issue.values.map(String).join(", ")}; got ${valueWords(got)}`;
     case "invalid_type":
-      if (got === undefined) return `\`${field}\` is missing`;
+      if (got === undefined) return `${key === undefined ? field : codeSpan(key, 60)} is missing`;
       return `${field} must be ${TYPE_WORDS[issue.expected] ?? issue.expected}; got ${valueWords(got)}`;
     case "unrecognized_keys":
-      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `\`${k}\``).join(", ")}; check the spelling`;
+      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => codeSpan(k, 60)).join(", ")}; check the spelling`;
     case "too_small":
       return issue.origin === "number"
         ? `${field} must be at least ${String(issue.minimum)}; got ${valueWords(got)}`

@@ -1,6 +1,7 @@
 // The jobs board's invoice summary: per developer and instance, the jobs delivered in a period,
 // with their agreed estimates and the jobs-board hours logged on them. Only jobs: nothing of
 // the sysadmin pipe is ever listed. Pure: figures from records, then Markdown, CSV or JSON.
+import { link, pipesEscaped, plainText } from "../markup/inert.js";
 import { instanceOf, type Registry } from "../registry/schema.js";
 import { displayName } from "../triage/coverage.js";
 import { inPeriod, type Period } from "./period.js";
@@ -118,7 +119,6 @@ export function buildInvoice(
   return { period, groups: sorted, totals: { jobs: jobs.size, hours: total } };
 }
 
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
 const day = (at: string | undefined) => at?.slice(0, 10) ?? "";
 const issueName = (j: InvoiceJob) => `${j.repo.split("/")[1]}#${j.number}`;
 const count = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
@@ -127,19 +127,19 @@ const count = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 function agreement(j: InvoiceJob): string {
   if (j.estimateHours === undefined) return "**no estimate**";
   if (!j.agreedBy) return "**not agreed**";
-  return `${j.agreedBy}${j.agreedAt ? `, ${day(j.agreedAt)}` : ""}`;
+  return `${plainText(j.agreedBy, 60)}${j.agreedAt ? `, ${day(j.agreedAt)}` : ""}`;
 }
 
 function groupSection(g: InvoiceGroup): string[] {
   const estimated = round(g.jobs.reduce((sum, j) => sum + (j.estimateHours ?? 0), 0));
   return [
-    `## ${g.developer}: ${cell(g.name)}`,
+    `## ${plainText(g.developer, 60)}: ${plainText(g.name, 100)}`,
     "",
     "| job | estimate h | agreed by | done | logged jobs-board h |",
     "| --- | --- | --- | --- | --- |",
     ...g.jobs.map(
       (j) =>
-        `| [${cell(j.title)}](${j.url}) (${issueName(j)}) | ${j.estimateHours ?? ""} | ${agreement(j)} | ${day(j.doneAt)} | ${j.hours} |`,
+        `| ${pipesEscaped(`${link(j.title, j.url, 120)} (${issueName(j)})`)} | ${j.estimateHours ?? ""} | ${pipesEscaped(agreement(j))} | ${day(j.doneAt)} | ${j.hours} |`,
     ),
     `| **Total** | ${estimated} |  |  | ${g.hours} |`,
     "",

@@ -1,5 +1,6 @@
 // The load report: what the pipe really carried in a period, per instance and tier, with pipe
 // hours and jobs-board hours kept apart everywhere. Pure: figures from records, then Markdown.
+import { plainText, tableCell } from "../markup/inert.js";
 import type { Policy } from "../registry/policy.js";
 import { instanceOf, type Registry, type Tier } from "../registry/schema.js";
 import { displayName } from "../triage/coverage.js";
@@ -150,14 +151,13 @@ export function loadReport(
   };
 }
 
-const cell = (text: string) => text.replace(/\|/g, "\\|");
 /** Mermaid labels are quoted strings: no quotes or line breaks inside. */
 const label = (text: string) => text.replace(/["\n\r]/g, "'");
 
 export function renderLoadReport(report: LoadReport): string {
   const t = report.totals;
   const row = (name: string, tier: string, l: Omit<InstanceLoad, "code" | "name" | "tier">) =>
-    `| ${cell(name)} | ${tier} | ${l.requests} | ${SEVERITIES.map((s) => l.bySeverity[s]).join(" / ")} | ${SIZES.map((s) => l.bySize[s]).join(" / ")} | ${l.accepted} | ${l.rejected} | ${l.jobsBoard} | ${l.estimatedHours} | ${l.pipeHours} | ${l.jobsHours} |`;
+    `| ${name} | ${tier} | ${l.requests} | ${SEVERITIES.map((s) => l.bySeverity[s]).join(" / ")} | ${SIZES.map((s) => l.bySize[s]).join(" / ")} | ${l.accepted} | ${l.rejected} | ${l.jobsBoard} | ${l.estimatedHours} | ${l.pipeHours} | ${l.jobsHours} |`;
   const lines = [
     `# Sysadmin pipe load: ${report.period.label}`,
     "",
@@ -167,7 +167,7 @@ export function renderLoadReport(report: LoadReport): string {
     "",
     "| instance | tier | requests | S0 / S1 / S2 / S3 | XS / S / M / L | accepted | rejected | jobs board | estimated pipe h | logged pipe h | logged jobs-board h |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ...report.instances.map((l) => row(l.name, l.tier, l)),
+    ...report.instances.map((l) => row(tableCell(l.name, 100), l.tier, l)),
     row("**Total**", "", t),
     "",
     "## Emergencies (S0)",
@@ -179,7 +179,7 @@ export function renderLoadReport(report: LoadReport): string {
     "## Busiest categories",
     "",
     ...(report.categories.length
-      ? report.categories.slice(0, 5).map((c) => `- ${c.category}: ${c.requests}`)
+      ? report.categories.slice(0, 5).map((c) => `- ${plainText(c.category, 60)}: ${c.requests}`)
       : ["No requests."]),
   ];
   if (report.categories.length) {

@@ -1,5 +1,6 @@
 // Tier reviews: which supported instances are due (from `reviewed` and `review_every_months`),
 // and the issue that asks the circle to review one, with its load since the last review. Pure.
+import { autolink, bounded, codeSpan, mention, plainText } from "../markup/inert.js";
 import type { Registry, Tier } from "../registry/schema.js";
 import { instanceList } from "../registry/schema.js";
 import { displayName } from "../triage/coverage.js";
@@ -65,8 +66,9 @@ export function readReviewMarker(body: string): { code: string; reviewed?: strin
   return { code: m[1]!, ...(m[2] !== "never" ? { reviewed: m[2]! } : {}) };
 }
 
+/** An issue's title is plain text on GitHub: the name is only kept to one bounded line. */
 export function reviewTitle(due: DueReview): string {
-  return `Tier review due: ${due.name} (${due.tier})`;
+  return `Tier review due: ${bounded(due.name, 100)} (${due.tier})`;
 }
 
 /** Where an instance's load is counted from: its last review, else a year before today. */
@@ -99,7 +101,7 @@ export function renderReviewIssue(
   const figures = instanceLoadTable(load, due.code);
   return [
     reviewMarker(due),
-    `${circleTeam ? `@${circleTeam}: ` : ""}**${due.name}** (\`${due.code}\`) is on the **${due.tier}** tier, reviewed every ${due.everyMonths} months; its review is due since ${due.dueSince}.`,
+    `${circleTeam ? `${mention(circleTeam)}: ` : ""}**${plainText(due.name, 100)}** (${codeSpan(due.code)}) is on the **${due.tier}** tier, reviewed every ${due.everyMonths} months; its review is due since ${due.dueSince}.`,
     "",
     `### Its load ${since}`,
     "",
@@ -110,7 +112,7 @@ export function renderReviewIssue(
     "### Evidence on file",
     "",
     due.evidence.length
-      ? due.evidence.map((url) => `- ${url}`).join("\n")
+      ? due.evidence.map((url) => `- ${autolink(url)}`).join("\n")
       : "None yet: ask the instance for it (see the tier-change pull request template).",
     "",
     "### How the circle closes this review",

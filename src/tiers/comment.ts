@@ -1,6 +1,7 @@
 // What the app writes on a tier application or review: its one bot comment (what was asked, what
 // is missing, the instance's tier, load and evidence, the circle's decision), the short notes
 // that notify people, and the registry pull request's title and body. Pure.
+import { autolink, codeSpan, mention, pipesEscaped, plainText } from "../markup/inert.js";
 import type { Policy } from "../registry/policy.js";
 import { instanceOf, type Registry } from "../registry/schema.js";
 import { COMMENT_MARKER, encodeState } from "../triage/state.js";
@@ -30,15 +31,6 @@ export interface TierCommentInput {
   load?: LoadSection;
 }
 
-/** An applicant's words, shown without mentioning anyone (a bot's mention notifies) or breaking
- * a table. */
-const quiet = (text: string) => text.replace(/@(?=[\w-])/g, "@\u200b").replace(/\|/g, "\\|");
-
-const oneLine = (text: string, max = 300) => {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-};
-
 /** What names an instance: an issue as read, or what an approval recorded. */
 type Named = { code?: string; newInstance?: { name?: string } };
 
@@ -51,7 +43,7 @@ export function instanceWords(read: Named, registry: Registry): string {
   const code = read.code;
   if (!code) return "an instance not named yet";
   const name = instanceOf(registry, code)?.name ?? read.newInstance?.name;
-  return name ? `${quiet(name)} (\`${code}\`)` : `\`${code}\``;
+  return name ? `${plainText(name, 100)} (${codeSpan(code, 40)})` : codeSpan(code, 40);
 }
 
 function instanceRow(read: TierIssue, registry: Registry): string {
@@ -63,8 +55,8 @@ function instanceRow(read: TierIssue, registry: Registry): string {
   if (read.kind === "application" && read.newInstance) {
     const { hosts, aliases } = read.newInstance;
     const details = [
-      hosts.length ? `hosts ${quiet(hosts.join(", "))}` : "no hosts yet",
-      ...(aliases.length ? [`also called ${quiet(aliases.join(", "))}`] : []),
+      hosts.length ? `hosts ${plainText(hosts.join(", "))}` : "no hosts yet",
+      ...(aliases.length ? [`also called ${plainText(aliases.join(", "))}`] : []),
     ];
     return `a new instance: ${instanceWords(read, registry)}; ${details.join("; ")}`;
   }
@@ -77,9 +69,13 @@ function decisionSection(
   record: ApplicationRecord,
   registry: Registry,
 ): string[] {
-  const who = `@${decision.by}`;
+  const who = mention(decision.by);
   if (decision.outcome === "declined") {
-    return [`### Declined by the circle (${who})`, "", `> ${oneLine(decision.reason ?? "", 500)}`];
+    return [
+      `### Declined by the circle (${who})`,
+      "",
+      `> ${plainText(decision.reason ?? "", 500)}`,
+    ];
   }
   const approved = instanceWords(approvedOr(decision, read), registry);
   const lines = [
@@ -131,10 +127,10 @@ function evidenceSection(read: ApplicationRead, registry: Registry): string[] {
     "### Evidence",
     "",
     ...(given.length
-      ? given.map((a) => `- **${a.question.label}**: ${quiet(oneLine(a.text))}`)
+      ? given.map((a) => `- **${a.question.label}**: ${plainText(a.text, 300, { links: a.links })}`)
       : ["None given yet."]),
     ...(onFile.length
-      ? ["", "Already on file in the registry:", ...onFile.map((l) => `- ${l}`)]
+      ? ["", "Already on file in the registry:", ...onFile.map((l) => `- ${autolink(l)}`)]
       : []),
   ];
 }
@@ -149,11 +145,11 @@ export function renderTierComment(input: TierCommentInput): string {
       : `### Tier review: ${instanceWords(read, registry)}`;
   const lines = [COMMENT_MARKER, title, ""];
   if (input.mention)
-    lines.push(`@${input.mention}: a tier application for the circle to decide.`, "");
+    lines.push(`${mention(input.mention)}: a tier application for the circle to decide.`, "");
   lines.push(
     "| | |",
     "| --- | --- |",
-    `| ${APPLICATION_LABELS.instance} | ${instanceRow(read, registry)} |`,
+    `| ${APPLICATION_LABELS.instance} | ${pipesEscaped(instanceRow(read, registry))} |`,
   );
   if (read.kind === "application" && read.tier)
     lines.push(
@@ -174,14 +170,14 @@ export function renderTierComment(input: TierCommentInput): string {
 /** A new comment that tells the circle an application waits for them (GitHub notifies only
  * for new text). */
 export function mentionNote(team: string): string {
-  return `@${team}: this tier application is complete and ready for the circle to decide; see the bot's comment above.`;
+  return `${mention(team)}: this tier application is complete and ready for the circle to decide; see the bot's comment above.`;
 }
 
 /** Who to tell of a decision: the applicant, or on a review the instance's managers. */
 function addressees(read: TierIssue, registry: Registry, author?: string): string[] {
   const managers = read.code ? (instanceOf(registry, read.code)?.managers ?? []) : [];
   const people = read.kind === "application" && author ? [author] : managers;
-  return people.map((p) => `@${p}`);
+  return people.map(mention);
 }
 
 export function approvalNote(
@@ -195,7 +191,7 @@ export function approvalNote(
     ? `The app opened ${issueLink(record.pull.repo, record.pull.number)} to record it in the registry; once it is merged, this issue is closed.`
     : "The registry pull request could not be opened yet: see the bot's comment above.";
   const who = addressees(read, registry, author);
-  return `${who.length ? `${who.join(", ")}: the` : "The"} instance-managers circle approved ${instanceWords(approvedOr(decision, read), registry)} for the **${decision.tier}** tier (@${decision.by}). ${pull}\n`;
+  return `${who.length ? `${who.join(", ")}: the` : "The"} instance-managers circle approved ${instanceWords(approvedOr(decision, read), registry)} for the **${decision.tier}** tier (${mention(decision.by)}). ${pull}\n`;
 }
 
 export function declineNote(
@@ -213,9 +209,9 @@ export function declineNote(
   const who = addressees(read, registry, author);
   const thanks = who.length ? `${who.join(", ")}, thank you` : "Thank you";
   const lines = [
-    `${thanks} for the ${what}. The instance-managers circle has decided not to approve it for now (@${decision.by}):`,
+    `${thanks} for the ${what}. The instance-managers circle has decided not to approve it for now (${mention(decision.by)}):`,
     "",
-    `> ${oneLine(decision.reason ?? "", 500)}`,
+    `> ${plainText(decision.reason ?? "", 500)}`,
     "",
     `**What next:** ${stays} You can ask the circle about the reason right here, and apply again with the "Tier application" form once it is addressed. Work your tier does not cover can still go on the paid jobs board.`,
   ];
@@ -229,7 +225,7 @@ export function declineNote(
 
 function voidedLine(voided: NonNullable<ApplicationRecord["voided"]>): string {
   const tier = voided.tier ? ` for the **${voided.tier}** tier` : "";
-  return `⚠️ The approval${tier} by @${voided.by} is void: ${voided.why}. The circle decides again.`;
+  return `⚠️ The approval${tier} by ${mention(voided.by)} is void: ${voided.why}. The circle decides again.`;
 }
 
 /**
@@ -242,12 +238,12 @@ export function voidNote(
   closed: { repo: string; number: number } | undefined,
   team: string | undefined,
 ): string {
-  const to = team ? `@${team}: the` : "The";
+  const to = team ? `${mention(team)}: the` : "The";
   const tier = decision.tier ? ` for the **${decision.tier}** tier` : "";
   const pull = closed
     ? ` The app closed its registry pull request ${issueLink(closed.repo, closed.number)} without merging.`
     : "";
-  return `${to} approval${tier} by @${decision.by} is void: ${why}.${pull} Please read the application again and decide: \`/approve-tier basic|full\` or \`/decline-tier <reason>\`.\n`;
+  return `${to} approval${tier} by ${mention(decision.by)} is void: ${why}.${pull} Please read the application again and decide: \`/approve-tier basic|full\` or \`/decline-tier <reason>\`.\n`;
 }
 
 function unmergedLine(pull: { repo: string; number: number }): string {
@@ -319,11 +315,13 @@ export function pullText(
   const body = [
     pullLinkLine(approved.kind, where.repo, where.number),
     "",
-    `The instance-managers circle approved ${instanceWords(approved, registry)} for the **${change.tier}** tier${before ? ` (was ${before})` : ""}: approved by @${decision.by} on ${change.reviewed}.`,
+    `The instance-managers circle approved ${instanceWords(approved, registry)} for the **${change.tier}** tier${before ? ` (was ${before})` : ""}: approved by ${mention(decision.by)} on ${change.reviewed}.`,
     "",
-    `Opened by sysadmin-pipe. It changes only \`${change.code}\` in the registry: it ${fields}.`,
+    `Opened by sysadmin-pipe. It changes only ${codeSpan(change.code, 40)} in the registry: it ${fields}.`,
     "",
-    ...(change.evidence.length ? ["Evidence:", ...change.evidence.map((l) => `- ${l}`), ""] : []),
+    ...(change.evidence.length
+      ? ["Evidence:", ...change.evidence.map((l) => `- ${autolink(l)}`), ""]
+      : []),
     ...(change.newInstance
       ? ["It also regenerates the two issue forms, so they offer the new instance.", ""]
       : []),

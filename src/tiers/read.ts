@@ -1,6 +1,7 @@
 // Reading a tier application (an issue made with the "Tier application" form) or a tier review
 // (an issue opened by `sysadmin-pipe reviews`): which instance, which tier, what evidence, and
 // what is still missing for each tier. Pure.
+import { codeSpan, plainText } from "../markup/inert.js";
 import type { Policy } from "../registry/policy.js";
 import { identityOwners, ownerWords, takenBy, unsafeIdentity } from "../registry/identity.js";
 import { HOST, INSTANCE_CODE, instanceOf, type Registry } from "../registry/schema.js";
@@ -138,11 +139,11 @@ function newInstanceProblems(instance: NewInstance, registry: Registry): string[
     : undefined;
   if (!code || !INSTANCE_CODE.test(code)) {
     problems.push(
-      `${codeLabel}: a short code such as \`pt\` (2–20 lower-case letters, digits or hyphens)${code ? `; got \`${code}\`` : ""}`,
+      `${codeLabel}: a short code such as \`pt\` (2–20 lower-case letters, digits or hyphens)${code ? `; got ${codeSpan(code, 40)}` : ""}`,
     );
   } else if (instanceOf(registry, code)) {
     problems.push(
-      `${codeLabel}: \`${code}\` is already the code of ${instanceOf(registry, code)!.name}: pick that instance above, or another code`,
+      `${codeLabel}: ${codeSpan(code)} is already the code of ${plainText(instanceOf(registry, code)!.name, 100)}: pick that instance above, or another code`,
     );
   } else if (owner) {
     problems.push(`${codeLabel}: \`${code}\` is already ${ownerWords(owner)}: pick another code`);
@@ -157,11 +158,11 @@ function newInstanceProblems(instance: NewInstance, registry: Registry): string[
   for (const host of hosts) {
     if (!HOST.test(host))
       problems.push(
-        `**${APPLICATION_LABELS.hosts}**: \`${host}\` is not a host name like openfoodnetwork.org.uk`,
+        `**${APPLICATION_LABELS.hosts}**: ${codeSpan(host, 80)} is not a host name like openfoodnetwork.org.uk`,
       );
     else if (owners.has(host.toLowerCase()))
       problems.push(
-        `**${APPLICATION_LABELS.hosts}**: \`${host}\` already belongs to \`${owners.get(host.toLowerCase())}\``,
+        `**${APPLICATION_LABELS.hosts}**: ${codeSpan(host)} already belongs to ${codeSpan(owners.get(host.toLowerCase())!)}`,
       );
   }
   if (hosts.length > MAX_NEW_INSTANCE_WORDS)
@@ -195,7 +196,7 @@ function readInstance(
   if (code && instanceOf(registry, code)) return { code, problems: [] };
   return {
     problems: [
-      `**${APPLICATION_LABELS.instance}**: \`${code ?? answer}\` is not in the registry; choose the instance again, or "${NEW_INSTANCE_OPTION}"`,
+      `**${APPLICATION_LABELS.instance}**: ${codeSpan(code ?? answer, 60)} is not in the registry; choose the instance again, or "${NEW_INSTANCE_OPTION}"`,
     ],
   };
 }
@@ -261,7 +262,7 @@ function readReview(body: string, registry: Registry): ReviewRead {
   const marker = readReviewMarker(body);
   const gone =
     marker && !instanceOf(registry, marker.code)
-      ? [`the registry has no instance \`${marker.code}\` any more`]
+      ? [`the registry has no instance ${codeSpan(marker.code)} any more`]
       : [];
   const unknown = marker ? gone : ["this review issue does not say which instance it is about"];
   return {

@@ -1,4 +1,5 @@
 // The bot comment: what was decided, why, what happens next and how to contest it. Pure.
+import { mention, pipesEscaped, plainText } from "../markup/inert.js";
 import { instanceOf, type Registry } from "../registry/schema.js";
 import { displayName } from "./coverage.js";
 import { COMMENT_MARKER, encodeState } from "./state.js";
@@ -18,18 +19,23 @@ function bullet(lines: string[]): string {
   return lines.map((line) => `- ${line}`).join("\n");
 }
 
+/** An instance's name as Markdown: registry values are outside text. */
+const nameOf = (code: string, registry: Registry) =>
+  plainText(displayName(code, instanceOf(registry, code)), 100);
+
 function summary(plan: TriagePlan, registry: Registry): string {
-  const names = plan.instances.map((code) => {
-    const instance = instanceOf(registry, code);
-    return `${displayName(code, instance)} (${instance?.tier ?? "unknown"} tier)`;
-  });
+  const names = plan.instances.map(
+    (code) => `${nameOf(code, registry)} (${instanceOf(registry, code)?.tier ?? "unknown"} tier)`,
+  );
   const rows = [
     ["Instance", names.length ? names.join(", ") : "not known yet"],
     ["Category", plan.category ?? "not known yet"],
     ["Severity", `${plan.severity}: ${SEVERITY_MEANING[plan.severity]}`],
   ];
   if (plan.category) rows.push(["Size", `${plan.size}: ${SIZE_MEANING[plan.size]}`]);
-  return ["| | |", "| --- | --- |", ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join("\n");
+  return ["| | |", "| --- | --- |", ...rows.map(([k, v]) => `| ${k} | ${pipesEscaped(v!)} |`)].join(
+    "\n",
+  );
 }
 
 const CONTEST =
@@ -62,7 +68,7 @@ function accepted(plan: TriagePlan): string {
 }
 
 function jobsBoard(plan: TriagePlan, registry: Registry): string {
-  const names = plan.instances.map((c) => displayName(c, instanceOf(registry, c))).join(", ");
+  const names = plan.instances.map((c) => nameOf(c, registry)).join(", ");
   return [
     `### 💼 On the jobs board`,
     "",
@@ -199,7 +205,7 @@ export function renderComment(
               : notPipe(plan);
   const sections = [COMMENT_MARKER, body];
   if (s0Team && plan.outcome === "accepted" && plan.severity === "S0") {
-    sections.push("", `@${s0Team}: this is an S0 emergency.`);
+    sections.push("", `${mention(s0Team)}: this is an S0 emergency.`);
   }
   const time = timeLogged(state.time);
   if (time) sections.push("", time);

@@ -1,4 +1,5 @@
 // Judging a request against each instance's tier. Pure: registry + policy in, verdicts out.
+import { plainText } from "../markup/inert.js";
 import type { Policy } from "../registry/policy.js";
 import { instanceOf, type Instance, type Registry } from "../registry/schema.js";
 import type { Instead, InstanceVerdict } from "./types.js";
@@ -27,7 +28,7 @@ export function judgeInstance(
   policy: Policy,
 ): InstanceVerdict {
   const instance = instanceOf(registry, code);
-  const display = displayName(code, instance);
+  const display = plainText(displayName(code, instance), 100);
   const tier = instance?.tier ?? "none";
   const rules = policy.tiers[tier];
   const verdict = (covered: boolean, reason: string, instead: Instead[] = []): InstanceVerdict => ({
@@ -52,7 +53,7 @@ export function judgeInstance(
   if (policy.os_sensitive.includes(category) && !policy.supported_os.includes(os)) {
     return verdict(
       false,
-      `${display}'s server runs ${os}; ${category} work is only supported on ${listWords(policy.supported_os.map(capitalise))} servers`,
+      `${display}'s server runs ${plainText(os, 40)}; ${category} work is only supported on ${listWords(policy.supported_os.map(capitalise))} servers`,
       ["job-board"],
     );
   }

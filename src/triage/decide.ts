@@ -1,4 +1,5 @@
 // decide(): IssueInput + Registry + Policy -> TriagePlan. Pure; the only place rules combine.
+import { codeSpan, mention, plainText } from "../markup/inert.js";
 import type { Policy } from "../registry/policy.js";
 import { instanceOf, type Registry } from "../registry/schema.js";
 import { bestCategory, scoreCategories, scoreProduct, withoutEveryday } from "./classify.js";
@@ -19,6 +20,10 @@ import {
   type Severity,
   type Size,
 } from "./vocabulary.js";
+
+/** An instance's name for the reasons, which are Markdown (registry values are outside text). */
+const shownName = (code: string, registry: Registry) =>
+  plainText(displayName(code, instanceOf(registry, code)), 100);
 
 interface Found<T> {
   value: T;
@@ -99,10 +104,10 @@ export function decide(input: IssueInput, registry: Registry, policy: Policy): T
     {
       repo: input.repo,
       firm: instances.firm || overrides.category !== undefined,
-      titleNames: instances.inTitle.map((code) => displayName(code, instanceOf(registry, code))),
+      titleNames: instances.inTitle.map((code) => shownName(code, registry)),
       bodyNames: instances.inTitle.length
         ? []
-        : instances.value.map((code) => displayName(code, instanceOf(registry, code))),
+        : instances.value.map((code) => shownName(code, registry)),
       scores: scores.all,
       titleScores: scores.title,
       category: category.value,
@@ -111,7 +116,7 @@ export function decide(input: IssueInput, registry: Registry, policy: Policy): T
       brokenTitle: titleSaysBroken(title, policy),
       bodyHosts: instances.inTitle.length
         ? []
-        : findHosts(body, registry, policy).map((c) => displayName(c, instanceOf(registry, c))),
+        : findHosts(body, registry, policy).map((c) => shownName(c, registry)),
     },
     policy,
   );
@@ -201,7 +206,7 @@ function judge(plan: TriagePlan, registry: Registry, policy: Policy, severityWhy
     plan.outcome = "needs-info";
     if (plan.unknownInstances.length) {
       plan.reasons.push(
-        `The registry has no instance called ${plan.unknownInstances.map((c) => `\`${c}\``).join(", ")}.`,
+        `The registry has no instance called ${plan.unknownInstances.map((c) => codeSpan(c, 40)).join(", ")}.`,
       );
     }
     return;
@@ -228,8 +233,8 @@ function applyPersonDecision(plan: TriagePlan, commanded: Commanded | undefined)
     plan.missing = [];
     const accepted = decision.outcome === "accepted";
     const why = accepted
-      ? `@${decision.by} accepted it into the pipe with \`/accept\`, whatever the tier says.`
-      : `@${decision.by} rejected it: ${decision.reason ?? "no reason given"}.`;
+      ? `${mention(decision.by)} accepted it into the pipe with \`/accept\`, whatever the tier says.`
+      : `${mention(decision.by)} rejected it: ${decision.reason ? plainText(decision.reason, 500) : "no reason given"}.`;
     plan.verdicts = plan.verdicts.map((v) => ({
       ...v,
       covered: accepted,

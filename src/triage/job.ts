@@ -1,5 +1,6 @@
 // A jobs-board job as it moves: taken, estimated, agreed, done. Where its card goes, what the bot
 // comment says about it, and what must change on the issue itself. Pure.
+import { mention, plainText } from "../markup/inert.js";
 import type { Column } from "../registry/policy.js";
 import { formatMinutes } from "./time.js";
 import type { Job, TimeLog } from "./types.js";
@@ -27,7 +28,8 @@ export function agreedFor(job: Job, instances: readonly string[]): boolean {
 
 const day = (at: string | undefined) => (at ? ` on ${at.slice(0, 10)}` : "");
 
-/** What the bot comment says about the job, for the instance (by name) and the developers. */
+/** What the bot comment says about the job, for the instance (by name, as Markdown) and the
+ * developers. */
 export function jobLines(
   job: Job | undefined,
   instance: string,
@@ -40,27 +42,27 @@ export function jobLines(
   }
   const estimate =
     job.estimate !== undefined ? `, estimate **${formatMinutes(job.estimate)}**` : "";
-  const taken = `**Taken by** @${job.taker}${estimate}.`;
+  const taken = `**Taken by** ${mention(job.taker)}${estimate}.`;
   if (job.done) {
-    const agreed = job.agreed ? `agreed by @${job.agreed.by}` : "never agreed";
+    const agreed = job.agreed ? `agreed by ${mention(job.agreed.by)}` : "never agreed";
     return [
-      `${taken} ✔️ **Done**${day(job.done.at)} (by @${job.done.by}; the estimate was ${agreed}). It is invoiced in the period it was done in.`,
+      `${taken} ✔️ **Done**${day(job.done.at)} (by ${mention(job.done.by)}; the estimate was ${agreed}). It is invoiced in the period it was done in.`,
     ];
   }
   if (job.agreed && !agreedFor(job, instances)) {
-    const was = (job.agreed.instances ?? []).join(", ").toUpperCase();
+    const was = plainText((job.agreed.instances ?? []).join(", ").toUpperCase(), 100);
     return [
-      `${taken} ⏳ @${job.agreed.by} agreed for ${was}, but the request now names ${instance}: a manager of ${instance} agrees with \`/agree\` before work goes on.`,
+      `${taken} ⏳ ${mention(job.agreed.by)} agreed for ${was}, but the request now names ${instance}: a manager of ${instance} agrees with \`/agree\` before work goes on.`,
     ];
   }
   if (job.agreed) {
     return [
-      `${taken} Agreed by @${job.agreed.by}${day(job.agreed.at)} for ${instance}: work can start. Log it with \`/spent\`, and write \`/done\` once it is delivered.`,
+      `${taken} Agreed by ${mention(job.agreed.by)}${day(job.agreed.at)} for ${instance}: work can start. Log it with \`/spent\`, and write \`/done\` once it is delivered.`,
     ];
   }
   const next =
     job.estimate === undefined
-      ? `@${job.taker} gives an estimate with \`/estimate 6h\`, then a manager of ${instance} agrees to it with \`/agree\`.`
+      ? `${mention(job.taker)} gives an estimate with \`/estimate 6h\`, then a manager of ${instance} agrees to it with \`/agree\`.`
       : `a manager of ${instance} agrees to the estimate with \`/agree\`.`;
   return [`${taken} ⏳ The job waits for the instance's agreement before work starts: ${next}`];
 }

@@ -35,6 +35,7 @@ export type Instead = "job-board" | "tier-review";
 /** How one instance's tier judges the request. */
 export interface InstanceVerdict {
   code: string;
+  /** How people call the instance, as Markdown (registry values are outside text). */
   display: string;
   tier: Tier;
   covered: boolean;

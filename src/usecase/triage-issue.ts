@@ -1,5 +1,6 @@
 // The one path from an issue to GitHub, shared by every handler: decide from the issue and its
 // recorded state, then make the labels, the bot comment and the board card match the plan.
+import { mention } from "../markup/inert.js";
 import { watchedRepos, type TriageConfig } from "../config.js";
 import { syncBoard, type BoardOutcome } from "../github/board-sync.js";
 import {
@@ -286,7 +287,7 @@ export async function decideAndApply(
     await createComment(
       github,
       ref,
-      `@${s0Team}: this request is now an accepted **S0 emergency**; see the bot's comment.`,
+      `${mention(s0Team)}: this request is now an accepted **S0 emergency**; see the bot's comment.`,
     );
   }
   for (const alert of alerts) await job.chat?.send(alert.text);
