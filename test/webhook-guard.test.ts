@@ -1,0 +1,395 @@
+// The webhook path under attack. Anyone can POST to it: a huge body, a body with no signature or
+// a wrong one. The app refuses each before parsing (a body over GitHub's 25 MB cap before it is
+// read whole), logs one short line that holds none of the body, and keeps answering /ping; a
+// delivery GitHub signed is still handled. First against the container's command as a process,
+// then the guard's answers one by one on the server the end-to-end tests use.
+import { createServer, request, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { jest } from "@jest/globals";
+import { pino } from "pino";
+import { ProbotOctokit, type ApplicationFunction } from "probot";
+import { startServer } from "../src/index.js";
+import {
+  GITHUB_PAYLOAD_CAP,
+  webhookGuard,
+  type GuardLimits,
+} from "../src/handlers/webhook-guard.js";
+import { ensureBuilt } from "./helpers/built.js";
+import { FakeGitHub } from "./helpers/fake-github.js";
+import { freePort, loopbackAppEnv, signature, testAppKey } from "./helpers/loopback.js";
+import { answering, credentials, runCmd, until, type Running } from "./helpers/server-process.js";
+import { issuesPayload } from "./helpers/webhooks.js";
+
+jest.setTimeout(120_000);
+
+const PATH = "/api/github/webhooks";
+const MB = 1024 * 1024;
+const BOGUS = `sha256=${"0".repeat(64)}`;
+
+interface Upload {
+  /** The status the app answered with (it may answer before the body is all sent). */
+  answered: Promise<number>;
+  /** Resolves when the client stopped sending: all sent, or the app closed the connection. */
+  finished: Promise<void>;
+  sent: () => number;
+  /** Send this many more bytes (with `holdBody`, the body is sent only this way). */
+  send: (bytes: number) => void;
+  abort: () => void;
+}
+
+/**
+ * POST `bytes` of body in 1 MB chunks, as fast as the app reads them, declared in Content-Length
+ * (or chunked), with a wrong signature unless headers say otherwise; `holdBody` sends the
+ * headers only.
+ */
+function upload(
+  port: number,
+  options: {
+    bytes: number;
+    chunked?: boolean;
+    holdBody?: boolean;
+    headers?: Record<string, string>;
+  },
+): Upload {
+  const size: Record<string, string> = options.chunked
+    ? { "transfer-encoding": "chunked" }
+    : { "content-length": String(options.bytes) };
+  const req = request({
+    host: "127.0.0.1",
+    port,
+    path: PATH,
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "issues",
+      "x-github-delivery": "huge-1",
+      "x-hub-signature-256": BOGUS,
+      ...size,
+      ...options.headers,
+    },
+  });
+  let sent = 0;
+  const answered = new Promise<number>((resolve, reject) => {
+    req.on("response", (res: IncomingMessage) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.on("error", reject);
+  });
+  answered.catch(() => undefined);
+  const finished = (async () => {
+    req.flushHeaders();
+    if (options.holdBody) return;
+    const chunk = Buffer.alloc(MB, "a");
+    chunk.write('{"x":"');
+    while (sent < options.bytes && !req.destroyed) {
+      const piece = chunk.subarray(0, Math.min(MB, options.bytes - sent));
+      sent += piece.length;
+      if (!req.write(piece))
+        await new Promise((resolve) => req.once("drain", resolve).once("close", resolve));
+    }
+    if (!req.destroyed) req.end();
+  })();
+  const send = (bytes: number) => {
+    sent += bytes;
+    req.write(Buffer.alloc(bytes, "a"));
+  };
+  return { answered, finished, sent: () => sent, send, abort: () => req.destroy() };
+}
+
+/** Time one GET /ping; a failure counts as never answering. */
+async function pingMs(port: number): Promise<number> {
+  const started = Date.now();
+  const ok = await fetch(`http://127.0.0.1:${port}/ping`, { signal: AbortSignal.timeout(5_000) })
+    .then((r) => r.ok)
+    .catch(() => false);
+  return ok ? Date.now() - started : Infinity;
+}
+
+describe("the webhook path attacked, on the container's command", () => {
+  let fake: FakeGitHub;
+  let app: Running;
+  let port: number;
+  const secret = credentials().WEBHOOK_SECRET;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    fake = new FakeGitHub();
+    const githubUrl = await fake.start();
+    port = await freePort();
+    app = runCmd({
+      ...credentials(),
+      PORT: String(port),
+      GHE_HOST: githubUrl.replace("http://", ""),
+      GHE_PROTOCOL: "http",
+      RECONCILE_EVERY_MINUTES: "0",
+    });
+    await answering(port);
+  });
+
+  afterAll(async () => {
+    app.child.kill("SIGKILL");
+    await fake.stop();
+  });
+
+  /** What the app logs while `act` runs (after a pause for the last lines to arrive). */
+  async function loggedDuring(act: () => Promise<unknown>): Promise<string> {
+    const before = app.output().length;
+    await act();
+    await new Promise((r) => setTimeout(r, 300));
+    return app.output().slice(before);
+  }
+
+  test("a 64 MB body with a made-up signature is refused as too large, and the app stays up", async () => {
+    const huge = upload(port, { bytes: 64 * MB });
+    expect(await huge.answered).toBe(413);
+    await huge.finished;
+    expect(await pingMs(port)).toBeLessThan(1_000);
+    expect(app.child.exitCode).toBeNull();
+    expect(app.output()).toMatch(
+      /webhook delivery refused \(413\): body over 25 MB.*delivery huge-1/,
+    );
+  });
+
+  test("/ping answers within 1 s all the while a huge body is streamed at the webhook path", async () => {
+    const huge = upload(port, {
+      bytes: 64 * MB,
+      chunked: true,
+      headers: { "x-github-delivery": "huge-2" },
+    });
+    const pings: number[] = [];
+    let streaming = true;
+    void huge.finished.then(() => (streaming = false));
+    while (streaming) pings.push(await pingMs(port));
+    // And after it, while anything it left behind would still be running.
+    for (const end = Date.now() + 1_000; Date.now() < end;) pings.push(await pingMs(port));
+    expect(await huge.answered).toBe(413);
+    // Reading stopped at the cap: the rest of the body was never taken in.
+    const [, read] = /refused \(413\).*delivery huge-2, event issues, (\d+)\+ bytes/.exec(
+      app.output(),
+    )!;
+    expect(Number(read)).toBeLessThan(GITHUB_PAYLOAD_CAP + MB);
+    expect(pings.length).toBeGreaterThan(3);
+    expect(Math.max(...pings)).toBeLessThan(1_000);
+    expect(app.child.exitCode).toBeNull();
+  });
+
+  test("a Content-Length over GitHub's 25 MB cap is refused before the body is sent", async () => {
+    // Only the headers go out: the answer must come from them alone.
+    const declared = upload(port, { bytes: GITHUB_PAYLOAD_CAP + 1, holdBody: true });
+    const status = await Promise.race([
+      declared.answered,
+      new Promise<string>((r) => setTimeout(() => r("no answer while the body was unsent"), 5_000)),
+    ]);
+    declared.abort();
+    expect(status).toBe(413);
+    expect(declared.sent()).toBe(0);
+  });
+
+  test.each([
+    ["a made-up signature", { "x-hub-signature-256": BOGUS }],
+    ["no signature", {}],
+  ])(
+    "a 1 MB body with %s is refused with one short log line that holds none of it",
+    async (_, signed) => {
+      const body = JSON.stringify({ action: "opened", filler: "PAYLOAD-TEXT ".repeat(80_000) });
+      let status = 0;
+      const logged = await loggedDuring(async () => {
+        const response = await fetch(`http://127.0.0.1:${port}${PATH}`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "x-github-event": "issues",
+            "x-github-delivery": "unsigned-1",
+            ...signed,
+          },
+          body,
+        });
+        status = response.status;
+        await response.text();
+      });
+      expect(status).toBe(400);
+      expect(logged).not.toContain("PAYLOAD-TEXT");
+      expect(logged.length).toBeLessThan(4_096);
+      expect(logged).toMatch(/webhook delivery refused \(400\).*delivery unsigned-1, event issues/);
+    },
+  );
+
+  test("a delivery signed with the App's secret is still triaged", async () => {
+    const repo = "openfoodfoundation/ofn-install";
+    const issue = {
+      number: 7,
+      title: "French email errors",
+      body: "Emails from coopcircuits.fr bounce.",
+    };
+    fake.addIssue(repo, issue);
+    const body = JSON.stringify(issuesPayload("opened", issue));
+    const response = await fetch(`http://127.0.0.1:${port}${PATH}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "issues",
+        "x-github-delivery": "signed-1",
+        "x-hub-signature-256": signature(body, secret),
+      },
+      body,
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("ok\n");
+    await until(() => fake.botComments(repo, 7).length === 1, 30_000);
+    expect(app.output()).not.toMatch(/refused.*delivery signed-1/);
+  });
+});
+
+describe("the guard's answers, on the server the end-to-end tests start (startServer)", () => {
+  const secret = "guard-test-secret";
+  let port: number;
+  let stop: () => Promise<void>;
+  let logged: string[];
+  const received: string[] = [];
+
+  /** The server with a small app: `issues` fails when its title says so; `ping` is recorded. */
+  const app: ApplicationFunction = (probot) => {
+    probot.on("issues", async (context) => {
+      if (context.payload.issue.title === "fail") throw new Error("the handler failed");
+      received.push(context.id);
+    });
+  };
+
+  async function start(env: Record<string, string> = {}) {
+    port = await freePort();
+    logged = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void logged.push(line) });
+    const server = await startServer(app, {
+      env: { ...loopbackAppEnv({ port, secret, privateKey: testAppKey() }), ...env },
+      log,
+      Octokit: ProbotOctokit,
+    });
+    stop = () => server.stop();
+  }
+
+  function post(path: string, body: string, headers: Record<string, string> = {}) {
+    return fetch(`http://127.0.0.1:${port}${path}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "issues",
+        "x-github-delivery": "d-1",
+        "x-hub-signature-256": signature(body, secret),
+        ...headers,
+      },
+      body,
+    });
+  }
+
+  const issueBody = (title: string) =>
+    JSON.stringify({
+      action: "opened",
+      issue: { title, body: "SECRET-LOOKING BODY ".repeat(500) },
+    });
+
+  afterEach(async () => stop());
+
+  test("a signed delivery whose handler fails gets a 500, and the log names the delivery, not its payload", async () => {
+    await start();
+    const response = await post(PATH, issueBody("fail"), { "x-github-delivery": "failing-1" });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ error: "Error: the handler failed" });
+    const text = logged.join("");
+    expect(text).toContain("the handler failed");
+    expect(text).toContain("failing-1");
+    expect(text).not.toContain("SECRET-LOOKING BODY");
+  });
+
+  test("a signed body that is not a JSON object is refused (400), and a wrong Content-Type (415)", async () => {
+    await start();
+    expect((await post(PATH, "[1, 2]")).status).toBe(400);
+    expect((await post(PATH, "{not json")).status).toBe(400);
+    expect((await post(PATH, issueBody("x"), { "content-type": "text/plain" })).status).toBe(415);
+    expect(received).toEqual([]);
+  });
+
+  test("Probot's own middleware answers nowhere: its moved address, where the Smee proxy posts, reaches the guard", async () => {
+    await start();
+    const smeeTarget = `${PATH}?probot-middleware=off`;
+    const signed = await post(smeeTarget, issueBody("via smee"), { "x-github-delivery": "smee-1" });
+    expect(signed.status).toBe(200);
+    expect(received).toContain("smee-1");
+    const forged = await post(smeeTarget, issueBody("forged"), { "x-hub-signature-256": BOGUS });
+    expect(forged.status).toBe(400);
+    expect(logged.join("")).toMatch(/webhook delivery refused \(400\): signature does not match/);
+  });
+
+  test("WEBHOOK_PATH moves the public path; the default one then answers 404", async () => {
+    await start({ WEBHOOK_PATH: "/hooks/github/" });
+    expect(
+      (await post("/hooks/github", issueBody("moved"), { "x-github-delivery": "moved-1" })).status,
+    ).toBe(200);
+    expect(received).toContain("moved-1");
+    expect((await post(PATH, issueBody("default"))).status).toBe(404);
+  });
+
+  test('without WEBHOOK_SECRET the app does not start (Probot would accept the secret "development")', async () => {
+    port = await freePort();
+    const env = loopbackAppEnv({ port, secret, privateKey: testAppKey() });
+    delete (env as Record<string, string | undefined>).WEBHOOK_SECRET;
+    const log = pino({ level: "silent" });
+    await expect(startServer(app, { env, log })).rejects.toThrow(/WEBHOOK_SECRET is not set/);
+    stop = async () => undefined;
+  });
+});
+
+describe("the guard's limits", () => {
+  const secret = "limits-secret";
+  let close: () => Promise<unknown> = async () => undefined;
+  afterEach(() => close());
+
+  /** A bare server with the guard alone, small limits, and a handler taking `handlerMs`. */
+  async function guarded(limits: Partial<GuardLimits>, handlerMs = 0) {
+    const lines: string[] = [];
+    const guard = webhookGuard({
+      path: PATH,
+      secret,
+      receive: () => new Promise((r) => setTimeout(r, handlerMs)),
+      log: { warn: (line) => lines.push(line) },
+      limits,
+    });
+    const server = createServer((req, res) => void guard(req, res));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    close = () => new Promise((r) => server.close(r));
+    return { port: (server.address() as AddressInfo).port, lines };
+  }
+
+  test("bodies held at once are bounded: a big upload while another is held gets 503", async () => {
+    const { port, lines } = await guarded({ bodyBytes: 1_000, heldBytes: 1_500 });
+    const held = upload(port, { bytes: 1_000, holdBody: true });
+    held.send(900);
+    await until(() => held.sent() === 900);
+    await new Promise((r) => setTimeout(r, 100)); // the guard has read it
+    const second = upload(port, { bytes: 900, headers: { "x-github-delivery": "second" } });
+    expect(await second.answered).toBe(503);
+    expect(lines.join("\n")).toMatch(/refused \(503\).*delivery second/);
+    held.abort();
+    // What the first held is given back: the same upload again is read (and its signature refused).
+    await new Promise((r) => setTimeout(r, 100));
+    const third = upload(port, { bytes: 900, headers: { "x-github-delivery": "third" } });
+    expect(await third.answered).toBe(400);
+  });
+
+  test("a delivery whose handler still works when GitHub's wait nears its end gets 202", async () => {
+    const { port } = await guarded({ answerWithinMs: 100 }, 400);
+    const body = JSON.stringify({ zen: "Keep it logically awesome." });
+    const response = await fetch(`http://127.0.0.1:${port}${PATH}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "ping",
+        "x-github-delivery": "slow-1",
+        "x-hub-signature-256": signature(body, secret),
+      },
+      body,
+    });
+    expect(response.status).toBe(202);
+    expect(await response.text()).toBe("still processing\n");
+  });
+});
