@@ -32,6 +32,7 @@ import { scheduleReconcile } from "./reconcile/schedule.js";
 import { chatWebhook, type ChatOptions } from "./notify/chat.js";
 import { instanceList } from "./registry/schema.js";
 import { formatProblems } from "./registry/yaml-load.js";
+import { redactSecrets } from "./redact.js";
 import { readSettings, withDeployment, type Settings } from "./settings.js";
 
 export interface AppOptions {
@@ -82,9 +83,10 @@ function describeStart(settings: Settings, config: TriageConfig): string {
   const tiers = (["full", "basic", "none"] as const)
     .map((tier) => `${instances.filter((i) => i.tier === tier).length} ${tier}`)
     .join(", ");
+  const file = redactSecrets(settings.REGISTRY_FILE ?? DEFAULT_REGISTRY);
   const source = config.policy.registry_source.repo
-    ? `the default branch of ${config.policy.registry_source.repo} (${settings.REGISTRY_FILE ?? DEFAULT_REGISTRY} until it is read)`
-    : (settings.REGISTRY_FILE ?? DEFAULT_REGISTRY);
+    ? `the default branch of ${config.policy.registry_source.repo} (${file} until it is read)`
+    : file;
   return `sysadmin-pipe: registry from ${source}: ${instances.length} instances (${tiers}); watching ${watchedRepos(config).join(", ")}`;
 }
 
@@ -154,6 +156,7 @@ export function buildApp(options: AppOptions = {}) {
       coordinator: shared.coordinator,
       store,
       every,
+      token: settings.STATUS_TOKEN,
     });
     app.log.info(
       `sysadmin-pipe: ${shared.coordinator.kind === "redis" ? "replicas share Redis (REDIS_URL)" : "one replica (no REDIS_URL)"}; reconcile sweep ${every > 0 ? `every ${every} minutes` : "off"}`,

@@ -20,6 +20,7 @@ const LAYERS: [number, string[]][] = [
       "tiers",
       "config.ts",
       "settings.ts",
+      "redact.ts",
     ],
   ],
   [1, ["github", "notify", "coordination"]],
