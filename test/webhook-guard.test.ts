@@ -376,6 +376,21 @@ describe("the guard's limits", () => {
     expect(await third.answered).toBe(400);
   });
 
+  test("a body trickled slower than GitHub would wait is refused (408), and what it held given back", async () => {
+    const { port, lines } = await guarded({
+      bodyBytes: 1_000,
+      heldBytes: 1_000,
+      bodyWithinMs: 200,
+    });
+    const slow = upload(port, { bytes: 1_000, holdBody: true });
+    slow.send(900);
+    expect(await slow.answered).toBe(408);
+    expect(lines.join("\n")).toMatch(/refused \(408\): body not received within 0.2 s/);
+    slow.abort();
+    const next = upload(port, { bytes: 900, headers: { "x-github-delivery": "next" } });
+    expect(await next.answered).toBe(400); // read whole (room again), its signature wrong
+  });
+
   test("a delivery whose handler still works when GitHub's wait nears its end gets 202", async () => {
     const { port } = await guarded({ answerWithinMs: 100 }, 400);
     const body = JSON.stringify({ zen: "Keep it logically awesome." });

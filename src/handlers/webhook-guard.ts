@@ -26,6 +26,8 @@ export interface GuardLimits {
    * process's memory (a delivery refused for it gets 503, and GitHub shows it failed).
    */
   heldBytes: number;
+  /** GitHub gives up on a delivery after 10 s: a body still arriving then is not GitHub's. */
+  bodyWithinMs: number;
   /** GitHub waits 10 s: past this, answer 202 while the work goes on (as Probot does). */
   answerWithinMs: number;
   /** How long the rest of a refused body is thrown away before the connection is cut. */
@@ -35,6 +37,7 @@ export interface GuardLimits {
 const LIMITS: GuardLimits = {
   bodyBytes: GITHUB_PAYLOAD_CAP,
   heldBytes: 2 * GITHUB_PAYLOAD_CAP,
+  bodyWithinMs: 10_000,
   answerWithinMs: 9_000,
   lingerMs: 2_000,
 };
@@ -118,13 +121,13 @@ type Body = { chunks: Buffer[]; digest: Buffer };
 type Read = { body: Body; bytes: number } | { refusal: Refusal; bytes: number } | { gone: true };
 
 /**
- * Read a body up to `limit` bytes, signing it as it comes; stops reading at the first byte over
- * the limit or over what may be held. What it holds is taken from `held`, for the caller to give
- * back (`taken`).
+ * Read a body up to the limit, signing it as it comes; stops reading at the first byte over the
+ * limit or over what may be held, or when the body is slower than GitHub would wait. What it
+ * holds is taken from `held`, for the caller to give back (`taken`).
  */
 function readBody(
   req: IncomingMessage,
-  limit: number,
+  limits: GuardLimits,
   held: HeldBytes,
   secret: string,
   taken: { bytes: number },
@@ -134,13 +137,19 @@ function readBody(
     const chunks: Buffer[] = [];
     let bytes = 0;
     const done = (read: Read) => {
+      clearTimeout(slow);
       req.off("data", onData).off("end", onEnd).off("error", onGone).off("close", onGone);
       if (!("body" in read)) req.pause();
       resolve(read);
     };
+    // A trickled body would hold its share of `held` for as long as the sender likes.
+    const slow = setTimeout(() => {
+      const seconds = limits.bodyWithinMs / 1000;
+      done({ refusal: { status: 408, reason: `body not received within ${seconds} s` }, bytes });
+    }, limits.bodyWithinMs);
     const onData = (chunk: Buffer) => {
       bytes += chunk.length;
-      if (bytes > limit) return done({ refusal: tooLarge(limit), bytes });
+      if (bytes > limits.bodyBytes) return done({ refusal: tooLarge(limits.bodyBytes), bytes });
       if (!held.take(chunk.length))
         return done({ refusal: { status: 503, reason: "too many bodies being read" }, bytes });
       taken.bytes += chunk.length;
@@ -215,7 +224,7 @@ export function webhookGuard(options: GuardOptions) {
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== "POST" || pathOf(req.url) !== options.path) return false;
-    const checked = await signedEvent(req, options.secret, limits.bodyBytes, held);
+    const checked = await signedEvent(req, options.secret, limits, held);
     if ("gone" in checked) return true; // the sender hung up: nobody to answer
     if ("refusal" in checked) {
       const { status, reason } = checked.refusal;
@@ -240,14 +249,14 @@ type Checked =
 async function signedEvent(
   req: IncomingMessage,
   secret: string,
-  limit: number,
+  limits: GuardLimits,
   held: HeldBytes,
 ): Promise<Checked> {
-  const early = refusedByHeaders(req, limit);
+  const early = refusedByHeaders(req, limits.bodyBytes);
   if (early) return { refusal: early, bytes: shown(req.headers["content-length"]), unread: true };
   const taken = { bytes: 0 };
   try {
-    const read = await readBody(req, limit, held, secret, taken);
+    const read = await readBody(req, limits, held, secret, taken);
     if ("gone" in read) return read;
     if ("refusal" in read) return { refusal: read.refusal, bytes: `${read.bytes}+`, unread: true };
     const bytes = String(read.bytes);
