@@ -1,6 +1,7 @@
 // The app as `npm start` runs it (startServer with dist/index.js, as dist/server.js does: its
-// webhook path guarded), in its own process so its memory is measured alone. Only GitHub's spacing of content-creating requests is shortened:
-// the benchmark measures the app, not GitHub's one-write-a-second rule. BENCH_CLIENT picks:
+// webhook path guarded), in its own process so its memory is measured alone. Only GitHub's
+// spacing of content-creating requests is shortened: the benchmark measures the app, not
+// GitHub's one-write-a-second rule. BENCH_CLIENT picks:
 // "spaced" keeps that spacing (Probot's client exactly as in production), "scaled" keeps it
 // divided by BENCH_SPACING_SCALE; "unthrottled" turns
 // Probot's retry and throttling plugins off, to show how much of the time is their request

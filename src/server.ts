@@ -1,6 +1,7 @@
 // The process that `npm start` and the container run: Probot's server with the app (its webhook
-// path guarded: startServer), and a clean stop. Node as a container's PID 1 ignores SIGTERM unless it is handled, and Probot handles only
-// SIGINT: without this, `docker stop` waits its grace period and kills deliveries in flight.
+// path guarded: startServer), and a clean stop. Node as a container's PID 1 ignores SIGTERM
+// unless it is handled, and Probot handles only SIGINT: without this, `docker stop` waits its
+// grace period and kills deliveries in flight.
 import { deliveriesInFlight } from "./handlers/in-flight.js";
 import app, { startServer, StartupError } from "./index.js";
 import { readSettings } from "./settings.js";
