@@ -30,7 +30,7 @@ export interface GuardLimits {
   bodyWithinMs: number;
   /** GitHub waits 10 s: past this, answer 202 while the work goes on (as Probot does). */
   answerWithinMs: number;
-  /** How long the rest of a refused body is thrown away before the connection is cut. */
+  /** How long a refused body's connection stays open for its sender to read the answer. */
   lingerMs: number;
 }
 
@@ -39,7 +39,7 @@ const LIMITS: GuardLimits = {
   heldBytes: 2 * GITHUB_PAYLOAD_CAP,
   bodyWithinMs: 10_000,
   answerWithinMs: 9_000,
-  lingerMs: 2_000,
+  lingerMs: 10_000,
 };
 
 export interface WebhookEvent {
@@ -192,9 +192,9 @@ function answer(res: ServerResponse, status: number, body: string): void {
 }
 
 /**
- * A refused body is not read: what still comes is thrown away for a moment, so that the sender
- * reads the answer rather than a reset connection (a lingering close, as web servers do), and
- * then the connection is cut, whatever is left.
+ * A refused body is not read. The connection stays open a while, so that its sender, still
+ * sending, reads the answer rather than a reset connection (a lingering close, as web servers
+ * do; Node reads no more of the body once the answer is sent), and is then cut.
  */
 function linger(req: IncomingMessage, ms: number): void {
   const hangUp = setTimeout(() => req.socket.destroy(), ms);
