@@ -39,7 +39,7 @@ const LIMITS: GuardLimits = {
   heldBytes: 2 * GITHUB_PAYLOAD_CAP,
   bodyWithinMs: 10_000,
   answerWithinMs: 9_000,
-  lingerMs: 10_000,
+  lingerMs: 5_000,
 };
 
 export interface WebhookEvent {
@@ -192,9 +192,10 @@ function answer(res: ServerResponse, status: number, body: string): void {
 }
 
 /**
- * A refused body is not read. The connection stays open a while, so that its sender, still
+ * A refused body is not read. The connection stays open a few seconds, so that its sender, still
  * sending, reads the answer rather than a reset connection (a lingering close, as web servers
- * do; Node reads no more of the body once the answer is sent), and is then cut.
+ * do; Node takes in no more of the body once the answer is sent, and its own idle timeout may
+ * cut the connection first), and is then cut.
  */
 function linger(req: IncomingMessage, ms: number): void {
   const hangUp = setTimeout(() => req.socket.destroy(), ms);
