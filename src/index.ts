@@ -1,4 +1,5 @@
-// Wiring only: load the configuration, register the handlers.
+// Wiring only: load the configuration, register the handlers, start the server (its webhook path
+// guarded: startServer).
 import {
   run,
   type ApplicationFunction,
