@@ -1,18 +1,19 @@
-// The app as `npm start` runs it (Probot's run() with dist/index.js, as dist/server.js does), in
-// its own process so its memory is measured alone. Only GitHub's spacing of content-creating requests is shortened:
-// the benchmark measures the app, not GitHub's one-write-a-second rule. BENCH_CLIENT picks:
+// The app as `npm start` runs it (startServer with dist/index.js, as dist/server.js does: its
+// webhook path guarded), in its own process so its memory is measured alone. Only GitHub's
+// spacing of content-creating requests is shortened: the benchmark measures the app, not
+// GitHub's one-write-a-second rule. BENCH_CLIENT picks:
 // "spaced" keeps that spacing (Probot's client exactly as in production), "scaled" keeps it
 // divided by BENCH_SPACING_SCALE; "unthrottled" turns
 // Probot's retry and throttling plugins off, to show how much of the time is their request
 // scheduling (Bottleneck) rather than the app. BENCH_APP=peer runs bench/peer-app.mjs instead of
-// the app (a bare Probot app making the same requests), with the same client, for the side-by-side.
+// the app (a bare Probot app making the same requests, behind Probot's own webhook middleware),
+// with the same client, for the side-by-side.
 import Bottleneck from "bottleneck";
 import { pino } from "pino";
 import { ProbotOctokit, run } from "probot";
 
-const { default: app } = await import(
-  process.env.BENCH_APP === "peer" ? "./peer-app.mjs" : "../dist/index.js"
-);
+const peer = process.env.BENCH_APP === "peer";
+const { default: app, startServer } = await import(peer ? "./peer-app.mjs" : "../dist/index.js");
 
 const NoSpacing = ProbotOctokit.defaults((options) => ({
   ...options,
@@ -47,7 +48,7 @@ const clients = {
   scaled: Scaled,
 };
 
-await run(app, {
+await (peer ? run : startServer)(app, {
   log: pino({ level: "silent" }),
   Octokit: clients[process.env.BENCH_CLIENT] ?? NoSpacing,
 });

@@ -1,5 +1,11 @@
-// Wiring only: load the configuration, register the handlers.
-import type { ApplicationFunctionOptions, Probot } from "probot";
+// Wiring only: load the configuration, register the handlers, start the server (its webhook path
+// guarded: startServer).
+import {
+  run,
+  type ApplicationFunction,
+  type ApplicationFunctionOptions,
+  type Probot,
+} from "probot";
 import {
   DEFAULT_POLICY,
   DEFAULT_REGISTRY,
@@ -12,6 +18,12 @@ import { deliveriesInFlight } from "./handlers/in-flight.js";
 import { queueIssueEvent } from "./handlers/issue-events.js";
 import { workRunner } from "./handlers/run-work.js";
 import { statusHandler, type StatusDeps } from "./handlers/status.js";
+import {
+  publicWebhookPath,
+  webhookGuard,
+  withProbotMiddlewareOff,
+  type WebhookEvent,
+} from "./handlers/webhook-guard.js";
 import type { Task, WorkDeps } from "./handlers/work-items.js";
 import { connectShared, RedisUnreachable } from "./coordination/connect.js";
 import { checkRegistryPullRequest, reloadOnPush } from "./handlers/registry-events.js";
@@ -23,6 +35,7 @@ import { scheduleReconcile } from "./reconcile/schedule.js";
 import { chatWebhook, type ChatOptions } from "./notify/chat.js";
 import { instanceList } from "./registry/schema.js";
 import { formatProblems } from "./registry/yaml-load.js";
+import { redactSecrets } from "./redact.js";
 import { readSettings, withDeployment, type Settings } from "./settings.js";
 
 export interface AppOptions {
@@ -73,9 +86,10 @@ function describeStart(settings: Settings, config: TriageConfig): string {
   const tiers = (["full", "basic", "none"] as const)
     .map((tier) => `${instances.filter((i) => i.tier === tier).length} ${tier}`)
     .join(", ");
+  const file = redactSecrets(settings.REGISTRY_FILE ?? DEFAULT_REGISTRY);
   const source = config.policy.registry_source.repo
-    ? `the default branch of ${config.policy.registry_source.repo} (${settings.REGISTRY_FILE ?? DEFAULT_REGISTRY} until it is read)`
-    : (settings.REGISTRY_FILE ?? DEFAULT_REGISTRY);
+    ? `the default branch of ${config.policy.registry_source.repo} (${file} until it is read)`
+    : file;
   return `sysadmin-pipe: registry from ${source}: ${instances.length} instances (${tiers}); watching ${watchedRepos(config).join(", ")}`;
 }
 
@@ -151,6 +165,7 @@ export function buildApp(options: AppOptions = {}) {
       coordinator: shared.coordinator,
       store,
       every,
+      token: settings.STATUS_TOKEN,
     });
     app.log.info(
       `sysadmin-pipe: ${shared.coordinator.kind === "redis" ? "replicas share Redis (REDIS_URL)" : "one replica (no REDIS_URL)"}; reconcile sweep ${every > 0 ? `every ${every} minutes` : "off"}`,
@@ -167,4 +182,38 @@ function serveStatus(options: ApplicationFunctionOptions | undefined, deps: Stat
   }
 }
 
-export default buildApp();
+const app = buildApp();
+export default app;
+
+type RunOptions = NonNullable<Parameters<typeof run>[1]>;
+
+/**
+ * Probot's server with the app, its webhook path guarded (src/handlers/webhook-guard.ts): what
+ * `npm start`, the container, the end-to-end tests and the benchmark run. Probot's own webhook
+ * middleware, first of the server's handlers, is moved where no request reaches it, and the
+ * guard serves the public path; both halves are here, so neither is ever set up without the
+ * other. Without credentials run() serves Probot's set-up page instead, which has no webhooks.
+ */
+export function startServer(appFn: ApplicationFunction = app, options: RunOptions = {}) {
+  // Read when run() loads the app, after it has loaded .env into process.env.
+  const env = options.env ?? process.env;
+  const guarded: ApplicationFunction = (probot, probotOptions) => {
+    const secret = env.WEBHOOK_SECRET;
+    if (!secret) {
+      // Probot would check signatures with the well-known secret "development".
+      const problem = "WEBHOOK_SECRET is not set: no delivery could be verified";
+      probot.log.error(`sysadmin-pipe cannot start: ${problem}`);
+      throw new StartupError(problem);
+    }
+    probotOptions.addHandler(
+      webhookGuard({
+        path: publicWebhookPath(env),
+        secret,
+        receive: (event: WebhookEvent) => probot.webhooks.receive(event as never),
+        log: probot.log,
+      }),
+    );
+    return appFn(probot, probotOptions);
+  };
+  return run(guarded, { ...options, env: withProbotMiddlewareOff(env) });
+}

@@ -1,12 +1,12 @@
-// The process that `npm start` and the container run: Probot's server with the app, and a clean
-// stop. Node as a container's PID 1 ignores SIGTERM unless it is handled, and Probot handles only
-// SIGINT: without this, `docker stop` waits its grace period and kills deliveries in flight.
-import { run } from "probot";
+// The process that `npm start` and the container run: Probot's server with the app (its webhook
+// path guarded: startServer), and a clean stop. Node as a container's PID 1 ignores SIGTERM
+// unless it is handled, and Probot handles only SIGINT: without this, `docker stop` waits its
+// grace period and kills deliveries in flight.
 import { deliveriesInFlight } from "./handlers/in-flight.js";
-import app, { StartupError } from "./index.js";
+import app, { startServer, StartupError } from "./index.js";
 import { readSettings } from "./settings.js";
 
-type Server = Awaited<ReturnType<typeof run>>;
+type Server = Awaited<ReturnType<typeof startServer>>;
 interface Log {
   info: (message: string) => void;
   warn: (message: string) => void;
@@ -62,7 +62,7 @@ async function restartWhenRegistered(log: Log, onLog: (log: Log) => void): Promi
 }
 
 async function start(onLog: (log: Log) => void): Promise<Server> {
-  return run((probot, options) => {
+  return startServer((probot, options) => {
     onLog(probot.log);
     return app(probot, options);
   });

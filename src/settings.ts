@@ -2,6 +2,7 @@
 // the README's table repeats and a test keeps in step), read once and checked, so a typo
 // ("RECONCILE_EVERY_MINUTES=abc") stops the app with a clear line instead of silently doing less.
 import { z } from "zod";
+import { redactSecrets } from "./redact.js";
 import { BoardSchema, type Policy } from "./registry/policy.js";
 
 const flag = z
@@ -86,7 +87,24 @@ const SettingsSchema = DeploymentSchema.extend({
   SHUTDOWN_TIMEOUT_SECONDS: seconds
     .default(8)
     .describe("on SIGTERM, how long deliveries in flight may take before the app exits anyway"),
+  STATUS_TOKEN: z
+    .string()
+    .regex(/^\S{16,}$/, "must be at least 16 characters without spaces (openssl rand -hex 32)")
+    .optional()
+    .describe(
+      "`GET /status` with `Authorization: Bearer <token>` shows the details (installations, the registry's problems) from anywhere; without it, only from this machine",
+    ),
 });
+
+/** Settings that are secrets whole: a problem with one never shows its value. */
+const SECRETS = new Set(["STATUS_TOKEN"]);
+
+/** A setting's value as a log line may show it (settings can hold passwords and tokens). */
+export function shownSetting(name: string, value: string | undefined): string {
+  if (value === undefined) return "unset";
+  if (SECRETS.has(name)) return `(hidden, ${value.length} characters)`;
+  return JSON.stringify(redactSecrets(value));
+}
 
 export type Deployment = z.output<typeof DeploymentSchema>;
 export type Settings = z.output<typeof SettingsSchema>;
@@ -106,7 +124,7 @@ function read<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): Read<z.ou
     ok: false,
     problems: result.error.issues.map((i) => {
       const name = String(i.path[0]);
-      return `${name}=${JSON.stringify(env[name])}: ${i.message}`;
+      return `${name}=${shownSetting(name, env[name])}: ${i.message}`;
     }),
   };
 }

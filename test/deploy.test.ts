@@ -1,7 +1,7 @@
 // The container's exact command, run as a process (no Docker engine here): it serves on every
 // interface, says what it loaded, explains a bad configuration one line per problem, and stops
 // cleanly on SIGTERM. `npm start` runs the same command.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,9 +10,10 @@ import { InFlight } from "../src/handlers/in-flight.js";
 import { REGISTRY_TEXT } from "./helpers/config.js";
 import { ensureBuilt, ROOT } from "./helpers/built.js";
 import { FakeGitHub } from "./helpers/fake-github.js";
-import { freePort, signature, testAppKey } from "./helpers/loopback.js";
+import { freePort, signature } from "./helpers/loopback.js";
 import { issuesPayload } from "./helpers/webhooks.js";
 import { haveRedis, startRedis } from "./helpers/redis.js";
+import { cmd, credentials, imageEnv, runCmd, until } from "./helpers/server-process.js";
 
 jest.setTimeout(120_000);
 
@@ -21,51 +22,8 @@ const startScript = (
     scripts: Record<string, string>;
   }
 ).scripts.start!;
-const dockerfile = readFileSync(path.join(ROOT, "Dockerfile"), "utf8");
-const lastStage = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
-const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(lastStage)![1]!) as string[];
 const startWords = startScript.split("&&").at(-1)!.trim().split(/\s+/);
 const nodeFlags = (words: string[]) => words.filter((w) => w.startsWith("--max-"));
-
-/** The ENV lines of the image's last stage, as the container sees them. */
-function imageEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [, line] of lastStage.matchAll(/^ENV (.+)$/gm)) {
-    for (const [, key, value] of line!.matchAll(/(\w+)=(\S+)/g)) env[key!] = value!;
-  }
-  return env;
-}
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Run the image's CMD from the repository root (the image's WORKDIR holds the same files). */
-function runCmd(env: Record<string, string>): Running {
-  // Only what the image sets: a HOST from outside would hide a missing ENV line.
-  const outside = { ...process.env };
-  delete outside.HOST;
-  const child = spawn(cmd[0]!, cmd.slice(1), {
-    cwd: ROOT,
-    env: { ...outside, ...imageEnv(), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-  return { child, output: () => output, exited };
-}
-
-async function until(test: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await test())) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Listening TCP sockets on this port, as the kernel lists them: "0.0.0.0" or "127.0.0.1". */
 function listeningAddresses(port: number): string[] {
@@ -80,12 +38,6 @@ function listeningAddresses(port: number): string[] {
       return [3, 2, 1, 0].map((i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join(".");
     });
 }
-
-const credentials = () => ({
-  APP_ID: "123",
-  PRIVATE_KEY: testAppKey(),
-  WEBHOOK_SECRET: "deploy-test-secret",
-});
 
 beforeAll(ensureBuilt);
 

@@ -22,6 +22,7 @@ const LAYERS: [number, string[]][] = [
       "tiers",
       "config.ts",
       "settings.ts",
+      "redact.ts",
     ],
   ],
   [2, ["github", "notify", "coordination"]],

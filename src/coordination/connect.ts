@@ -5,6 +5,7 @@
 // without them.
 import type { Redis } from "ioredis";
 import type { Logger } from "../github/client-types.js";
+import { redactSecrets } from "../redact.js";
 import { inProcessCoordinator } from "./in-process.js";
 import { memoryQueue } from "./memory-queue.js";
 import type { Coordinator, WorkQueue } from "./types.js";
@@ -65,7 +66,9 @@ async function reach(
 ): Promise<Redis> {
   const { Redis } = await import("ioredis");
   const redis = new Redis(url, { lazyConnect: true, ...extra });
-  redis.on("error", (error) => options.log.warn({ error: String(error) }, "Redis connection"));
+  redis.on("error", (error) =>
+    options.log.warn({ error: redactSecrets(String(error)) }, "Redis connection"),
+  );
   const timeout = options.connectTimeoutMs ?? 5_000;
   try {
     await Promise.race([
@@ -75,9 +78,9 @@ async function reach(
     return redis;
   } catch (error) {
     redis.disconnect();
-    const where = url.replace(/\/\/[^@/]*@/, "//***@"); // never log a password
+    const why = redactSecrets((error as Error).message);
     throw new RedisUnreachable(
-      `REDIS_URL=${where}: Redis does not answer (${(error as Error).message}); the replicas share their work through it, so the app does not start without it`,
+      `REDIS_URL=${redactSecrets(url)}: Redis does not answer (${why}); the replicas share their work through it, so the app does not start without it`,
     );
   }
 }

@@ -1,10 +1,15 @@
-// GET /status: what a health check or a person wants to know, as JSON: whether the replicas
-// share Redis, the work queue (waiting, running, failures waiting for a retry or for the sweep),
-// the last reconcile sweep (any replica's) and the live registry's state.
+// GET /status: what a health check or a person wants to know, as JSON. Anyone gets the coarse
+// health: `ok`, the work queue's counts (waiting, running, failures waiting for a retry or for
+// the sweep) and when the last reconcile sweep (any replica's) ran. The details (whether the
+// replicas share Redis, what the last sweep found, and the live registry's state per
+// installation: installation ids, the registry's repository, and its problems, which quote its
+// lines) only with the status token (STATUS_TOKEN, as `Authorization: Bearer …`) or from this
+// machine.
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Coordinator, WorkQueue } from "../coordination/types.js";
 import type { ConfigStore } from "../github/live-config.js";
-import { LAST_SWEEP } from "../reconcile/schedule.js";
+import { LAST_SWEEP, type LastSweep } from "../reconcile/schedule.js";
 
 export interface StatusDeps {
   queue: WorkQueue;
@@ -12,6 +17,8 @@ export interface StatusDeps {
   store: ConfigStore;
   /** RECONCILE_EVERY_MINUTES */
   every: number;
+  /** STATUS_TOKEN: who presents it reads the details from anywhere. */
+  token?: string;
 }
 
 export async function statusReport(deps: StatusDeps) {
@@ -24,16 +31,67 @@ export async function statusReport(deps: StatusDeps) {
     failuresWaiting: queue.retrying + queue.failed,
     sweep: {
       everyMinutes: deps.every,
-      last: (await deps.coordinator.note(LAST_SWEEP)) ?? null,
+      last: ((await deps.coordinator.note(LAST_SWEEP)) ?? null) as LastSweep | null,
     },
     registry,
   };
 }
 
+type Report = Awaited<ReturnType<typeof statusReport>>;
+
+/** What anyone may read: health, counts, a time (which issues failed is a detail). */
+function coarse(report: Report) {
+  const { ok, queue, failuresWaiting, sweep } = report;
+  const last = sweep.last ? { at: sweep.last.at, failed: sweep.last.failed } : null;
+  return { ok, queue, failuresWaiting, sweep: { last } };
+}
+
+/** Who asks: this machine or the token's holder (details), anyone else, or a wrong token. */
+type Asker = "trusted" | "anyone" | "wrong-token";
+
+/**
+ * Loopback, unless the request came through a proxy (it says so in Forwarded or
+ * X-Forwarded-For): a proxy on this machine would make every outside request look local.
+ */
+function fromThisMachine(req: IncomingMessage): boolean {
+  if (req.headers.forwarded !== undefined || req.headers["x-forwarded-for"] !== undefined)
+    return false;
+  const address = req.socket.remoteAddress ?? "";
+  return /^(::ffff:)?127\./.test(address) || address === "::1";
+}
+
+/** Equal in constant time: the digests have one length whatever was sent. */
+const sameSecret = (given: string, token: string) =>
+  timingSafeEqual(
+    createHash("sha256").update(given).digest(),
+    createHash("sha256").update(token).digest(),
+  );
+
+export function asker(req: IncomingMessage, token: string | undefined): Asker {
+  const authorization = req.headers.authorization;
+  if (authorization !== undefined) {
+    const given = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+    if (token && given && sameSecret(given, token)) return "trusted";
+    return "wrong-token";
+  }
+  return fromThisMachine(req) ? "trusted" : "anyone";
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, headers = {}) =>
+  res
+    .writeHead(status, { "content-type": "application/json", ...headers })
+    .end(JSON.stringify(body, null, 2));
+
 export function statusHandler(deps: StatusDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = (req.url ?? "").split("?")[0];
     if (req.method !== "GET" || path !== "/status") return false;
+    const who = asker(req, deps.token);
+    if (who === "wrong-token") {
+      // Said plainly, so a health check set up with a stale token is noticed.
+      json(res, 401, { ok: false, error: "wrong status token" }, { "www-authenticate": "Bearer" });
+      return true;
+    }
     try {
       // A health check must answer: Redis that does not answer within 2 s is a failed check.
       const report = await Promise.race([
@@ -42,12 +100,11 @@ export function statusHandler(deps: StatusDeps) {
           setTimeout(() => reject(new Error("Redis did not answer within 2 s")), 2_000).unref(),
         ),
       ]);
-      const body = JSON.stringify(report, null, 2);
-      res.writeHead(200, { "content-type": "application/json" }).end(body);
+      json(res, 200, who === "trusted" ? report : coarse(report));
     } catch (error) {
-      // Redis unreachable, say: the check fails, with the reason.
-      const body = JSON.stringify({ ok: false, error: String((error as Error).message) });
-      res.writeHead(503, { "content-type": "application/json" }).end(body);
+      // Redis unreachable, say: the check fails, with the reason for those who may read it.
+      const reason = who === "trusted" ? String((error as Error).message) : "not available";
+      json(res, 503, { ok: false, error: reason });
     }
     return true;
   };

@@ -1,6 +1,7 @@
 // Post a message to a chat channel through a Slack-compatible incoming webhook. Optional (set
 // CHAT_WEBHOOK_URL); a channel that is down costs a few retries and one log line, never a triage.
 import type { Logger } from "../github/client-types.js";
+import { redactSecrets } from "../redact.js";
 
 export interface ChatOptions {
   attempts?: number;
@@ -37,10 +38,11 @@ export function chatWebhook(url: string, log: Logger, options: ChatOptions = {})
           problem = `HTTP ${response.status}`;
           if (!worthRetrying(response.status)) break;
         } catch (error) {
+          // A fetch error can quote the URL, whose path or query is the channel's secret.
           problem =
             (error as Error).name === "TimeoutError"
               ? "no answer in time"
-              : String((error as Error).message);
+              : redactSecrets(String((error as Error).message));
         }
         if (attempt < attempts) await sleep(backoffMs * 2 ** (attempt - 1));
       }

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Bottleneck from "bottleneck";
 import { pino } from "pino";
-import { ProbotOctokit, run } from "probot";
+import { ProbotOctokit } from "probot";
 import { deliveriesInFlight } from "../../src/handlers/in-flight.js";
-import { buildApp } from "../../src/index.js";
+import { buildApp, startServer } from "../../src/index.js";
 import { POLICY_TEXT, shippedConfig } from "./config.js";
 import { FakeGitHub } from "./fake-github.js";
 import { freePort, loopbackAppEnv, signature, testAppKey } from "./loopback.js";
@@ -87,7 +87,7 @@ export async function startLoopbackApp(
   const log = pino({ level: "info" }, { write: (line: string) => void logLines.push(line) });
   // The scheduled sweep is off here: tests run it when they mean to.
   const settings = { ...process.env, RECONCILE_EVERY_MINUTES: "0" };
-  const server = await run(buildApp({ retryDelaysMs: QUICK_RETRIES, env: settings }), {
+  const server = await startServer(buildApp({ retryDelaysMs: QUICK_RETRIES, env: settings }), {
     env: { ...loopbackAppEnv({ port, secret: SECRET, privateKey, githubUrl }), LOG_LEVEL: "info" },
     log,
     Octokit: QuickWrites,

@@ -1,10 +1,10 @@
-// One replica of the app as a process, as `npm start` runs it (Probot's run() with the built
-// app), for the multi-replica tests and the benchmark. GitHub's spacing of writes (1 s apart,
-// comments 3 s apart) is kept but divided by SPACING_SCALE (default 1), and, with REDIS_URL,
-// shared by all replicas through Redis exactly as Probot's own throttling shares it.
+// One replica of the app as a process, as `npm start` runs it (startServer with the built app),
+// for the multi-replica tests and the benchmark. GitHub's spacing of writes (1 s apart, comments
+// 3 s apart) is kept but divided by SPACING_SCALE (default 1), and, with REDIS_URL, shared by all
+// replicas through Redis exactly as Probot's own throttling shares it.
 import Bottleneck from "bottleneck";
-import { ProbotOctokit, run } from "probot";
-import app from "../../dist/index.js";
+import { ProbotOctokit } from "probot";
+import app, { startServer } from "../../dist/index.js";
 
 const scale = Number(process.env.SPACING_SCALE || 1);
 let groups;
@@ -31,4 +31,4 @@ const Scaled = ProbotOctokit.defaults((options) => ({
   throttle: { ...options.throttle, ...spacing(options.throttle ?? {}) },
 }));
 
-await run(app, { Octokit: Scaled });
+await startServer(app, { Octokit: Scaled });
