@@ -61,7 +61,7 @@ const DeploymentSchema = z.object({
     )
     .optional()
     .describe(
-      "the App's slug: only comments by `<slug>[bot]` are the app's own (the app asks GitHub when unset; the command line assumes `sysadmin-pipe`)",
+      "the App's slug: only comments by `<slug>[bot]` are the app's own (the app asks GitHub when unset; the command line assumes `sysadmin-pipe`, and `reconcile`, which writes, requires it)",
     ),
   REDIS_URL: z
     .string()

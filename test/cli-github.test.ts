@@ -13,7 +13,9 @@ checkAfterEachTest(gh, { noPendingMocks: true });
 const ISSUES = "/repos/openfoodfoundation/ofn-install/issues";
 
 const run = (args: string[]) =>
-  runCli(args, { env: { GITHUB_TOKEN: "ghp_test", GITHUB_API_URL: API } });
+  runCli(args, {
+    env: { GITHUB_TOKEN: "ghp_test", GITHUB_API_URL: API, APP_SLUG: "sysadmin-pipe" },
+  });
 
 describe("GitHub fails during a scheduled command", () => {
   test("reconcile: a 502 listing the issues exits 1 naming the request", async () => {
@@ -67,6 +69,16 @@ describe("GitHub fails during a scheduled command", () => {
 
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`sysadmin-pipe reconcile: GET ${ISSUES} failed: socket hang up\n`);
+  });
+});
+
+describe("reconcile without APP_SLUG", () => {
+  test("is refused before any request: a token cannot tell which App's comments are the app's", async () => {
+    const result = await runCli(["reconcile"], {
+      env: { GITHUB_TOKEN: "ghp_test", GITHUB_API_URL: API },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Set APP_SLUG to the App's slug");
   });
 });
 

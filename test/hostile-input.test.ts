@@ -6,9 +6,9 @@ import { Octokit } from "@octokit/rest";
 import { applyCommands } from "../src/commands/apply.js";
 import { parseCommands } from "../src/commands/parse.js";
 import { pipeRecord } from "../src/github/pipe-read.js";
-import { reconcile } from "../src/reconcile/sweep.js";
+import { reconcile, staleness } from "../src/reconcile/sweep.js";
 import { decide } from "../src/triage/decide.js";
-import { COMMENT_MARKER, decodeState, encodeState } from "../src/triage/state.js";
+import { COMMENT_MARKER, decodeState, encodeState, readDigest } from "../src/triage/state.js";
 import { liveConfig, startLoopbackApp, type LoopbackApp } from "./helpers/app-on-loopback.js";
 import { runCli } from "./helpers/cli.js";
 import { APP_LOGIN, APP_SLUG, type FakeGitHub } from "./helpers/fake-github.js";
@@ -344,5 +344,42 @@ describe("a registry pull request anyone with a fork can open", () => {
         problems: expect.stringContaining("larger than the 128 KiB"),
       }),
     ]);
+  });
+});
+
+describe("the sweep and a rejection held while the registry was broken", () => {
+  const issue = {
+    title: "DNS records for openfoodnetwork.de",
+    body: "Please update the DNS records for openfoodnetwork.de",
+  };
+  const plan = decide({ repo: INSTALL, ...issue, labels: [] }, registry, policy);
+  const recorded = (held: boolean) => ({
+    v: 1 as const,
+    applied: ["sysadmin-pipe", "instance:de", "needs-triage"],
+    suppressed: [],
+    overrides: {},
+    outcome: "needs-info" as const,
+    read: readDigest(issue, plan.labels, plan.labels),
+    ...(held ? { held: true } : {}),
+  });
+  const look = (held: boolean, trusted: boolean) =>
+    staleness(
+      plan,
+      plan.labels,
+      { body: "the bot comment" },
+      recorded(held),
+      { config: shippedConfig(), trusted },
+      "open",
+      readDigest(issue, plan.labels, plan.labels),
+    );
+
+  test("is decided by the sweep once the registry holds again, though the issue is unchanged", () => {
+    expect(plan.outcome).toBe("rejected");
+    expect(look(true, true)).toBe("held while the registry was invalid; valid again");
+  });
+
+  test("is left alone while the registry is still broken, and an unchanged decision is never re-decided", () => {
+    expect(look(true, false)).toBeUndefined();
+    expect(look(false, true)).toBeUndefined();
   });
 });

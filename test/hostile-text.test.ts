@@ -397,6 +397,18 @@ describe("row 8: a reply quotes a malformed command whole", () => {
   });
 });
 
+describe("rows 6 and 11: a name two instances share is quoted inert by the Tier registry check", () => {
+  test("two instances named ``x` @openfoodfoundation/sysadmins `y``: the problem mentions no one", () => {
+    const name = "x` @openfoodfoundation/sysadmins `y";
+    const text = `instances:\n  aa:\n    name: ${JSON.stringify(name)}\n    tier: full\n  bb:\n    name: ${JSON.stringify(name)}\n    tier: full\n`;
+    const loaded = loadRegistry(text);
+    expect(loaded.ok).toBe(false);
+    const summary = checkReport(loaded.ok ? [] : loaded.problems, undefined, undefined).summary;
+    const effects = markdownEffects(summary);
+    expect([...effects.mentions, ...effects.links.map((l) => l.href), ...effects.html]).toEqual([]);
+  });
+});
+
 describe("row 11: `x](https://evil.example) [y` never becomes a link", () => {
   /** Where the text links to: its links, and the bare addresses GitHub would link. */
   const links = (markdown: string) => {

@@ -195,6 +195,7 @@ describeWithRedis("three replicas on one Redis", () => {
         env: {
           PATH: process.env.PATH,
           GITHUB_TOKEN: "ghs_cli_token",
+          APP_SLUG: "sysadmin-pipe",
           GITHUB_API_URL: `${s.githubUrl}/api/v3`,
           POLICY_FILE: s.policyFile,
           REDIS_URL: redis.url,

@@ -308,6 +308,15 @@ describe("an instance applies for a tier", () => {
     expect(issue(3).state).toBe("open");
   });
 
+  test("a merge of the app's branch into another branch than the default one changes nothing: the registry in force did not change", async () => {
+    const pull = pullFor(2)!;
+    const payload = closedPayload(pull, true);
+    payload.pull_request.base.ref = "someone-elses-branch";
+    await app.deliver("pull_request", payload, `merged-elsewhere-${pull.number}`);
+    expect(issue(2).state).toBe("open");
+    expect(notes(2).filter((n) => n.includes("was merged"))).toEqual([]);
+  });
+
   test("merging the PR closes the application with a note", async () => {
     const pull = pullFor(2)!;
     app.fake.mergePull(REGISTRY_REPO, pull.number);
@@ -594,6 +603,49 @@ describe("an approval is bound to what the circle approved", () => {
     return new Set(branches.map((b) => de(app.fake.fileAt(REGISTRY_REPO, REGISTRY, b) ?? "")));
   };
   const PULLS_POST = new RegExp(`^POST /repos/${REGISTRY_REPO}/pulls$`);
+
+  test("an edit that arrives after its pull request was merged (the merge's delivery not handled yet) voids nothing: the merge is then followed", async () => {
+    await applyAsPortugal(47);
+    await say(47, "/approve-tier basic", "circle-member");
+    const [pull] = pullsFor(47);
+    app.fake.mergePull(REGISTRY_REPO, pull!.number);
+    await edit(47, { ...portugal, name: "Open Food Network Portugal (PT)" });
+    expect(notes(47).filter((n) => n.includes("is void"))).toEqual([]);
+    expect(decodeState(botComment(47))?.commanded?.tier?.outcome).toBe("approved");
+    await app.deliver("pull_request", closedPayload(pull!, true), `merged-late-${pull!.number}`);
+    expect(issue(47)).toMatchObject({ state: "closed", state_reason: "completed" });
+  });
+
+  test("an /approve-tier whose delivery was lost, on an application edited since, is refused by the sweep: nothing is bound to an issue the approver may not have seen", async () => {
+    await applyAsPortugal(46);
+    // The circle member approves while the app is down: the comment is on GitHub, its delivery lost.
+    const id = nextComment++;
+    app.fake.repo(REPO).comments.push({
+      id,
+      issue: 46,
+      body: "/approve-tier basic",
+      user: "circle-member",
+      type: "User",
+      reactions: [],
+      created_at: new Date().toISOString(),
+    });
+    await edit(46, { ...portugal, instance: option(form, "instance", "de —") });
+    const github = new Octokit({ auth: "ghs_cli_token", baseUrl: `${app.fake.url}/api/v3` });
+    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const shipped = liveConfig();
+    const reports = { ...shipped.policy.reports, circle_team: CIRCLE }; // as the app deploys it
+    const config = { ...shipped, policy: { ...shipped.policy, reports } };
+    const report = await reconcile(
+      github as never,
+      { config, trusted: true },
+      { dryRun: false, quietMs: 0, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
+    );
+    expect(report.failed).toEqual([]);
+    expect(reactions(id)).toEqual(["confused"]);
+    expect(notes(46).at(-1)).toContain("was not answered when you wrote it");
+    expect(pullsFor(46)).toEqual([]);
+    expect(decodeState(botComment(46))?.commanded?.tier).toBeUndefined();
+  });
 
   test("an application edited after /approve-tier from a new instance to `de` makes the approval void: its pull request is closed, the circle is asked again, and Germany's tier never moves", async () => {
     await applyAsPortugal(40);

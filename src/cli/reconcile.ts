@@ -29,6 +29,14 @@ export async function reconcileCommand({
   const { github, live, log, appLogin } = client;
   refuseUnwatched(repos, live.config);
   const dryRun = values["dry-run"] ?? false;
+  // A token cannot ask GitHub which App it is: a wrong guess would take the app's comments for
+  // someone else's and write new ones on every issue.
+  if (!dryRun && client.appLoginAssumed) {
+    io.stderr(
+      "Set APP_SLUG to the App's slug (as in github.com/apps/<slug>): the sweep writes the bot comment, and must know which comments are the app's own.\n",
+    );
+    return 2;
+  }
   const report = await besideTheApp(io, log, (shared) =>
     reconcile(github, live, { repos: values.repo, dryRun, log, appLogin, ...shared }),
   );

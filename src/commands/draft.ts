@@ -37,6 +37,9 @@ export interface TierScope {
   binding?: Binding;
   /** How the issue changed since the approver's comment was delivered, in words. */
   edited?: string;
+  /** The comment is answered without its delivery (the sweep found it unanswered): what the
+   * issue read when it was written is unknown, so nothing can be bound to it. */
+  unseen?: boolean;
 }
 
 export interface CommandContext {

@@ -223,6 +223,10 @@ const approveTier = define({
       return refuse(
         `the ${scope.kind} was edited after your comment (${scope.edited}): read it again, then approve again`,
       );
+    if (scope.unseen)
+      return refuse(
+        `your comment was not answered when you wrote it, so the app cannot tell whether the ${scope.kind} changed since: read it again, then approve again`,
+      );
     if (!scope.binding) return refuse(`the ${scope.kind} does not name an instance`);
     // The comment's own day: a retry of the same approval records the same decision.
     const on = writtenOn ?? (now ?? new Date().toISOString()).slice(0, 10);

@@ -25,6 +25,8 @@ export interface RegistryPull {
   edit: (text: string) => { ok: true; text: string } | { ok: false; problem: string };
   /** Files that follow from the changed registry (the issue forms' instance lists). */
   follow?: (registry: string) => { path: string; text: string }[];
+  /** The app's own login: only a pull request it opened, into the default branch, is reused. */
+  author: string;
 }
 
 export type PullResult = { ok: true; number: number; url: string } | { ok: false; problem: string };
@@ -109,7 +111,7 @@ async function branchIs(
  * one from an earlier try (moved onto `head` if it started from an older commit). A branch of
  * the same name that holds anything else is left alone, and the next name is tried.
  */
-async function decisionBranch(
+async function ensureDecisionBranch(
   github: GitHub,
   at: Where,
   pull: RegistryPull,
@@ -163,9 +165,9 @@ async function open(github: GitHub, pull: RegistryPull): Promise<PullResult> {
   const head = (await github.rest.git.getRef({ ...at, ref: `heads/${base}` })).data.object.sha;
   const built = await treeOn(github, at, pull, head);
   if (!built.ok) return built;
-  const made = await decisionBranch(github, at, pull, { head, tree: built.tree });
+  const made = await ensureDecisionBranch(github, at, pull, { head, tree: built.tree });
   if (!made.ok) return made;
-  const existing = await openPullFrom(github, owner, repo, made.branch);
+  const existing = await openPullFrom(github, at, made.branch, { base, author: pull.author });
   if (existing) {
     if (existing.title !== pull.title || existing.body !== pull.body)
       await github.rest.pulls.update({
@@ -186,28 +188,44 @@ async function open(github: GitHub, pull: RegistryPull): Promise<PullResult> {
   return { ok: true, number: data.number, url: data.html_url };
 }
 
-/** The open pull request from this branch, if a first try already opened it. */
-async function openPullFrom(github: GitHub, owner: string, repo: string, branch: string) {
+/**
+ * The open pull request from this branch that a first try opened: the app's own, into the
+ * default branch. One someone else opened from the branch (into another base, say) is not it.
+ */
+async function openPullFrom(
+  github: GitHub,
+  at: { owner: string; repo: string },
+  branch: string,
+  ours: { base: string; author: string },
+) {
   const { data } = await github.rest.pulls.list({
-    owner,
-    repo,
-    head: `${owner}:${branch}`,
+    ...at,
+    head: `${at.owner}:${branch}`,
+    base: ours.base,
     state: "open",
     per_page: 10,
   });
-  return data[0];
+  return data.find((p) => p.base.ref === ours.base && p.user?.login === ours.author);
 }
 
-/** Close the pull request a decision had opened (the circle changed its mind). */
+/**
+ * Close the pull request a decision had opened (the circle changed its mind). Says "merged" when
+ * it was merged already (its delivery not handled yet): then the registry holds the decision.
+ */
 export async function closeRegistryPullRequest(
   github: GitHub,
   pull: { repo: string; number: number },
-): Promise<void> {
+): Promise<"closed" | "merged"> {
   const [owner, repo] = pull.repo.split("/") as [string, string];
   try {
-    await github.rest.pulls.update({ owner, repo, pull_number: pull.number, state: "closed" });
+    const now = await readRegistryPullRequest(github, pull);
+    if (now.merged) return "merged";
+    if (!now.closed)
+      await github.rest.pulls.update({ owner, repo, pull_number: pull.number, state: "closed" });
+    return "closed";
   } catch (error) {
-    if (status(error) !== 404) throw error; // gone already: nothing left to close
+    if (status(error) === 404) return "closed"; // gone already: nothing left to close
+    throw error;
   }
 }
 

@@ -23,6 +23,8 @@ export async function followTierPullRequest(
   // close without merging is not a person setting the approval aside.
   if (!pr.merged && payload.sender?.login === appLogin) return;
   if (source.repo.toLowerCase() !== payload.repository.full_name.toLowerCase()) return;
+  // Only a merge into the default branch changes the registry in force.
+  if (pr.base.ref !== payload.repository.default_branch) return;
   // Most pull requests are not the app's: known before any request.
   const link = readPullLink(pr.body ?? "");
   if (!link) return;

@@ -91,7 +91,11 @@ export function staleness(
   const needsComment = wantsComment(plan);
   if (needsComment && !comment) return "no bot comment";
   if (comment && !previous) return "bot comment without readable state";
-  if (previous?.read !== undefined && previous.read === read) return failedBoardWrite(comment);
+  if (previous?.read !== undefined && previous.read === read) {
+    // A rejection held back while the registry was broken is decided once it holds again.
+    if (previous.held && live.trusted) return "held while the registry was invalid; valid again";
+    return failedBoardWrite(comment);
+  }
   if (previous && previous.outcome !== plan.outcome)
     return `outcome ${previous.outcome} → ${plan.outcome}`;
   const missing = plan.labels.filter((l) => !labels.includes(l));

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { codeSpan, plainText } from "../markup/inert.js";
 import {
   identityKey,
+  identityOwners,
   identityWords,
   ownerWords,
   unsafeIdentity,
@@ -113,13 +114,11 @@ function sharedWords(
   instances: Record<string, { name: string; aliases: string[] }>,
   ctx: z.RefinementCtx,
 ): void {
-  const owners = new Map<string, { code: string; word: IdentityWord }>();
+  const owners = identityOwners(Object.entries(instances));
   for (const [code, instance] of Object.entries(instances)) {
     for (const word of identityWords(code, instance)) {
-      const key = identityKey(word.text);
-      const first = owners.get(key);
-      if (!first) owners.set(key, { code, word });
-      else if (first.code !== code) ctx.addIssue(sharedWordIssue(code, instance, word, first));
+      const first = owners.get(identityKey(word.text));
+      if (first && first.code !== code) ctx.addIssue(sharedWordIssue(code, instance, word, first));
     }
   }
 }
@@ -142,7 +141,7 @@ function sharedWordIssue(
     path: where,
     input: word.text,
     ...(word.kind === "code" ? { params: { at: "key" } } : {}),
-    message: `${said} \`${word.text}\` is already ${ownerWords(first)} (names are compared ignoring case and accents): triage could not tell the two apart`,
+    message: `${said} ${codeSpan(word.text, 60)} is already ${ownerWords(first)} (names are compared ignoring case and accents): triage could not tell the two apart`,
   };
 }
 

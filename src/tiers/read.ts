@@ -120,7 +120,7 @@ function identityProblems(instance: NewInstance, registry: Registry): string[] {
     const owner = takenBy(owners, code, text);
     return owner
       ? [
-          `${label}: \`${text}\` is already ${ownerWords(owner)}; triage could not tell the two instances apart`,
+          `${label}: ${codeSpan(text, 60)} is already ${ownerWords(owner)}; triage could not tell the two instances apart`,
         ]
       : [];
   });

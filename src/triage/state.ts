@@ -179,6 +179,8 @@ const StateSchema = z.object({
   /** A digest of what the decision read (see readDigest): the sweep re-decides only an issue
    * that changed since, never one whose registry or policy alone changed. */
   read: z.string().max(64).optional(),
+  /** The decision held back a rejection while the live registry was broken (see hold.ts). */
+  held: z.boolean().optional(),
 });
 
 export type Overrides = z.output<typeof OverridesSchema>;
@@ -287,7 +289,7 @@ function mergeAlerted(all: readonly RecordedState["alerted"][]): RecordedState["
  * - `commanded`, `overrides`: the newest's value wins field by field, and a field only an older
  *   one recorded is kept;
  * - `time`: the larger pipe and jobs minutes each (the same log, recorded twice);
- * - `outcome`, `board`, `read`: the newest's; an older one's only when the newest has none (a
+ * - `outcome`, `board`, `read`, `held`: the newest's; an older one's only when the newest has none (a
  *   card an older run put on the board is still there);
  * - `application`: field by field, the newest's; a step only an older one recorded stays done.
  */
@@ -306,6 +308,7 @@ export function mergeStates(states: readonly RecordedState[]): RecordedState {
     ? laterFieldsWin(each("application"))
     : undefined;
   const read = lastDefined(each("read"));
+  const held = lastDefined(each("held"));
   return {
     v: 1,
     applied: union(each("applied")).slice(-MAX_LABELS),
@@ -320,6 +323,7 @@ export function mergeStates(states: readonly RecordedState[]): RecordedState {
     ...(alerted ? { alerted } : {}),
     ...(application ? { application } : {}),
     ...(read ? { read } : {}),
+    ...(held ? { held } : {}),
   };
 }
 
@@ -355,6 +359,7 @@ export function nextState(
     suppressed: string[];
     overrides: RecordedState["overrides"];
     outcome: RecordedState["outcome"];
+    held?: boolean;
   },
   current: IssueLabelsAndState,
   run: ThisRun | string = {},
@@ -387,6 +392,7 @@ export function nextState(
     ...(alerted ? { alerted } : {}),
     ...(application ? { application } : {}),
     ...(read ? { read } : {}),
+    ...(plan.held ? { held: true } : {}),
   };
 }
 

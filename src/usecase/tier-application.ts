@@ -80,6 +80,7 @@ export function tierScope(
     missing: seen.missing,
     ...(binding ? { binding } : {}),
     ...(edited ? { edited } : {}),
+    ...(asSent ? {} : { unseen: true }),
   };
 }
 
@@ -124,6 +125,7 @@ async function openPull(
     ...text,
     message: decisionCommitMessage(act.decision, where),
     edit: (registry) => editRegistry(registry, act.change),
+    author: job.appLogin,
     // A new instance must be offered by the issue forms, or the Tier registry check fails.
     ...(act.change.newInstance ? { follow: formsFor(job.config.policy) } : {}),
   });
@@ -179,7 +181,10 @@ async function voidApproval(
   before: ApplicationRecord,
 ): Promise<Carried> {
   const open = before.merged ? undefined : before.pull;
-  if (open) await closeRegistryPullRequest(job.github, open);
+  // Merged already (its delivery not handled yet): the registry holds what was approved, and
+  // following the merge closes the application; nothing is void.
+  if (open && (await closeRegistryPullRequest(job.github, open)) === "merged")
+    return { record: before, notes: [], close: false };
   const team = job.config.policy.reports.circle_team ?? undefined;
   const { decision, why } = act;
   const record: ApplicationRecord = {

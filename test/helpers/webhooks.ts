@@ -137,6 +137,7 @@ export function pullRequestPayload(
   payload.pull_request.number = pr.number;
   payload.pull_request.head.sha = pr.head;
   payload.pull_request.base.sha = pr.base;
+  payload.pull_request.base.ref = payload.repository.default_branch; // into the default branch
   return payload;
 }
 
