@@ -605,11 +605,25 @@ describe("an approval is bound to what the circle approved", () => {
   const PULLS_POST = new RegExp(`^POST /repos/${REGISTRY_REPO}/pulls$`);
 
   test("an edit that arrives after its pull request was merged (the merge's delivery not handled yet) voids nothing: the merge is then followed", async () => {
-    await applyAsPortugal(47);
+    // Malta, not Portugal: the merge puts the new instance on main for every later test.
+    const malta = {
+      ...portugal,
+      code: "mt",
+      name: "Open Food Network Malta",
+      hosts: "openfoodnetwork.mt",
+      aliases: "Malta",
+    };
+    await open({
+      number: 47,
+      title: "[Tier application] Open Food Network Malta",
+      labels: form.labels,
+      author: "mt-manager",
+      body: applicationBody(form, malta),
+    });
     await say(47, "/approve-tier basic", "circle-member");
     const [pull] = pullsFor(47);
     app.fake.mergePull(REGISTRY_REPO, pull!.number);
-    await edit(47, { ...portugal, name: "Open Food Network Portugal (PT)" });
+    await edit(47, { ...malta, name: "Open Food Network Malta (MT)" });
     expect(notes(47).filter((n) => n.includes("is void"))).toEqual([]);
     expect(decodeState(botComment(47))?.commanded?.tier?.outcome).toBe("approved");
     await app.deliver("pull_request", closedPayload(pull!, true), `merged-late-${pull!.number}`);
