@@ -2,8 +2,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
-import { loadPolicyFiles, type Policy } from "./registry/policy.js";
-import { instanceList, loadRegistry, type Registry } from "./registry/schema.js";
+import { loadPolicyFiles } from "./registry/policy.js";
+import { loadRegistry } from "./registry/schema.js";
+import type { TriageConfig } from "./registry/triage-config.js";
 import type { ConfigProblem } from "./registry/yaml-load.js";
 
 /** The package's own config/ folder, from src/ or dist/ alike. */
@@ -14,11 +15,6 @@ export const DEFAULT_CONFIG_DIR = path.resolve(
 );
 export const DEFAULT_REGISTRY = path.join(DEFAULT_CONFIG_DIR, "instances.yml");
 export const DEFAULT_POLICY = path.join(DEFAULT_CONFIG_DIR, "policy.yml");
-
-export interface TriageConfig {
-  registry: Registry;
-  policy: Policy;
-}
 
 export type ConfigResult =
   { ok: true; config: TriageConfig } | { ok: false; problems: ConfigProblem[] };
@@ -66,15 +62,4 @@ export function loadConfigFiles(
   if (policy && !policy.ok) problems.push(...policy.problems);
   if (problems.length || !registry?.ok || !policy?.ok) return { ok: false, problems };
   return { ok: true, config: { registry: registry.value, policy: policy.value } };
-}
-
-/** The repositories the app watches: the installer, the configured ones and instance repos. */
-export function watchedRepos(config: TriageConfig): string[] {
-  return [
-    ...new Set([
-      config.policy.watch.install_repo,
-      ...config.policy.watch.repos,
-      ...instanceList(config.registry).flatMap((i) => i.repos ?? []),
-    ]),
-  ];
 }

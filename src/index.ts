@@ -6,13 +6,8 @@ import {
   type ApplicationFunctionOptions,
   type Probot,
 } from "probot";
-import {
-  DEFAULT_POLICY,
-  DEFAULT_REGISTRY,
-  loadConfigFiles,
-  watchedRepos,
-  type TriageConfig,
-} from "./config.js";
+import { DEFAULT_POLICY, DEFAULT_REGISTRY, loadConfigFiles } from "./config.js";
+import { watchedRepos, type TriageConfig } from "./registry/triage-config.js";
 import { queueCommandComment } from "./handlers/comments.js";
 import { deliveriesInFlight } from "./handlers/in-flight.js";
 import { queueIssueEvent } from "./handlers/issue-events.js";
@@ -26,7 +21,10 @@ import {
 } from "./handlers/webhook-guard.js";
 import type { Task, WorkDeps } from "./handlers/work-items.js";
 import { connectShared, RedisUnreachable } from "./coordination/connect.js";
-import { checkRegistryPullRequest, reloadOnPush } from "./handlers/registry-events.js";
+import {
+  checkRegistryPullRequest,
+  reloadOnPush,
+} from "./features/registry-check/registry-events.js";
 import { followTierPullRequest } from "./handlers/tier-pull-requests.js";
 import { appLoginOnce } from "./github/app-identity.js";
 import type { GitHub } from "./github/client-types.js";

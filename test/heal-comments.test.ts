@@ -30,7 +30,7 @@ import {
   replaceState,
   type RecordedState,
 } from "../src/triage/state.js";
-import { CATEGORIES, OUTCOMES, SEVERITIES, SIZES } from "../src/triage/vocabulary.js";
+import { CATEGORIES, OUTCOMES, SEVERITIES, SIZES } from "../src/registry/vocabulary.js";
 import { shippedConfig } from "./helpers/config.js";
 import { APP_LOGIN, APP_SLUG, FakeGitHub, type FakeComment } from "./helpers/fake-github.js";
 import { testAppKey } from "./helpers/loopback.js";

@@ -11,7 +11,7 @@ import nock from "nock";
 import { staleness } from "../src/reconcile/sweep.js";
 import { decide } from "../src/triage/decide.js";
 import { decodeState } from "../src/triage/state.js";
-import { toInput } from "../src/usecase/triage-issue.js";
+import { toInput } from "../src/usecase/issue-job.js";
 import { liveConfig } from "./helpers/app-on-loopback.js";
 import { ROOT } from "./helpers/built.js";
 import { describeWithRedis, startRedis, type RedisServer } from "./helpers/redis.js";

@@ -3,7 +3,7 @@
 import type { BoardConfig } from "../registry/policy.js";
 import type { Registry } from "../registry/schema.js";
 import { TIERS } from "../registry/schema.js";
-import { SEVERITIES, SEVERITY_MEANING, SIZES, SIZE_MEANING } from "../triage/vocabulary.js";
+import { SEVERITIES, SEVERITY_MEANING, SIZES, SIZE_MEANING } from "../registry/vocabulary.js";
 /** A single-select option of a project's field, as GitHub describes it. */
 export interface ProjectOption {
   id: string;

@@ -3,7 +3,8 @@
 import { readFileSync } from "node:fs";
 import { STATUS_CODES } from "node:http";
 import { parseArgs } from "node:util";
-import { DEFAULT_POLICY, DEFAULT_REGISTRY, loadConfigFiles, type TriageConfig } from "../config.js";
+import { DEFAULT_POLICY, DEFAULT_REGISTRY, loadConfigFiles } from "../config.js";
+import { type TriageConfig } from "../registry/triage-config.js";
 import { formatProblems, type ConfigProblem } from "../registry/yaml-load.js";
 import { readDeployment, withDeployment } from "../settings.js";
 

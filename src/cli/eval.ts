@@ -1,7 +1,7 @@
 // `sysadmin-pipe eval`: run decide() over labelled issues and say how often it agrees with the
 // sysadmin who labelled them. With --split, each file is also reported as two fixed halves.
 import { readFileSync } from "node:fs";
-import type { TriageConfig } from "../config.js";
+import type { TriageConfig } from "../registry/triage-config.js";
 import {
   figuresOf,
   halfOf,

@@ -2,7 +2,7 @@
 // an OFN sysadmin decided (and `source`, the real issue's address).
 import { z } from "zod";
 import type { LabelledIssue } from "../eval/measure.js";
-import { CATEGORIES, KINDS, OUTCOMES, SEVERITIES } from "../triage/vocabulary.js";
+import { CATEGORIES, KINDS, OUTCOMES, SEVERITIES } from "../registry/vocabulary.js";
 import { parseIssueLine } from "./issue-input.js";
 
 const Answer = z.object({

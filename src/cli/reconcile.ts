@@ -1,9 +1,9 @@
 // `sysadmin-pipe reconcile`: run the reconcile sweep with a token (for a cron job, or by hand).
-import { watchedRepos, type TriageConfig } from "../config.js";
-import { isWatched } from "../usecase/triage-issue.js";
+import { watchedRepos, type TriageConfig } from "../registry/triage-config.js";
+import { isWatched } from "../usecase/issue-job.js";
 import { reconcile, type SweepOptions, type SweepReport } from "../reconcile/sweep.js";
 import { connectShared } from "../coordination/connect.js";
-import type { Logger } from "../github/client-types.js";
+import type { Logger } from "../logger.js";
 import { readDeployment } from "../settings.js";
 import { UsageError, type CommandIo, type Context } from "./command.js";
 import { tokenClient } from "./token-client.js";

@@ -5,8 +5,9 @@ import path from "node:path";
 import { parse } from "yaml";
 import { FORM_PATH } from "../form/generate.js";
 import { policyFilePaths } from "../config.js";
-import { diffConfigs, renderDiff } from "../registry/diff.js";
+import { diffConfigs, renderDiff } from "../features/registry-check/diff.js";
 import { policyFileOf } from "../registry/policy.js";
+import { validateWithForm } from "../form/drift.js";
 import { validateConfig, type ConfigFile } from "../registry/validate.js";
 import { formatProblems, type ConfigProblem } from "../registry/yaml-load.js";
 import { configPaths, readFailure, readText, type Context } from "./command.js";
@@ -113,7 +114,7 @@ export function validateCommand({ values, positionals, io }: Context<{ json?: bo
     else io.stderr(`${formatProblems(gathered.problems)}\n`);
     return gathered.code;
   }
-  const { problems, config } = validateConfig(gathered.files);
+  const { problems, config } = validateWithForm(gathered.files);
   if (values.json) {
     io.stdout(json(problems));
   } else if (problems.length) {

@@ -1,11 +1,11 @@
 // Commands that talk to GitHub with a person's or a workflow's token (GITHUB_TOKEN).
 import { Octokit } from "@octokit/rest";
-import type { TriageConfig } from "../config.js";
+import type { TriageConfig } from "../registry/triage-config.js";
 import { ConfigStore } from "../github/live-config.js";
 import { botLogin, DEFAULT_APP_SLUG } from "../github/app-identity.js";
 import { gitHubClient } from "../github/client.js";
 import { readDeployment, withDeployment, type Deployment } from "../settings.js";
-import type { Logger } from "../github/client-types.js";
+import type { Logger } from "../logger.js";
 
 export interface TokenIo {
   stdout: (text: string) => void;

@@ -1,5 +1,5 @@
 // `sysadmin-pipe triage`: the same decide() as the app, offline, over JSON Lines.
-import type { TriageConfig } from "../config.js";
+import type { TriageConfig } from "../registry/triage-config.js";
 import { terminalText } from "../markup/inert.js";
 import { decide } from "../triage/decide.js";
 import type { TriagePlan } from "../triage/types.js";

@@ -3,7 +3,7 @@
 // README's table all come from here: a new command is one entry (and its apply function).
 import { codeSpan, mention } from "../markup/inert.js";
 import type { LabelNames } from "../registry/policy.js";
-import { CATEGORIES, SEVERITIES, SIZES } from "../triage/vocabulary.js";
+import { CATEGORIES, SEVERITIES, SIZES } from "../registry/vocabulary.js";
 import { categoryLabel, instanceLabel, severityLabel, sizeLabel } from "../triage/label-names.js";
 import { agreedFor } from "../triage/job.js";
 import { formatMinutes, parseDuration } from "../triage/time.js";

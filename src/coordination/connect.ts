@@ -4,7 +4,7 @@
 // The Redis modules (ioredis, BullMQ) are loaded only when REDIS_URL is set: one replica starts
 // without them.
 import type { Redis } from "ioredis";
-import type { Logger } from "../github/client-types.js";
+import type { Logger } from "../logger.js";
 import { redactSecrets } from "../redact.js";
 import { inProcessCoordinator } from "./in-process.js";
 import { memoryQueue } from "./memory-queue.js";

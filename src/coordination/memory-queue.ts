@@ -2,7 +2,7 @@
 // (S0) items first, then oldest first; a failed item is tried again on RETRY_DELAYS_MS. On a
 // stop it takes nothing new and works off what waits (within the shutdown deadline); what is
 // left then is lost here: issues are found again by the reconcile sweep, commands are not.
-import type { Logger } from "../github/client-types.js";
+import type { Logger } from "../logger.js";
 import {
   RETRY_DELAYS_MS,
   type Coordinator,

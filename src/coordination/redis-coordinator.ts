@@ -1,7 +1,7 @@
 // The coordinator of several replicas: locks, claims and notes in Redis. A replica's own
 // waiters for a key queue in memory first (KeyedLock), so only one of them at a time asks Redis.
 import type { Redis } from "ioredis";
-import type { Logger } from "../github/client-types.js";
+import type { Logger } from "../logger.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { LOCK_DEFAULTS, RedisLock, type LockOptions } from "./redis-lock.js";
 import type { Coordinator } from "./types.js";

@@ -3,7 +3,7 @@
 // (a compare-and-delete script). If a holder dies, the lock frees itself when it expires.
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import type { Logger } from "../github/client-types.js";
+import type { Logger } from "../logger.js";
 import { withLease } from "./lease.js";
 
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`;

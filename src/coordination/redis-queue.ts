@@ -4,7 +4,7 @@
 // found stalled and run again by another; a failed item is retried on RETRY_DELAYS_MS.
 import { Queue, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Logger } from "../github/client-types.js";
+import type { Logger } from "../logger.js";
 import { KEY_PREFIX } from "./redis-coordinator.js";
 import {
   RETRY_DELAYS_MS,

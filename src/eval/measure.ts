@@ -7,7 +7,7 @@ import {
   type Kind,
   type Outcome,
   type Severity,
-} from "../triage/vocabulary.js";
+} from "../registry/vocabulary.js";
 
 /** What an OFN sysadmin decided for one issue. */
 export interface Answer {

@@ -18,7 +18,7 @@ import {
   SEVERITY_MEANING,
   SIZES,
   SIZE_MEANING,
-} from "../triage/vocabulary.js";
+} from "../registry/vocabulary.js";
 
 export const FORM_PATH = ".github/ISSUE_TEMPLATE/sysadmin-request.yml";
 export const APPLICATION_FORM_PATH = ".github/ISSUE_TEMPLATE/tier-application.yml";

@@ -35,7 +35,8 @@ import {
 } from "./board-api.js";
 import { ensureLabels, forgetLabelIds, type LabelsToAdd } from "./label-store.js";
 import { withBoardLock } from "./locks.js";
-import type { GitHub, IssueRef, Logger } from "./client-types.js";
+import type { GitHub, IssueRef } from "./client-types.js";
+import type { Logger } from "../logger.js";
 
 export interface BoardOutcome {
   record?: BoardRecord;

@@ -4,7 +4,8 @@
 // state merged into it. Other Apps and Actions are bots too, and may post what users typed: only
 // the app's own login is trusted, so nobody can hand the app a state or have it delete its own.
 import { COMMENT_MARKER, decodeState, mergeStates, replaceState } from "../triage/state.js";
-import type { GitHub, IssueRef, Logger } from "./client-types.js";
+import type { GitHub, IssueRef } from "./client-types.js";
+import type { Logger } from "../logger.js";
 
 export interface BotComment {
   id: number;

@@ -1,7 +1,7 @@
 // How many pipe hours instances have used this month or quarter, counted from GitHub itself
 // (the pipe's issues and their bot comments, as the load report reads them), so every replica
 // computes the same figure. Cached for a minute per installation and period.
-import type { TriageConfig } from "../config.js";
+import type { TriageConfig } from "../registry/triage-config.js";
 import type { HourCap } from "../registry/policy.js";
 import type { PipeRecord } from "../report/load.js";
 import { parsePeriod, type Period } from "../report/period.js";

@@ -9,9 +9,3 @@ export type IssueRef = {
   repo: string;
   issue_number: number;
 };
-
-export interface Logger {
-  info: (obj: object, msg?: string) => void;
-  warn: (obj: object, msg?: string) => void;
-  error: (obj: object, msg?: string) => void;
-}

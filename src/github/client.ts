@@ -4,7 +4,8 @@
 // request is logged and answered with an empty success.
 import { assertLeaseHeld } from "../coordination/lease.js";
 import { harden } from "./resilience.js";
-import type { GitHub, Logger } from "./client-types.js";
+import type { GitHub } from "./client-types.js";
+import type { Logger } from "../logger.js";
 
 export interface ClientOptions {
   log: Logger;

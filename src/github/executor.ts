@@ -6,7 +6,8 @@ import { isAppLabel, labelStyle } from "../triage/label-names.js";
 import type { TriagePlan } from "../triage/types.js";
 import type { BotComment } from "./bot-comment.js";
 import { ensureLabels } from "./label-store.js";
-import type { GitHub, IssueRef, Logger } from "./client-types.js";
+import type { GitHub, IssueRef } from "./client-types.js";
+import type { Logger } from "../logger.js";
 
 /** What must change on GitHub. Computed purely, so tests and dry-run see exactly this. */
 export interface Writes {

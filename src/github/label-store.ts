@@ -2,7 +2,8 @@
 // their GraphQL ids (a first filing adds the labels inside the board's add-card mutation).
 import { withIssueLock } from "./locks.js";
 import { TtlCache } from "./ttl-cache.js";
-import type { GitHub, IssueRef, Logger } from "./client-types.js";
+import type { GitHub, IssueRef } from "./client-types.js";
+import type { Logger } from "../logger.js";
 
 export type LabelStyle = (name: string) => { color: string; description: string };
 

@@ -1,12 +1,13 @@
 // The registry and policy in force, per installation: read from the registry repository's
 // default branch, revalidated cheaply (conditional requests) and reloaded at once on a push.
 // A broken file on the default branch never replaces the last good configuration.
-import type { TriageConfig } from "../config.js";
+import type { TriageConfig } from "../registry/triage-config.js";
 import type { Policy, RegistrySource } from "../registry/policy.js";
 import { validateConfig, type ConfigFile } from "../registry/validate.js";
 import { formatProblems } from "../registry/yaml-load.js";
 import { readRepoFile } from "./repo-files.js";
-import type { GitHub, Logger } from "./client-types.js";
+import type { GitHub } from "./client-types.js";
+import type { Logger } from "../logger.js";
 
 export interface LiveConfig {
   config: TriageConfig;

@@ -3,12 +3,12 @@
 import { commentsByIssue, pickBotComment } from "./bot-comment.js";
 import { listIssues } from "./issue-api.js";
 import type { GitHub } from "./client-types.js";
-import { watchedRepos, type TriageConfig } from "../config.js";
+import { watchedRepos, type TriageConfig } from "../registry/triage-config.js";
 import { readLabel } from "../triage/label-names.js";
 import { decodeState } from "../triage/state.js";
 import { jobMinutes } from "../triage/job.js";
 import type { RecordedState } from "../triage/types.js";
-import type { Severity, Size } from "../triage/vocabulary.js";
+import type { Severity, Size } from "../registry/vocabulary.js";
 import type { JobRecord } from "../report/invoice.js";
 import type { PipeRecord } from "../report/load.js";
 import { inPeriod, type Period } from "../report/period.js";

@@ -1,6 +1,7 @@
 // Is this person a maintainer? Write, maintain or admin on the repository, or a member of the
 // configured team. Asked of GitHub only when a command needs it, and cached for a few minutes.
-import type { GitHub, Logger } from "./client-types.js";
+import type { GitHub } from "./client-types.js";
+import type { Logger } from "../logger.js";
 import { TtlCache } from "./ttl-cache.js";
 
 const cache = new TtlCache<boolean>(5 * 60 * 1000, 5000);

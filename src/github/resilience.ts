@@ -2,7 +2,8 @@
 // (1 s, 4 s, 9 s) and waits out rate limits. A plain Octokit, as the command line uses, does
 // neither for a secondary rate limit: here we wait out a short `retry-after` and try again.
 // (Outermost hook: it only sees what the inner retry and throttling plugins gave up on.)
-import type { GitHub, Logger } from "./client-types.js";
+import type { GitHub } from "./client-types.js";
+import type { Logger } from "../logger.js";
 
 const HARDENED = Symbol.for("sysadmin-pipe.hardened");
 const MAX_WAIT_MS = 5_000;

@@ -3,7 +3,7 @@
 import type { Context } from "probot";
 import { parseCommands, writtenByBot, type ParsedComment } from "../commands/parse.js";
 import { handleCommandComment } from "../usecase/command-comment.js";
-import { issueJobFor, placeOf, type IssueData, type IssueJob } from "../usecase/triage-issue.js";
+import { issueJobFor, placeOf, type IssueData, type IssueJob } from "../usecase/issue-job.js";
 import { slimIssue } from "./issue-events.js";
 import { itemFor, submit, type CommandTask, type RunItem, type WorkDeps } from "./work-items.js";
 

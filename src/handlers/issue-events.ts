@@ -5,15 +5,15 @@ import { findBotComment } from "../github/bot-comment.js";
 import { readIssue } from "../github/issue-api.js";
 import { decide } from "../triage/decide.js";
 import { decodeState } from "../triage/state.js";
+import { handleIssue } from "../usecase/issue-turn.js";
 import {
-  decideAndApply,
   issueJobFor,
   labelNames,
   placeOf,
   toInput,
   type IssueData,
   type IssueJob,
-} from "../usecase/triage-issue.js";
+} from "../usecase/issue-job.js";
 import { itemFor, submit, type IssueTask, type RunItem, type WorkDeps } from "./work-items.js";
 
 type IssueEvent = "issues.opened" | "issues.edited" | "issues.reopened" | "issues.closed";
@@ -75,5 +75,5 @@ export async function runIssueTask(job: IssueJob, task: IssueTask): Promise<void
   // app has written to an issue, read it fresh. A first "opened" is as fresh as it gets.
   const issue: IssueData =
     comment || task.action !== "opened" ? await readIssue(github, ref) : task.issue;
-  await decideAndApply(job, issue, { labels: labelNames(issue), comment, previous });
+  await handleIssue(job, issue, { labels: labelNames(issue), comment, previous });
 }

@@ -1,6 +1,6 @@
 // Running a queued item: an Octokit for its installation, its job, and the issue's lock (held
 // across replicas with Redis), so events for one issue never interleave anywhere.
-import { issueJobFor } from "../usecase/triage-issue.js";
+import { issueJobFor } from "../usecase/issue-job.js";
 import { runCommandTask } from "./comments.js";
 import { runIssueTask } from "./issue-events.js";
 import type { RunItem, WorkDeps } from "./work-items.js";

@@ -7,7 +7,7 @@ import { gitHubClient } from "../github/client.js";
 import type { ConfigStore } from "../github/live-config.js";
 import { readPullLink } from "../tiers/comment.js";
 import { followRegistryPull } from "../usecase/tier-application.js";
-import { issueKey } from "../usecase/triage-issue.js";
+import { issueKey } from "../usecase/issue-job.js";
 
 export async function followTierPullRequest(
   context: Context<"pull_request.closed">,

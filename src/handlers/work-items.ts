@@ -2,8 +2,8 @@
 // on another replica), one item per delivery or command comment. Submitting drops what any
 // replica has already queued; the queue then runs it (or, inline, it runs right here).
 import type { Coordinator, WorkItem, WorkQueue } from "../coordination/types.js";
-import type { Logger } from "../github/client-types.js";
-import { issueKey, type AppDeps, type IssueData } from "../usecase/triage-issue.js";
+import type { Logger } from "../logger.js";
+import { issueKey, type AppDeps, type IssueData } from "../usecase/issue-job.js";
 
 interface TaskBase {
   deliveryId: string;

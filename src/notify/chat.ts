@@ -1,6 +1,6 @@
 // Post a message to a chat channel through a Slack-compatible incoming webhook. Optional (set
 // CHAT_WEBHOOK_URL); a channel that is down costs a few retries and one log line, never a triage.
-import type { Logger } from "../github/client-types.js";
+import type { Logger } from "../logger.js";
 import { redactSecrets } from "../redact.js";
 
 export interface ChatOptions {

@@ -12,13 +12,14 @@ import {
   planHealing,
 } from "../github/bot-comment.js";
 import { listIssues, readIssue } from "../github/issue-api.js";
-import { watchedRepos } from "../config.js";
+import { watchedRepos } from "../registry/triage-config.js";
 import { inProcessCoordinator } from "../coordination/in-process.js";
 import type { Coordinator } from "../coordination/types.js";
 import type { LiveConfig } from "../github/live-config.js";
-import type { GitHub, IssueRef, Logger } from "../github/client-types.js";
+import type { GitHub, IssueRef } from "../github/client-types.js";
+import type { Logger } from "../logger.js";
+import { handleIssue } from "../usecase/issue-turn.js";
 import {
-  decideAndApply,
   isWatched,
   issueKey,
   labelNames,
@@ -26,7 +27,7 @@ import {
   type AppDeps,
   type IssueData,
   type IssueJob,
-} from "../usecase/triage-issue.js";
+} from "../usecase/issue-job.js";
 import { handleCommandComment, type CommandComment } from "../usecase/command-comment.js";
 import { unansweredCommands, type ListedComment } from "./lost-commands.js";
 import { followRegistryPull, tierScope, type ClosedPull } from "../usecase/tier-application.js";
@@ -412,7 +413,7 @@ async function repairInsideLock(
       ? { ...previous, board: undefined as BoardOutcome["record"] }
       : previous;
   const job = sweepJob(github, ref, repo, live, options, `reconcile-${Date.now()}`);
-  await decideAndApply(job, issue, {
+  await handleIssue(job, issue, {
     labels,
     comment,
     previous: state,

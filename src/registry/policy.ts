@@ -1,7 +1,7 @@
 // The policy file (config/policy.yml): what each tier covers and how requests are read.
 import { z } from "zod";
 import { codeSpan, plainText } from "../markup/inert.js";
-import { CATEGORIES, SEVERITIES, SIZES } from "../triage/vocabulary.js";
+import { CATEGORIES, SEVERITIES, SIZES } from "./vocabulary.js";
 import { loadYaml, type ConfigProblem, type LoadResult } from "./yaml-load.js";
 
 /** Signal phrases: each must contain a letter or digit ("*" alone would match every issue). */

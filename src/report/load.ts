@@ -4,7 +4,13 @@ import { plainText, tableCell } from "../markup/inert.js";
 import type { Policy } from "../registry/policy.js";
 import { instanceOf, type Registry, type Tier } from "../registry/schema.js";
 import { displayName } from "../triage/coverage.js";
-import { SEVERITIES, SIZES, type Outcome, type Severity, type Size } from "../triage/vocabulary.js";
+import {
+  SEVERITIES,
+  SIZES,
+  type Outcome,
+  type Severity,
+  type Size,
+} from "../registry/vocabulary.js";
 import { inPeriod, type Period } from "./period.js";
 
 /** One request in the pipe, as read from GitHub (labels and the bot comment's state). */

@@ -3,7 +3,7 @@ import type { BoardConfig, Column } from "../registry/policy.js";
 import { instanceOf, type Registry, type Tier } from "../registry/schema.js";
 import { TIERS } from "../registry/schema.js";
 import type { BoardRecord, CardValues, TimeLog, TriagePlan } from "./types.js";
-import { SEVERITIES, type Severity } from "./vocabulary.js";
+import { SEVERITIES, type Severity } from "../registry/vocabulary.js";
 import { jobColumn } from "./job.js";
 
 export type IssueState = "open" | "closed";

@@ -3,7 +3,7 @@ import type { Policy } from "../registry/policy.js";
 import { phrasePattern, type PhraseSet } from "./phrases.js";
 import { policyPhraseSet } from "./policy-phrases.js";
 import { memoize } from "./text.js";
-import { CATEGORIES, type Category } from "./vocabulary.js";
+import { CATEGORIES, type Category } from "../registry/vocabulary.js";
 
 /** The title says what the issue is about; it counts this many times a body mention. */
 const TITLE_WEIGHT = 2;

@@ -6,7 +6,7 @@ import { COMMENT_MARKER, encodeState } from "./state.js";
 import { formatMinutes } from "./time.js";
 import { jobLines } from "./job.js";
 import type { RecordedState, TimeLog, TriagePlan } from "./types.js";
-import { SEVERITY_MEANING, SIZE_MEANING } from "./vocabulary.js";
+import { SEVERITY_MEANING, SIZE_MEANING } from "../registry/vocabulary.js";
 
 const NEXT_STEPS: Record<string, string> = {
   S0: "This is treated as an emergency: it goes to the top of the sysadmin pipe and is handled before anything else.",

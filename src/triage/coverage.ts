@@ -3,7 +3,7 @@ import { plainText } from "../markup/inert.js";
 import type { Policy } from "../registry/policy.js";
 import { instanceOf, type Instance, type Registry } from "../registry/schema.js";
 import type { Instead, InstanceVerdict } from "./types.js";
-import { compareSize, type Category, type Severity, type Size } from "./vocabulary.js";
+import { compareSize, type Category, type Severity, type Size } from "../registry/vocabulary.js";
 
 export interface Request {
   category: Category;

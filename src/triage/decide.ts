@@ -19,7 +19,7 @@ import {
   type Category,
   type Severity,
   type Size,
-} from "./vocabulary.js";
+} from "../registry/vocabulary.js";
 
 /** An instance's name for the reasons, which are Markdown (registry values are outside text). */
 const shownName = (code: string, registry: Registry) =>

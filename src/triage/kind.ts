@@ -3,7 +3,7 @@
 // person (needs-triage) instead of stating a guess in a comment.
 import type { Policy } from "../registry/policy.js";
 import type { Scores } from "./classify.js";
-import type { Category, Kind } from "./vocabulary.js";
+import type { Category, Kind } from "../registry/vocabulary.js";
 
 export interface KindEvidence {
   repo: string;

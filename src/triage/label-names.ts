@@ -8,7 +8,7 @@ import {
   type Category,
   type Severity,
   type Size,
-} from "./vocabulary.js";
+} from "../registry/vocabulary.js";
 
 export type LabelMeaning =
   | { dimension: "instance"; value: string }

@@ -8,7 +8,13 @@ import {
   sizeLabel,
 } from "./label-names.js";
 import type { Overrides, RecordedState } from "./types.js";
-import { SEVERITIES, SIZES, type Category, type Severity, type Size } from "./vocabulary.js";
+import {
+  SEVERITIES,
+  SIZES,
+  type Category,
+  type Severity,
+  type Size,
+} from "../registry/vocabulary.js";
 
 export interface OverrideReading {
   overrides: Overrides;

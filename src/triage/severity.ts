@@ -3,7 +3,13 @@ import type { Policy } from "../registry/policy.js";
 import type { PhraseSet } from "./phrases.js";
 import { policyPhraseSet } from "./policy-phrases.js";
 import { lower, memoize, WORD_CHARS } from "./text.js";
-import { isSeverity, SIZES, type Category, type Severity, type Size } from "./vocabulary.js";
+import {
+  isSeverity,
+  SIZES,
+  type Category,
+  type Severity,
+  type Size,
+} from "../registry/vocabulary.js";
 
 interface SeverityMatchers {
   s0: PhraseSet;

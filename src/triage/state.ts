@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { MAX_ALIAS_CHARS, MAX_NAME_CHARS } from "../registry/identity.js";
 import { INSTANCE_CODE } from "../registry/schema.js";
-import { CATEGORIES, OUTCOMES, SEVERITIES, SIZES } from "./vocabulary.js";
+import { CATEGORIES, OUTCOMES, SEVERITIES, SIZES } from "../registry/vocabulary.js";
 
 /** Marks the app's one comment per issue. */
 export const COMMENT_MARKER = "<!-- sysadmin-pipe -->";

@@ -1,6 +1,6 @@
 // The data that flows through triage: what we read from an issue, and the plan we decide.
 import type { Tier } from "../registry/schema.js";
-import type { Category, Kind, Outcome, Severity, Size } from "./vocabulary.js";
+import type { Category, Kind, Outcome, Severity, Size } from "../registry/vocabulary.js";
 
 /** An issue as triage sees it: plain data, no GitHub client. */
 export interface IssueInput {

@@ -13,14 +13,9 @@ import { decide } from "../triage/decide.js";
 import { decodeState } from "../triage/state.js";
 import { applyJobChanges } from "./job-writes.js";
 import { tierScope } from "./tier-application.js";
-import {
-  decideAndApply,
-  labelNames,
-  toInput,
-  withHourCaps,
-  type IssueData,
-  type IssueJob,
-} from "./triage-issue.js";
+import { handleIssue } from "./issue-turn.js";
+import { withHourCaps } from "./triage-issue.js";
+import { labelNames, toInput, type IssueData, type IssueJob } from "./issue-job.js";
 
 /** A person's comment with commands in it. */
 export interface CommandComment {
@@ -101,7 +96,7 @@ export async function handleCommandComment(
   const jobBefore = previous?.commanded?.job;
   const jobAfter = outcome.state.commanded?.job;
   const current = await applyJobChanges(job, issue, jobBefore, jobAfter);
-  await decideAndApply(
+  await handleIssue(
     job,
     current,
     { labels: outcome.labels, comment: botComment, previous: outcome.state },

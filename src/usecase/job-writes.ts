@@ -4,7 +4,7 @@
 // marked handled, so the retry does it again instead of never.
 import { addAssignee, closeIssue, removeAssignee } from "../github/issue-api.js";
 import { hasJobWrites, jobWrites, type Job } from "../triage/job.js";
-import type { IssueData, IssueJob } from "./triage-issue.js";
+import type { IssueData, IssueJob } from "./issue-job.js";
 
 /** Make the issue follow the job's change from `before` to `after`; the issue as it now is. */
 export async function applyJobChanges(

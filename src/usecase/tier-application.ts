@@ -3,7 +3,7 @@
 // evidence, mention the circle once it is complete; and carry out the circle's decision: open
 // the registry pull request on approval, close kindly on a decline. Closed with a note once the
 // pull request is merged.
-import type { TriageConfig } from "../config.js";
+import type { TriageConfig } from "../registry/triage-config.js";
 import { findBotComment } from "../github/bot-comment.js";
 import type { GitHub, IssueRef } from "../github/client-types.js";
 import { applyWrites, type CurrentIssue, type Writes } from "../github/executor.js";
@@ -44,7 +44,7 @@ import {
   type ApplicationRecord,
   type RecordedState,
 } from "../triage/state.js";
-import type { ApplyOptions, IssueData, IssueJob } from "./triage-issue.js";
+import type { ApplyOptions, IssueData, IssueJob } from "./issue-job.js";
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -252,7 +252,7 @@ async function loadWhileWaiting(
 
 /**
  * A tier application or review, in its turn (the issue's lock is held): the same entry point for
- * issue events, commands and the sweep (see decideAndApply).
+ * issue events, commands and the sweep (see issue-turn.ts).
  */
 export async function handleTierIssue(
   job: IssueJob,

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { loadPolicy, type Policy } from "../../src/registry/policy.js";
 import { loadRegistry, type Registry } from "../../src/registry/schema.js";
-import type { TriageConfig } from "../../src/config.js";
+import type { TriageConfig } from "../../src/registry/triage-config.js";
 
 export const REGISTRY_TEXT = readFileSync(
   new URL("../../config/instances.yml", import.meta.url),

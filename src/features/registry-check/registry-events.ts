@@ -1,18 +1,19 @@
 // The tier registry's own life on GitHub: a "Tier registry" check run on every pull request
 // that touches it, and a reload when a change lands on the default branch.
 import type { Context } from "probot";
-import { publishCheck } from "../github/checks.js";
-import type { ConfigStore } from "../github/live-config.js";
-import { readRepoFile, type FileRead } from "../github/repo-files.js";
-import { gitHubClient } from "../github/client.js";
-import { changedFiles, listIssues } from "../github/issue-api.js";
-import type { GitHub } from "../github/client-types.js";
-import { affectedRequests, type OpenRequest } from "../registry/affected.js";
-import { checkReport } from "../registry/check.js";
-import { diffConfigs } from "../registry/diff.js";
-import type { RegistrySource } from "../registry/policy.js";
-import { validateConfig, type ConfigFile } from "../registry/validate.js";
-import { watchedRepos, type TriageConfig } from "../config.js";
+import { publishCheck } from "../../github/checks.js";
+import type { ConfigStore } from "../../github/live-config.js";
+import { readRepoFile, type FileRead } from "../../github/repo-files.js";
+import { gitHubClient } from "../../github/client.js";
+import { changedFiles, listIssues } from "../../github/issue-api.js";
+import type { GitHub } from "../../github/client-types.js";
+import { affectedRequests, type OpenRequest } from "./affected.js";
+import { checkReport } from "./check-report.js";
+import { diffConfigs } from "./diff.js";
+import type { RegistrySource } from "../../registry/policy.js";
+import { validateWithForm } from "../../form/drift.js";
+import { validateConfig, type ConfigFile } from "../../registry/validate.js";
+import { watchedRepos, type TriageConfig } from "../../registry/triage-config.js";
 
 type PullEvent = "pull_request.opened" | "pull_request.synchronize" | "pull_request.reopened";
 
@@ -94,7 +95,7 @@ export async function checkRegistryPullRequest(
     readAt(github, full, source.form, pr.head.sha),
     policyAt(github, full, source, pr.head.sha),
   ]);
-  const proposed = validateConfig({ registry, policy, form });
+  const proposed = validateWithForm({ registry, policy, form });
   let diff;
   let affected;
   if (proposed.config) {

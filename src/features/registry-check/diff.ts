@@ -1,9 +1,9 @@
 // What a registry or policy change means, in the circle's words: instances added and removed,
 // tier changes, categories gained and lost, caps changed. Pure.
-import type { TriageConfig } from "../config.js";
-import { codeSpan, link, pipesEscaped, plainText } from "../markup/inert.js";
-import type { HourCap, Policy } from "./policy.js";
-import { instanceOf, TIERS, type Instance, type Tier } from "./schema.js";
+import type { TriageConfig } from "../../registry/triage-config.js";
+import { codeSpan, link, pipesEscaped, plainText } from "../../markup/inert.js";
+import type { HourCap, Policy } from "../../registry/policy.js";
+import { instanceOf, TIERS, type Instance, type Tier } from "../../registry/schema.js";
 
 export interface InstanceChange {
   code: string;

@@ -1,10 +1,10 @@
 // Which open pipe requests a registry or policy change would decide differently: triage is run
 // again on them, read-only, under the old and the new configuration. Pure.
-import type { TriageConfig } from "../config.js";
-import { codeSpan, link, pipesEscaped, plainText } from "../markup/inert.js";
-import { decide } from "../triage/decide.js";
-import type { Outcome } from "../triage/vocabulary.js";
-import { instanceOf } from "./schema.js";
+import type { TriageConfig } from "../../registry/triage-config.js";
+import { codeSpan, link, pipesEscaped, plainText } from "../../markup/inert.js";
+import { decide } from "../../triage/decide.js";
+import type { Outcome } from "../../registry/vocabulary.js";
+import { instanceOf } from "../../registry/schema.js";
 
 export interface OpenRequest {
   repo: string;

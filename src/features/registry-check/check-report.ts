@@ -1,30 +1,16 @@
 // The "Tier registry" check run's verdict and text, from the validation, the diff and the open
 // requests it would change. Pure.
-import { codeSpan } from "../markup/inert.js";
+import { codeSpan } from "../../markup/inert.js";
 import type { AffectedRequest } from "./affected.js";
 import { renderAffected } from "./affected.js";
 import { renderDiff, type RegistryDiff } from "./diff.js";
-import type { ConfigProblem } from "./yaml-load.js";
+import type { ConfigProblem } from "../../registry/yaml-load.js";
+import type { Annotation, CheckRun } from "../../github/checks.js";
 
 export const CHECK_NAME = "Tier registry";
 
-export interface Annotation {
-  path: string;
-  start_line: number;
-  end_line: number;
-  start_column: number;
-  end_column: number;
-  annotation_level: "failure";
-  title: string;
-  message: string;
-}
-
-export interface CheckReport {
-  conclusion: "success" | "failure";
-  title: string;
-  summary: string;
-  annotations: Annotation[];
-}
+/** The Tier registry check's verdict: a check run as the GitHub port publishes it. */
+export type CheckReport = CheckRun;
 
 export function annotationFor(problem: ConfigProblem): Annotation {
   return {
@@ -58,6 +44,7 @@ export function checkReport(
   if (problems.length) {
     const n = problems.length;
     return {
+      name: CHECK_NAME,
       conclusion: "failure",
       title: `${n} problem${n === 1 ? "" : "s"} to fix before merging`,
       summary: [
@@ -72,6 +59,7 @@ export function checkReport(
     };
   }
   return {
+    name: CHECK_NAME,
     conclusion: "success",
     title: diff ? summaryTitle(diff) : "The registry is valid",
     summary: ["The registry, policy and issue form are valid.", "", ...change].join("\n").trim(),

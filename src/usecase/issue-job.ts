@@ -1,0 +1,156 @@
+// What every use case on an issue works with: the issue's place, the configuration in force, a
+// GitHub client, the shared locks, and who the app is. Built once per piece of work.
+import { watchedRepos, type TriageConfig } from "../registry/triage-config.js";
+import { gitHubClient } from "../github/client.js";
+import type { GitHub, IssueRef } from "../github/client-types.js";
+import type { LiveConfig } from "../github/live-config.js";
+import type { Logger } from "../logger.js";
+import type { Chat } from "../notify/chat.js";
+import type { Coordinator } from "../coordination/types.js";
+import type { CurrentIssue } from "../github/executor.js";
+import type { IssueInput } from "../triage/types.js";
+
+export interface AppDeps {
+  /** The registry and policy in force for an installation (read live when configured). */
+  config: (github: GitHub, installation: string) => Promise<LiveConfig>;
+  dryRun: boolean;
+  /** The chat channel for S0 and jobs-board alerts, when configured. */
+  chat?: Chat;
+  /** Locks and claims shared by the replicas (or this process alone). */
+  coordinator: Coordinator;
+  /** The login the app's own comments are written by (`<slug>[bot]`), learnt from GitHub. */
+  appLogin: () => Promise<string>;
+}
+
+/** Whether the app watches this repository (see watchedRepos). */
+export function isWatched(repo: string, config: TriageConfig): boolean {
+  const wanted = repo.toLowerCase();
+  return watchedRepos(config).some((r) => r.toLowerCase() === wanted);
+}
+
+/** An issue as the REST API and webhook payloads describe it (the fields triage reads). */
+export interface IssueData {
+  /** The issue's GraphQL id. */
+  node_id?: string;
+  title: string;
+  state?: string;
+  body?: string | null;
+  html_url?: string;
+  labels?: ({ name?: string } | string | null)[];
+  user?: { login: string } | null;
+}
+
+export function labelNames(issue: IssueData): string[] {
+  return (issue.labels ?? [])
+    .map((l) => (typeof l === "string" ? l : (l?.name ?? "")))
+    .filter(Boolean);
+}
+
+export function toInput(
+  repo: string,
+  number: number,
+  issue: IssueData,
+  current: CurrentIssue,
+): IssueInput {
+  return {
+    repo,
+    number,
+    title: issue.title,
+    body: issue.body ?? "",
+    labels: current.labels,
+    author: issue.user?.login,
+    previous: current.previous,
+  };
+}
+
+/** Everything a handler knows about the issue it is working on. */
+export interface IssueJob {
+  github: GitHub;
+  ref: IssueRef;
+  repo: string;
+  installation: string;
+  deliveryId: string;
+  config: TriageConfig;
+  /** False while the live registry is broken: nothing is rejected. */
+  trusted: boolean;
+  /** Plan and log, write nothing (the client refuses writes too). */
+  dryRun: boolean;
+  /** The chat channel for S0 and jobs-board alerts, when configured. */
+  chat?: Chat;
+  /** Locks shared with the other replicas (board placements take one). */
+  coordinator?: Coordinator;
+  /** The login the app's own comments are written by: no other bot's comment is trusted. */
+  appLogin: string;
+  log: Logger;
+}
+
+/** Where an event happened: enough to build its job now, or later from the queue. */
+export interface EventPlace {
+  /** An Octokit for the event's installation. */
+  octokit: unknown;
+  log: Logger;
+  deliveryId: string;
+  /** owner/name */
+  repo: string;
+  number: number;
+  installation: string;
+}
+
+/** The event's place, from a webhook's context. */
+export function placeOf(context: {
+  id: string;
+  octokit: unknown;
+  log: Logger;
+  payload: {
+    repository: { full_name: string };
+    installation?: { id: number };
+    issue: { number: number };
+  };
+}): EventPlace {
+  const { payload } = context;
+  return {
+    octokit: context.octokit,
+    log: context.log,
+    deliveryId: context.id,
+    repo: payload.repository.full_name,
+    number: payload.issue.number,
+    installation: String(payload.installation?.id ?? "none"),
+  };
+}
+
+/**
+ * The job for an event on an issue, or undefined when the repository is not watched. Reads the
+ * configuration in force (live when configured) with a GitHub client that rides out hiccups.
+ */
+export async function issueJobFor(place: EventPlace, deps: AppDeps): Promise<IssueJob | undefined> {
+  const github = gitHubClient(place.octokit, { log: place.log, dryRun: deps.dryRun });
+  const { config, trusted } = await deps.config(github, place.installation);
+  if (!isWatched(place.repo, config)) return undefined;
+  const [owner, repo] = place.repo.split("/") as [string, string];
+  return {
+    github,
+    ref: { owner, repo, issue_number: place.number },
+    repo: place.repo,
+    installation: place.installation,
+    deliveryId: place.deliveryId,
+    config,
+    trusted,
+    dryRun: deps.dryRun,
+    chat: deps.chat,
+    coordinator: deps.coordinator,
+    appLogin: await deps.appLogin(),
+    log: place.log,
+  };
+}
+
+/** The key events for one issue are serialised on, in every replica. */
+export function issueKey(repo: string, number: number): string {
+  return `${repo}#${number}`.toLowerCase();
+}
+
+export interface ApplyOptions {
+  /** Labels a command replaced: removed even though a person set them. */
+  displace?: string[];
+  /** The id of the comment whose commands were just handled. */
+  seenComment?: number;
+}
