@@ -29,6 +29,9 @@ import { followTierPullRequest } from "./handlers/tier-pull-requests.js";
 import { appLoginOnce } from "./github/app-identity.js";
 import type { GitHub } from "./github/client-types.js";
 import { ConfigStore } from "./github/live-config.js";
+import { Executor } from "./github/executor.js";
+import { labelStyle } from "./triage/label-names.js";
+import type { ExecutorFor } from "./usecase/issue-job.js";
 import { scheduleReconcile } from "./reconcile/schedule.js";
 import { chatWebhook, type ChatOptions } from "./notify/chat.js";
 import { instanceList } from "./registry/schema.js";
@@ -110,11 +113,14 @@ export function buildApp(options: AppOptions = {}) {
       retryDelaysMs: options.retryDelaysMs,
     });
     // Handlers are registered at once (deliveries may come before Redis answers) and wait for it.
+    const chat = chatUrl ? chatWebhook(chatUrl, app.log, options.chatOptions) : undefined;
+    // The one place dry run is decided: every plan goes through an executor made here.
+    const executor: ExecutorFor = (github, ref, { log, policy }) =>
+      new Executor(github, ref, { dryRun, log, chat, labelStyle: (n) => labelStyle(n, policy) });
     const ready = connecting.then((shared) => {
       const deps: WorkDeps = {
         config: (github, installation) => store.get(github, installation),
-        dryRun,
-        chat: chatUrl ? chatWebhook(chatUrl, app.log, options.chatOptions) : undefined,
+        executor,
         coordinator: shared.coordinator,
         queue: shared.queue,
         inline: options.inline ?? false,
@@ -137,11 +143,11 @@ export function buildApp(options: AppOptions = {}) {
       ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"],
       (context) => on(({ deps }) => checkRegistryPullRequest(context, store, deps)),
     );
-    app.on("push", (context) => on(({ deps }) => reloadOnPush(context, store, deps)));
+    app.on("push", (context) => on(() => reloadOnPush(context, store)));
     app.on("pull_request.closed", (context) =>
       on(({ deps }) => followTierPullRequest(context, store, deps)),
     );
-    const { shared, deps, run } = await ready.catch((error: unknown) => {
+    const { shared, run } = await ready.catch((error: unknown) => {
       if (!(error instanceof RedisUnreachable)) throw error;
       app.log.error(`sysadmin-pipe cannot start: ${error.message}`);
       throw new StartupError(error.message);
@@ -151,8 +157,7 @@ export function buildApp(options: AppOptions = {}) {
     const every = settings.RECONCILE_EVERY_MINUTES;
     const sweeps = scheduleReconcile(app, store, {
       everyMinutes: every,
-      dryRun,
-      chat: deps.chat,
+      executor,
       coordinator: shared.coordinator,
       queue: shared.queue,
       appLogin,

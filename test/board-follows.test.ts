@@ -12,6 +12,7 @@ import { liveConfig, startLoopbackApp, type LoopbackApp } from "./helpers/app-on
 import { APP_LOGIN } from "./helpers/fake-github.js";
 import type { Card } from "./helpers/fake-board.js";
 import { commentPayload, issuesPayload, type IssueFields } from "./helpers/webhooks.js";
+import { WRITES } from "./helpers/executor.js";
 
 jest.setTimeout(120_000);
 
@@ -177,7 +178,7 @@ describe("a card's fields follow the issue", () => {
     const report = await reconcile(
       github as never,
       { config: liveConfig(), trusted: true },
-      { dryRun: false, quietMs: 60_000, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
+      { executor: WRITES, quietMs: 60_000, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
     );
     expect(report.stale).toContainEqual({
       issue: `${REPO}#107`,

@@ -24,6 +24,7 @@ import { APP_LOGIN, type FakeGitHub } from "./helpers/fake-github.js";
 import { withTiers } from "./helpers/config.js";
 import { signature } from "./helpers/loopback.js";
 import { issuesPayload } from "./helpers/webhooks.js";
+import { WRITES } from "./helpers/executor.js";
 
 jest.setTimeout(60_000);
 
@@ -213,7 +214,7 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
       github as never,
       { config: liveConfig(), trusted: true },
       {
-        dryRun: false,
+        executor: WRITES,
         quietMs: 0,
         appLogin: APP_LOGIN,
         log: { info: () => undefined, warn: () => undefined, error: () => undefined },
@@ -228,7 +229,7 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
       github as never,
       { config: liveConfig(), trusted: true },
       {
-        dryRun: false,
+        executor: WRITES,
         quietMs: 0,
         appLogin: APP_LOGIN,
         log: { info: () => undefined, warn: () => undefined, error: () => undefined },
@@ -263,7 +264,7 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
       reconcile(
         github as never,
         { config: liveConfig(), trusted: true },
-        { dryRun: false, quietMs: 0, log: quietLog, appLogin: APP_LOGIN },
+        { executor: WRITES, quietMs: 0, log: quietLog, appLogin: APP_LOGIN },
       );
 
     const report = await sweep();
@@ -300,7 +301,7 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     const report = await reconcile(
       github as never,
       { config: liveConfig(), trusted: true },
-      { dryRun: false, quietMs: 0, log: quiet, repos: [REPO], appLogin: APP_LOGIN },
+      { executor: WRITES, quietMs: 0, log: quiet, repos: [REPO], appLogin: APP_LOGIN },
     );
     expect(report.stale).toContainEqual({
       issue: `${REPO}#8`,
@@ -321,7 +322,7 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
       reconcile(
         github(),
         { config: basic, trusted: true },
-        { dryRun: false, quietMs: 0, log: quietLog, repos: [REPO], appLogin: APP_LOGIN },
+        { executor: WRITES, quietMs: 0, log: quietLog, repos: [REPO], appLogin: APP_LOGIN },
       );
     const report = await sweep();
     expect(report.stale.filter((s) => s.issue === `${REPO}#31`)).toEqual([]);
@@ -353,7 +354,7 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     });
     const store = new ConfigStore(liveConfig(), probot.log);
     const reports = await scheduleReconcile(probot, store, {
-      dryRun: false,
+      executor: WRITES,
       coordinator: inProcessCoordinator(),
       queue: { queuedIssues: async () => new Set<string>() },
       appLogin: async () => APP_LOGIN,

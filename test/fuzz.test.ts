@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { applyCommands } from "../src/commands/apply.js";
 import { parseCommands } from "../src/commands/parse.js";
-import { planWrites } from "../src/github/executor.js";
+import { requestWrites } from "../src/triage/issue-writes.js";
 import { nextState } from "../src/triage/state.js";
 import { loadRegistry } from "../src/registry/schema.js";
 import { loadPolicy } from "../src/registry/policy.js";
@@ -62,7 +62,7 @@ describe("issues and comments nobody planned for", () => {
           const comment = renderComment(plan, state, registry);
           expect(comment.length).toBeLessThan(65_536); // GitHub's comment limit
           expect(decodeState(comment)).toBeDefined();
-          const writes = planWrites(plan, current, comment, policy);
+          const writes = requestWrites(plan, current, comment, policy);
           const problems = [
             ...(writes.addLabels.length
               ? validateRestRequest("POST", `${REPO}/issues/1/labels`, { labels: writes.addLabels })

@@ -13,7 +13,7 @@ import { Probot, ProbotOctokit } from "probot";
 import { buildApp } from "../src/index.js";
 import {
   commentsByIssue,
-  healBotComments,
+  applyHealing,
   pickBotComment,
   planHealing,
 } from "../src/github/bot-comment.js";
@@ -155,6 +155,19 @@ async function edited(number: number, issue: IssueFields, delivery: string) {
   } as never);
 }
 
+/** Plan the healing of an issue's bot comments and apply it (the executor's "heal" step). */
+async function heal(
+  github: Parameters<typeof applyHealing>[0],
+  ref: Parameters<typeof applyHealing>[1],
+  comments: Parameters<typeof planHealing>[0],
+  appLogin: string,
+  log: Parameters<typeof applyHealing>[3],
+) {
+  const healing = planHealing(comments, appLogin);
+  if (healing) await applyHealing(github, ref, healing, log);
+  return healing?.keep;
+}
+
 describe("an issue with more than one bot comment is healed by the next event", () => {
   test("two bot comments on one issue: the oldest stays with both states merged, the newer is deleted", async () => {
     const older = botComment(FR_EMAIL, "d-older", { seen: [501], time: { pipe: 30, jobs: 15 } });
@@ -263,8 +276,8 @@ describe("healing with comments already in hand (the sweep)", () => {
     const comments = (await commentsByIssue(github, OWNER, NAME)).get(30) ?? [];
 
     const [a, b] = await Promise.all([
-      healBotComments(github, ref(30), comments, APP_LOGIN, quiet),
-      healBotComments(github, ref(30), comments, APP_LOGIN, quiet),
+      heal(github, ref(30), comments, APP_LOGIN, quiet),
+      heal(github, ref(30), comments, APP_LOGIN, quiet),
     ]);
 
     expect(a).toEqual(b);
@@ -281,12 +294,10 @@ describe("healing with comments already in hand (the sweep)", () => {
     fake.inject({ kind: "500", match: /^DELETE .*\/issues\/comments\/5012$/, times: 1 });
     const listed = async () => (await commentsByIssue(github, OWNER, NAME)).get(31) ?? [];
 
-    await expect(
-      healBotComments(github, ref(31), await listed(), APP_LOGIN, quiet),
-    ).rejects.toThrow();
+    await expect(heal(github, ref(31), await listed(), APP_LOGIN, quiet)).rejects.toThrow();
     expect(decodeState(commentsOn(31)[0]!.body)?.seen).toEqual([1, 2]);
 
-    const kept = await healBotComments(github, ref(31), await listed(), APP_LOGIN, quiet);
+    const kept = await heal(github, ref(31), await listed(), APP_LOGIN, quiet);
     expect(kept?.id).toBe(5011);
     expect(commentsOn(31).map((c) => c.id)).toEqual([5011]);
     expect(stateOn(31)?.seen).toEqual([1, 2]);
@@ -302,7 +313,7 @@ describe("healing with comments already in hand (the sweep)", () => {
       user: { login: `${APP_SLUG}[bot]`, type: c.type },
     }));
 
-    const kept = await healBotComments(client(), ref(32), asListed, APP_LOGIN, quiet);
+    const kept = await heal(client(), ref(32), asListed, APP_LOGIN, quiet);
 
     expect(kept).toEqual({ id: 5021, body: comments[0]!.body });
     expect(fake.stats.requests).toBe(before);

@@ -20,6 +20,7 @@ import {
   WIRING_TEXT,
 } from "./helpers/config.js";
 import { issuesPayload, pullRequestPayload, pushPayload } from "./helpers/webhooks.js";
+import { WRITES } from "./helpers/executor.js";
 
 jest.setTimeout(60_000);
 
@@ -205,7 +206,7 @@ describe("end to end, against the fake GitHub", () => {
       github as never,
       { config: liveConfig(), trusted: true },
       {
-        dryRun: false,
+        executor: WRITES,
         quietMs: 0,
         appLogin: APP_LOGIN,
         log: quietLog,
@@ -232,7 +233,7 @@ describe("end to end, against the fake GitHub", () => {
     const github = new Octokit({ auth: "ghs_cli_token", baseUrl: `${fake.url}/api/v3` });
     const live = { config: liveConfig(), trusted: true };
     const report = await reconcile(github as never, live, {
-      dryRun: false,
+      executor: WRITES,
       quietMs: 0,
       appLogin: APP_LOGIN,
       log: quietLog,

@@ -1,6 +1,6 @@
 // Whose work an issue is: one instance's, ofn-install's own, or the OFN app's. Precision first:
 // where the evidence is weak the bot leaves the issue to a person and says nothing.
-import { planWrites } from "../src/github/executor.js";
+import { requestWrites } from "../src/triage/issue-writes.js";
 import { renderComment } from "../src/triage/comment-text.js";
 import { decide } from "../src/triage/decide.js";
 import type { IssueInput } from "../src/triage/types.js";
@@ -118,7 +118,7 @@ describe("when the bot is not sure", () => {
   });
 
   test("it says nothing: needs-triage is added and no comment is written", () => {
-    const writes = planWrites(unsure(), { labels: [] }, "unused", policy);
+    const writes = requestWrites(unsure(), { labels: [] }, "unused", policy);
     expect(writes).toEqual({
       addLabels: ["needs-triage"],
       removeLabels: [],

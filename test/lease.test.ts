@@ -13,7 +13,7 @@ const log = { info: () => undefined, warn: () => undefined, error: () => undefin
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test("under a lapsed lock a write is refused before it leaves; a read goes through", async () => {
-  const github = gitHubClient(new Octokit(), { log, dryRun: false });
+  const github = gitHubClient(new Octokit(), { log });
   const reads = nock("https://api.github.com").get("/repos/o/r/issues/1").reply(200, {});
   await withLease({ key: "issue:o/r#1", lost: () => true }, async () => {
     await github.rest.issues.get({ owner: "o", repo: "r", issue_number: 1 });

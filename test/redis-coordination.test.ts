@@ -11,6 +11,7 @@ import { ConfigStore } from "../src/github/live-config.js";
 import { scheduleReconcile } from "../src/reconcile/schedule.js";
 import { shippedConfig } from "./helpers/config.js";
 import { describeWithRedis, startRedis, type RedisServer } from "./helpers/redis.js";
+import { DRY_RUN } from "./helpers/executor.js";
 
 const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -198,7 +199,7 @@ describeWithRedis("the in-app sweep across replicas", () => {
       scheduleReconcile(app as never, store, {
         everyMinutes: 15,
         firstAfterMs: 10,
-        dryRun: true,
+        executor: DRY_RUN,
         coordinator,
         appLogin: async () => "sysadmin-pipe[bot]",
         queue: { queuedIssues: async () => new Set<string>() },

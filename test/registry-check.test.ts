@@ -192,7 +192,7 @@ describe("the Tier registry check on a pull request", () => {
       true,
     );
     expect(checks).toEqual([]);
-    expect(loggedLines().some((l) => l.includes("dry run: this write was not sent"))).toBe(true);
+    expect(loggedLines().some((l) => l.includes("dry run: not written"))).toBe(true);
   });
 
   test("a clean tier upgrade succeeds and says what it means, with the evidence and the requests it changes", async () => {
@@ -361,7 +361,7 @@ describe("the live registry", () => {
     } as never);
     const line =
       loggedLines()
-        .filter((l) => l.includes("dry run: plan computed"))
+        .filter((l) => l.includes("request decided"))
         .at(-1) ?? "";
     return JSON.parse(line)[0] as { outcome: string; add: string[] };
   }

@@ -39,6 +39,7 @@ import {
   pullRequestPayload,
   type IssueFields,
 } from "./helpers/webhooks.js";
+import { WRITES } from "./helpers/executor.js";
 
 jest.setTimeout(120_000);
 
@@ -444,7 +445,7 @@ describe("the reconcile sweep", () => {
       reconcile(
         github as never,
         { config: liveConfig(), trusted: true },
-        { dryRun: false, quietMs: 0, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
+        { executor: WRITES, quietMs: 0, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
       );
     await apply(20, germany("basic", BASIC_EVIDENCE));
     await say(20, "/approve-tier basic", "circle-member");
@@ -497,7 +498,7 @@ describe("the reconcile sweep", () => {
     const report = await reconcile(
       github as never,
       { config: liveConfig(), trusted: true },
-      { dryRun: false, quietMs: 60_000, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
+      { executor: WRITES, quietMs: 60_000, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
     );
     expect(report.stale).toEqual([{ issue: `${REPO}#7`, why: "tier application not answered" }]);
     expect(botComment(7)).toContain("Complete: waiting for the circle");
@@ -652,7 +653,7 @@ describe("an approval is bound to what the circle approved", () => {
     const report = await reconcile(
       github as never,
       { config, trusted: true },
-      { dryRun: false, quietMs: 0, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
+      { executor: WRITES, quietMs: 0, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
     );
     expect(report.failed).toEqual([]);
     expect(reactions(id)).toEqual(["confused"]);

@@ -1,6 +1,7 @@
 // `sysadmin-pipe board setup|check`: prepare a project for the app, or report drift.
 import { boardDrift, describeDrift, wantedFields } from "../board/setup.js";
-import { applyDrift } from "../github/board-fields.js";
+import { Executor } from "../github/executor.js";
+import { labelStyle } from "../triage/label-names.js";
 import { terminalText } from "../markup/inert.js";
 import { gitHubClient } from "../github/client.js";
 import { explainBoardError, readProject } from "../github/board-api.js";
@@ -38,7 +39,7 @@ export async function boardCommand(
     return 2;
   }
   const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const github = gitHubClient(cliOctokit(token, io), { log, dryRun: values["dry-run"] ?? false });
+  const github = gitHubClient(cliOctokit(token, io), { log });
   try {
     const project = await readProject(github, owner, number);
     const drift = boardDrift(project.fields, wantedFields(board, config.registry));
@@ -54,7 +55,12 @@ export async function boardCommand(
       io.stdout("Run `sysadmin-pipe board setup` to create what is missing.\n");
       return 1;
     }
-    const lines = await applyDrift(github, project.id, drift, values["dry-run"] ?? false);
+    const act = new Executor(github, undefined, {
+      dryRun: values["dry-run"] ?? false,
+      log,
+      labelStyle: (l) => labelStyle(l, config.policy),
+    });
+    const lines = await act.boardFields(project.id, drift);
     io.stdout(`${name}:\n${lines.map((l) => `- ${l}`).join("\n")}\n`);
     return lines.some((l) => l.startsWith("cannot fix")) ? 1 : 0;
   } catch (error) {

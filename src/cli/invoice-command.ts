@@ -46,7 +46,7 @@ export async function invoiceCommand({
     io.stderr("Set GITHUB_TOKEN to a token that can read the watched repositories' issues.\n");
     return 2;
   }
-  const { github, live, appLogin } = client;
+  const { github, live, appLogin, executor, log } = client;
   const { registry, policy } = live.config;
   const code = values.instance?.toLowerCase();
   if (code && !instanceOf(registry, code)) {
@@ -64,7 +64,7 @@ export async function invoiceCommand({
   const markdown = renderInvoice(invoice);
   io.stdout(printed(invoice, values, markdown));
   if (!values.post) return 0;
-  return postPeriodIssue(github, policy, io, {
+  return postPeriodIssue(github, executor(github, undefined, { log, policy }), policy, io, {
     kind: "invoice",
     what: "invoice summary",
     label: policy.reports.invoice_label,

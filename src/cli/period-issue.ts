@@ -2,7 +2,8 @@
 // period in reports.repo, found by its hidden marker and updated in place, never a second one.
 import type { Policy } from "../registry/policy.js";
 import type { GitHub } from "../github/client-types.js";
-import { upsertTrackingIssue } from "../github/tracking-issues.js";
+import type { Executor } from "../github/executor.js";
+import { findTrackingIssue } from "../github/tracking-issues.js";
 import type { CommandIo } from "./command.js";
 
 export interface PeriodIssue {
@@ -19,6 +20,7 @@ export interface PeriodIssue {
 /** Post (or update) the period's issue; the exit code. */
 export async function postPeriodIssue(
   github: GitHub,
+  act: Executor,
   policy: Policy,
   io: CommandIo,
   issue: PeriodIssue,
@@ -27,7 +29,7 @@ export async function postPeriodIssue(
     io.stderr(`Set REPORTS_REPO (or reports.repo in the policy) to post the ${issue.what}.\n`);
     return 2;
   }
-  const result = await upsertTrackingIssue(
+  const found = await findTrackingIssue(
     github,
     policy.reports.repo,
     {
@@ -36,8 +38,9 @@ export async function postPeriodIssue(
       title: issue.title,
       body: issue.markdown,
     },
-    { update: true, dryRun: false },
+    { update: true },
   );
+  const result = await act.trackingIssue(found);
   const number = "number" in result ? ` #${result.number}` : "";
   io.stderr(`${issue.what} for ${issue.period}: ${result.action}${number}\n`);
   return 0;

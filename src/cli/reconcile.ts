@@ -26,7 +26,7 @@ export async function reconcileCommand({
     );
     return 2;
   }
-  const { github, live, log, appLogin } = client;
+  const { github, live, log, appLogin, executor } = client;
   refuseUnwatched(repos, live.config);
   const dryRun = values["dry-run"] ?? false;
   // A token cannot ask GitHub which App it is: a wrong guess would take the app's comments for
@@ -38,7 +38,7 @@ export async function reconcileCommand({
     return 2;
   }
   const report = await besideTheApp(io, log, (shared) =>
-    reconcile(github, live, { repos: values.repo, dryRun, log, appLogin, ...shared }),
+    reconcile(github, live, { repos: values.repo, executor, log, appLogin, ...shared }),
   );
   if (!report) {
     io.stderr("Another reconcile sweep is running (in the app or from a command line): not run.\n");

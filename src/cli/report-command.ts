@@ -39,14 +39,14 @@ export async function reportCommand({
     io.stderr("Set GITHUB_TOKEN to a token that can read the watched repositories' issues.\n");
     return 2;
   }
-  const { github, live, appLogin } = client;
+  const { github, live, appLogin, executor, log } = client;
   const { registry, policy } = live.config;
   const records = await readPipe(github, live.config, period, appLogin);
   const report = loadReport(records, period, registry, policy);
   const markdown = renderLoadReport(report);
   io.stdout(values.json ? `${JSON.stringify(report)}\n` : markdown);
   if (!values.post) return 0;
-  return postPeriodIssue(github, policy, io, {
+  return postPeriodIssue(github, executor(github, undefined, { log, policy }), policy, io, {
     kind: "report",
     what: "report issue",
     label: policy.reports.report_label,

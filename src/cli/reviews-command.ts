@@ -1,5 +1,5 @@
 // `sysadmin-pipe reviews`: open one issue per instance whose tier review is due, never twice.
-import { upsertTrackingIssue } from "../github/tracking-issues.js";
+import { findTrackingIssue } from "../github/tracking-issues.js";
 import { loadReport } from "../report/load.js";
 import { periodBetween } from "../report/period.js";
 import { readPipe } from "../github/pipe-read.js";
@@ -34,7 +34,7 @@ export async function reviewsCommand({
     );
     return 2;
   }
-  const { github, live, appLogin } = client;
+  const { github, live, appLogin, executor, log } = client;
   const { registry, policy } = live.config;
   if (!policy.reports.repo) {
     io.stderr(
@@ -58,12 +58,13 @@ export async function reviewsCommand({
       loadReport(records, period, registry, policy),
       policy.reports.circle_team,
     );
-    const result = await upsertTrackingIssue(
+    const found = await findTrackingIssue(
       github,
       policy.reports.repo,
       { label: policy.reports.review_label, marker: reviewMarker(d), title: reviewTitle(d), body },
-      { update: false, dryRun: values["dry-run"] ?? false },
+      { update: false },
     );
+    const result = await executor(github, undefined, { log, policy }).trackingIssue(found);
     const where = "number" in result ? `#${result.number}` : "";
     io.stdout(
       `${d.code}: review due since ${d.dueSince}: ${result.action} ${where}\n`.replace(" \n", "\n"),

@@ -4,6 +4,9 @@ import type { TriageConfig } from "../registry/triage-config.js";
 import { ConfigStore } from "../github/live-config.js";
 import { botLogin, DEFAULT_APP_SLUG } from "../github/app-identity.js";
 import { gitHubClient } from "../github/client.js";
+import { Executor } from "../github/executor.js";
+import { labelStyle } from "../triage/label-names.js";
+import type { ExecutorFor } from "../usecase/issue-job.js";
 import { readDeployment, withDeployment, type Deployment } from "../settings.js";
 import type { Logger } from "../logger.js";
 
@@ -25,8 +28,9 @@ export function cliOctokit(token: string, io: TokenIo): Octokit {
 }
 
 /**
- * A GitHub client from GITHUB_TOKEN (writing nothing when `dryRun`), and the configuration in
- * force (live when configured, with the deployment's settings over it, as in the app).
+ * A GitHub client from GITHUB_TOKEN, the configuration in force (live when configured, with the
+ * deployment's settings over it, as in the app), and the executor plans go through (writing
+ * nothing when `dryRun`).
  */
 export async function tokenClient(shipped: TriageConfig, io: TokenIo, dryRun = false) {
   const token = io.env.GITHUB_TOKEN;
@@ -36,12 +40,18 @@ export async function tokenClient(shipped: TriageConfig, io: TokenIo, dryRun = f
     warn: (obj, msg) => io.stderr(`${JSON.stringify({ level: "warn", msg, ...obj })}\n`),
     error: (obj, msg) => io.stderr(`${JSON.stringify({ level: "error", msg, ...obj })}\n`),
   };
-  const github = gitHubClient(cliOctokit(token, io), { log, dryRun });
+  const github = gitHubClient(cliOctokit(token, io), { log });
+  const executor: ExecutorFor = (gh, ref, context) =>
+    new Executor(gh, ref, {
+      dryRun,
+      log: context.log,
+      labelStyle: (name) => labelStyle(name, context.policy),
+    });
   const read = readDeployment(io.env);
   const deployment: Partial<Deployment> = read.ok ? read.settings : {};
   const store = new ConfigStore(shipped, log, (policy) => withDeployment(policy, deployment));
   const live = await store.get(github, "cli");
   // A token (a person's, a workflow's) cannot ask GitHub which App it is: APP_SLUG says it.
   const appLogin = botLogin(deployment.APP_SLUG ?? DEFAULT_APP_SLUG);
-  return { github, live, log, appLogin, appLoginAssumed: !deployment.APP_SLUG };
+  return { github, live, log, appLogin, appLoginAssumed: !deployment.APP_SLUG, executor };
 }

@@ -15,47 +15,40 @@ const UPDATE_OPTIONS = `mutation SysadminPipeAddOptions($field: ID!, $options: [
   }
 }`;
 
-/** Create what is missing; returns one line per change (or planned change, in a dry run). */
-export async function applyDrift(
+/** What fixing the drift does, one line per change ("would …" in a preview). */
+export function driftLines(drift: readonly Drift[], preview: boolean): string[] {
+  return drift.map((d) => {
+    if (d.kind === "missing-field")
+      return `${preview ? "would create" : "created"} ${describeDrift(d).replace(/ is missing/, "")}`;
+    if (d.kind === "missing-options")
+      return `${preview ? "would add" : "added"} ${d.missing.map((o) => o.name).join(", ")} to \`${d.field.name}\``;
+    return `cannot fix: ${describeDrift(d)}`;
+  });
+}
+
+/** Create what is missing (the executor's: a preview writes nothing); one line per change. */
+export async function fixDrift(
   github: { graphql: GitHub["graphql"] },
   projectId: string,
   drift: readonly Drift[],
-  dryRun: boolean,
 ): Promise<string[]> {
-  const lines: string[] = [];
-  const verb = dryRun ? "would" : "did";
   for (const d of drift) {
     if (d.kind === "missing-field") {
-      if (!dryRun) {
-        await github.graphql(CREATE_FIELD, {
-          project: projectId,
-          name: d.field.name,
-          type: d.field.dataType,
-          options: d.field.dataType === "SINGLE_SELECT" ? d.field.options : null,
-        });
-      }
-      lines.push(
-        `${verb === "would" ? "would create" : "created"} ${describeDrift(d).replace(/ is missing/, "")}`,
-      );
+      await github.graphql(CREATE_FIELD, {
+        project: projectId,
+        name: d.field.name,
+        type: d.field.dataType,
+        options: d.field.dataType === "SINGLE_SELECT" ? d.field.options : null,
+      });
     } else if (d.kind === "missing-options") {
       // GitHub replaces a field's option list: send the existing options (by name) plus the new ones.
-      if (!dryRun) {
-        const kept = d.field.options.map(({ name, color, description }) => ({
-          name,
-          color,
-          description,
-        }));
-        await github.graphql(UPDATE_OPTIONS, {
-          field: d.field.id,
-          options: [...kept, ...d.missing],
-        });
-      }
-      lines.push(
-        `${dryRun ? "would add" : "added"} ${d.missing.map((o) => o.name).join(", ")} to \`${d.field.name}\``,
-      );
-    } else {
-      lines.push(`cannot fix: ${describeDrift(d)}`);
+      const kept = d.field.options.map(({ name, color, description }) => ({
+        name,
+        color,
+        description,
+      }));
+      await github.graphql(UPDATE_OPTIONS, { field: d.field.id, options: [...kept, ...d.missing] });
     }
   }
-  return lines;
+  return driftLines(drift, false);
 }

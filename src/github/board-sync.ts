@@ -191,14 +191,18 @@ async function allReady(
   return [...onBoard.ready, ...more.ready];
 }
 
+/** What a use case asks of the board: the card its plan wants, from what was recorded. */
+export interface BoardRequest {
+  context: Omit<BoardContext, "github" | "ref">;
+  plan: TriagePlan;
+  state: IssueState;
+  record: BoardRecord | undefined;
+  time?: TimeLog;
+}
+
 /** Sync the card; board trouble becomes a note, never a failed triage. */
-export async function syncBoard(
-  ctx: BoardContext,
-  plan: TriagePlan,
-  state: IssueState,
-  record: BoardRecord | undefined,
-  time?: TimeLog,
-): Promise<BoardOutcome> {
+export async function syncBoard(ctx: BoardContext, request: BoardRequest): Promise<BoardOutcome> {
+  const { plan, state, record, time } = request;
   const config = ctx.config;
   if (!config || config.number === null) return { record };
   const target = boardTarget(plan, state, ctx.registry, time);

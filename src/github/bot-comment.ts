@@ -81,20 +81,17 @@ function mergedBody(ours: readonly BotComment[]): string {
 }
 
 /**
- * The issue's one bot comment, healed first when there are several (see planHealing): the
- * oldest is rewritten with the merged state before any other is deleted, so a failure halfway
- * loses nothing. For callers that already hold the issue's comments (the sweep).
+ * Heal an issue's bot comments as planned: the oldest is rewritten with the merged state before
+ * any other is deleted, so a failure halfway loses nothing (the executor's "heal" step).
  */
-export async function healBotComments(
+export async function applyHealing(
   github: GitHub,
   ref: IssueRef,
-  comments: readonly CommentLike[],
-  appLogin: string,
-  log: Logger = octokitLog(github),
-): Promise<BotComment | undefined> {
-  const healing = planHealing(comments, appLogin);
-  if (!healing?.remove.length) return healing?.keep;
+  healing: Healing,
+  log: Logger,
+): Promise<void> {
   const { keep, remove } = healing;
+  if (!remove.length) return;
   if (healing.rewrite) {
     await github.rest.issues.updateComment({
       owner: ref.owner,
@@ -108,7 +105,6 @@ export async function healBotComments(
     { issue: `${ref.owner}/${ref.repo}#${ref.issue_number}`, kept: keep.id, deleted: remove },
     "healed duplicate bot comments: kept the oldest with their states merged",
   );
-  return keep;
 }
 
 async function deleteComment(github: GitHub, ref: IssueRef, id: number): Promise<void> {
@@ -120,26 +116,26 @@ async function deleteComment(github: GitHub, ref: IssueRef, id: number): Promise
   }
 }
 
-/** Octokit's own logger (Probot's, in the app), for callers with none to give. It takes a
- * message first, so the details go into the message. */
-function octokitLog(github: GitHub): Logger {
-  const say = (level: "info" | "warn" | "error") => (details: object, message?: string) =>
-    github.log[level](`${message ?? ""} ${JSON.stringify(details)}`.trim());
-  return { info: say("info"), warn: say("warn"), error: say("error") };
+/** What an issue's comments say of the bot: its one comment (the oldest, as healing keeps it)
+ * and, when several slipped through, the healing it needs. */
+export interface BotCommentRead {
+  comment?: BotComment;
+  healing?: Healing;
 }
 
-/** The issue's one bot comment, healed first when several slipped through (healBotComments). */
-export async function findBotComment(
+/** The issue's bot comment, read (healing it is the executor's: see applyHealing). */
+export async function readBotComment(
   github: GitHub,
   ref: IssueRef,
   appLogin: string,
-  log?: Logger,
-): Promise<BotComment | undefined> {
+): Promise<BotCommentRead> {
   const comments = await github.paginate(github.rest.issues.listComments, {
     ...ref,
     per_page: 100,
   });
-  return healBotComments(github, ref, comments, appLogin, log);
+  const healing = planHealing(comments, appLogin);
+  if (!healing) return {};
+  return { comment: healing.keep, ...(healing.remove.length ? { healing } : {}) };
 }
 
 /**

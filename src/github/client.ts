@@ -1,7 +1,5 @@
 // The one way the app and the command line get a GitHub client: hardened against short
-// secondary rate limits, and with dry run built in. In dry run no write reaches GitHub, whatever
-// code path asks for it (labels, comments, reactions, check runs, board mutations, issues): the
-// request is logged and answered with an empty success.
+// secondary rate limits, and refusing to write once the work's lock has lapsed.
 import { assertLeaseHeld } from "../coordination/lease.js";
 import { harden } from "./resilience.js";
 import type { GitHub } from "./client-types.js";
@@ -9,7 +7,6 @@ import type { Logger } from "../logger.js";
 
 export interface ClientOptions {
   log: Logger;
-  dryRun: boolean;
 }
 
 /** GraphQL queries read; mutations write. */
@@ -26,23 +23,6 @@ export function isWrite(method: string, url: string, body: unknown): boolean {
   return true;
 }
 
-const DRY = Symbol.for("sysadmin-pipe.dry-run");
-
-function guardDryRun(github: GitHub, log: Logger): GitHub {
-  const marked = github as GitHub & { [DRY]?: boolean };
-  if (marked[DRY]) return github;
-  marked[DRY] = true;
-  github.hook.wrap("request", async (request, options) => {
-    const method = String(options.method).toUpperCase();
-    const url = String(options.url);
-    const body = (options as { query?: unknown }).query ? options : (options.data ?? options);
-    if (!isWrite(method, url, body)) return request(options);
-    log.info({ request: `${method} ${url}` }, "dry run: this write was not sent to GitHub");
-    return { status: 200, url, headers: {}, data: url.endsWith("/graphql") ? { data: {} } : {} };
-  });
-  return github;
-}
-
 const LEASED = Symbol.for("sysadmin-pipe.leased");
 
 /** No write leaves while the work's lock has lapsed (see coordination/lease.ts). */
@@ -57,8 +37,7 @@ function guardLease(github: GitHub): GitHub {
   return github;
 }
 
-/** A client for one delivery, sweep or command run. */
+/** A client for one delivery, sweep or command run. (Dry run is the executor's: executor.ts.) */
 export function gitHubClient(octokit: unknown, options: ClientOptions): GitHub {
-  const github = guardLease(harden(octokit as GitHub, options.log));
-  return options.dryRun ? guardDryRun(github, options.log) : github;
+  return guardLease(harden(octokit as GitHub, options.log));
 }

@@ -76,13 +76,11 @@ export async function removeAssignee(github: GitHub, ref: IssueRef, login: strin
   await github.rest.issues.removeAssignees({ ...ref, assignees: [login] });
 }
 
-/** Close the issue as completed. */
-export async function closeIssue(github: GitHub, ref: IssueRef) {
-  return (await github.rest.issues.update({ ...ref, state: "closed", state_reason: "completed" }))
-    .data;
-}
-
-/** Close the issue as decided against ("not planned"), as a declined tier application is. */
-export async function closeAsNotPlanned(github: GitHub, ref: IssueRef): Promise<void> {
-  await github.rest.issues.update({ ...ref, state: "closed", state_reason: "not_planned" });
+/** Close the issue: completed, or decided against ("not planned", a declined application). */
+export async function closeIssue(
+  github: GitHub,
+  ref: IssueRef,
+  reason: "completed" | "not_planned",
+): Promise<void> {
+  await github.rest.issues.update({ ...ref, state: "closed", state_reason: reason });
 }

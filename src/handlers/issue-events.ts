@@ -1,7 +1,6 @@
 // issues.opened / edited / reopened / closed: queue the event; when its turn comes, read the
 // issue, decide, make GitHub match.
 import type { Context } from "probot";
-import { findBotComment } from "../github/bot-comment.js";
 import { readIssue } from "../github/issue-api.js";
 import { decide } from "../triage/decide.js";
 import { decodeState } from "../triage/state.js";
@@ -13,6 +12,7 @@ import {
   toInput,
   type IssueData,
   type IssueJob,
+  botCommentOf,
 } from "../usecase/issue-job.js";
 import { itemFor, submit, type IssueTask, type RunItem, type WorkDeps } from "./work-items.js";
 
@@ -62,7 +62,7 @@ export async function queueIssueEvent(
 /** The queued event's turn (the issue's lock is held). */
 export async function runIssueTask(job: IssueJob, task: IssueTask): Promise<void> {
   const { github, ref } = job;
-  const comment = await findBotComment(github, ref, job.appLogin);
+  const comment = await botCommentOf(job);
   const previous = comment ? decodeState(comment.body) : undefined;
   if (previous?.deliveries?.includes(job.deliveryId)) {
     job.log.info(

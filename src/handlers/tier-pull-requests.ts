@@ -2,17 +2,15 @@
 // opened closes its application or review when merged, or sets the approval aside when closed
 // without merging; inside the issue's lock.
 import type { Context } from "probot";
-import type { Coordinator } from "../coordination/types.js";
-import { gitHubClient } from "../github/client.js";
 import type { ConfigStore } from "../github/live-config.js";
 import { readPullLink } from "../tiers/comment.js";
 import { followRegistryPull } from "../usecase/tier-application.js";
-import { issueKey } from "../usecase/issue-job.js";
+import { issueJobFor, issueKey, type AppDeps } from "../usecase/issue-job.js";
 
 export async function followTierPullRequest(
   context: Context<"pull_request.closed">,
   store: ConfigStore,
-  deps: { dryRun: boolean; coordinator: Coordinator; appLogin: () => Promise<string> },
+  deps: AppDeps,
 ): Promise<void> {
   const { payload } = context;
   const pr = payload.pull_request;
@@ -28,16 +26,24 @@ export async function followTierPullRequest(
   // Most pull requests are not the app's: known before any request.
   const link = readPullLink(pr.body ?? "");
   if (!link) return;
-  const github = gitHubClient(context.octokit, { log: context.log, dryRun: deps.dryRun });
-  const installation = String(payload.installation?.id ?? "none");
-  const { config } = await store.get(github, installation);
   const pull = {
     repo: payload.repository.full_name,
     number: pr.number,
     body: pr.body ?? "",
     merged: pr.merged === true,
   };
+  // The work is the linked issue's: its job, inside its lock.
+  const place = {
+    octokit: context.octokit,
+    log: context.log,
+    deliveryId: context.id,
+    repo: link.repo,
+    number: link.number,
+    installation: String(payload.installation?.id ?? "none"),
+  };
+  const job = await issueJobFor(place, deps);
+  if (!job) return;
   await deps.coordinator.withLock(`issue:${issueKey(link.repo, link.number)}`, () =>
-    followRegistryPull(github, pull, config, appLogin, context.log),
+    followRegistryPull(job, pull),
   );
 }

@@ -9,7 +9,7 @@ import type { ConfigStore } from "../github/live-config.js";
 import { gitHubClient } from "../github/client.js";
 import { listInstallations } from "../github/issue-api.js";
 import type { GitHub } from "../github/client-types.js";
-import type { Chat } from "../notify/chat.js";
+import type { ExecutorFor } from "../usecase/issue-job.js";
 import { reconcile, type SweepReport } from "./sweep.js";
 
 export interface ScheduledSweep {
@@ -23,8 +23,8 @@ export interface ScheduleOptions {
   everyMinutes?: number;
   /** The first sweep after start (default one minute). */
   firstAfterMs?: number;
-  dryRun: boolean;
-  chat?: Chat;
+  /** Where the sweep's repairs are written (in a dry run, only logged). */
+  executor: ExecutorFor;
   coordinator: Coordinator;
   queue: Pick<WorkQueue, "queuedIssues">;
   /** The login the app's own comments are written by (see github/app-identity.ts). */
@@ -57,10 +57,7 @@ export function scheduleReconcile(
     const appLogin = await options.appLogin();
     const reports: SweepReport[] = [];
     for (const installation of await listInstallations(appOctokit)) {
-      const github = gitHubClient(await app.auth(installation.id), {
-        log: app.log,
-        dryRun: options.dryRun,
-      });
+      const github = gitHubClient(await app.auth(installation.id), { log: app.log });
       const live = await store.get(github, String(installation.id));
       const account =
         installation.account && "login" in installation.account ? installation.account.login : "";
@@ -72,10 +69,9 @@ export function scheduleReconcile(
       reports.push(
         await reconcile(github, live, {
           repos,
-          dryRun: options.dryRun,
           installation: String(installation.id),
           log: app.log,
-          deps: { chat: options.chat },
+          executor: options.executor,
           // The app knows its queue: nothing needs a quiet period to be left alone.
           quietMs: 0,
           coordinator: options.coordinator,

@@ -5,12 +5,7 @@
 // issues with work queued in the app are left to the queue.
 import { wantsComment } from "../triage/comment-text.js";
 import type { BoardOutcome } from "../github/board-sync.js";
-import {
-  commentsByIssue,
-  findBotComment,
-  pickBotComment,
-  planHealing,
-} from "../github/bot-comment.js";
+import { commentsByIssue, pickBotComment, planHealing } from "../github/bot-comment.js";
 import { listIssues, readIssue } from "../github/issue-api.js";
 import { watchedRepos } from "../registry/triage-config.js";
 import { inProcessCoordinator } from "../coordination/in-process.js";
@@ -24,7 +19,8 @@ import {
   issueKey,
   labelNames,
   toInput,
-  type AppDeps,
+  botCommentOf,
+  type ExecutorFor,
   type IssueData,
   type IssueJob,
 } from "../usecase/issue-job.js";
@@ -41,7 +37,6 @@ import type { RecordedState, TriagePlan } from "../triage/types.js";
 export interface SweepOptions {
   /** owner/name; default: every watched repository. */
   repos?: string[];
-  dryRun: boolean;
   /** Issues updated more recently than this are the live app's business (when its queue is
    * unknown: the command line without Redis). */
   quietMs?: number;
@@ -53,7 +48,8 @@ export interface SweepOptions {
   /** The login the app's own comments are written by: no other bot's comment is trusted. */
   appLogin: string;
   log: Logger;
-  deps?: Pick<AppDeps, "chat">;
+  /** Where repairs are written (in a dry run, only logged). */
+  executor: ExecutorFor;
 }
 
 export interface SweepReport {
@@ -207,10 +203,6 @@ async function sweepIssue(
     const repair = await repairFor(github, ref, full, live, options, listed);
     if (!repair) return;
     why = repair.why;
-    if (options.dryRun) {
-      report.stale.push({ issue: where, why });
-      return;
-    }
     const repaired = await options.coordinator.withLock(
       `issue:${issueKey(full, number)}`,
       repair.run,
@@ -255,7 +247,7 @@ async function repairFor(
     return { why: neverAnswered(lost), run };
   }
   const pull = await missedPullClosing(github, previous, options.log);
-  if (pull) return { why: pull.why, run: () => followInsideLock(github, pull, live, options) };
+  if (pull) return { why: pull.why, run: () => followInsideLock(github, ref, pull, live, options) };
   const labels = labelNames(issue);
   const why = planHealing(comments, options.appLogin)?.remove.length
     ? DUPLICATES
@@ -285,8 +277,7 @@ function sweepJob(
     deliveryId,
     config: live.config,
     trusted: live.trusted,
-    dryRun: false,
-    chat: options.deps?.chat,
+    act: options.executor(github, ref, { log: options.log, policy: live.config.policy }),
     coordinator: options.coordinator,
     appLogin: options.appLogin,
     log: options.log,
@@ -350,18 +341,13 @@ async function missedPullClosing(
 /** Inside the issue's lock: follow the pull request's closing as its delivery would have. */
 async function followInsideLock(
   github: GitHub,
+  ref: IssueRef,
   missed: MissedClosing,
   live: LiveConfig,
   options: SweepOptions,
 ): Promise<string | undefined> {
-  const followed = await followRegistryPull(
-    github,
-    missed.pull,
-    live.config,
-    options.appLogin,
-    options.log,
-  );
-  return followed ? missed.why : undefined;
+  const job = sweepJob(github, ref, `${ref.owner}/${ref.repo}`, live, options, `reconcile-pull`);
+  return (await followRegistryPull(job, missed.pull)) ? missed.why : undefined;
 }
 
 /** Why the issue as listed looks stale (a cheap look before taking its lock). */
@@ -401,9 +387,10 @@ async function repairInsideLock(
   /** Why the listing looked stale. */
   listed: string,
 ): Promise<string | undefined> {
+  const job = sweepJob(github, ref, repo, live, options, `reconcile-${Date.now()}`);
   const issue = await readIssue(github, ref);
   const labels = labelNames(issue);
-  const comment = await findBotComment(github, ref, options.appLogin, options.log); // heals
+  const comment = await botCommentOf(job); // heals duplicates
   const why = whyStale(repo, ref.issue_number, { labels, data: issue }, comment, live);
   if (!why) return listed === DUPLICATES ? `${DUPLICATES}: healed` : undefined;
   const previous = comment ? decodeState(comment.body) : undefined;
@@ -412,7 +399,6 @@ async function repairInsideLock(
     previous && why.includes("board")
       ? { ...previous, board: undefined as BoardOutcome["record"] }
       : previous;
-  const job = sweepJob(github, ref, repo, live, options, `reconcile-${Date.now()}`);
   await handleIssue(job, issue, {
     labels,
     comment,

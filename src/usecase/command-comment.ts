@@ -6,8 +6,7 @@ import { applyCommands, type CommandOutcome } from "../commands/apply.js";
 import { parseCommands } from "../commands/parse.js";
 import { needsPermissionLookup, teamsToAsk, type Actor } from "../commands/who-may.js";
 import { reactionsFor, renderReply } from "../commands/reply.js";
-import { findBotComment } from "../github/bot-comment.js";
-import { createComment, reactToComment, readIssue } from "../github/issue-api.js";
+import { readIssue } from "../github/issue-api.js";
 import { isMaintainer, isTeamMember } from "../github/repo-access.js";
 import { decide } from "../triage/decide.js";
 import { decodeState } from "../triage/state.js";
@@ -15,7 +14,7 @@ import { applyJobChanges } from "./job-writes.js";
 import { tierScope } from "./tier-application.js";
 import { handleIssue } from "./issue-turn.js";
 import { withHourCaps } from "./triage-issue.js";
-import { labelNames, toInput, type IssueData, type IssueJob } from "./issue-job.js";
+import { labelNames, toInput, type IssueData, type IssueJob, botCommentOf } from "./issue-job.js";
 
 /** A person's comment with commands in it. */
 export interface CommandComment {
@@ -42,7 +41,7 @@ export async function handleCommandComment(
   const commentId = comment.id;
   const login = comment.login;
   const parsed = parseCommands(comment.body);
-  const botComment = await findBotComment(github, ref, job.appLogin);
+  const botComment = await botCommentOf(job);
   const previous = botComment ? decodeState(botComment.body) : undefined;
   if (previous?.seen?.includes(commentId) || previous?.deliveries?.includes(job.deliveryId)) {
     job.log.info({ comment: commentId }, "commands already handled (re-delivery)");
@@ -135,20 +134,22 @@ async function acknowledge(
   login: string,
   outcome: CommandOutcome,
 ): Promise<void> {
-  const { github, ref } = job;
   job.log.info(
     {
-      issue: `${job.repo}#${ref.issue_number}`,
+      issue: `${job.repo}#${job.ref.issue_number}`,
       comment: commentId,
       by: login,
       results: outcome.results.map((r) => `${r.what}: ${r.status}`),
     },
     "commands handled",
   );
-  if (job.dryRun) return;
-  for (const content of reactionsFor(outcome.results)) {
-    await reactToComment(github, ref, commentId, content);
-  }
   const reply = renderReply(outcome.results, outcome.help, login);
-  if (reply) await createComment(github, ref, reply);
+  await job.act.apply([
+    ...reactionsFor(outcome.results).map((content) => ({
+      kind: "reaction" as const,
+      comment: commentId,
+      content,
+    })),
+    ...(reply ? [{ kind: "note" as const, body: reply }] : []),
+  ]);
 }

@@ -5,17 +5,18 @@ import { gitHubClient } from "../github/client.js";
 import type { GitHub, IssueRef } from "../github/client-types.js";
 import type { LiveConfig } from "../github/live-config.js";
 import type { Logger } from "../logger.js";
-import type { Chat } from "../notify/chat.js";
 import type { Coordinator } from "../coordination/types.js";
-import type { CurrentIssue } from "../github/executor.js";
+import type { Executor } from "../github/executor.js";
+import { readBotComment, type BotComment } from "../github/bot-comment.js";
+import type { Policy } from "../registry/policy.js";
+import type { CurrentIssue } from "../triage/issue-writes.js";
 import type { IssueInput } from "../triage/types.js";
 
 export interface AppDeps {
   /** The registry and policy in force for an installation (read live when configured). */
   config: (github: GitHub, installation: string) => Promise<LiveConfig>;
-  dryRun: boolean;
-  /** The chat channel for S0 and jobs-board alerts, when configured. */
-  chat?: Chat;
+  /** The executor a piece of work writes through (the wiring decides dry run and the chat). */
+  executor: ExecutorFor;
   /** Locks and claims shared by the replicas (or this process alone). */
   coordinator: Coordinator;
   /** The login the app's own comments are written by (`<slug>[bot]`), learnt from GitHub. */
@@ -63,6 +64,13 @@ export function toInput(
   };
 }
 
+/** An executor for a piece of work: on an issue (`ref`), or on a repository (none). */
+export type ExecutorFor = (
+  github: GitHub,
+  ref: IssueRef | undefined,
+  context: { log: Logger; policy: Policy },
+) => Executor;
+
 /** Everything a handler knows about the issue it is working on. */
 export interface IssueJob {
   github: GitHub;
@@ -73,10 +81,8 @@ export interface IssueJob {
   config: TriageConfig;
   /** False while the live registry is broken: nothing is rejected. */
   trusted: boolean;
-  /** Plan and log, write nothing (the client refuses writes too). */
-  dryRun: boolean;
-  /** The chat channel for S0 and jobs-board alerts, when configured. */
-  chat?: Chat;
+  /** Where the job's plans are applied (or, in a dry run, only logged). */
+  act: Executor;
   /** Locks shared with the other replicas (board placements take one). */
   coordinator?: Coordinator;
   /** The login the app's own comments are written by: no other bot's comment is trusted. */
@@ -123,20 +129,20 @@ export function placeOf(context: {
  * configuration in force (live when configured) with a GitHub client that rides out hiccups.
  */
 export async function issueJobFor(place: EventPlace, deps: AppDeps): Promise<IssueJob | undefined> {
-  const github = gitHubClient(place.octokit, { log: place.log, dryRun: deps.dryRun });
+  const github = gitHubClient(place.octokit, { log: place.log });
   const { config, trusted } = await deps.config(github, place.installation);
   if (!isWatched(place.repo, config)) return undefined;
   const [owner, repo] = place.repo.split("/") as [string, string];
+  const ref = { owner, repo, issue_number: place.number };
   return {
     github,
-    ref: { owner, repo, issue_number: place.number },
+    ref,
     repo: place.repo,
     installation: place.installation,
     deliveryId: place.deliveryId,
     config,
     trusted,
-    dryRun: deps.dryRun,
-    chat: deps.chat,
+    act: deps.executor(github, ref, { log: place.log, policy: config.policy }),
     coordinator: deps.coordinator,
     appLogin: await deps.appLogin(),
     log: place.log,
@@ -153,4 +159,11 @@ export interface ApplyOptions {
   displace?: string[];
   /** The id of the comment whose commands were just handled. */
   seenComment?: number;
+}
+
+/** The issue's bot comment; several (replicas that raced) are healed first, by the executor. */
+export async function botCommentOf(job: IssueJob): Promise<BotComment | undefined> {
+  const read = await readBotComment(job.github, job.ref, job.appLogin);
+  if (read.healing) await job.act.apply([{ kind: "heal", healing: read.healing }]);
+  return read.comment;
 }

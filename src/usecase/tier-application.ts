@@ -4,12 +4,10 @@
 // the registry pull request on approval, close kindly on a decline. Closed with a note once the
 // pull request is merged.
 import type { TriageConfig } from "../registry/triage-config.js";
-import { findBotComment } from "../github/bot-comment.js";
-import type { GitHub, IssueRef } from "../github/client-types.js";
-import { applyWrites, type CurrentIssue, type Writes } from "../github/executor.js";
-import { closeAsNotPlanned, closeIssue, createComment, readIssue } from "../github/issue-api.js";
+import type { WriteStep } from "../github/executor.js";
+import { readIssue } from "../github/issue-api.js";
 import { readPipe } from "../github/pipe-read.js";
-import { closeRegistryPullRequest, openRegistryPullRequest } from "../github/registry-pr.js";
+import { hasIssueWrites, planIssueWrites, type CurrentIssue } from "../triage/issue-writes.js";
 import { loadReport } from "../report/load.js";
 import { periodBetween } from "../report/period.js";
 import { instanceLoadTable, loadSince, sinceWords } from "../report/reviews.js";
@@ -40,11 +38,10 @@ import type { TierScope } from "../commands/draft.js";
 import {
   decodeState,
   nextState,
-  sameBesidesDeliveries,
   type ApplicationRecord,
   type RecordedState,
 } from "../triage/state.js";
-import type { ApplyOptions, IssueData, IssueJob } from "./issue-job.js";
+import { botCommentOf, type ApplyOptions, type IssueData, type IssueJob } from "./issue-job.js";
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -119,7 +116,7 @@ async function openPull(
   const where = { repo: job.repo, number: job.ref.issue_number };
   const approved = act.decision.approved!;
   const text = pullText(approved, act.change, act.decision, where, job.config.registry);
-  const result = await openRegistryPullRequest(job.github, {
+  const result = await job.act.openRegistryPull({
     repo: source.repo,
     path: source.registry,
     ...text,
@@ -136,29 +133,6 @@ async function openPull(
   return result.ok
     ? { pull: { repo: source.repo, number: result.number }, problem: undefined }
     : { problem: result.problem };
-}
-
-/** The writes that make the issue's labels and bot comment match; pure. */
-function tierWrites(
-  current: CurrentIssue,
-  labels: readonly string[],
-  body: string,
-  wantsComment: boolean,
-  displace: readonly string[],
-): Writes {
-  const ours = new Set(current.previous?.applied ?? []);
-  const removeLabels = current.labels.filter(
-    (l) => (ours.has(l) && !labels.includes(l)) || displace.includes(l),
-  );
-  const addLabels = labels.filter((l) => !current.labels.includes(l));
-  const action = current.comment
-    ? sameBesidesDeliveries(current.comment.body, body)
-      ? "none"
-      : "update"
-    : wantsComment
-      ? "create"
-      : "none";
-  return { addLabels, removeLabels, comment: { action, body } };
 }
 
 /** What carrying out the circle's decision did: the record to keep, the notes to post. */
@@ -183,7 +157,7 @@ async function voidApproval(
   const open = before.merged ? undefined : before.pull;
   // Merged already (its delivery not handled yet): the registry holds what was approved, and
   // following the merge closes the application; nothing is void.
-  if (open && (await closeRegistryPullRequest(job.github, open)) === "merged")
+  if (open && (await job.act.closeRegistryPull(open)) === "merged")
     return { record: before, notes: [], close: false };
   const team = job.config.policy.reports.circle_team ?? undefined;
   const { decision, why } = act;
@@ -229,7 +203,7 @@ async function carryOut(
   }
   if (act?.kind === "decline") {
     // A pull request an earlier approval opened must not be merged by mistake.
-    if (before.pull) await closeRegistryPullRequest(job.github, before.pull);
+    if (before.pull) await job.act.closeRegistryPull(before.pull);
     const note = declineNote(read, act.decision, before, registry, author);
     const record = { ...before, told: "declined" as const, pull: undefined };
     return { record, notes: [note], close: issue.state !== "closed" };
@@ -272,13 +246,6 @@ export async function handleTierIssue(
     kind: read.kind,
     act: plan.act?.kind,
   };
-  if (job.dryRun) {
-    log.info(
-      { ...summary, missing: missingNow(read), dryRun: true },
-      "dry run: tier issue planned, nothing written",
-    );
-    return;
-  }
   const carried = await carryOut(job, read, plan.act, issue, previous?.application ?? {});
   const team = plan.mention ? (policy.reports.circle_team ?? undefined) : undefined;
   const record = team ? { ...carried.record, mentioned: true } : carried.record;
@@ -305,12 +272,19 @@ export async function handleTierIssue(
     mention: mentionHere,
     load,
   });
-  const writes = tierWrites(current, plan.labels, body, plan.wantsComment, options.displace ?? []);
+  const writes = planIssueWrites(current, {
+    labels: plan.labels,
+    body,
+    wantsComment: plan.wantsComment,
+    displace: options.displace ?? [],
+  });
   // People are told first: a failure after this tells them twice rather than never.
-  if (team && !mentionHere) await createComment(job.github, job.ref, mentionNote(team));
-  for (const note of carried.notes) await createComment(job.github, job.ref, note);
-  if (carried.close) await closeAsNotPlanned(job.github, job.ref);
-  await applyWrites(job.github, job.ref, writes, current, policy, log);
+  const notes = [...(team && !mentionHere ? [mentionNote(team)] : []), ...carried.notes];
+  await job.act.apply([
+    ...notes.map((body): WriteStep => ({ kind: "note", body })),
+    ...(carried.close ? [{ kind: "close" as const, reason: "not_planned" as const }] : []),
+    ...(hasIssueWrites(writes) ? [{ kind: "issue" as const, writes }] : []),
+  ]);
   log.info(
     {
       ...summary,
@@ -346,18 +320,15 @@ export interface ClosedPull {
  * decides again (a new approval opens a new pull request). Only the pull request the issue's own
  * record names counts, so a pull request that merely mentions an issue changes nothing.
  */
-export async function followRegistryPull(
-  github: GitHub,
-  pull: ClosedPull,
-  config: TriageConfig,
-  appLogin: string,
-  log: IssueJob["log"],
-): Promise<boolean> {
+export async function followRegistryPull(job: IssueJob, pull: ClosedPull): Promise<boolean> {
+  const { github, ref, config, log } = job;
   const link = readPullLink(pull.body);
-  if (!link) return false;
-  const [owner, repo] = link.repo.split("/") as [string, string];
-  const ref: IssueRef = { owner, repo, issue_number: link.number };
-  const comment = await findBotComment(github, ref, appLogin, log);
+  if (
+    !link ||
+    `${link.repo}#${link.number}`.toLowerCase() !== `${job.repo}#${ref.issue_number}`.toLowerCase()
+  )
+    return false;
+  const comment = await botCommentOf(job);
   const state = comment ? decodeState(comment.body) : undefined;
   const recorded = state?.application?.pull;
   const ours =
@@ -375,16 +346,17 @@ export async function followRegistryPull(
   if (!read) return false;
   const decision = state.commanded?.tier;
   const at = { repo: pull.repo, number: pull.number };
+  const steps: WriteStep[] = [];
   let next: RecordedState;
   if (pull.merged) {
     const every = read.code
       ? instanceOf(config.registry, read.code)?.review_every_months
       : undefined;
-    await createComment(github, ref, mergedNote(read, decision, at, config.registry, every));
-    if (issue.state !== "closed") await closeIssue(github, ref);
+    steps.push({ kind: "note", body: mergedNote(read, decision, at, config.registry, every) });
+    if (issue.state !== "closed") steps.push({ kind: "close", reason: "completed" });
     next = { ...state, application: { ...state.application, merged: true } };
   } else {
-    await createComment(github, ref, unmergedNote(read, decision, at, config.registry));
+    steps.push({ kind: "note", body: unmergedNote(read, decision, at, config.registry) });
     // Back to waiting for the circle: the decision, its pull request and what was told go.
     const application = { ...state.application, unmerged: at };
     delete application.pull;
@@ -399,14 +371,11 @@ export async function followRegistryPull(
     policy: config.policy,
     state: next,
   });
-  await applyWrites(
-    github,
-    ref,
-    { addLabels: [], removeLabels: [], comment: { action: "update", body } },
+  const writes = planIssueWrites(
     { labels: [], comment, previous: state },
-    config.policy,
-    log,
+    { labels: [], body, wantsComment: true },
   );
+  await job.act.apply([...steps, { kind: "issue", writes }]);
   log.info(
     { issue: `${link.repo}#${link.number}`, pull: `${pull.repo}#${pull.number}` },
     pull.merged

@@ -1,17 +1,13 @@
 // A sysadmin request in its turn: decide from the issue and its recorded state, then make the
 // labels, the bot comment and the board card match the plan.
 import { mention } from "../markup/inert.js";
-import { syncBoard, type BoardOutcome } from "../github/board-sync.js";
-import {
-  applyWrites,
-  hasWrites,
-  labelsToAdd,
-  planWrites,
-  type CurrentIssue,
-} from "../github/executor.js";
-import { createComment } from "../github/issue-api.js";
 import type { Coordinator } from "../coordination/types.js";
-import { assertLeaseHeld } from "../coordination/lease.js";
+import {
+  hasIssueWrites,
+  labelsToAdd,
+  requestWrites,
+  type CurrentIssue,
+} from "../triage/issue-writes.js";
 import { alertsFor, withAlerted } from "../triage/alerts.js";
 import { nextState, readDigest } from "../triage/state.js";
 import { renderComment } from "../triage/comment-text.js";
@@ -56,8 +52,7 @@ export async function decideAndApply(
   current: CurrentIssue,
   options: ApplyOptions = {},
 ): Promise<TriagePlan> {
-  const { github, ref, config, log } = job;
-  const where = `${job.repo}#${ref.issue_number}`;
+  const { ref, config, log } = job;
   const previous = current.previous;
   const decided = decide(
     toInput(job.repo, ref.issue_number, issue, current),
@@ -66,29 +61,25 @@ export async function decideAndApply(
   );
   const capped = await withHourCaps(job, decided, previous);
   const plan = job.trusted ? capped : holdRejection(capped, config.policy);
-  const board: BoardOutcome = job.dryRun
-    ? { record: previous?.board }
-    : await syncBoard(
-        {
-          github,
-          ref,
-          config: config.policy.board,
-          registry: config.registry,
-          cacheKey: job.installation,
-          ...(job.coordinator ? { serialise: boardLock(job.coordinator) } : {}),
-          ...(issue.node_id ? { issueId: issue.node_id } : {}),
-          // A first filing adds the labels with the card: one spaced write fewer.
-          labels: {
-            names: labelsToAdd(plan, current),
-            style: (name) => labelStyle(name, config.policy),
-          },
-          log,
-        },
-        plan,
-        issue.state === "closed" ? "closed" : "open",
-        previous?.board,
-        previous?.time,
-      );
+  const board = await job.act.board({
+    context: {
+      config: config.policy.board,
+      registry: config.registry,
+      cacheKey: job.installation,
+      ...(job.coordinator ? { serialise: boardLock(job.coordinator) } : {}),
+      ...(issue.node_id ? { issueId: issue.node_id } : {}),
+      // A first filing adds the labels with the card: one spaced write fewer.
+      labels: {
+        names: labelsToAdd(plan.labels, current),
+        style: (name) => labelStyle(name, config.policy),
+      },
+      log,
+    },
+    plan,
+    state: issue.state === "closed" ? "closed" : "open",
+    record: previous?.board,
+    time: previous?.time,
+  });
   const link = {
     url: issue.html_url ?? `https://github.com/${job.repo}/issues/${ref.issue_number}`,
     title: issue.title,
@@ -103,42 +94,37 @@ export async function decideAndApply(
   });
   const s0Team = config.policy.alerts.s0_team;
   const body = renderComment(plan, state, config.registry, { boardNote: board.note, s0Team });
-  const writes = planWrites(plan, current, body, config.policy);
-  writes.removeLabels.push(...(options.displace ?? []));
-  const summary = {
-    delivery: job.deliveryId,
-    issue: where,
-    kind: plan.kind,
-    instances: plan.instances,
-    category: plan.category,
-    severity: plan.severity,
-    outcome: plan.outcome,
-    add: writes.addLabels,
-    remove: writes.removeLabels,
-    comment: writes.comment.action,
-  };
-  if (job.dryRun) {
-    log.info({ ...summary, dryRun: true }, "dry run: plan computed, nothing written");
-    return plan;
-  }
-  // Alerts go out before the comment records them as sent: if a write fails after them, the
-  // retry may alert twice (rare), but an S0 is never left unannounced. Not under a lapsed lock,
-  // though: another replica may be alerting for this issue right now.
-  if (alerts.length) assertLeaseHeld();
+  const writes = requestWrites(plan, current, body, config.policy, options.displace);
   // A mention only notifies when a comment is created: an edited bot comment needs a new one.
-  if (s0Team && alerts.some((a) => a.kind === "s0") && writes.comment.action !== "create") {
-    await createComment(
-      github,
-      ref,
-      `${mention(s0Team)}: this request is now an accepted **S0 emergency**; see the bot's comment.`,
-    );
-  }
-  for (const alert of alerts) await job.chat?.send(alert.text);
-  if (hasWrites(writes)) {
-    await applyWrites(github, ref, writes, current, config.policy, log, board.labeled);
-    log.info(summary, "triage applied");
-  } else {
-    log.info(summary, "issue already matches the plan");
-  }
+  const s0Note =
+    s0Team && alerts.some((a) => a.kind === "s0") && writes.comment.action !== "create"
+      ? `${mention(s0Team)}: this request is now an accepted **S0 emergency**; see the bot's comment.`
+      : undefined;
+  // Alerts go out before the comment records them as sent: if a write fails after them, the
+  // retry may alert twice (rare), but an S0 is never left unannounced.
+  await job.act.apply([
+    ...(s0Note ? [{ kind: "note" as const, body: s0Note }] : []),
+    ...alerts.map((alert) => ({ kind: "chat" as const, text: alert.text })),
+    ...(hasIssueWrites(writes)
+      ? [{ kind: "issue" as const, writes, labeled: board.labeled ?? [] }]
+      : []),
+  ]);
+  log.info(
+    {
+      delivery: job.deliveryId,
+      issue: `${job.repo}#${ref.issue_number}`,
+      kind: plan.kind,
+      instances: plan.instances,
+      category: plan.category,
+      severity: plan.severity,
+      outcome: plan.outcome,
+      add: writes.addLabels,
+      remove: writes.removeLabels,
+      comment: writes.comment.action,
+    },
+    hasIssueWrites(writes)
+      ? "request decided: plan applied"
+      : "request decided: the issue already matches",
+  );
   return plan;
 }

@@ -1,8 +1,8 @@
 // The tier registry's own life on GitHub: a "Tier registry" check run on every pull request
 // that touches it, and a reload when a change lands on the default branch.
 import type { Context } from "probot";
-import { publishCheck } from "../../github/checks.js";
 import type { ConfigStore } from "../../github/live-config.js";
+import type { ExecutorFor } from "../../usecase/issue-job.js";
 import { readRepoFile, type FileRead } from "../../github/repo-files.js";
 import { gitHubClient } from "../../github/client.js";
 import { changedFiles, listIssues } from "../../github/issue-api.js";
@@ -77,10 +77,10 @@ async function openPipeRequests(github: GitHub, config: TriageConfig): Promise<O
 export async function checkRegistryPullRequest(
   context: Context<PullEvent>,
   store: ConfigStore,
-  deps: { dryRun: boolean },
+  deps: { executor: ExecutorFor },
 ): Promise<void> {
   const { payload } = context;
-  const github = gitHubClient(context.octokit, { log: context.log, dryRun: deps.dryRun });
+  const github = gitHubClient(context.octokit, { log: context.log });
   const installation = String(payload.installation?.id ?? "none");
   const { config } = await store.get(github, installation);
   const source = store.source;
@@ -108,7 +108,8 @@ export async function checkRegistryPullRequest(
     affected = affectedRequests(await openPipeRequests(github, base), base, proposed.config);
   }
   const report = checkReport(proposed.problems, diff, affected);
-  await publishCheck(github, context.repo(), pr.head.sha, report);
+  const act = deps.executor(github, undefined, { log: context.log, policy: config.policy });
+  await act.checkRun(context.repo(), pr.head.sha, report);
   context.log.info(
     {
       pull: `${full}#${pr.number}`,
@@ -119,11 +120,7 @@ export async function checkRegistryPullRequest(
   );
 }
 
-export async function reloadOnPush(
-  context: Context<"push">,
-  store: ConfigStore,
-  deps: { dryRun: boolean },
-): Promise<void> {
+export async function reloadOnPush(context: Context<"push">, store: ConfigStore): Promise<void> {
   const { payload } = context;
   const source = store.source;
   if (!source.repo || source.repo.toLowerCase() !== payload.repository.full_name.toLowerCase())
@@ -139,6 +136,6 @@ export async function reloadOnPush(
   if (![source.registry, source.policy, source.tiers, source.signals].some((p) => changed.has(p)))
     return;
   const installation = String(payload.installation?.id ?? "none");
-  const github = gitHubClient(context.octokit, { log: context.log, dryRun: deps.dryRun });
+  const github = gitHubClient(context.octokit, { log: context.log });
   await store.get(github, installation, true);
 }
