@@ -8,10 +8,7 @@ import {
 } from "probot";
 import { DEFAULT_POLICY, DEFAULT_REGISTRY, loadConfigFiles } from "./config.js";
 import { watchedRepos, type TriageConfig } from "./registry/triage-config.js";
-import { queueCommandComment } from "./handlers/comments.js";
 import { deliveriesInFlight } from "./handlers/in-flight.js";
-import { queueIssueEvent } from "./handlers/issue-events.js";
-import { workRunner } from "./handlers/run-work.js";
 import { statusHandler, type StatusDeps } from "./handlers/status.js";
 import {
   publicWebhookPath,
@@ -19,20 +16,17 @@ import {
   withProbotMiddlewareOff,
   type WebhookEvent,
 } from "./handlers/webhook-guard.js";
-import type { Task, WorkDeps } from "./handlers/work-items.js";
+import { submit, workRunner, type WorkDeps } from "./handlers/work-queue.js";
 import { connectShared, RedisUnreachable } from "./coordination/connect.js";
-import {
-  checkRegistryPullRequest,
-  reloadOnPush,
-} from "./features/registry-check/registry-events.js";
-import { followTierPullRequest } from "./handlers/tier-pull-requests.js";
+import { FEATURES } from "./features/index.js";
+import type { Task } from "./features/tasks.js";
 import { appLoginOnce } from "./github/app-identity.js";
 import type { GitHub } from "./github/client-types.js";
 import { ConfigStore } from "./github/live-config.js";
 import { Executor } from "./github/executor.js";
 import { labelStyle } from "./triage/label-names.js";
 import type { ExecutorFor } from "./usecase/issue-job.js";
-import { scheduleReconcile } from "./reconcile/schedule.js";
+import { scheduleReconcile } from "./features/sweep/schedule.js";
 import { chatWebhook, type ChatOptions } from "./notify/chat.js";
 import { instanceList } from "./registry/schema.js";
 import { formatProblems } from "./registry/yaml-load.js";
@@ -126,38 +120,37 @@ export function buildApp(options: AppOptions = {}) {
         inline: options.inline ?? false,
         auth: (installation) => app.auth(Number(installation)),
         appLogin,
+        store,
         log: app.log,
       };
       return { shared, deps, run: workRunner(deps) };
     });
     const track = deliveriesInFlight.track.bind(deliveriesInFlight);
-    const on = <T>(handle: (wired: Awaited<typeof ready>) => Promise<T>) =>
-      track(async () => handle(await ready));
-    app.on(["issues.opened", "issues.edited", "issues.reopened", "issues.closed"], (context) =>
-      on(({ deps, run }) => queueIssueEvent(context, deps, run)),
-    );
-    app.on("issue_comment.created", (context) =>
-      on(({ deps, run }) => queueCommandComment(context, deps, run)),
-    );
-    app.on(
-      ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"],
-      (context) => on(({ deps }) => checkRegistryPullRequest(context, store, deps)),
-    );
-    app.on("push", (context) => on(() => reloadOnPush(context, store)));
-    app.on("pull_request.closed", (context) =>
-      on(({ deps }) => followTierPullRequest(context, store, deps)),
-    );
-    const { shared, run } = await ready.catch((error: unknown) => {
+    // Every feature's events, from the one list: a delivery becomes work for the queue (or is
+    // answered at once, as a reload is).
+    for (const feature of FEATURES) {
+      for (const receiver of feature.receivers ?? []) {
+        app.on(receiver.events as never, (context: Parameters<typeof receiver.receive>[0]) =>
+          track(async () => {
+            const { deps, run } = await ready;
+            const queued = await receiver.receive(context, deps);
+            if (queued) await submit(queued, deps, run, context.octokit);
+          }),
+        );
+      }
+    }
+    const { shared, deps, run } = await ready.catch((error: unknown) => {
       if (!(error instanceof RedisUnreachable)) throw error;
       app.log.error(`sysadmin-pipe cannot start: ${error.message}`);
       throw new StartupError(error.message);
     });
-    await shared.queue.start((item) => track(() => run(item)));
+    await shared.queue.start((item) => track(() => run(item).then(() => undefined)));
     deliveriesInFlight.onStop(() => shared.close());
     const every = settings.RECONCILE_EVERY_MINUTES;
+    // The sweep's finds go to the same queue as deliveries.
     const sweeps = scheduleReconcile(app, store, {
       everyMinutes: every,
-      executor,
+      submit: (task: Task) => submit({ task, urgent: false }, deps, run),
       coordinator: shared.coordinator,
       queue: shared.queue,
       appLogin,

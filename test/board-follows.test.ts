@@ -6,13 +6,12 @@ import nock from "nock";
 import { Octokit } from "@octokit/rest";
 import { forgetBoards } from "../src/github/board-api.js";
 import { forgetKnownLabels } from "../src/github/label-store.js";
-import { reconcile } from "../src/reconcile/sweep.js";
 import { placeInReady, type ReadyCard } from "../src/triage/card.js";
 import { liveConfig, startLoopbackApp, type LoopbackApp } from "./helpers/app-on-loopback.js";
 import { APP_LOGIN } from "./helpers/fake-github.js";
 import type { Card } from "./helpers/fake-board.js";
 import { commentPayload, issuesPayload, type IssueFields } from "./helpers/webhooks.js";
-import { WRITES } from "./helpers/executor.js";
+import { sweepHere } from "./helpers/executor.js";
 
 jest.setTimeout(120_000);
 
@@ -175,10 +174,10 @@ describe("a card's fields follow the issue", () => {
     issue.updated_at = new Date(Date.now() - 10 * 60_000).toISOString();
     const github = new Octokit({ auth: "ghs_cli_token", baseUrl: `${app.fake.url}/api/v3` });
     const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-    const report = await reconcile(
+    const report = await sweepHere(
       github as never,
       { config: liveConfig(), trusted: true },
-      { executor: WRITES, quietMs: 60_000, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
+      { quietMs: 60_000, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
     );
     expect(report.stale).toContainEqual({
       issue: `${REPO}#107`,

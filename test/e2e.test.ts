@@ -10,8 +10,7 @@ import { forgetBoards } from "../src/github/board-api.js";
 import { forgetKnownLabels } from "../src/github/label-store.js";
 import { ConfigStore } from "../src/github/live-config.js";
 import { inProcessCoordinator } from "../src/coordination/in-process.js";
-import { scheduleReconcile } from "../src/reconcile/schedule.js";
-import { reconcile } from "../src/reconcile/sweep.js";
+import { scheduleReconcile } from "../src/features/sweep/schedule.js";
 import { decodeState } from "../src/triage/state.js";
 import {
   liveConfig,
@@ -24,7 +23,10 @@ import { APP_LOGIN, type FakeGitHub } from "./helpers/fake-github.js";
 import { withTiers } from "./helpers/config.js";
 import { signature } from "./helpers/loopback.js";
 import { issuesPayload } from "./helpers/webhooks.js";
-import { WRITES } from "./helpers/executor.js";
+import { sweepHere, WRITES } from "./helpers/executor.js";
+import { submit, workRunner, type WorkDeps } from "../src/handlers/work-queue.js";
+import { memoryQueue } from "../src/coordination/memory-queue.js";
+import type { Task } from "../src/features/tasks.js";
 
 jest.setTimeout(60_000);
 
@@ -210,11 +212,10 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     fake.clearFaults();
     const { Octokit } = await import("@octokit/rest");
     const github = new Octokit({ auth: "ghs_cli_token", baseUrl: `${fake.url}/api/v3` });
-    const report = await reconcile(
+    const report = await sweepHere(
       github as never,
       { config: liveConfig(), trusted: true },
       {
-        executor: WRITES,
         quietMs: 0,
         appLogin: APP_LOGIN,
         log: { info: () => undefined, warn: () => undefined, error: () => undefined },
@@ -225,11 +226,10 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     expect(botComments(4)).toHaveLength(1);
     expect(fake.board.card(4)?.values.Status).toBe("Ready");
 
-    const again = await reconcile(
+    const again = await sweepHere(
       github as never,
       { config: liveConfig(), trusted: true },
       {
-        executor: WRITES,
         quietMs: 0,
         appLogin: APP_LOGIN,
         log: { info: () => undefined, warn: () => undefined, error: () => undefined },
@@ -261,10 +261,10 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     person(bot!.id + 200_002, "/spent 1h");
     const github = new Octokit({ auth: "ghs_cli_token", baseUrl: `${fake.url}/api/v3` });
     const sweep = () =>
-      reconcile(
+      sweepHere(
         github as never,
         { config: liveConfig(), trusted: true },
-        { executor: WRITES, quietMs: 0, log: quietLog, appLogin: APP_LOGIN },
+        { quietMs: 0, log: quietLog, appLogin: APP_LOGIN },
       );
 
     const report = await sweep();
@@ -298,10 +298,10 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     const { Octokit } = await import("@octokit/rest");
     const github = new Octokit({ auth: "ghs_cli_token", baseUrl: `${fake.url}/api/v3` });
     const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-    const report = await reconcile(
+    const report = await sweepHere(
       github as never,
       { config: liveConfig(), trusted: true },
-      { executor: WRITES, quietMs: 0, log: quiet, repos: [REPO], appLogin: APP_LOGIN },
+      { quietMs: 0, log: quiet, repos: [REPO], appLogin: APP_LOGIN },
     );
     expect(report.stale).toContainEqual({
       issue: `${REPO}#8`,
@@ -319,10 +319,10 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
       registry: withTiers(liveConfig().registry, { fr: { tier: "basic" } }),
     };
     const sweep = () =>
-      reconcile(
+      sweepHere(
         github(),
         { config: basic, trusted: true },
-        { executor: WRITES, quietMs: 0, log: quietLog, repos: [REPO], appLogin: APP_LOGIN },
+        { quietMs: 0, log: quietLog, repos: [REPO], appLogin: APP_LOGIN },
       );
     const report = await sweep();
     expect(report.stale.filter((s) => s.issue === `${REPO}#31`)).toEqual([]);
@@ -353,11 +353,26 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
       Octokit: QuickWrites,
     });
     const store = new ConfigStore(liveConfig(), probot.log);
-    const reports = await scheduleReconcile(probot, store, {
+    // The app's own way: what the sweep finds goes to its queue (here run at once, inline), and
+    // runs with the installation's token.
+    const coordinator = inProcessCoordinator();
+    const deps: WorkDeps = {
+      config: (github, installation) => store.get(github, installation),
       executor: WRITES,
-      coordinator: inProcessCoordinator(),
+      coordinator,
+      queue: memoryQueue<Task>(coordinator, { log: probot.log }),
+      inline: true,
+      auth: (installation) => probot.auth(Number(installation)),
+      appLogin: async () => APP_LOGIN,
+      store,
+      log: probot.log,
+    };
+    const run = workRunner(deps);
+    const reports = await scheduleReconcile(probot, store, {
+      coordinator,
       queue: { queuedIssues: async () => new Set<string>() },
       appLogin: async () => APP_LOGIN,
+      submit: (task) => submit({ task, urgent: false }, deps, run),
     }).run();
 
     expect(reports).toHaveLength(1);

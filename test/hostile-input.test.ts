@@ -6,7 +6,7 @@ import { Octokit } from "@octokit/rest";
 import { applyCommands } from "../src/commands/apply.js";
 import { parseCommands } from "../src/commands/parse.js";
 import { pipeRecord } from "../src/github/pipe-read.js";
-import { reconcile, staleness } from "../src/reconcile/sweep.js";
+import { staleness } from "../src/features/sweep/sweep.js";
 import { decide } from "../src/triage/decide.js";
 import { COMMENT_MARKER, decodeState, encodeState, readDigest } from "../src/triage/state.js";
 import { liveConfig, startLoopbackApp, type LoopbackApp } from "./helpers/app-on-loopback.js";
@@ -20,7 +20,7 @@ import {
   WIRING_TEXT,
 } from "./helpers/config.js";
 import { issuesPayload, pullRequestPayload, pushPayload } from "./helpers/webhooks.js";
-import { WRITES } from "./helpers/executor.js";
+import { sweepHere } from "./helpers/executor.js";
 
 jest.setTimeout(60_000);
 
@@ -202,11 +202,10 @@ describe("end to end, against the fake GitHub", () => {
     fake.addIssue(INSTALL, { number: 6, ...GERMAN_DNS });
     otherBot(6, 990_001); // the delivery was lost; an Action commented first
     const github = new Octokit({ auth: "ghs_cli_token", baseUrl: `${fake.url}/api/v3` });
-    const report = await reconcile(
+    const report = await sweepHere(
       github as never,
       { config: liveConfig(), trusted: true },
       {
-        executor: WRITES,
         quietMs: 0,
         appLogin: APP_LOGIN,
         log: quietLog,
@@ -232,8 +231,7 @@ describe("end to end, against the fake GitHub", () => {
     });
     const github = new Octokit({ auth: "ghs_cli_token", baseUrl: `${fake.url}/api/v3` });
     const live = { config: liveConfig(), trusted: true };
-    const report = await reconcile(github as never, live, {
-      executor: WRITES,
+    const report = await sweepHere(github as never, live, {
       quietMs: 0,
       appLogin: APP_LOGIN,
       log: quietLog,

@@ -1,5 +1,5 @@
 // Which command comments the sweep answers because their delivery was lost: the pure rule.
-import { unansweredCommands, type ListedComment } from "../src/reconcile/lost-commands.js";
+import { unansweredCommands, type ListedComment } from "../src/features/sweep/lost-commands.js";
 
 const NOW = Date.parse("2026-11-29T12:00:00Z");
 const HOUR_AGO = "2026-11-29T11:00:00Z";

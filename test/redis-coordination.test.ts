@@ -8,10 +8,9 @@ import { RedisLock } from "../src/coordination/redis-lock.js";
 import { redisQueue } from "../src/coordination/redis-queue.js";
 import type { WorkItem } from "../src/coordination/types.js";
 import { ConfigStore } from "../src/github/live-config.js";
-import { scheduleReconcile } from "../src/reconcile/schedule.js";
+import { scheduleReconcile } from "../src/features/sweep/schedule.js";
 import { shippedConfig } from "./helpers/config.js";
 import { describeWithRedis, startRedis, type RedisServer } from "./helpers/redis.js";
-import { DRY_RUN } from "./helpers/executor.js";
 
 const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -199,7 +198,7 @@ describeWithRedis("the in-app sweep across replicas", () => {
       scheduleReconcile(app as never, store, {
         everyMinutes: 15,
         firstAfterMs: 10,
-        executor: DRY_RUN,
+        submit: async () => ({ queued: true }),
         coordinator,
         appLogin: async () => "sysadmin-pipe[bot]",
         queue: { queuedIssues: async () => new Set<string>() },

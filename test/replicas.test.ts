@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { jest } from "@jest/globals";
 import nock from "nock";
-import { staleness } from "../src/reconcile/sweep.js";
+import { staleness } from "../src/features/sweep/sweep.js";
 import { decide } from "../src/triage/decide.js";
 import { decodeState } from "../src/triage/state.js";
 import { toInput } from "../src/usecase/issue-job.js";

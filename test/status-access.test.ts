@@ -13,7 +13,7 @@ import { memoryQueue } from "../src/coordination/memory-queue.js";
 import type { GitHub } from "../src/github/client-types.js";
 import { ConfigStore } from "../src/github/live-config.js";
 import { statusHandler, type StatusDeps } from "../src/handlers/status.js";
-import { LAST_SWEEP } from "../src/reconcile/schedule.js";
+import { LAST_SWEEP } from "../src/features/sweep/schedule.js";
 import { ensureBuilt } from "./helpers/built.js";
 import {
   REGISTRY_TEXT,

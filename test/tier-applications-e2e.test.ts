@@ -6,7 +6,6 @@
 import { jest } from "@jest/globals";
 import nock from "nock";
 import { Octokit } from "@octokit/rest";
-import { reconcile } from "../src/reconcile/sweep.js";
 import { decodeState, encodeState } from "../src/triage/state.js";
 import { bindingOf, decisionBranch, decisionCommitMessage } from "../src/tiers/approval.js";
 import { readTierIssue } from "../src/tiers/read.js";
@@ -39,7 +38,7 @@ import {
   pullRequestPayload,
   type IssueFields,
 } from "./helpers/webhooks.js";
-import { WRITES } from "./helpers/executor.js";
+import { sweepHere } from "./helpers/executor.js";
 
 jest.setTimeout(120_000);
 
@@ -442,10 +441,10 @@ describe("the reconcile sweep", () => {
     const github = new Octokit({ auth: "ghs_cli_token", baseUrl: `${app.fake.url}/api/v3` });
     const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
     const sweep = () =>
-      reconcile(
+      sweepHere(
         github as never,
         { config: liveConfig(), trusted: true },
-        { executor: WRITES, quietMs: 0, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
+        { quietMs: 0, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
       );
     await apply(20, germany("basic", BASIC_EVIDENCE));
     await say(20, "/approve-tier basic", "circle-member");
@@ -495,10 +494,10 @@ describe("the reconcile sweep", () => {
     for (const i of app.fake.repo(REPO).issues.values()) i.updated_at = old;
     const github = new Octokit({ auth: "ghs_cli_token", baseUrl: `${app.fake.url}/api/v3` });
     const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-    const report = await reconcile(
+    const report = await sweepHere(
       github as never,
       { config: liveConfig(), trusted: true },
-      { executor: WRITES, quietMs: 60_000, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
+      { quietMs: 60_000, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
     );
     expect(report.stale).toEqual([{ issue: `${REPO}#7`, why: "tier application not answered" }]);
     expect(botComment(7)).toContain("Complete: waiting for the circle");
@@ -650,10 +649,10 @@ describe("an approval is bound to what the circle approved", () => {
     const shipped = liveConfig();
     const reports = { ...shipped.policy.reports, circle_team: CIRCLE }; // as the app deploys it
     const config = { ...shipped, policy: { ...shipped.policy, reports } };
-    const report = await reconcile(
+    const report = await sweepHere(
       github as never,
       { config, trusted: true },
-      { executor: WRITES, quietMs: 0, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
+      { quietMs: 0, repos: [REPO], log: quiet, appLogin: APP_LOGIN },
     );
     expect(report.failed).toEqual([]);
     expect(reactions(id)).toEqual(["confused"]);

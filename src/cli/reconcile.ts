@@ -1,7 +1,9 @@
 // `sysadmin-pipe reconcile`: run the reconcile sweep with a token (for a cron job, or by hand).
 import { watchedRepos, type TriageConfig } from "../registry/triage-config.js";
 import { isWatched } from "../usecase/issue-job.js";
-import { reconcile, type SweepOptions, type SweepReport } from "../reconcile/sweep.js";
+import { reconcile, type SweepOptions, type SweepReport } from "../features/sweep/sweep.js";
+import { runHere } from "../features/sweep/run-here.js";
+import { itemFor, type Task } from "../features/tasks.js";
 import { connectShared } from "../coordination/connect.js";
 import type { Logger } from "../logger.js";
 import { readDeployment } from "../settings.js";
@@ -37,8 +39,9 @@ export async function reconcileCommand({
     );
     return 2;
   }
-  const report = await besideTheApp(io, log, (shared) =>
-    reconcile(github, live, { repos: values.repo, executor, log, appLogin, ...shared }),
+  const here = runHere({ github, live, store: client.store, executor, appLogin, log });
+  const report = await besideTheApp(io, log, here, (shared) =>
+    reconcile(github, live, { repos: values.repo, log, appLogin, ...shared }),
   );
   if (!report) {
     io.stderr("Another reconcile sweep is running (in the app or from a command line): not run.\n");
@@ -50,26 +53,28 @@ export async function reconcileCommand({
 }
 
 /**
- * With REDIS_URL, the sweep takes the app's issue locks, leaves the app's queued issues alone and
- * runs only when no other sweep does. Without it, it cannot see the app: the README says not to
- * run it beside a live app, and the quiet period (issues updated in the last two minutes are
- * skipped) is all that keeps them apart.
+ * With REDIS_URL, the sweep runs only when no other sweep does, leaves the app's queued issues
+ * alone and hands what it finds to the app's queue: the app's replicas run it in its turn, as
+ * they run deliveries. Without it, it cannot see the app, so it runs the work itself, each under
+ * its issue's lock: the README says not to run it beside a live app, and the quiet period
+ * (issues updated in the last two minutes are skipped) is all that keeps them apart.
  */
 async function besideTheApp(
   io: CommandIo,
   log: Logger,
-  sweep: (shared: Pick<SweepOptions, "coordinator" | "queued" | "quietMs">) => Promise<SweepReport>,
+  here: SweepOptions["submit"],
+  sweep: (shared: Pick<SweepOptions, "queued" | "quietMs" | "submit">) => Promise<SweepReport>,
 ): Promise<SweepReport | undefined> {
   const read = readDeployment(io.env);
   const redisUrl = read.ok ? read.settings.REDIS_URL : undefined;
-  if (!redisUrl) return sweep({});
-  const shared = await connectShared<unknown>({ redisUrl, log });
+  if (!redisUrl) return sweep({ submit: here });
+  const shared = await connectShared<Task>({ redisUrl, log });
   try {
     const ran = await shared.coordinator.tryLock("sweep", () =>
       sweep({
-        coordinator: shared.coordinator,
         queued: () => shared.queue.queuedIssues(),
         quietMs: 0,
+        submit: async (task) => ({ queued: await shared.queue.add(itemFor(task, false)) }),
       }),
     );
     return ran?.value;
@@ -93,6 +98,6 @@ function printReport(report: SweepReport, dryRun: boolean, io: CommandIo): void 
   for (const s of report.stale) io.stdout(`${verb} ${s.issue}: ${s.why}\n`);
   for (const f of report.failed) io.stdout(`FAILED ${f.issue}: ${f.error}\n`);
   io.stdout(
-    `${report.scanned} open issues in ${report.repos} repositories: ${report.stale.length} stale, ${report.repaired} repaired, ${report.skippedRecent} left to the live app (updated in the last minutes), ${report.skippedQueued} queued in the app, ${report.failed.length} failed.\n`,
+    `${report.scanned} open issues in ${report.repos} repositories: ${report.stale.length} stale, ${report.repaired} repaired, ${report.submitted} handed to the app's queue, ${report.skippedRecent} left to the live app (updated in the last minutes), ${report.skippedQueued} queued in the app, ${report.failed.length} failed.\n`,
   );
 }

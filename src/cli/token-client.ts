@@ -53,5 +53,13 @@ export async function tokenClient(shipped: TriageConfig, io: TokenIo, dryRun = f
   const live = await store.get(github, "cli");
   // A token (a person's, a workflow's) cannot ask GitHub which App it is: APP_SLUG says it.
   const appLogin = botLogin(deployment.APP_SLUG ?? DEFAULT_APP_SLUG);
-  return { github, live, log, appLogin, appLoginAssumed: !deployment.APP_SLUG, executor };
+  return {
+    github,
+    live,
+    store,
+    log,
+    appLogin,
+    appLoginAssumed: !deployment.APP_SLUG,
+    executor,
+  };
 }

@@ -47,8 +47,6 @@ export interface BoardOutcome {
 }
 
 export interface BoardContext {
-  /** Places on one board one at a time (across replicas when given; else in this process). */
-  serialise?: <T>(board: string, work: () => Promise<T>) => Promise<T>;
   github: GitHub;
   ref: IssueRef;
   config: BoardConfig | undefined;
@@ -212,8 +210,7 @@ export async function syncBoard(ctx: BoardContext, request: BoardRequest): Promi
     const meta = await loadBoardMeta(ctx.github, config, ctx.cacheKey);
     if (addsAtOnce(ctx, target, record)) sync.labelIds = await newLabelIds(ctx);
     // One placement on a board at a time: each reads Ready after the previous card took its place.
-    const serialise = ctx.serialise ?? withBoardLock;
-    const locked = (m: BoardMeta) => serialise(m.projectId, () => apply(ctx, config, m, sync));
+    const locked = (m: BoardMeta) => withBoardLock(m.projectId, () => apply(ctx, config, m, sync));
     try {
       return { ...(await locked(meta)), labeled: sync.labeled };
     } catch (error) {

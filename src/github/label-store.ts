@@ -1,6 +1,6 @@
 // Making sure the app's labels exist in a repository, with colours and descriptions, and knowing
 // their GraphQL ids (a first filing adds the labels inside the board's add-card mutation).
-import { withIssueLock } from "./locks.js";
+import { withLabelLock } from "./locks.js";
 import { TtlCache } from "./ttl-cache.js";
 import type { GitHub, IssueRef } from "./client-types.js";
 import type { Logger } from "../logger.js";
@@ -62,7 +62,7 @@ export async function ensureLabels(
   log: Logger,
 ): Promise<Map<string, string>> {
   const key = `labels:${ref.owner}/${ref.repo}`.toLowerCase();
-  return withIssueLock(key, () => createMissing(github, ref, names, style, log));
+  return withLabelLock(key, () => createMissing(github, ref, names, style, log));
 }
 
 async function createMissing(

@@ -9,7 +9,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Coordinator, WorkQueue } from "../coordination/types.js";
 import type { ConfigStore } from "../github/live-config.js";
-import { LAST_SWEEP, type LastSweep } from "../reconcile/schedule.js";
+import { LAST_SWEEP, type LastSweep } from "../features/sweep/schedule.js";
 
 export interface StatusDeps {
   queue: WorkQueue;

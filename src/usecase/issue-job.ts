@@ -102,6 +102,29 @@ export interface EventPlace {
   installation: string;
 }
 
+/** The place of queued work: its issue, from the task's fields. */
+export function placeFor(
+  work: { deliveryId: string; repo: string; number: number; installation: string },
+  octokit: unknown,
+  log: Logger,
+): EventPlace {
+  const { deliveryId, repo, number, installation } = work;
+  return { octokit, log, deliveryId, repo, number, installation };
+}
+
+/** The fields triage reads, so a queued item stays small. */
+export function slimIssue(issue: IssueData): IssueData {
+  return {
+    node_id: issue.node_id,
+    title: issue.title,
+    state: issue.state,
+    body: issue.body,
+    html_url: issue.html_url,
+    labels: labelNames(issue).map((name) => ({ name })),
+    user: issue.user ? { login: issue.user.login } : null,
+  };
+}
+
 /** The event's place, from a webhook's context. */
 export function placeOf(context: {
   id: string;

@@ -1,7 +1,6 @@
 // A sysadmin request in its turn: decide from the issue and its recorded state, then make the
 // labels, the bot comment and the board card match the plan.
 import { mention } from "../markup/inert.js";
-import type { Coordinator } from "../coordination/types.js";
 import {
   hasIssueWrites,
   labelsToAdd,
@@ -18,12 +17,6 @@ import { applyHourCaps, cappedInstances } from "../triage/caps.js";
 import { hoursUsed } from "../github/cap-usage.js";
 import type { TriagePlan } from "../triage/types.js";
 import { toInput, type ApplyOptions, type IssueData, type IssueJob } from "./issue-job.js";
-
-/** Placements on one board take turns across replicas: each reads Ready, then places. */
-const boardLock =
-  (coordinator: Coordinator) =>
-  <T>(board: string, work: () => Promise<T>) =>
-    coordinator.withLock(`board:${board}`, work);
 
 /** A new request that would take an instance over its tier's hour cap goes to the jobs board. */
 export async function withHourCaps(
@@ -66,7 +59,6 @@ export async function decideAndApply(
       config: config.policy.board,
       registry: config.registry,
       cacheKey: job.installation,
-      ...(job.coordinator ? { serialise: boardLock(job.coordinator) } : {}),
       ...(issue.node_id ? { issueId: issue.node_id } : {}),
       // A first filing adds the labels with the card: one spaced write fewer.
       labels: {

@@ -1,8 +1,8 @@
-// The tier registry's own life on GitHub: a "Tier registry" check run on every pull request
-// that touches it, and a reload when a change lands on the default branch.
+// The registry check: a "Tier registry" check run on every pull request that touches the
+// registry (queued, run in its turn), and a reload when a change lands on the default branch.
 import type { Context } from "probot";
-import type { ConfigStore } from "../../github/live-config.js";
-import type { ExecutorFor } from "../../usecase/issue-job.js";
+import type { Feature, FeatureDeps, Queued } from "../feature.js";
+import type { RegistryCheckTask } from "../tasks.js";
 import { readRepoFile, type FileRead } from "../../github/repo-files.js";
 import { gitHubClient } from "../../github/client.js";
 import { changedFiles, listIssues } from "../../github/issue-api.js";
@@ -74,58 +74,82 @@ async function openPipeRequests(github: GitHub, config: TriageConfig): Promise<O
   return requests;
 }
 
-export async function checkRegistryPullRequest(
+/** A pull request on the registry repository becomes a check to run in its turn. */
+async function receivePull(
   context: Context<PullEvent>,
-  store: ConfigStore,
-  deps: { executor: ExecutorFor },
-): Promise<void> {
+  deps: FeatureDeps,
+): Promise<Queued | undefined> {
   const { payload } = context;
-  const github = gitHubClient(context.octokit, { log: context.log });
-  const installation = String(payload.installation?.id ?? "none");
-  const { config } = await store.get(github, installation);
-  const source = store.source;
+  const source = deps.store.source;
   const full = payload.repository.full_name;
-  if (!source.repo || source.repo.toLowerCase() !== full.toLowerCase()) return;
+  if (!source.repo || source.repo.toLowerCase() !== full.toLowerCase()) return undefined;
   const pr = payload.pull_request;
-  const touched = new Set(await changedFiles(github, full, pr.number));
-  if (!sourcePaths(source).some((p) => touched.has(p))) return;
+  const task: RegistryCheckTask = {
+    kind: "registry-check",
+    deliveryId: context.id,
+    repo: full,
+    number: pr.number,
+    installation: String(payload.installation?.id ?? "none"),
+    head: pr.head.sha,
+    base: pr.base.sha,
+  };
+  return { task, urgent: false };
+}
+
+/** The check run on the pull request's head: what the change means, or what to fix. */
+async function runCheck(
+  task: RegistryCheckTask,
+  deps: FeatureDeps,
+  octokit: unknown,
+): Promise<string | undefined> {
+  const { store, log } = deps;
+  const github = gitHubClient(octokit, { log });
+  const { config } = await store.get(github, task.installation);
+  const source = store.source;
+  const full = task.repo;
+  const touched = new Set(await changedFiles(github, full, task.number));
+  if (!sourcePaths(source).some((p) => touched.has(p))) return undefined;
 
   const [registry, form, policy] = await Promise.all([
-    readAt(github, full, source.registry, pr.head.sha),
-    readAt(github, full, source.form, pr.head.sha),
-    policyAt(github, full, source, pr.head.sha),
+    readAt(github, full, source.registry, task.head),
+    readAt(github, full, source.form, task.head),
+    policyAt(github, full, source, task.head),
   ]);
   const proposed = validateWithForm({ registry, policy, form });
   let diff;
   let affected;
   if (proposed.config) {
     const [oldRegistry, oldPolicy] = await Promise.all([
-      readAt(github, full, source.registry, pr.base.sha),
-      policyAt(github, full, source, pr.base.sha),
+      readAt(github, full, source.registry, task.base),
+      policyAt(github, full, source, task.base),
     ]);
     const base = validateConfig({ registry: oldRegistry, policy: oldPolicy }).config ?? config;
     diff = diffConfigs(base, proposed.config);
     affected = affectedRequests(await openPipeRequests(github, base), base, proposed.config);
   }
   const report = checkReport(proposed.problems, diff, affected);
-  const act = deps.executor(github, undefined, { log: context.log, policy: config.policy });
-  await act.checkRun(context.repo(), pr.head.sha, report);
-  context.log.info(
+  const [owner, repo] = full.split("/") as [string, string];
+  const act = deps.executor(github, undefined, { log, policy: config.policy });
+  await act.checkRun({ owner, repo }, task.head, report);
+  log.info(
     {
-      pull: `${full}#${pr.number}`,
+      pull: `${full}#${task.number}`,
       conclusion: report.conclusion,
       problems: proposed.problems.length,
     },
     "tier registry checked",
   );
+  return `Tier registry check: ${report.conclusion}`;
 }
 
-export async function reloadOnPush(context: Context<"push">, store: ConfigStore): Promise<void> {
+/** A change landed on the registry's default branch: the live registry is read again at once. */
+async function reloadOnPush(context: Context<"push">, deps: FeatureDeps): Promise<undefined> {
   const { payload } = context;
+  const { store } = deps;
   const source = store.source;
   if (!source.repo || source.repo.toLowerCase() !== payload.repository.full_name.toLowerCase())
-    return;
-  if (payload.ref !== `refs/heads/${payload.repository.default_branch}`) return;
+    return undefined;
+  if (payload.ref !== `refs/heads/${payload.repository.default_branch}`) return undefined;
   const changed = new Set(
     payload.commits.flatMap((c) => [
       ...(c.added ?? []),
@@ -134,8 +158,24 @@ export async function reloadOnPush(context: Context<"push">, store: ConfigStore)
     ]),
   );
   if (![source.registry, source.policy, source.tiers, source.signals].some((p) => changed.has(p)))
-    return;
+    return undefined;
   const installation = String(payload.installation?.id ?? "none");
   const github = gitHubClient(context.octokit, { log: context.log });
   await store.get(github, installation, true);
+  return undefined;
 }
+
+export const registryCheck: Feature = {
+  name: "registry check",
+  receivers: [
+    {
+      events: ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"],
+      receive: (context, deps) => receivePull(context as Context<PullEvent>, deps),
+    },
+    {
+      events: ["push"],
+      receive: (context, deps) => reloadOnPush(context as Context<"push">, deps),
+    },
+  ],
+  runs: { "registry-check": runCheck },
+};

@@ -1,38 +1,41 @@
-// The reconcile sweep: GitHub never redelivers a failed webhook by itself, so walk the open
-// issues of the watched repos and repair what a missed or failed delivery left behind: a
-// missing or stale decision, an accepted request not on the board. Each repair happens inside the
-// issue's lock (shared with the app's replicas through Redis), from what is read inside it, and
-// issues with work queued in the app are left to the queue.
-import { wantsComment } from "../triage/comment-text.js";
-import type { BoardOutcome } from "../github/board-sync.js";
-import { commentsByIssue, pickBotComment, planHealing } from "../github/bot-comment.js";
-import { listIssues, readIssue } from "../github/issue-api.js";
-import { watchedRepos } from "../registry/triage-config.js";
-import { inProcessCoordinator } from "../coordination/in-process.js";
-import type { Coordinator } from "../coordination/types.js";
-import type { LiveConfig } from "../github/live-config.js";
-import type { GitHub, IssueRef } from "../github/client-types.js";
-import type { Logger } from "../logger.js";
-import { handleIssue } from "../usecase/issue-turn.js";
+// The reconcile sweep: a delivery lost while the app was down, or one whose work failed for good,
+// leaves an issue behind. Walk the open issues of the watched repositories, find what each needs
+// (a lost command answered, a missed registry pull request closing followed, duplicate bot
+// comments healed, a missing or stale decision repaired) and hand it to the queue like any
+// delivery: it runs in its turn, under its issue's lease, from what is read then. Issues with
+// work queued already are left to the queue. GitHub's delivery log (delivery-log.ts) redelivers
+// what it can; this finds what a redelivery cannot fix or the log no longer holds.
+import { wantsComment } from "../../triage/comment-text.js";
+import type { BoardOutcome } from "../../github/board-sync.js";
+import { commentsByIssue, pickBotComment, planHealing } from "../../github/bot-comment.js";
+import { listIssues, readIssue } from "../../github/issue-api.js";
+import { watchedRepos } from "../../registry/triage-config.js";
+import type { LiveConfig } from "../../github/live-config.js";
+import type { GitHub } from "../../github/client-types.js";
+import type { Logger } from "../../logger.js";
+import { handleIssue } from "../../usecase/issue-turn.js";
 import {
+  botCommentOf,
   isWatched,
   issueKey,
   labelNames,
   toInput,
-  botCommentOf,
-  type ExecutorFor,
   type IssueData,
   type IssueJob,
-} from "../usecase/issue-job.js";
-import { handleCommandComment, type CommandComment } from "../usecase/command-comment.js";
+} from "../../usecase/issue-job.js";
+import type { CommandComment } from "../../usecase/command-comment.js";
 import { unansweredCommands, type ListedComment } from "./lost-commands.js";
-import { followRegistryPull, tierScope, type ClosedPull } from "../usecase/tier-application.js";
-import { readRegistryPullRequest } from "../github/registry-pr.js";
-import { boardTarget, sameAsRecorded } from "../triage/card.js";
-import { decide } from "../triage/decide.js";
-import { isAppLabel } from "../triage/label-names.js";
-import { decodeState, readDigest } from "../triage/state.js";
-import type { RecordedState, TriagePlan } from "../triage/types.js";
+import { tierScope, type ClosedPull } from "../../usecase/tier-application.js";
+import { readRegistryPullRequest } from "../../github/registry-pr.js";
+import { boardTarget, sameAsRecorded } from "../../triage/card.js";
+import { decide } from "../../triage/decide.js";
+import { isAppLabel } from "../../triage/label-names.js";
+import { decodeState, readDigest } from "../../triage/state.js";
+import type { RecordedState, TriagePlan } from "../../triage/types.js";
+import type { Task } from "../tasks.js";
+
+/** What became of work the sweep handed on: queued for the app, or run here (what it did). */
+export type Submitted = { queued: true } | { queued: false; done?: string };
 
 export interface SweepOptions {
   /** owner/name; default: every watched repository. */
@@ -40,23 +43,24 @@ export interface SweepOptions {
   /** Issues updated more recently than this are the live app's business (when its queue is
    * unknown: the command line without Redis). */
   quietMs?: number;
-  /** The issue locks the app's replicas hold (default: this process's own). */
-  coordinator?: Coordinator;
   /** Issues with work queued in the app: left to the queue. */
   queued?: () => Promise<Set<string>>;
   installation?: string;
   /** The login the app's own comments are written by: no other bot's comment is trusted. */
   appLogin: string;
   log: Logger;
-  /** Where repairs are written (in a dry run, only logged). */
-  executor: ExecutorFor;
+  /** Hand a piece of work on: to the app's queue, or (the command line alone) run it now. */
+  submit: (task: Task) => Promise<Submitted>;
 }
 
 export interface SweepReport {
   repos: number;
   scanned: number;
-  /** Issues whose decision was missing or stale, with why. */
+  /** Issues that needed work, with why. */
   stale: { issue: string; why: string }[];
+  /** Work handed to the app's queue. */
+  submitted: number;
+  /** Work done here (the command line without the app's queue). */
   repaired: number;
   skippedRecent: number;
   /** Issues with work waiting in the app's queue. */
@@ -133,14 +137,15 @@ export async function reconcile(
     repos: repos.length,
     scanned: 0,
     stale: [],
+    submitted: 0,
     repaired: 0,
     skippedRecent: 0,
     skippedQueued: 0,
     failed: [],
   };
   const quietMs = options.quietMs ?? 2 * 60 * 1000;
-  const coordinator = options.coordinator ?? inProcessCoordinator();
   const queued = (await options.queued?.()) ?? new Set<string>();
+  const sweep = `reconcile-${Date.now()}`;
   for (const full of repos) {
     const [owner, repo] = full.split("/") as [string, string];
     const issues = await listIssues(github, full, { state: "open" });
@@ -156,15 +161,8 @@ export async function reconcile(
         continue;
       }
       const listed = { issue: issue as IssueData, comments: byIssue.get(issue.number) ?? [] };
-      await sweepIssue(
-        github,
-        full,
-        issue.number,
-        live,
-        { ...options, coordinator },
-        listed,
-        report,
-      );
+      const place = { repo: full, number: issue.number, sweep };
+      await sweepIssue(github, place, live, options, listed, report);
     }
   }
   options.log.info(
@@ -172,6 +170,7 @@ export async function reconcile(
       repos: report.repos,
       scanned: report.scanned,
       stale: report.stale.length,
+      submitted: report.submitted,
       repaired: report.repaired,
       queued: report.skippedQueued,
       failed: report.failed.length,
@@ -182,35 +181,38 @@ export async function reconcile(
 }
 
 /**
- * Look at one listed issue and repair it if it needs it. Whatever goes wrong here (an issue
- * whose text trips a rule, GitHub refusing a write) is this issue's failure, reported with it:
- * the sweep goes on to the next issue, so one bad issue never hides the others' repairs.
+ * Look at one listed issue and hand on what it needs. Whatever goes wrong here (an issue whose
+ * text trips a rule, GitHub refusing a write) is this issue's failure, reported with it: the
+ * sweep goes on to the next issue, so one bad issue never hides the others' repairs.
  */
 async function sweepIssue(
   github: GitHub,
-  full: string,
-  number: number,
+  place: { repo: string; number: number; sweep: string },
   live: LiveConfig,
-  options: SweepOptions & { coordinator: Coordinator },
+  options: SweepOptions,
   listed: { issue: IssueData; comments: readonly ListedComment[] },
   report: SweepReport,
 ): Promise<void> {
-  const [owner, repo] = full.split("/") as [string, string];
-  const where = `${full}#${number}`;
+  const where = `${place.repo}#${place.number}`;
   let why: string | undefined;
   try {
-    const ref = { owner, repo, issue_number: number };
-    const repair = await repairFor(github, ref, full, live, options, listed);
-    if (!repair) return;
-    why = repair.why;
-    const repaired = await options.coordinator.withLock(
-      `issue:${issueKey(full, number)}`,
-      repair.run,
-    );
-    if (repaired) {
+    const work = await workFor(github, place, live, options, listed);
+    if (!work) return;
+    why = work.why;
+    const done: string[] = [];
+    let queued = 0;
+    for (const task of work.tasks) {
+      const result = await options.submit(task);
+      if (result.queued) queued++;
+      else if (result.done) done.push(result.done);
+    }
+    report.submitted += queued;
+    // Handed to the queue, or done here: why (a repair says what it found still stale).
+    if (done.length) {
+      const repaired = work.tasks.every((t) => t.kind === "repair") ? done.join("; ") : why;
       report.stale.push({ issue: where, why: repaired });
       report.repaired++;
-    }
+    } else if (queued) report.stale.push({ issue: where, why });
   } catch (error) {
     if (why) report.stale.push({ issue: where, why });
     const message = String((error as Error).message ?? error).slice(0, 200);
@@ -219,91 +221,60 @@ async function sweepIssue(
   }
 }
 
-/** What the sweep would repair on an issue, and how, inside the issue's lock. */
-interface Repair {
+/** What an issue needs, as work for the queue, and why. */
+interface Work {
   why: string;
-  run: () => Promise<string | undefined>;
+  tasks: Task[];
 }
 
 /**
- * From the listing (which only says where to look: each repair reads again inside the lock):
+ * From the listing (which only says where to look: each piece of work reads again in its turn):
  * command comments never answered first, then a registry pull request's missed closing, then
- * duplicate bot comments (healed by findBotComment), then a stale decision.
+ * duplicate bot comments, then a stale decision.
  */
-async function repairFor(
+async function workFor(
   github: GitHub,
-  ref: IssueRef,
-  repo: string,
+  place: { repo: string; number: number; sweep: string },
   live: LiveConfig,
   options: SweepOptions,
   listed: { issue: IssueData; comments: readonly ListedComment[] },
-): Promise<Repair | undefined> {
+): Promise<Work | undefined> {
   const { issue, comments } = listed;
+  const base = {
+    repo: place.repo,
+    number: place.number,
+    installation: options.installation ?? "cli",
+  };
   const comment = pickBotComment(comments, options.appLogin);
   const previous = comment ? decodeState(comment.body) : undefined;
   const lost = unansweredCommands(comments, comment?.id, previous, Date.now());
   if (lost.length) {
-    const run = () => answerInsideLock(github, ref, repo, live, options, lost);
-    return { why: neverAnswered(lost), run };
+    const tasks: Task[] = lost.map((c) => ({
+      kind: "commands",
+      ...base,
+      deliveryId: `reconcile-comment-${c.id}`,
+      comment: c,
+    }));
+    return { why: neverAnswered(lost), tasks };
   }
   const pull = await missedPullClosing(github, previous, options.log);
-  if (pull) return { why: pull.why, run: () => followInsideLock(github, ref, pull, live, options) };
+  if (pull) {
+    const deliveryId = `${place.sweep}-pull-${pull.pull.number}`;
+    return {
+      why: pull.why,
+      tasks: [{ kind: "pull-closed", ...base, deliveryId, pull: pull.pull }],
+    };
+  }
   const labels = labelNames(issue);
   const why = planHealing(comments, options.appLogin)?.remove.length
     ? DUPLICATES
-    : whyStale(repo, ref.issue_number, { labels, data: issue }, comment, live);
+    : whyStale(place.repo, place.number, { labels, data: issue }, comment, live);
   if (!why) return undefined;
-  return { why, run: () => repairInsideLock(github, ref, repo, live, options, why) };
+  return { why, tasks: [{ kind: "repair", ...base, deliveryId: place.sweep, why }] };
 }
 
 const neverAnswered = (lost: readonly CommandComment[]) =>
   `command comment never answered: ${lost.map((c) => `${c.id} by @${c.login}`).join(", ")}`;
-
-/** The sweep's job on one issue: the same use cases as a delivery's, as the sweep. */
-function sweepJob(
-  github: GitHub,
-  ref: IssueRef,
-  repo: string,
-  live: LiveConfig,
-  options: SweepOptions,
-  /** A delivery id of its own for each piece of work (a comment's, the issue's). */
-  deliveryId: string,
-): IssueJob {
-  return {
-    github,
-    ref,
-    repo,
-    installation: options.installation ?? "cli",
-    deliveryId,
-    config: live.config,
-    trusted: live.trusted,
-    act: options.executor(github, ref, { log: options.log, policy: live.config.policy }),
-    coordinator: options.coordinator,
-    appLogin: options.appLogin,
-    log: options.log,
-  };
-}
-
-/**
- * Inside the issue's lock: run the command comments whose delivery was lost, oldest first, as
- * their delivery would have (each is skipped if the bot comment now records it as handled).
- * Says which ran, or undefined.
- */
-async function answerInsideLock(
-  github: GitHub,
-  ref: IssueRef,
-  repo: string,
-  live: LiveConfig,
-  options: SweepOptions,
-  lost: readonly CommandComment[],
-): Promise<string | undefined> {
-  const ran: CommandComment[] = [];
-  for (const comment of lost) {
-    const job = sweepJob(github, ref, repo, live, options, `reconcile-comment-${comment.id}`);
-    if (await handleCommandComment(job, comment)) ran.push(comment);
-  }
-  return ran.length ? neverAnswered(ran) : undefined;
-}
 
 /** A closed registry pull request whose closing the app missed, with what to say. */
 interface MissedClosing {
@@ -338,18 +309,6 @@ async function missedPullClosing(
   };
 }
 
-/** Inside the issue's lock: follow the pull request's closing as its delivery would have. */
-async function followInsideLock(
-  github: GitHub,
-  ref: IssueRef,
-  missed: MissedClosing,
-  live: LiveConfig,
-  options: SweepOptions,
-): Promise<string | undefined> {
-  const job = sweepJob(github, ref, `${ref.owner}/${ref.repo}`, live, options, `reconcile-pull`);
-  return (await followRegistryPull(job, missed.pull)) ? missed.why : undefined;
-}
-
 /** Why the issue as listed looks stale (a cheap look before taking its lock). */
 function whyStale(
   repo: string,
@@ -375,23 +334,16 @@ function whyStale(
 }
 
 /**
- * Inside the issue's lock: read the issue and its bot comment again (the app may have handled
- * it since the listing), and repair only what is still stale. Says why, or undefined.
+ * A repair in its turn (the issue's lease held): read the issue and its bot comment again (the
+ * app may have handled it since the sweep looked, and several bot comments are healed), and
+ * repair only what is still stale. Says what it repaired, or undefined.
  */
-async function repairInsideLock(
-  github: GitHub,
-  ref: IssueRef,
-  repo: string,
-  live: LiveConfig,
-  options: SweepOptions,
-  /** Why the listing looked stale. */
-  listed: string,
-): Promise<string | undefined> {
-  const job = sweepJob(github, ref, repo, live, options, `reconcile-${Date.now()}`);
-  const issue = await readIssue(github, ref);
+export async function repairIssue(job: IssueJob, listed: string): Promise<string | undefined> {
+  const issue = await readIssue(job.github, job.ref);
   const labels = labelNames(issue);
   const comment = await botCommentOf(job); // heals duplicates
-  const why = whyStale(repo, ref.issue_number, { labels, data: issue }, comment, live);
+  const live = { config: job.config, trusted: job.trusted };
+  const why = whyStale(job.repo, job.ref.issue_number, { labels, data: issue }, comment, live);
   if (!why) return listed === DUPLICATES ? `${DUPLICATES}: healed` : undefined;
   const previous = comment ? decodeState(comment.body) : undefined;
   // Forget a board record that failed or is missing, so the card is checked for real.
@@ -399,10 +351,6 @@ async function repairInsideLock(
     previous && why.includes("board")
       ? { ...previous, board: undefined as BoardOutcome["record"] }
       : previous;
-  await handleIssue(job, issue, {
-    labels,
-    comment,
-    previous: state,
-  });
+  await handleIssue(job, issue, { labels, comment, previous: state });
   return why;
 }

@@ -1,8 +1,8 @@
 // Command comments whose delivery was lost (a stop without Redis, a delivery GitHub never
 // retried): the sweep finds them on the issue and runs them in their turn. Pure.
-import { parseCommands, writtenByBot } from "../commands/parse.js";
-import type { RecordedState } from "../triage/types.js";
-import type { CommandComment } from "../usecase/command-comment.js";
+import { parseCommands, writtenByBot } from "../../commands/parse.js";
+import type { RecordedState } from "../../triage/types.js";
+import type { CommandComment } from "../../usecase/command-comment.js";
 
 /** A comment as GitHub lists it: its reactions' counts tell whether anyone answered it. */
 export interface ListedComment {

@@ -4,13 +4,12 @@
 // through the coordinator, and one sweep at a time holds the "sweep" lock. A failed sweep is
 // logged and the next one tries again. The last sweep is noted for /status.
 import type { Probot } from "probot";
-import type { Coordinator, WorkQueue } from "../coordination/types.js";
-import type { ConfigStore } from "../github/live-config.js";
-import { gitHubClient } from "../github/client.js";
-import { listInstallations } from "../github/issue-api.js";
-import type { GitHub } from "../github/client-types.js";
-import type { ExecutorFor } from "../usecase/issue-job.js";
-import { reconcile, type SweepReport } from "./sweep.js";
+import type { Coordinator, WorkQueue } from "../../coordination/types.js";
+import type { ConfigStore } from "../../github/live-config.js";
+import { gitHubClient } from "../../github/client.js";
+import { listInstallations } from "../../github/issue-api.js";
+import type { GitHub } from "../../github/client-types.js";
+import { reconcile, type SweepOptions, type SweepReport } from "./sweep.js";
 
 export interface ScheduledSweep {
   /** Sweep now, unless another sweep (any replica) is running: then undefined. */
@@ -23,8 +22,8 @@ export interface ScheduleOptions {
   everyMinutes?: number;
   /** The first sweep after start (default one minute). */
   firstAfterMs?: number;
-  /** Where the sweep's repairs are written (in a dry run, only logged). */
-  executor: ExecutorFor;
+  /** What the sweep finds goes to the app's queue, like any delivery. */
+  submit: SweepOptions["submit"];
   coordinator: Coordinator;
   queue: Pick<WorkQueue, "queuedIssues">;
   /** The login the app's own comments are written by (see github/app-identity.ts). */
@@ -37,7 +36,8 @@ export interface LastSweep {
   seconds: number;
   scanned: number;
   stale: number;
-  repaired: number;
+  /** Work handed to the queue. */
+  submitted: number;
   queued: number;
   failed: number;
   /** The issues the sweep could not look at or repair (the first 20), for an operator. */
@@ -71,10 +71,9 @@ export function scheduleReconcile(
           repos,
           installation: String(installation.id),
           log: app.log,
-          executor: options.executor,
+          submit: options.submit,
           // The app knows its queue: nothing needs a quiet period to be left alone.
           quietMs: 0,
-          coordinator: options.coordinator,
           queued: () => options.queue.queuedIssues(),
           appLogin,
         }),
@@ -110,7 +109,7 @@ function summarise(reports: SweepReport[], started: number): LastSweep {
     seconds: Math.round((Date.now() - started) / 100) / 10,
     scanned: sum((r) => r.scanned),
     stale: sum((r) => r.stale.length),
-    repaired: sum((r) => r.repaired),
+    submitted: sum((r) => r.submitted),
     queued: sum((r) => r.skippedQueued),
     failed: sum((r) => r.failed.length),
     failedIssues: reports.flatMap((r) => r.failed.map((f) => f.issue)).slice(0, 20),

@@ -1,35 +1,25 @@
-// issues.opened / edited / reopened / closed: queue the event; when its turn comes, read the
-// issue, decide, make GitHub match.
+// Triage: issues.opened / edited / reopened / closed become queued work; in its turn the issue is
+// read, decided and made to match (usecase/issue-turn.ts: a request, or a tier issue).
 import type { Context } from "probot";
-import { readIssue } from "../github/issue-api.js";
-import { decide } from "../triage/decide.js";
-import { decodeState } from "../triage/state.js";
-import { handleIssue } from "../usecase/issue-turn.js";
+import { readIssue } from "../../github/issue-api.js";
+import { decide } from "../../triage/decide.js";
+import { decodeState } from "../../triage/state.js";
+import { handleIssue } from "../../usecase/issue-turn.js";
 import {
+  botCommentOf,
   issueJobFor,
   labelNames,
+  placeFor,
   placeOf,
+  slimIssue,
   toInput,
   type IssueData,
   type IssueJob,
-  botCommentOf,
-} from "../usecase/issue-job.js";
-import { itemFor, submit, type IssueTask, type RunItem, type WorkDeps } from "./work-items.js";
+} from "../../usecase/issue-job.js";
+import type { Feature, FeatureDeps, Queued } from "../feature.js";
+import type { IssueTask } from "../tasks.js";
 
 type IssueEvent = "issues.opened" | "issues.edited" | "issues.reopened" | "issues.closed";
-
-/** The fields triage reads, so a queued item stays small. */
-export function slimIssue(issue: IssueData): IssueData {
-  return {
-    node_id: issue.node_id,
-    title: issue.title,
-    state: issue.state,
-    body: issue.body,
-    html_url: issue.html_url,
-    labels: labelNames(issue).map((name) => ({ name })),
-    user: issue.user ? { login: issue.user.login } : null,
-  };
-}
 
 /** An open issue the text already makes an accepted S0 goes ahead of the queue. */
 function urgent(job: IssueJob, issue: IssueData): boolean {
@@ -39,14 +29,13 @@ function urgent(job: IssueJob, issue: IssueData): boolean {
   return plan.severity === "S0" && plan.outcome === "accepted";
 }
 
-export async function queueIssueEvent(
+async function receive(
   context: Context<IssueEvent>,
-  deps: WorkDeps,
-  run: RunItem,
-): Promise<void> {
+  deps: FeatureDeps,
+): Promise<Queued | undefined> {
   const place = placeOf(context);
   const job = await issueJobFor(place, deps);
-  if (!job) return;
+  if (!job) return undefined;
   const task: IssueTask = {
     kind: "issue",
     deliveryId: place.deliveryId,
@@ -56,10 +45,10 @@ export async function queueIssueEvent(
     action: context.payload.action,
     issue: slimIssue(context.payload.issue as IssueData),
   };
-  await submit(itemFor(task, urgent(job, task.issue)), deps, run, context.octokit);
+  return { task, urgent: urgent(job, task.issue) };
 }
 
-/** The queued event's turn (the issue's lock is held). */
+/** The queued event's turn (the issue's lease is held). */
 export async function runIssueTask(job: IssueJob, task: IssueTask): Promise<void> {
   const { github, ref } = job;
   const comment = await botCommentOf(job);
@@ -77,3 +66,19 @@ export async function runIssueTask(job: IssueJob, task: IssueTask): Promise<void
     comment || task.action !== "opened" ? await readIssue(github, ref) : task.issue;
   await handleIssue(job, issue, { labels: labelNames(issue), comment, previous });
 }
+
+export const triage: Feature = {
+  name: "triage",
+  receivers: [
+    {
+      events: ["issues.opened", "issues.edited", "issues.reopened", "issues.closed"],
+      receive: (context, deps) => receive(context as Context<IssueEvent>, deps),
+    },
+  ],
+  runs: {
+    issue: async (task, deps, octokit) => {
+      const job = await issueJobFor(placeFor(task, octokit, deps.log), deps);
+      if (job) await runIssueTask(job, task);
+    },
+  },
+};
