@@ -32,7 +32,8 @@ const spread = (values: number[], digits = 1) =>
 // ---------- 1. decide throughput ----------
 async function benchDecide() {
   // The built code, as it runs in production (bench runs after `npm run build`).
-  const { decide } = (await import(
+  // The decision itself, not the one a delivery's second look finds remembered.
+  const { decideAfresh: decide } = (await import(
     new URL("../dist/triage/decide.js", import.meta.url).href
   )) as typeof import("../src/triage/decide.js");
   const config = shippedConfig();

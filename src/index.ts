@@ -27,6 +27,7 @@ import { Executor } from "./github/executor.js";
 import { labelStyle } from "./triage/label-names.js";
 import type { ExecutorFor } from "./usecase/issue-job.js";
 import { scheduleReconcile } from "./features/sweep/schedule.js";
+import { redeliverFailed } from "./features/sweep/delivery-log.js";
 import { chatWebhook, type ChatOptions } from "./notify/chat.js";
 import { instanceList } from "./registry/schema.js";
 import { formatProblems } from "./registry/yaml-load.js";
@@ -44,6 +45,8 @@ export interface AppOptions {
   env?: NodeJS.ProcessEnv;
   /** Run each delivery's work inside its webhook handler, not through the queue (tests). */
   inline?: boolean;
+  /** The first look at GitHub's delivery log after start (tests shorten it; null: none). */
+  redeliverAfterMs?: number | null;
   /** When failed queued work is tried again (tests shorten it). */
   retryDelaysMs?: readonly number[];
 }
@@ -154,6 +157,16 @@ export function buildApp(options: AppOptions = {}) {
       coordinator: shared.coordinator,
       queue: shared.queue,
       appLogin,
+      redeliver: async (appOctokit) =>
+        redeliverFailed(
+          appOctokit,
+          executor(appOctokit, undefined, { log: app.log, policy: config.policy }),
+          shared.coordinator,
+          app.log,
+        ),
+      ...(options.redeliverAfterMs !== undefined
+        ? { redeliverAfterMs: options.redeliverAfterMs }
+        : {}),
     });
     deliveriesInFlight.onStop(async () => sweeps.stop());
     serveStatus(probotOptions, {

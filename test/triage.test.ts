@@ -1,5 +1,5 @@
 // The triage rules, table-driven, in the domain's words.
-import { decide } from "../src/triage/decide.js";
+import { decide, decideAfresh } from "../src/triage/decide.js";
 import type { IssueInput } from "../src/triage/types.js";
 import { shippedConfig, withTiers } from "./helpers/config.js";
 
@@ -324,5 +324,35 @@ describe("a person's label is an override the app keeps", () => {
     );
     expect(plan.labels).not.toContain("size:S");
     expect(plan.suppressed).toEqual(["size:S"]);
+  });
+});
+
+describe("a delivery is decided once", () => {
+  const { registry, policy } = shippedConfig();
+  const input = {
+    repo: "openfoodfoundation/ofn-install",
+    number: 4,
+    title: "UK IS ON FIRE",
+    body: "openfoodnetwork.org.uk answers 502",
+    labels: [],
+  };
+
+  test("its turn finds the decision made when it was received, when the issue reads the same", () => {
+    const received = decide({ ...input }, registry, policy);
+    expect(decide({ ...input, labels: [] }, registry, policy)).toBe(received);
+    expect(received).toEqual(decideAfresh(input, registry, policy));
+  });
+
+  test("an issue that reads differently, or a recorded state, is decided again", () => {
+    const received = decide(input, registry, policy);
+    expect(decide({ ...input, body: `${input.body}!` }, registry, policy)).not.toBe(received);
+    const previous = {
+      v: 1 as const,
+      applied: [],
+      suppressed: [],
+      overrides: {},
+      commanded: { overrides: { size: "L" as const } },
+    };
+    expect(decide({ ...input, previous }, registry, policy).size).toBe("L");
   });
 });

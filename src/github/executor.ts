@@ -12,6 +12,7 @@ import { applyHealing } from "./bot-comment.js";
 import { syncBoard, type BoardOutcome, type BoardRequest } from "./board-sync.js";
 import { publishCheck, type CheckRun } from "./checks.js";
 import type { GitHub, IssueRef } from "./client-types.js";
+import { redeliver } from "./deliveries.js";
 import {
   addAssignee,
   closeIssue,
@@ -153,6 +154,15 @@ export class Executor {
   async boardFields(projectId: string, drift: readonly Drift[]): Promise<string[]> {
     if (this.options.dryRun) return driftLines(drift, true);
     return fixDrift(this.github, projectId, drift);
+  }
+
+  /** Ask GitHub to deliver a webhook delivery again (the App's own client). */
+  async redeliver(id: number): Promise<void> {
+    if (this.options.dryRun) {
+      this.options.log.info({ step: "redeliver", id, dryRun: true }, "dry run: not asked");
+      return;
+    }
+    await redeliver(this.github, id);
   }
 
   private issue(): IssueRef {

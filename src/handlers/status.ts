@@ -9,6 +9,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Coordinator, WorkQueue } from "../coordination/types.js";
 import type { ConfigStore } from "../github/live-config.js";
+import { DELIVERY_LOG, type DeliveryLogNote } from "../features/sweep/delivery-log.js";
 import { LAST_SWEEP, type LastSweep } from "../features/sweep/schedule.js";
 
 export interface StatusDeps {
@@ -33,6 +34,8 @@ export async function statusReport(deps: StatusDeps) {
       everyMinutes: deps.every,
       last: ((await deps.coordinator.note(LAST_SWEEP)) ?? null) as LastSweep | null,
     },
+    /** What GitHub's delivery log showed failed, and was asked for again. */
+    deliveries: ((await deps.coordinator.note(DELIVERY_LOG)) ?? null) as DeliveryLogNote | null,
     registry,
   };
 }
@@ -41,9 +44,12 @@ type Report = Awaited<ReturnType<typeof statusReport>>;
 
 /** What anyone may read: health, counts, a time (which issues failed is a detail). */
 function coarse(report: Report) {
-  const { ok, queue, failuresWaiting, sweep } = report;
+  const { ok, queue, failuresWaiting, sweep, deliveries } = report;
   const last = sweep.last ? { at: sweep.last.at, failed: sweep.last.failed } : null;
-  return { ok, queue, failuresWaiting, sweep: { last } };
+  const redelivered = deliveries
+    ? { redelivered: deliveries.redelivered, checkedAt: deliveries.checkedAt }
+    : null;
+  return { ok, queue, failuresWaiting, sweep: { last }, deliveries: redelivered };
 }
 
 /** Who asks: this machine or the token's holder (details), anyone else, or a wrong token. */

@@ -2,7 +2,7 @@
 // collaborator permissions and a Projects v2 board, in memory. Every request is checked against
 // GitHub's OpenAPI description or GraphQL schema first and refused (422) if GitHub would refuse
 // it, so this GitHub can never be friendlier than the real one. Faults can be injected.
-import { createHash } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { FakeBoard } from "./fake-board.js";
@@ -74,6 +74,20 @@ export const APP_LOGIN = `${APP_SLUG}[bot]`;
 /** A file's raw text, as GitHub answers `Accept: application/vnd.github.raw`. */
 class RawText {
   constructor(readonly text: string) {}
+}
+
+/** One attempt at delivering a webhook, as GitHub's delivery log keeps it (with the payload,
+ * which GitHub keeps too, to redeliver). */
+export interface FakeDelivery {
+  id: number;
+  guid: string;
+  delivered_at: string;
+  redelivery: boolean;
+  status_code: number;
+  status: string;
+  event: string;
+  action: string | null;
+  payload: Record<string, unknown>;
 }
 
 /** A pull request of the fake GitHub: from a branch of the same repository. */
@@ -235,6 +249,55 @@ export class FakeGitHub {
 
   botComments(full: string, issue: number): FakeComment[] {
     return this.repo(full).comments.filter((c) => c.issue === issue && c.type === "Bot");
+  }
+
+  /** Where the App's webhook deliveries go, and the secret they are signed with. */
+  hook?: { url: string; secret: string };
+  /** Every attempt at a delivery, oldest first: GitHub's delivery log. */
+  readonly deliveries: FakeDelivery[] = [];
+
+  /**
+   * Deliver a webhook as GitHub does: signed, to the hook's address, the attempt logged with its
+   * outcome (status 0 when nothing answered: the app was down). Returns the status.
+   */
+  async deliverWebhook(
+    event: string,
+    payload: Record<string, unknown>,
+    guid: string = randomUUID(),
+    redelivery = false,
+  ): Promise<number> {
+    if (!this.hook) throw new Error("the fake GitHub has no webhook address");
+    const body = JSON.stringify(payload);
+    const signature = `sha256=${createHmac("sha256", this.hook.secret).update(body).digest("hex")}`;
+    let status = 0;
+    try {
+      const response = await fetch(this.hook.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": event,
+          "x-github-delivery": guid,
+          "x-hub-signature-256": signature,
+        },
+        body,
+      });
+      await response.text();
+      status = response.status;
+    } catch {
+      status = 0; // connection refused: GitHub logs a failed delivery
+    }
+    this.deliveries.push({
+      id: this.nextId++,
+      guid,
+      delivered_at: new Date().toISOString(),
+      redelivery,
+      status_code: status,
+      status: status === 0 ? "failed to connect" : status < 400 ? "OK" : "Invalid HTTP Response",
+      event,
+      action: typeof payload.action === "string" ? payload.action : null,
+      payload,
+    });
+    return status;
   }
 
   inject(fault: Fault): void {
@@ -457,6 +520,38 @@ export class FakeGitHub {
         200,
         { id: 1, slug: APP_SLUG, name: APP_SLUG, owner: { login: "openfoodfoundation" } },
       ];
+    }
+    if (method === "GET" && path === "/app/hook/deliveries") {
+      // Newest first, paged by cursor (the last id seen), as GitHub's log is.
+      const cursor = Number(query.get("cursor") ?? Infinity);
+      const perPage = Number(query.get("per_page") ?? 30);
+      const newestFirst = [...this.deliveries].reverse().filter((d) => d.id < cursor);
+      const page = newestFirst.slice(0, perPage);
+      const more = newestFirst.length > perPage;
+      const link: Record<string, string> = more
+        ? {
+            link: `<${this.url}/api/v3/app/hook/deliveries?per_page=${perPage}&cursor=${page.at(-1)!.id}>; rel="next"`,
+          }
+        : {};
+      const items = page.map(({ payload, ...d }) => ({
+        ...d,
+        duration: 0.1,
+        installation_id: (payload.installation as { id?: number } | undefined)?.id ?? null,
+        repository_id: 1,
+        throttled_at: null,
+      }));
+      return [200, items, link];
+    }
+    const attempt = /^\/app\/hook\/deliveries\/(\d+)\/attempts$/.exec(path);
+    if (attempt && method === "POST") {
+      const delivery = this.deliveries.find((d) => d.id === Number(attempt[1]));
+      if (!delivery) return [404, { message: "Not Found" }];
+      // GitHub accepts at once and delivers after: the same guid, marked as a redelivery.
+      setTimeout(
+        () => void this.deliverWebhook(delivery.event, delivery.payload, delivery.guid, true),
+        10,
+      );
+      return [202, {}];
     }
     if (method === "GET" && path === "/app/installations") {
       return [200, [{ id: 4242, account: { login: "openfoodfoundation", type: "Organization" } }]];

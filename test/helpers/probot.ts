@@ -29,7 +29,8 @@ export function makeProbot(options: AppOptions): Probot {
   // Each delivery's work runs inside its handler (the tests await it), and no sweep is scheduled.
   // The App's slug as the deployer would set it: no `GET /app` to mock in every test.
   const env = { ...process.env, RECONCILE_EVERY_MINUTES: "0", APP_SLUG: "sysadmin-pipe" };
-  probot.load(buildApp({ inline: true, env, ...options }));
+  // No look at GitHub's delivery log at start: nock answers only what a test mocks.
+  probot.load(buildApp({ inline: true, env, redeliverAfterMs: null, ...options }));
   return probot;
 }
 

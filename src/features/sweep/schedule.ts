@@ -2,7 +2,8 @@
 // held only in memory is found again) and every RECONCILE_EVERY_MINUTES, for each installation
 // with its token. However many replicas run, one sweep per period: each period is claimed once
 // through the coordinator, and one sweep at a time holds the "sweep" lock. A failed sweep is
-// logged and the next one tries again. The last sweep is noted for /status.
+// logged and the next one tries again. The last sweep is noted for /status. Each sweep first
+// reads GitHub's delivery log (delivery-log.ts), and so does the app shortly after it starts.
 import type { Probot } from "probot";
 import type { Coordinator, WorkQueue } from "../../coordination/types.js";
 import type { ConfigStore } from "../../github/live-config.js";
@@ -28,6 +29,10 @@ export interface ScheduleOptions {
   queue: Pick<WorkQueue, "queuedIssues">;
   /** The login the app's own comments are written by (see github/app-identity.ts). */
   appLogin: () => Promise<string>;
+  /** Ask GitHub to deliver again what never reached the app (delivery-log.ts), as the App. */
+  redeliver?: (app: GitHub) => Promise<unknown>;
+  /** The first look at GitHub's delivery log after start (default five seconds; null: none). */
+  redeliverAfterMs?: number | null;
 }
 
 /** What /status shows of the last sweep, across replicas. */
@@ -51,9 +56,21 @@ export function scheduleReconcile(
   store: ConfigStore,
   options: ScheduleOptions,
 ): ScheduledSweep {
+  const appClient = async () => gitHubClient(await app.auth(), { log: app.log });
+  /** One replica at a time; a GitHub without the delivery log (an old Enterprise) is logged,
+   * and the sweep's own look at the issues goes on. */
+  const redeliver = async (appOctokit: GitHub) => {
+    if (!options.redeliver) return;
+    await options.coordinator
+      .tryLock("delivery-log", () => options.redeliver!(appOctokit))
+      .catch((error: unknown) =>
+        app.log.warn({ error: String(error) }, "could not read GitHub's delivery log"),
+      );
+  };
   const sweepAll = async (): Promise<SweepReport[]> => {
     const started = Date.now();
-    const appOctokit = (await app.auth()) as unknown as GitHub;
+    const appOctokit = await appClient();
+    await redeliver(appOctokit);
     const appLogin = await options.appLogin();
     const reports: SweepReport[] = [];
     for (const installation of await listInstallations(appOctokit)) {
@@ -95,10 +112,18 @@ export function scheduleReconcile(
       app.log.error({ error: String(error) }, "scheduled reconcile sweep failed"),
     );
   const timers: NodeJS.Timeout[] = [];
-  if (every > 0) {
+  // On start, what failed while the app was down is asked for again, sweep or no sweep.
+  const atStart = () =>
+    appClient()
+      .then(redeliver)
+      .catch((error: unknown) =>
+        app.log.warn({ error: String(error) }, "could not read GitHub's delivery log"),
+      );
+  const firstLook = options.redeliverAfterMs === undefined ? 5_000 : options.redeliverAfterMs;
+  if (options.redeliver && firstLook !== null) timers.push(setTimeout(atStart, firstLook));
+  if (every > 0)
     timers.push(setTimeout(guarded, options.firstAfterMs ?? 60_000), setInterval(guarded, every));
-    for (const timer of timers) timer.unref(); // never keeps the process alive on its own
-  }
+  for (const timer of timers) timer.unref(); // never keeps the process alive on its own
   return { run, stop: () => timers.forEach((t) => clearTimeout(t)) };
 }
 

@@ -1,5 +1,6 @@
-// Triage: issues.opened / edited / reopened / closed become queued work; in its turn the issue is
-// read, decided and made to match (usecase/issue-turn.ts: a request, or a tier issue).
+// Triage: issues.opened / edited / reopened / closed, and a person's label change, become queued
+// work; in its turn the issue is read, decided and made to match (usecase/issue-turn.ts: a
+// request, or a tier issue).
 import type { Context } from "probot";
 import { readIssue } from "../../github/issue-api.js";
 import { decide } from "../../triage/decide.js";
@@ -19,7 +20,13 @@ import {
 import type { Feature, FeatureDeps, Queued } from "../feature.js";
 import type { IssueTask } from "../tasks.js";
 
-type IssueEvent = "issues.opened" | "issues.edited" | "issues.reopened" | "issues.closed";
+type IssueEvent =
+  | "issues.opened"
+  | "issues.edited"
+  | "issues.reopened"
+  | "issues.closed"
+  | "issues.labeled"
+  | "issues.unlabeled";
 
 /** An open issue the text already makes an accepted S0 goes ahead of the queue. */
 function urgent(job: IssueJob, issue: IssueData): boolean {
@@ -33,6 +40,9 @@ async function receive(
   context: Context<IssueEvent>,
   deps: FeatureDeps,
 ): Promise<Queued | undefined> {
+  // A label the app set itself changes nothing it decided; a person's label is an override.
+  const labelChange = /labeled$/.test(context.payload.action);
+  if (labelChange && context.payload.sender?.login === (await deps.appLogin())) return undefined;
   const place = placeOf(context);
   const job = await issueJobFor(place, deps);
   if (!job) return undefined;
@@ -71,7 +81,14 @@ export const triage: Feature = {
   name: "triage",
   receivers: [
     {
-      events: ["issues.opened", "issues.edited", "issues.reopened", "issues.closed"],
+      events: [
+        "issues.opened",
+        "issues.edited",
+        "issues.reopened",
+        "issues.closed",
+        "issues.labeled",
+        "issues.unlabeled",
+      ],
       receive: (context, deps) => receive(context as Context<IssueEvent>, deps),
     },
   ],
