@@ -1,5 +1,5 @@
 // The deployer's settings: environment variables, declared once here (with what each means, which
-// the README's table repeats and a test keeps in step), read once and checked, so a typo
+// the operators' page, docs/running-it.md, repeats and a test keeps in step), read once and checked, so a typo
 // ("RECONCILE_EVERY_MINUTES=abc") stops the app with a clear line instead of silently doing less.
 import { z } from "zod";
 import { redactSecrets } from "./redact.js";
@@ -110,7 +110,7 @@ export type Deployment = z.output<typeof DeploymentSchema>;
 export type Settings = z.output<typeof SettingsSchema>;
 export type Read<T> = { ok: true; settings: T } | { ok: false; problems: string[] };
 
-/** Every variable and what it means, for help texts and the README. */
+/** Every variable and what it means, for help texts and docs/running-it.md. */
 export const SETTINGS_HELP: Record<string, string> = Object.fromEntries(
   Object.entries(SettingsSchema.shape).map(([name, schema]) => [name, schema.description ?? ""]),
 );

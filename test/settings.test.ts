@@ -63,8 +63,8 @@ describe("a deployment that edits no shipped file", () => {
   });
 });
 
-test("the README's table and .env.example name every variable the app reads", () => {
-  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+test("the operators' page's table and .env.example name every variable the app reads", () => {
+  const readme = readFileSync(new URL("../docs/running-it.md", import.meta.url), "utf8");
   const example = readFileSync(new URL("../.env.example", import.meta.url), "utf8");
   for (const name of Object.keys(SETTINGS_HELP)) {
     expect(readme).toMatch(new RegExp(`^\\|[^\\n]*\`${name}\``, "m"));

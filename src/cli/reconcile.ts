@@ -56,7 +56,7 @@ export async function reconcileCommand({
  * With REDIS_URL, the sweep runs only when no other sweep does, leaves the app's queued issues
  * alone and hands what it finds to the app's queue: the app's replicas run it in its turn, as
  * they run deliveries. Without it, it cannot see the app, so it runs the work itself, each under
- * its issue's lock: the README says not to run it beside a live app, and the quiet period
+ * its issue's lock: docs/running-it.md says not to run it beside a live app, and the quiet period
  * (issues updated in the last two minutes are skipped) is all that keeps them apart.
  */
 async function besideTheApp(

@@ -17,7 +17,7 @@ export function triageCommand({ values, positionals, io, config }: Context<{ jso
   return run.errors.length ? 1 : 0;
 }
 
-/** The JSON contract of `triage --json` (README, Command line), one object per input line. */
+/** The JSON contract of `triage --json` (docs/sysadmin-duty.md, Command line), one object per input line. */
 export function planJson(plan: TriagePlan) {
   return {
     kind: plan.kind,

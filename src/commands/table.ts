@@ -1,6 +1,7 @@
 // Every slash command, declared once: how it is written, what it does, who may use it, how its
-// arguments are read and what it changes. Parsing, permissions, replies, `/help` and the
-// README's table all come from here: a new command is one entry (and its apply function).
+// arguments are read and what it changes. Parsing, permissions, replies, `/help` and the command
+// table of docs/sysadmin-duty.md all come from here: a new command is one entry (and its apply
+// function).
 import { codeSpan, mention } from "../markup/inert.js";
 import type { LabelNames } from "../registry/policy.js";
 import { CATEGORIES, SEVERITIES, SIZES } from "../registry/vocabulary.js";
@@ -13,7 +14,7 @@ import { instanceOf } from "../registry/schema.js";
 
 export interface CommandSpec<C extends { name: string } = { name: string }> {
   name: C["name"];
-  /** How it is written, for replies, `/help` and the README. */
+  /** How it is written, for replies, `/help` and docs/sysadmin-duty.md. */
   usage: string;
   /** What it does, in a few words. */
   does: string;

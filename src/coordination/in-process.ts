@@ -1,5 +1,5 @@
 // The coordinator of a single replica: everything lives in this process. Correct as long as
-// only one process writes (README: more than one replica requires Redis).
+// only one process writes (docs/running-it.md: more than one replica requires Redis).
 import { KeyedLock } from "./keyed-lock.js";
 import type { Coordinator } from "./types.js";
 

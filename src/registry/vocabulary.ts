@@ -1,4 +1,4 @@
-// The fixed words of the triage contract (README). Policy files refer to these names.
+// The fixed words of the triage contract (docs/contributing.md). Policy files refer to these names.
 
 export const CATEGORIES = [
   "outage",
