@@ -370,3 +370,38 @@ describe("board rules, as pure functions", () => {
     ).toBe("b");
   });
 });
+
+describe("a board update that failed is recorded, and the sweep tries it again", () => {
+  test("the recorded `failed` flag, not the comment's words, makes the issue stale", async () => {
+    const { staleness } = await import("../src/features/sweep/sweep.js");
+    const { decide } = await import("../src/triage/decide.js");
+    const { readDigest } = await import("../src/triage/state.js");
+    const { liveConfig } = await import("./helpers/app-on-loopback.js");
+    const config = liveConfig();
+    const issue = { title: "UK IS ON FIRE", body: "openfoodnetwork.org.uk answers 502" };
+    const install = "openfoodfoundation/ofn-install";
+    const plan = decide({ repo: install, ...issue, labels: [] }, config.registry, config.policy);
+    const read = readDigest(issue, plan.labels, plan.labels);
+    const previous = (failed: boolean) => ({
+      v: 1 as const,
+      applied: plan.labels,
+      suppressed: [],
+      overrides: {},
+      outcome: plan.outcome,
+      read,
+      board: { failed },
+    });
+    const look = (failed: boolean) =>
+      staleness(
+        plan,
+        plan.labels,
+        { body: "any words" },
+        previous(failed),
+        { config, trusted: true },
+        "open",
+        read,
+      );
+    expect(look(true)).toBe("the last board update failed");
+    expect(look(false)).toBeUndefined();
+  });
+});

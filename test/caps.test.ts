@@ -1,6 +1,7 @@
 // Hour caps: at, just under and over the limit; an S0 at the cap; counted from GitHub.
 import nock from "nock";
-import { currentPeriod, forgetCapUsage, hoursCounted } from "../src/github/cap-usage.js";
+import { forgetCapUsage } from "../src/github/cap-usage.js";
+import { currentPeriod, hoursCounted } from "../src/report/cap-hours.js";
 import { forgetKnownLabels } from "../src/github/label-store.js";
 import type { Policy } from "../src/registry/policy.js";
 import { applyHourCaps } from "../src/triage/caps.js";

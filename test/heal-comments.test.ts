@@ -11,12 +11,8 @@ import nock from "nock";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { buildApp } from "../src/index.js";
-import {
-  commentsByIssue,
-  applyHealing,
-  pickBotComment,
-  planHealing,
-} from "../src/github/bot-comment.js";
+import { commentsByIssue, applyHealing } from "../src/github/bot-comment.js";
+import { pickBotComment, planHealing } from "../src/triage/app-comments.js";
 import type { GitHub } from "../src/github/client-types.js";
 import { forgetKnownLabels } from "../src/github/label-store.js";
 import { renderComment } from "../src/triage/comment-text.js";

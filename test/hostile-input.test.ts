@@ -5,7 +5,7 @@ import nock from "nock";
 import { Octokit } from "@octokit/rest";
 import { applyCommands } from "../src/commands/apply.js";
 import { parseCommands } from "../src/commands/parse.js";
-import { pipeRecord } from "../src/github/pipe-read.js";
+import { pipeRecord } from "../src/report/pipe-records.js";
 import { staleness } from "../src/features/sweep/sweep.js";
 import { decide } from "../src/triage/decide.js";
 import { COMMENT_MARKER, decodeState, encodeState, readDigest } from "../src/triage/state.js";

@@ -1,6 +1,6 @@
 // The jobs board's invoice summary as pure rules: jobs delivered in a period, per developer and
 // instance, with their agreed estimates and logged hours; never anything of the pipe.
-import { jobRecord, pipeRecord } from "../src/github/pipe-read.js";
+import { jobRecord, pipeRecord } from "../src/report/pipe-records.js";
 import { buildInvoice, invoiceCsv, renderInvoice, type JobRecord } from "../src/report/invoice.js";
 import { loadReport } from "../src/report/load.js";
 import { parsePeriod } from "../src/report/period.js";

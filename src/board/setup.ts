@@ -124,3 +124,14 @@ export function describeDrift(d: Drift): string {
       return `field \`${d.field.name}\` is ${d.field.dataType.toLowerCase()}, but the app needs ${d.wanted.toLowerCase()}: rename or remove it`;
   }
 }
+
+/** What fixing the drift does, one line per change ("would …" in a preview). */
+export function driftLines(drift: readonly Drift[], preview: boolean): string[] {
+  return drift.map((d) => {
+    if (d.kind === "missing-field")
+      return `${preview ? "would create" : "created"} ${describeDrift(d).replace(/ is missing/, "")}`;
+    if (d.kind === "missing-options")
+      return `${preview ? "would add" : "added"} ${d.missing.map((o) => o.name).join(", ")} to \`${d.field.name}\``;
+    return `cannot fix: ${describeDrift(d)}`;
+  });
+}

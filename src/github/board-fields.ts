@@ -1,6 +1,6 @@
 // Creating the pipe board's missing fields and options (`sysadmin-pipe board setup`). Run by a
 // person with a token, rarely, so it favours plain sequential requests over batching.
-import { describeDrift, type Drift } from "../board/setup.js";
+import { driftLines, type Drift } from "../board/setup.js";
 import type { GitHub } from "./client-types.js";
 
 const CREATE_FIELD = `mutation SysadminPipeCreateField($project: ID!, $name: String!, $type: ProjectV2CustomFieldType!, $options: [ProjectV2SingleSelectFieldOptionInput!]) {
@@ -14,17 +14,6 @@ const UPDATE_OPTIONS = `mutation SysadminPipeAddOptions($field: ID!, $options: [
     projectV2Field { ... on ProjectV2FieldCommon { id name } }
   }
 }`;
-
-/** What fixing the drift does, one line per change ("would …" in a preview). */
-export function driftLines(drift: readonly Drift[], preview: boolean): string[] {
-  return drift.map((d) => {
-    if (d.kind === "missing-field")
-      return `${preview ? "would create" : "created"} ${describeDrift(d).replace(/ is missing/, "")}`;
-    if (d.kind === "missing-options")
-      return `${preview ? "would add" : "added"} ${d.missing.map((o) => o.name).join(", ")} to \`${d.field.name}\``;
-    return `cannot fix: ${describeDrift(d)}`;
-  });
-}
 
 /** Create what is missing (the executor's: a preview writes nothing); one line per change. */
 export async function fixDrift(

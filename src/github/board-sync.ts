@@ -236,7 +236,11 @@ export async function syncBoard(ctx: BoardContext, request: BoardRequest): Promi
       `could not update the sysadmin pipe board: ${reason}`,
     );
     // Labels the add-card mutation did add stay added; the others go by REST.
-    return { record, note: `Could not add this to the board: ${reason}.`, labeled: sync.labeled };
+    return {
+      record: { ...record, failed: true },
+      note: `Could not add this to the board: ${reason}.`,
+      labeled: sync.labeled,
+    };
   }
 }
 

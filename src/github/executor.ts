@@ -7,7 +7,7 @@ import type { Logger } from "../logger.js";
 import type { Chat } from "../notify/chat.js";
 import { assertLeaseHeld } from "../coordination/lease.js";
 import type { IssueWrites } from "../triage/issue-writes.js";
-import type { Healing } from "./bot-comment.js";
+import type { Healing } from "../triage/app-comments.js";
 import { applyHealing } from "./bot-comment.js";
 import { syncBoard, type BoardOutcome, type BoardRequest } from "./board-sync.js";
 import { publishCheck, type CheckRun } from "./checks.js";
@@ -23,7 +23,8 @@ import {
 } from "./issue-api.js";
 import { ensureLabels, type LabelStyle } from "./label-store.js";
 import type { Drift } from "../board/setup.js";
-import { driftLines, fixDrift } from "./board-fields.js";
+import { fixDrift } from "./board-fields.js";
+import { driftLines } from "../board/setup.js";
 import { writeTrackingIssue, type TrackingResult, type TrackingStep } from "./tracking-issues.js";
 import {
   closeRegistryPullRequest,

@@ -38,6 +38,8 @@ const BoardRecordSchema = z.object({
   estimate: z.number().min(0).optional(),
   /** The card's fields as the app last set them (none in records older than this field). */
   values: CardValuesSchema.optional(),
+  /** The last board update failed (the bot comment says why): the sweep tries it again. */
+  failed: z.boolean().optional(),
 });
 
 /** A policy decision a maintainer made with `/accept` or `/reject`. */

@@ -7,7 +7,8 @@
 // what it can; this finds what a redelivery cannot fix or the log no longer holds.
 import { wantsComment } from "../../triage/comment-text.js";
 import type { BoardOutcome } from "../../github/board-sync.js";
-import { commentsByIssue, pickBotComment, planHealing } from "../../github/bot-comment.js";
+import { commentsByIssue } from "../../github/bot-comment.js";
+import { pickBotComment, planHealing } from "../../triage/app-comments.js";
 import { listIssues, readIssue } from "../../github/issue-api.js";
 import { watchedRepos } from "../../registry/triage-config.js";
 import type { LiveConfig } from "../../github/live-config.js";
@@ -68,7 +69,6 @@ export interface SweepReport {
   failed: { issue: string; error: string }[];
 }
 
-const BOARD_FAILURE = "Could not add this to the board";
 const DUPLICATES = "more than one bot comment";
 
 /**
@@ -95,7 +95,7 @@ export function staleness(
   if (previous?.read !== undefined && previous.read === read) {
     // A rejection held back while the registry was broken is decided once it holds again.
     if (previous.held && live.trusted) return "held while the registry was invalid; valid again";
-    return failedBoardWrite(comment);
+    return failedBoardWrite(previous);
   }
   if (previous && previous.outcome !== plan.outcome)
     return `outcome ${previous.outcome} → ${plan.outcome}`;
@@ -106,7 +106,7 @@ export function staleness(
       isAppLabel(l, policy) && (previous?.applied ?? []).includes(l) && !plan.labels.includes(l),
   );
   if (extra.length) return `labels no longer right: ${extra.join(", ")}`;
-  const failed = failedBoardWrite(comment);
+  const failed = failedBoardWrite(previous);
   if (failed) return failed;
   const board = policy.board;
   if (board?.number) {
@@ -121,9 +121,9 @@ export function staleness(
   return undefined;
 }
 
-/** A board write that failed, which the bot comment says: repaired whatever else holds. */
-const failedBoardWrite = (comment: { body: string } | undefined) =>
-  comment?.body.includes(BOARD_FAILURE) ? "the last board update failed" : undefined;
+/** A board write that failed, as the recorded state says: repaired whatever else holds. */
+const failedBoardWrite = (previous: RecordedState | undefined) =>
+  previous?.board?.failed ? "the last board update failed" : undefined;
 
 export async function reconcile(
   github: GitHub,
