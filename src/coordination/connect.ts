@@ -26,13 +26,6 @@ export interface SharedOptions {
 
 export class RedisUnreachable extends Error {}
 
-/** Just the coordinator (the command line needs locks, not a queue). */
-export async function connectCoordinator(options: SharedOptions): Promise<Coordinator> {
-  if (!options.redisUrl) return inProcessCoordinator();
-  const { redisCoordinator } = await import("./redis-coordinator.js");
-  return redisCoordinator(await reach(options.redisUrl, options, {}), { log: options.log });
-}
-
 export async function connectShared<T>(options: SharedOptions): Promise<Shared<T>> {
   if (!options.redisUrl) {
     const coordinator = inProcessCoordinator();
