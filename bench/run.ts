@@ -115,6 +115,9 @@ async function startApp(
       BENCH_SPACING_SCALE: String(SCALE),
       BENCH_APP: which,
       POLICY_FILE: policyFile,
+      // Deliveries are measured, not the sweep: its first look (a minute after start) would
+      // re-triage the peer app's issues on the shared fake GitHub, and its work is queued.
+      RECONCILE_EVERY_MINUTES: "0",
     },
     stdio: "ignore",
   });
