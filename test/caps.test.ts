@@ -122,17 +122,29 @@ describe("hour caps", () => {
       size: "M" as const,
       outcome: "accepted" as const,
       jobBoard: false,
-      pipeMinutes: 90,
-      jobsMinutes: 600,
+      entries: [
+        // Logged in the quarter before: a cap counts hours by when they were logged.
+        { by: "dev", at: "2026-09-30T12:00:00Z", minutes: 120, bucket: "pipe" as const },
+        { by: "dev", at: "2026-11-02T12:00:00Z", minutes: 90, bucket: "pipe" as const },
+        { by: "dev", at: "2026-11-02T12:00:00Z", minutes: 600, bucket: "jobs" as const },
+      ],
     };
     const config = { registry, policy };
-    expect(hoursCounted(record, { hours: 12, per: "quarter", count: "nominal" }, config)).toBe(5); // 10h shared by two
-    expect(hoursCounted(record, { hours: 12, per: "quarter", count: "logged" }, config)).toBe(0.75);
+    const q4 = currentPeriod("quarter", new Date("2026-11-25T12:00:00Z"));
+    const q1 = currentPeriod("quarter", new Date("2027-01-25T12:00:00Z"));
+    const nominal = { hours: 12, per: "quarter", count: "nominal" } as const;
+    const logged = { hours: 12, per: "quarter", count: "logged" } as const;
+    expect(hoursCounted(record, nominal, config, q4)).toBe(5); // 10h shared by two
+    expect(hoursCounted(record, logged, config, q4)).toBe(0.75);
+    // The next quarter: the request was opened before it, and nothing was logged in it.
+    expect(hoursCounted(record, nominal, config, q1)).toBe(0);
+    expect(hoursCounted(record, logged, config, q1)).toBe(0);
     expect(
       hoursCounted(
         { ...record, jobBoard: true },
         { hours: 12, per: "quarter", count: "nominal" },
         config,
+        q4,
       ),
     ).toBe(0);
     expect(
@@ -140,6 +152,7 @@ describe("hour caps", () => {
         { ...record, outcome: "rejected" },
         { hours: 12, per: "quarter", count: "nominal" },
         config,
+        q4,
       ),
     ).toBe(0);
   });

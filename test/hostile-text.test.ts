@@ -230,8 +230,10 @@ function loadMarkdown([name, alias, code, category]: string[]) {
     category: "email",
     outcome: "accepted",
     jobBoard: false,
-    pipeMinutes: 90,
-    jobsMinutes: 30,
+    entries: [
+      { by: "dev", at: "2026-11-02T11:00:00Z", minutes: 90, bucket: "pipe" },
+      { by: "dev", at: "2026-11-02T11:00:00Z", minutes: 30, bucket: "jobs" },
+    ],
     ...fields,
   });
   const records = [record({}), record({ number: 2, instances: [code!], category: category! })];
@@ -250,7 +252,8 @@ function invoiceMarkdown([title, developer, agreedBy, name, alias]: string[]) {
     estimateMinutes: 360,
     agreed: { by: agreedBy!, at: "2026-10-05T09:00:00.000Z" },
     doneAt: "2026-11-20T16:00:00.000Z",
-    minutes: 150,
+    price: { per: "hour", minor: 4500, currency: "EUR" },
+    entries: [{ at: "2026-11-20T15:00:00.000Z", minutes: 150 }],
     ...fields,
   });
   const jobs = [job({}), job({ number: 2, instances: ["zz"], agreed: undefined })];

@@ -8,7 +8,8 @@ import { mayRun, whoMay } from "../src/commands/who-may.js";
 import { boardTarget } from "../src/triage/card.js";
 import { renderComment } from "../src/triage/comment-text.js";
 import { decide } from "../src/triage/decide.js";
-import { jobMinutes, jobWrites } from "../src/triage/job.js";
+import { jobWrites } from "../src/triage/job.js";
+import { jobMinutes, timeTotals } from "../src/triage/time-log.js";
 import { decodeState, encodeState, mergeStates } from "../src/triage/state.js";
 import type { RecordedState } from "../src/triage/types.js";
 import { shippedConfig, withTiers } from "./helpers/config.js";
@@ -77,7 +78,7 @@ function steps(...comments: [CommandContext["actor"], string][]): RecordedState 
 const planOf = (state: RecordedState) => decide({ ...DE_EMAIL, previous: state }, registry, policy);
 const commentOf = (state: RecordedState) => renderComment(planOf(state), state, registry);
 const columnOf = (state: RecordedState, issue: "open" | "closed" = "open") =>
-  boardTarget(planOf(state), issue, registry, state.time).column;
+  boardTarget(planOf(state), issue, registry, timeTotals(state)).column;
 
 describe("taking a job", () => {
   test("a developer takes a jobs-board request: recorded as its taker, card to In progress", () => {
@@ -112,12 +113,28 @@ describe("taking a job", () => {
     );
   });
 
-  test("jobs-board time logged before it was taken is not the developer's", () => {
+  test("jobs-board time someone else logged is not the developer's job time", () => {
     const logged = steps([maintainer, "/spent 1h"]);
     const taken = steps([maintainer, "/spent 1h"], [developer, "/take"], [developer, "/spent 2h"]);
-    expect(logged.time).toEqual({ pipe: 0, jobs: 60 });
-    expect(taken.commanded?.job?.from).toBe(60);
-    expect(jobMinutes(taken.commanded!.job!, taken.time)).toBe(120);
+    expect(timeTotals(logged)).toEqual({ pipe: 0, jobs: 60 });
+    expect(timeTotals(taken)).toEqual({ pipe: 0, jobs: 180 });
+    expect(jobMinutes(taken.commanded!.job!, taken)).toBe(120);
+  });
+
+  test("a record older than time entries keeps its totals, and its job's time before it was taken stays apart", () => {
+    const older: RecordedState = {
+      ...ON_JOBS_BOARD,
+      time: { pipe: 0, jobs: 200 },
+      commanded: { ...ON_JOBS_BOARD.commanded!, job: { taker: "jobs-dev", from: 20 } },
+    };
+    expect(jobMinutes(older.commanded!.job!, older)).toBe(180);
+    const after = say(developer, "/spent 1h", older).state;
+    expect(timeTotals(after)).toEqual({ pipe: 0, jobs: 260 });
+    expect(after.time).toEqual({ pipe: 0, jobs: 200 }); // never added to
+    expect(jobMinutes(after.commanded!.job!, after)).toBe(240);
+    expect(after.entries).toEqual([
+      expect.objectContaining({ by: "jobs-dev", minutes: 60, bucket: "jobs" }),
+    ]);
   });
 });
 
@@ -172,7 +189,7 @@ describe("estimate and agreement", () => {
       [developer, "/estimate 90m"],
       [developer, "/spent 1h"],
     );
-    const target = boardTarget(planOf(estimated), "open", registry, estimated.time);
+    const target = boardTarget(planOf(estimated), "open", registry, timeTotals(estimated));
     expect(target).toMatchObject({ column: "in_progress", estimate: 1.5, hours: 1 });
     expect(boardTarget(planOf(ON_JOBS_BOARD), "open", registry)).not.toHaveProperty("estimate");
   });
@@ -229,7 +246,7 @@ describe("delivering a job", () => {
   test("/done records who and when; the card goes to Done; the job cannot change any more", () => {
     const done = say(developer, "/spent 2h\n/done", agreed).state;
     expect(done.commanded?.job?.done).toEqual({ by: "jobs-dev", at: NOON });
-    expect(done.time).toEqual({ pipe: 0, jobs: 120 });
+    expect(timeTotals(done)).toEqual({ pipe: 0, jobs: 120 });
     expect(columnOf(done)).toBe("done");
     expect(commentOf(done)).toContain("✔️ **Done** on 2026-11-02");
     for (const text of ["/estimate 8h", "/release", "/done"])

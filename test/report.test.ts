@@ -18,9 +18,15 @@ const base = {
   repo: "openfoodfoundation/ofn-install",
   title: "x",
   jobBoard: false,
-  pipeMinutes: 0,
-  jobsMinutes: 0,
+  entries: [],
 };
+/** A `/spent` by a developer, dated. */
+const spent = (minutes: number, at: string, bucket: "pipe" | "jobs" = "pipe", by = "dev") => ({
+  by,
+  at,
+  minutes,
+  bucket,
+});
 /** A small pipe; the expected figures below are worked out by hand. */
 const PIPE: PipeRecord[] = [
   // First second of the quarter: in. S0, answered after 20 minutes, 1h30 logged.
@@ -33,7 +39,7 @@ const PIPE: PipeRecord[] = [
     size: "S",
     category: "outage",
     outcome: "accepted",
-    pipeMinutes: 90,
+    entries: [spent(90, "2026-10-01T00:00:00Z")],
     firstResponseAt: "2026-10-01T00:20:00Z",
   },
   // Last second of the quarter: in.
@@ -57,7 +63,7 @@ const PIPE: PipeRecord[] = [
     size: "S",
     category: "email",
     outcome: "accepted",
-    pipeMinutes: 600,
+    entries: [spent(600, "2027-01-01T00:00:00Z")],
   },
   {
     ...base,
@@ -68,7 +74,7 @@ const PIPE: PipeRecord[] = [
     size: "S",
     category: "email",
     outcome: "accepted",
-    pipeMinutes: 600,
+    entries: [spent(600, "2026-09-30T23:59:59Z")],
   },
   // On the jobs board: 2h of paid time, never pipe time.
   {
@@ -81,7 +87,7 @@ const PIPE: PipeRecord[] = [
     category: "website",
     outcome: "rejected",
     jobBoard: true,
-    jobsMinutes: 120,
+    entries: [spent(120, "2026-11-05T10:00:00Z", "jobs")],
   },
   // Two instances share one request (and its hour).
   {
@@ -93,7 +99,7 @@ const PIPE: PipeRecord[] = [
     size: "S",
     category: "email",
     outcome: "accepted",
-    pipeMinutes: 60,
+    entries: [spent(60, "2026-11-10T10:00:00Z")],
   },
 ];
 

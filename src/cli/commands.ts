@@ -10,6 +10,8 @@ import { reconcileCommand } from "./reconcile.js";
 import { diffCommand, validateCommand } from "./registry-commands.js";
 import { reportCommand } from "./report-command.js";
 import { invoiceCommand } from "./invoice-command.js";
+import { costCommand } from "./cost-command.js";
+import { MAX_COST_MONTHS } from "../report/cost.js";
 import { reviewsCommand } from "./reviews-command.js";
 import { triageCommand } from "./triage.js";
 
@@ -155,9 +157,8 @@ export const COMMANDS: readonly Command[] = [
     name: "invoice",
     synopsis:
       "--period 2026-Q4|2026-11 | --since DATE --until DATE [--instance CODE] [--developer LOGIN] [--json | --csv] [--post]",
-    summary:
-      "The jobs board's invoice summary: jobs delivered in a period, per developer and instance.",
-    details: `${TOKEN} A job belongs to the period its \`/done\` was in; nothing of the sysadmin pipe is listed.`,
+    summary: "The jobs board's invoices for a period, per developer and instance, with amounts.",
+    details: `${TOKEN} Hourly jobs bill the hours logged in the period up to the agreed estimate; a fixed price is billed in the period of its \`/done\`; nothing without an agreed price. Nothing of the sysadmin pipe is listed.`,
     options: {
       ...CONFIG_OPTIONS,
       period: { type: "string", value: "PERIOD", help: "a quarter (2026-Q4) or a month (2026-11)" },
@@ -173,6 +174,25 @@ export const COMMANDS: readonly Command[] = [
       },
     },
     run: invoiceCommand,
+  }),
+  defineCommand({
+    name: "cost",
+    synopsis: "--instance CODE [--months N] [--json | --csv]",
+    summary:
+      "The cost of an instance's support: its last months' pipe hours and cost, and a 12-month projection.",
+    details: `${TOKEN} Hours logged with /spent on the instance's requests, by category and severity, at \`pipe_hour_cost\` (config/tiers.yml); for a funding application.`,
+    options: {
+      ...CONFIG_OPTIONS,
+      instance: { type: "string", value: "CODE", help: "the instance (required)" },
+      months: {
+        type: "string",
+        value: "N",
+        help: `complete months before this one to read (default 12, at most ${MAX_COST_MONTHS})`,
+      },
+      json: { type: "boolean", help: "the figures as JSON instead of Markdown" },
+      csv: { type: "boolean", help: "one CSV row per month, category and severity, and the total" },
+    },
+    run: costCommand,
   }),
   defineCommand({
     name: "reviews",

@@ -1,5 +1,6 @@
 // `sysadmin-pipe report`: the load report for a period, read from GitHub with a token; `--post`
 // keeps one report issue per period up to date in reports.repo.
+import { readFrom } from "../report/developer-hours.js";
 import { loadReport, renderLoadReport } from "../report/load.js";
 import { parsePeriod, periodBetween, type Period } from "../report/period.js";
 import { readPipe } from "../github/pipe-read.js";
@@ -41,7 +42,8 @@ export async function reportCommand({
   }
   const { github, live, appLogin, executor, log } = client;
   const { registry, policy } = live.config;
-  const records = await readPipe(github, live.config, period, appLogin);
+  // From three months earlier: the developers' table compares each month with the ones before.
+  const records = await readPipe(github, live.config, readFrom(period), appLogin);
   const report = loadReport(records, period, registry, policy);
   const markdown = renderLoadReport(report);
   io.stdout(values.json ? `${JSON.stringify(report)}\n` : markdown);

@@ -50,7 +50,7 @@ export async function reviewsCommand({
   // One read of the pipe from the oldest review on; each instance's figures from its own date.
   const starts = due.map((d) => loadSince(d.reviewed, today)).sort();
   const since = periodBetween(starts[0]!, today)!;
-  const records = await readPipe(github, live.config, since, appLogin);
+  const records = await readPipe(github, live.config, since.start, appLogin);
   for (const d of due) {
     const period = periodBetween(loadSince(d.reviewed, today), today)!;
     const body = renderReviewIssue(

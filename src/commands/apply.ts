@@ -52,7 +52,10 @@ export function applyCommands(
   const previous = ctx.previous ?? EMPTY_STATE;
   const draft: Draft = {
     commanded: structuredClone(previous.commanded ?? { overrides: {} }),
-    time: { ...(previous.time ?? { pipe: 0, jobs: 0 }) },
+    logged: {
+      ...(previous.time ? { time: previous.time } : {}),
+      entries: [...(previous.entries ?? [])],
+    },
     labels: [...ctx.labels],
     applied: [...previous.applied],
     suppressed: [...previous.suppressed],
@@ -94,7 +97,7 @@ export function applyCommands(
         applied: draft.applied,
         suppressed: draft.suppressed,
         commanded: draft.commanded,
-        time: draft.time,
+        ...(draft.logged.entries.length ? { entries: draft.logged.entries } : {}),
       }
     : previous;
   return {

@@ -4,7 +4,8 @@ import type { Policy } from "../registry/policy.js";
 import type { Registry } from "../registry/schema.js";
 import type { Binding } from "../tiers/approval.js";
 import { readLabel, type LabelMeaning } from "../triage/label-names.js";
-import type { Commanded, RecordedState, TimeLog } from "../triage/types.js";
+import type { Commanded, RecordedState } from "../triage/types.js";
+import type { TimeEntry } from "../triage/time-log.js";
 
 /** What is known about the person who wrote the command. */
 export interface Actor {
@@ -49,7 +50,8 @@ export interface CommandContext {
   labels: readonly string[];
   registry: Registry;
   policy: Policy;
-  /** When the comment is handled (ISO time), for the dates a job records; the handler sets it. */
+  /** When the comment was written (ISO time), for the dates a job and a time entry record; the
+   * handler sets it. */
   now?: string;
   /** The id of the comment the commands are in. */
   comment?: number;
@@ -60,7 +62,8 @@ export interface CommandContext {
 /** Working copy of what a comment changes. */
 export interface Draft {
   commanded: Commanded;
-  time: TimeLog;
+  /** What was logged: the totals older records kept, and every entry since. */
+  logged: Pick<RecordedState, "time"> & { entries: TimeEntry[] };
   labels: string[];
   applied: string[];
   suppressed: string[];

@@ -6,8 +6,12 @@ import { codeSpan, mention } from "../markup/inert.js";
 import type { LabelNames } from "../registry/policy.js";
 import { CATEGORIES, SEVERITIES, SIZES } from "../registry/vocabulary.js";
 import { categoryLabel, instanceLabel, severityLabel, sizeLabel } from "../triage/label-names.js";
-import { agreedFor } from "../triage/job.js";
-import { formatMinutes, parseDuration } from "../triage/time.js";
+import { agreedFor, estimated, priceText, reachesEstimate } from "../triage/job.js";
+import { jobMinutes } from "../triage/time-log.js";
+import { formatMinutes } from "../triage/time.js";
+import { MAX_TIME_ENTRIES } from "../triage/state.js";
+import { minutesBy, withEntry } from "../triage/time-log.js";
+import { parseEstimate, parseSpent, type EstimateCommand } from "./time-words.js";
 import type { Job } from "../triage/types.js";
 import { ok, setDimension, type CommandContext, type Draft, type Step } from "./draft.js";
 import { instanceOf } from "../registry/schema.js";
@@ -55,19 +59,6 @@ const refuse = (message: string): Step => ({ ok: false, message });
 function bare<N extends string>(name: N, usage: string) {
   return (rest: string): { name: N } | string =>
     words(rest).length ? `${usage} takes no arguments` : { name };
-}
-
-/** What a person wrote after a command, quoted in a reply. */
-const given = (rest: string) => (rest.trim() ? codeSpan(rest, 40) : "nothing");
-
-function parseSpent(rest: string): { name: "spent"; minutes: number } | string {
-  if (/^-/.test(rest.trim()))
-    return "time can only be added: give a positive duration such as `45m`, `1h30m` or `2h`";
-  const minutes = parseDuration(rest);
-  if (minutes === undefined)
-    return `${given(rest)} is not a duration: write it like \`45m\`, \`1h30m\` or \`2h\``;
-  if (minutes <= 0) return "a duration must be more than zero";
-  return { name: "spent", minutes };
 }
 
 /** A command that sets one dimension (severity, size, category) to one of its values. */
@@ -298,8 +289,6 @@ const stepBy = (login: string, now: string | undefined) => ({
   by: login,
   ...(now ? { at: now } : {}),
 });
-/** More than this is not one job: a typo, or work to split into several requests. */
-const MAX_ESTIMATE_HOURS = 500;
 
 const onJobsBoard = (draft: Draft) =>
   draft.commanded.jobBoard !== undefined && draft.scope.outcome === "rejected";
@@ -320,16 +309,6 @@ function jobInHand(draft: Draft): Step | undefined {
   );
 }
 
-function parseEstimate(rest: string): { name: "estimate"; minutes: number } | string {
-  const minutes = parseDuration(rest);
-  if (minutes === undefined)
-    return `${given(rest)} is not a duration: write it like \`6h\`, \`1h30m\` or \`45m\``;
-  if (minutes <= 0) return "an estimate must be more than zero";
-  if (minutes > MAX_ESTIMATE_HOURS * 60)
-    return `an estimate is at most ${MAX_ESTIMATE_HOURS}h: split larger work into several requests`;
-  return { name: "estimate", minutes };
-}
-
 const take = define({
   name: "take",
   usage: "`/take`",
@@ -347,8 +326,9 @@ const take = define({
       return refuse(
         `${mention(job.taker)} has taken it; they (or a maintainer) can \`/release\` it`,
       );
-    // Jobs-board time logged before it was taken is not this developer's.
-    const before = draft.time.jobs ? { from: draft.time.jobs } : {};
+    // Jobs-board time older records logged before it was taken is not this developer's.
+    const legacy = draft.logged.time?.jobs;
+    const before = legacy ? { from: legacy } : {};
     draft.commanded.job = job ?? { taker: actor.login, ...before };
     draft.scope = { ...draft.scope, taker: actor.login };
     return ok;
@@ -370,35 +350,42 @@ const release = define({
   },
 });
 
+/** Whether an estimate changes what was stated: then it must be agreed again. */
+const changes = (job: Job, c: EstimateCommand) =>
+  (c.minutes !== undefined && c.minutes !== job.estimate) ||
+  (c.price !== undefined && JSON.stringify(c.price) !== JSON.stringify(job.price));
+
 const estimate = define({
   name: "estimate",
-  usage: "`/estimate <duration>` (such as `6h`)",
-  does: "estimate a taken job (a new estimate must be agreed again)",
+  usage: "`/estimate <duration> at <rate> <currency>/h` or `/estimate <price> <currency> fixed`",
+  does: "estimate a taken job with its price, such as `6h at 45 EUR/h` or `250 EUR fixed` (`/estimate 8h` alone keeps the price; any change must be agreed again)",
   also: ["taker"],
   parse: parseEstimate,
   apply: (c, draft) => {
     const job = openJob(draft);
     if (typeof job === "string") return refuse(job);
-    if (job.estimate !== c.minutes) delete job.agreed;
-    job.estimate = c.minutes;
+    if (changes(job, c)) delete job.agreed;
+    if (c.minutes !== undefined) job.estimate = c.minutes;
+    if (c.price) job.price = c.price;
     return ok;
   },
-  describe: (c) => `/estimate ${formatMinutes(c.minutes)}`,
+  describe: (c) =>
+    `/estimate ${[c.minutes !== undefined ? formatMinutes(c.minutes) : "", c.price ? priceText(c.price) : ""].filter(Boolean).join(", ")}`,
 });
 
 const agree = define({
   name: "agree",
   usage: "`/agree`",
-  does: "agree, for the instance, to pay for a job as estimated",
+  does: "agree, for the instance, to pay for a job as estimated, at its price",
   also: [],
   only: ["manager"],
   parse: bare("agree", "`/agree`"),
   apply: (_c, draft, { actor, now }) => {
     const job = onJobsBoard(draft) ? draft.commanded.job : undefined;
     if (!job) return refuse("nobody has taken this job yet, so there is no estimate to agree to");
-    if (job.estimate === undefined)
+    if (!estimated(job))
       return refuse(
-        `there is no estimate to agree to yet: ${mention(job.taker)} gives one with \`/estimate 6h\``,
+        `there is no estimate to agree to yet: ${mention(job.taker)} gives one with \`/estimate 6h at 45 EUR/h\``,
       );
     // Agreed for the instances the request names: they are the ones invoiced.
     if (!agreedFor(job, draft.scope.instances))
@@ -423,23 +410,42 @@ const done = define({
 
 const spent = define({
   name: "spent",
-  usage: "`/spent <duration>` (such as `45m`, `1h30m` or `2h`)",
-  does: "log time spent (jobs-board time is kept apart)",
+  usage: "`/spent <duration>` (such as `45m`, `1h30m` or `2h`; `-30m` corrects your own)",
+  does: "log time spent, dated with the comment (jobs-board time is kept apart); `/spent -30m` takes back some of your own, as editing or deleting a comment changes nothing already logged",
   also: ["taker"],
   parse: parseSpent,
-  apply: (c, draft, { policy }) => {
+  apply: (c, draft, { policy, actor, now, comment }) => {
     const max = policy.commands.max_spent_hours * 60;
-    if (c.minutes > max) {
-      return {
-        ok: false,
-        message: `one \`/spent\` can log at most ${formatMinutes(max)}; log longer work in parts, one per day worked`,
-      };
+    if (Math.abs(c.minutes) > max) {
+      return refuse(
+        `one \`/spent\` can log at most ${formatMinutes(max)}; log longer work in parts, one per day worked`,
+      );
     }
     const bucket = draft.commanded.jobBoard && draft.scope.outcome === "rejected" ? "jobs" : "pipe";
-    draft.time[bucket] += c.minutes;
+    const own = minutesBy(draft.logged, actor.login, bucket);
+    if (own + c.minutes < 0)
+      return refuse(
+        `you have logged ${formatMinutes(own)} of ${bucket === "jobs" ? "jobs-board" : "sysadmin-pipe"} time here, and a correction takes back only your own`,
+      );
+    if (draft.logged.entries.length >= MAX_TIME_ENTRIES)
+      return refuse(
+        `this issue has ${MAX_TIME_ENTRIES} time entries, as many as it can keep: log further work on a follow-up issue`,
+      );
+    const entry = {
+      by: actor.login,
+      at: now ?? new Date().toISOString(),
+      minutes: c.minutes,
+      bucket,
+      ...(comment ? { comment } : {}),
+    } as const;
+    draft.logged.entries = withEntry(draft.logged.entries, entry);
+    const job = draft.commanded.job;
+    // The managers are told once when the agreed hours are reached (see job.ts).
+    if (bucket === "jobs" && job && reachesEstimate(job, jobMinutes(job, draft.logged)))
+      job.agreed = { ...job.agreed!, reached: true };
     return ok;
   },
-  describe: (c) => `/spent ${formatMinutes(c.minutes)}`,
+  describe: (c) => `/spent ${c.minutes < 0 ? "-" : ""}${formatMinutes(Math.abs(c.minutes))}`,
 });
 
 const retriage = define({

@@ -2,7 +2,7 @@
 // (the pipe's issues and their bot comments, as the load report reads them), so every replica
 // computes the same figure. Cached for a minute per installation and period.
 import type { TriageConfig } from "../registry/triage-config.js";
-import type { PipeRecord } from "../report/load.js";
+import type { PipeRecord } from "../report/pipe-records.js";
 import { currentPeriod, hoursCounted } from "../report/cap-hours.js";
 import { readPipe } from "./pipe-read.js";
 import type { HoursUsed } from "../triage/caps.js";
@@ -30,7 +30,7 @@ export async function hoursUsed(
     const key = `${where.installation}:${period.label}`;
     let records = cache.get(key);
     if (!records) {
-      records = await readPipe(github, config, period, where.appLogin);
+      records = await readPipe(github, config, period.start, where.appLogin);
       cache.set(key, records);
     }
     used.set(
@@ -40,7 +40,7 @@ export async function hoursUsed(
           (r) =>
             r.instances.includes(code) && !(r.repo === where.repo && r.number === where.number),
         )
-        .reduce((sum, r) => sum + hoursCounted(r, cap, config), 0),
+        .reduce((sum, r) => sum + hoursCounted(r, cap, config, period), 0),
     );
   }
   return used;

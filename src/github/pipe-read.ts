@@ -6,9 +6,14 @@ import { listIssues } from "./issue-api.js";
 import type { GitHub } from "./client-types.js";
 import { watchedRepos, type TriageConfig } from "../registry/triage-config.js";
 import type { JobRecord } from "../report/invoice.js";
-import type { PipeRecord } from "../report/load.js";
-import { inPeriod, type Period } from "../report/period.js";
-import { jobRecord, pipeRecord, type CommentData, type IssueData } from "../report/pipe-records.js";
+import type { Period } from "../report/period.js";
+import {
+  jobRecord,
+  pipeRecord,
+  type CommentData,
+  type IssueData,
+  type PipeRecord,
+} from "../report/pipe-records.js";
 
 /**
  * The pipe's issues updated since `since` that `keep` wants, each with its comments: a few
@@ -33,15 +38,17 @@ async function readPipeIssues(
   return found;
 }
 
+/**
+ * The pipe's issues updated since `since`: every issue opened since then, and every issue with
+ * time logged since then (a `/spent` updates the issue), whenever it was opened.
+ */
 export async function readPipe(
   github: GitHub,
   config: TriageConfig,
-  period: Period,
+  since: Date,
   appLogin: string,
 ): Promise<PipeRecord[]> {
-  // Updated since the start: every issue created in the period is among them.
-  const since = period.start.toISOString();
-  const found = await readPipeIssues(github, config, since, (i) => inPeriod(i.created_at, period));
+  const found = await readPipeIssues(github, config, since.toISOString(), () => true);
   return found.map((f) => pipeRecord(f.repo, f.issue, f.comments, config, appLogin));
 }
 

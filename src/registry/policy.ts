@@ -1,5 +1,6 @@
 // The policy file (config/policy.yml): what each tier covers and how requests are read.
 import { z } from "zod";
+import { moneyOf, type Money } from "./money.js";
 import { codeSpan, plainText } from "../markup/inert.js";
 import { CATEGORIES, SEVERITIES, SIZES } from "./vocabulary.js";
 import { loadYaml, type ConfigProblem, type LoadResult } from "./yaml-load.js";
@@ -204,6 +205,19 @@ const ReportsSchema = z.strictObject({
   application_label: z.string().min(1).default("tier-application"),
 });
 
+/** The community's notional cost of one hour of the pipe: what support costs, for funding. */
+const HourCostSchema = z
+  .strictObject({
+    /** In the currency's major units, like 60 or 62.50. */
+    amount: z.number().min(0),
+    /** An ISO 4217 code, like EUR. */
+    currency: z.string().regex(/^[A-Z]{3}$/, { message: "must be an ISO 4217 code such as EUR" }),
+  })
+  .superRefine((cost, ctx) => {
+    const money = moneyOf(cost.amount, cost.currency);
+    if (typeof money === "string") ctx.addIssue({ code: "custom", message: money });
+  });
+
 /** Every section of the policy, whichever file it is written in. */
 const PolicyShape = z.strictObject({
   watch: z.strictObject({
@@ -225,6 +239,7 @@ const PolicyShape = z.strictObject({
     M: z.number().positive(),
     L: z.number().positive(),
   }),
+  pipe_hour_cost: HourCostSchema.optional(),
   applications: ApplicationsSchema.prefault({}),
   categories: z.strictObject(
     Object.fromEntries(CATEGORIES.map((c) => [c, CategoryPolicySchema])) as Record<
@@ -275,6 +290,7 @@ export const POLICY_FILES = {
     "os_sensitive",
     "supported_os",
     "size_hours",
+    "pipe_hour_cost",
     "applications",
   ],
   "signals.yml": ["categories", "severity", "size", "kind", "instances"],
@@ -323,6 +339,14 @@ export function policyPartSchema(file: keyof typeof POLICY_FILES) {
 export type Policy = z.output<typeof PolicySchema>;
 export type TierPolicy = z.output<typeof TierPolicySchema>;
 export type HourCap = z.output<typeof HourCapSchema>;
+
+/** The cost of a pipe hour in minor units, when the circle set one. */
+export function pipeHourCost(policy: Pick<Policy, "pipe_hour_cost">): Money | undefined {
+  const cost = policy.pipe_hour_cost;
+  if (!cost) return undefined;
+  const money = moneyOf(cost.amount, cost.currency);
+  return typeof money === "string" ? undefined : money;
+}
 export type EvidenceField = z.output<typeof EvidenceFieldSchema>;
 export type Applications = z.output<typeof ApplicationsSchema>;
 export type CategoryPolicy = z.output<typeof CategoryPolicySchema>;

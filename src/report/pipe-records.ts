@@ -5,11 +5,28 @@ import { pickBotComment } from "../triage/app-comments.js";
 import type { TriageConfig } from "../registry/triage-config.js";
 import { readLabel } from "../triage/label-names.js";
 import { decodeState } from "../triage/state.js";
-import { jobMinutes } from "../triage/job.js";
-import type { RecordedState } from "../triage/types.js";
-import type { Severity, Size } from "../registry/vocabulary.js";
+import { entriesOf, jobEntries, legacyJobMinutes, type TimeEntry } from "../triage/time-log.js";
+import type { Job, RecordedState } from "../triage/types.js";
+import type { Outcome, Severity, Size } from "../registry/vocabulary.js";
 import type { JobRecord } from "./invoice.js";
-import type { PipeRecord } from "./load.js";
+
+/** One request in the pipe, as read from GitHub (labels and the bot comment's state). */
+export interface PipeRecord {
+  repo: string;
+  number: number;
+  title: string;
+  createdAt: string;
+  instances: string[];
+  severity?: Severity;
+  size?: Size;
+  category?: string;
+  outcome?: Outcome;
+  jobBoard: boolean;
+  /** Time logged with /spent, dated (see pipe-records.ts for records older than entries). */
+  entries: TimeEntry[];
+  /** When someone other than the author and the bot first answered. */
+  firstResponseAt?: string;
+}
 
 interface LabelLike {
   name?: string;
@@ -65,10 +82,34 @@ export function pipeRecord(
     category: value("category"),
     outcome: state?.outcome,
     jobBoard: names.includes(config.policy.labels.job_board),
-    pipeMinutes: state?.time?.pipe ?? 0,
-    jobsMinutes: state?.time?.jobs ?? 0,
+    entries: datedEntries(state, issue.created_at),
     ...(response ? { firstResponseAt: response } : {}),
   };
+}
+
+/** Who logged time recorded before entries existed: nobody knows. */
+export const UNKNOWN_LOGIN = "";
+
+/**
+ * Every entry of an issue, with the totals older records kept as entries of their own: pipe time
+ * (and jobs time before the job was taken) on the day the issue was opened, and a job's time on
+ * the day it was done, as those records were counted before.
+ */
+export function datedEntries(state: RecordedState | undefined, createdAt: string): TimeEntry[] {
+  const legacy = state?.time;
+  const job = state?.commanded?.job;
+  const older: TimeEntry[] = [];
+  const add = (minutes: number, bucket: TimeEntry["bucket"], at: string, by = UNKNOWN_LOGIN) => {
+    if (minutes > 0) older.push({ by, at, minutes, bucket });
+  };
+  if (legacy) {
+    add(legacy.pipe, "pipe", createdAt);
+    if (job) {
+      add(Math.min(legacy.jobs, job.from ?? 0), "jobs", createdAt);
+      add(legacyJobMinutes(job, state), "jobs", job.done?.at ?? createdAt, job.taker);
+    } else add(legacy.jobs, "jobs", createdAt);
+  }
+  return [...older, ...entriesOf(state)];
 }
 
 /** The state in the bot comment among an issue's comments. */
@@ -76,6 +117,14 @@ function botState(comments: readonly CommentData[], appLogin: string): RecordedS
   const listed = comments.map((c, i) => ({ id: i, body: c.body, user: c.user }));
   const bot = pickBotComment(listed, appLogin);
   return bot ? decodeState(bot.body) : undefined;
+}
+
+/** The job's own time, dated: its developer's entries, and older totals on the day it was done. */
+function jobTime(job: Job, state: RecordedState, createdAt: string): JobRecord["entries"] {
+  const legacy = legacyJobMinutes(job, state);
+  const older = legacy ? [{ at: job.done?.at ?? createdAt, minutes: legacy }] : [];
+  const since = jobEntries(job, state).map((e) => ({ at: e.at, minutes: e.minutes }));
+  return [...older, ...since].sort((a, b) => a.at.localeCompare(b.at));
 }
 
 /** The instances an issue's labels name. */
@@ -105,8 +154,9 @@ export function jobRecord(
     instances: job.agreed?.instances?.length ? job.agreed.instances : instancesOf(issue, config),
     developer: job.taker,
     ...(job.estimate !== undefined ? { estimateMinutes: job.estimate } : {}),
+    ...(job.price ? { price: job.price } : {}),
     ...(job.agreed ? { agreed: job.agreed } : {}),
     ...(job.done?.at ? { doneAt: job.done.at } : {}),
-    minutes: jobMinutes(job, state.time),
+    entries: jobTime(job, state, issue.created_at),
   };
 }

@@ -7,6 +7,7 @@ import { formatMinutes } from "./time.js";
 import { jobLines } from "./job.js";
 import type { RecordedState, TimeLog, TriagePlan } from "./types.js";
 import { SEVERITY_MEANING, SIZE_MEANING } from "../registry/vocabulary.js";
+import { jobMinutes, timeTotals } from "./time-log.js";
 
 const NEXT_STEPS: Record<string, string> = {
   S0: "This is treated as an emergency: it goes to the top of the sysadmin pipe and is handled before anything else.",
@@ -67,7 +68,7 @@ function accepted(plan: TriagePlan): string {
   return lines.join("\n");
 }
 
-function jobsBoard(plan: TriagePlan, registry: Registry): string {
+function jobsBoard(plan: TriagePlan, registry: Registry, state: RecordedState): string {
   const names = plan.instances.map((c) => nameOf(c, registry)).join(", ");
   return [
     `### 💼 On the jobs board`,
@@ -77,7 +78,12 @@ function jobsBoard(plan: TriagePlan, registry: Registry): string {
     `**Why it is not in the pipe:**`,
     bullet(plan.reasons),
     "",
-    ...jobLines(plan.job, names || "the instance", plan.instances),
+    ...jobLines(
+      plan.job,
+      names || "the instance",
+      plan.instances,
+      plan.job ? jobMinutes(plan.job, state) : 0,
+    ),
     "",
     "Jobs-board work is paid extra work: its time is kept apart and never counted against the core team's hours.",
   ].join("\n");
@@ -195,7 +201,7 @@ export function renderComment(
     : plan.outcome === "undecided"
       ? undecided(plan)
       : plan.jobBoard
-        ? jobsBoard(plan, registry)
+        ? jobsBoard(plan, registry, state)
         : plan.outcome === "accepted"
           ? accepted(plan)
           : plan.outcome === "rejected"
@@ -207,7 +213,7 @@ export function renderComment(
   if (s0Team && plan.outcome === "accepted" && plan.severity === "S0") {
     sections.push("", `${mention(s0Team)}: this is an S0 emergency.`);
   }
-  const time = timeLogged(state.time);
+  const time = timeLogged(timeTotals(state));
   if (time) sections.push("", time);
   if (state.board?.archived && plan.outcome !== "accepted" && !plan.jobBoard) {
     sections.push(

@@ -52,17 +52,30 @@ const PersonDecisionSchema = z.object({
 /** Who did a step of a job, and when (ISO time; the app always records it). */
 const JobStepSchema = z.object({ by: login, at: z.iso.datetime().optional() });
 
+/** A job's price as its developer stated it: an hourly rate or a fixed price, in minor units. */
+const PriceSchema = z.object({
+  per: z.enum(["hour", "job"]),
+  minor: z.number().int().min(0).max(1_000_000_000),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+});
+
 /** A jobs-board request a developer took with `/take`, and how far it got. */
 const JobSchema = z.object({
   taker: login,
-  /** Jobs-board minutes logged before it was taken: not this job's time (absent: none). */
+  /** Jobs-board minutes logged before it was taken, in records older than time entries: not
+   * this job's time (absent: none). */
   from: minutes.optional(),
   /** The taker's estimate (`/estimate`), in minutes. */
   estimate: minutes.optional(),
-  /** The instance's manager who agreed to the estimate (`/agree`), for which instances (the
-   * ones billed): a new estimate clears it; other instances must agree again. */
+  /** The price stated with the estimate (`/estimate 6h at 45 EUR/h`, `/estimate 250 EUR
+   * fixed`); none in jobs estimated without one, which are never billed an amount. */
+  price: PriceSchema.optional(),
+  /** The instance's manager who agreed to the estimate and price (`/agree`), for which instances
+   * (the ones billed): a new estimate or price clears it; other instances must agree again. */
   agreed: JobStepSchema.extend({
     instances: z.array(z.string().max(40)).max(50).optional(),
+    /** The logged jobs time reached the agreed hours, and the managers were told (once). */
+    reached: z.boolean().optional(),
   }).optional(),
   /** Delivered (`/done`): the job is invoiced in the period of this date. */
   done: JobStepSchema.optional(),
@@ -157,6 +170,21 @@ const CommandedSchema = z.object({
 /** Logged time in minutes. Jobs-board time is paid extra work: never counted as pipe time. */
 const TimeLogSchema = z.object({ pipe: minutes, jobs: minutes });
 
+/** At most this many time entries on one issue (about 20k characters of state). */
+export const MAX_TIME_ENTRIES = 200;
+
+/**
+ * One `/spent`: who wrote it, when the comment was written, how long (negative: a correction of
+ * the writer's own time), in which bucket, and the comment it came from.
+ */
+const TimeEntrySchema = z.object({
+  by: login,
+  at: z.iso.datetime(),
+  minutes: z.number().int().min(-10_000_000).max(10_000_000),
+  bucket: z.enum(["pipe", "jobs"]),
+  comment: z.number().int().positive().optional(),
+});
+
 /** The hidden state kept in the bot comment, so any replica decides the same thing. */
 const StateSchema = z.object({
   v: z.literal(1),
@@ -171,7 +199,10 @@ const StateSchema = z.object({
   /** What the app last set on the board. */
   board: BoardRecordSchema.optional(),
   commanded: CommandedSchema.optional(),
+  /** Totals logged before time entries existed (kept as they were, never added to). */
   time: TimeLogSchema.optional(),
+  /** Every `/spent` since, oldest first: all time totals are derived from these and `time`. */
+  entries: z.array(TimeEntrySchema).max(MAX_TIME_ENTRIES).optional(),
   /** Ids of comments whose commands were handled, so a re-delivery runs nothing twice. */
   seen: z.array(z.number().int()).max(50).optional(),
   /** Notifications already sent (an S0 alert, a new jobs-board item): sent once. */
@@ -195,6 +226,8 @@ export type TierDecision = z.output<typeof TierDecisionSchema>;
 export type Approved = z.output<typeof ApprovedSchema>;
 export type ApplicationRecord = z.output<typeof ApplicationRecordSchema>;
 export type TimeLog = z.output<typeof TimeLogSchema>;
+export type TimeEntry = z.output<typeof TimeEntrySchema>;
+export type Price = z.output<typeof PriceSchema>;
 export type RecordedState = z.output<typeof StateSchema>;
 
 export function encodeState(state: RecordedState): string {
@@ -268,6 +301,18 @@ function mergeTime(all: readonly (TimeLog | undefined)[]): TimeLog | undefined {
   };
 }
 
+/** Entries either comment recorded, each once, oldest first (the newest kept within the cap). */
+function mergeEntries(all: readonly (TimeEntry[] | undefined)[]): TimeEntry[] | undefined {
+  if (!all.some((list) => list !== undefined)) return undefined;
+  const byKey = new Map<string, TimeEntry>();
+  for (const entry of all.flatMap((list) => list ?? []))
+    byKey.set(
+      JSON.stringify([entry.comment, entry.at, entry.by, entry.minutes, entry.bucket]),
+      entry,
+    );
+  return [...byKey.values()].sort((a, b) => a.at.localeCompare(b.at)).slice(-MAX_TIME_ENTRIES);
+}
+
 /** An alert either comment sent was sent: OR-ed, so it is never sent twice. */
 function mergeAlerted(all: readonly RecordedState["alerted"][]): RecordedState["alerted"] {
   const present = all.filter((a) => a !== undefined);
@@ -291,6 +336,7 @@ function mergeAlerted(all: readonly RecordedState["alerted"][]): RecordedState["
  * - `commanded`, `overrides`: the newest's value wins field by field, and a field only an older
  *   one recorded is kept;
  * - `time`: the larger pipe and jobs minutes each (the same log, recorded twice);
+ * - `entries`: the union, in date order (the same entry recorded twice counts once);
  * - `outcome`, `board`, `read`, `held`: the newest's; an older one's only when the newest has none (a
  *   card an older run put on the board is still there);
  * - `application`: field by field, the newest's; a step only an older one recorded stays done.
@@ -304,6 +350,7 @@ export function mergeStates(states: readonly RecordedState[]): RecordedState {
   const board = lastDefined(each("board"));
   const commanded = mergeCommanded(each("commanded"));
   const time = mergeTime(each("time"));
+  const entries = mergeEntries(each("entries"));
   const alerted = mergeAlerted(each("alerted"));
   // A step either comment recorded (a pull request opened, a note sent) was done.
   const application = each("application").some(Boolean)
@@ -321,6 +368,7 @@ export function mergeStates(states: readonly RecordedState[]): RecordedState {
     ...(board ? { board } : {}),
     ...(commanded ? { commanded } : {}),
     ...(time ? { time } : {}),
+    ...(entries ? { entries } : {}),
     ...(seen ? { seen } : {}),
     ...(alerted ? { alerted } : {}),
     ...(application ? { application } : {}),
@@ -390,6 +438,7 @@ export function nextState(
     ...(happened.board ? { board: happened.board } : {}),
     ...(previous?.commanded ? { commanded: previous.commanded } : {}),
     ...(previous?.time ? { time: previous.time } : {}),
+    ...(previous?.entries ? { entries: previous.entries } : {}),
     ...(seen ? { seen } : {}),
     ...(alerted ? { alerted } : {}),
     ...(application ? { application } : {}),

@@ -73,7 +73,8 @@ export async function handleCommandComment(
     labels,
     registry: config.registry,
     policy: config.policy,
-    now: comment.writtenAt ?? new Date().toISOString(),
+    // The comment's own time: the same on every retry, and the date its time entries carry.
+    now: comment.createdAt ?? comment.writtenAt ?? new Date().toISOString(),
     comment: commentId,
     writtenOn: (comment.createdAt ?? comment.writtenAt)?.slice(0, 10),
   };
@@ -94,7 +95,7 @@ export async function handleCommandComment(
   // The job's assignee and a delivered job's closing, before the comment records them.
   const jobBefore = previous?.commanded?.job;
   const jobAfter = outcome.state.commanded?.job;
-  const current = await applyJobChanges(job, issue, jobBefore, jobAfter);
+  const current = await applyJobChanges(job, issue, jobBefore, jobAfter, outcome.state);
   await handleIssue(
     job,
     current,

@@ -87,7 +87,7 @@ async function loadSection(job: IssueJob, code: string): Promise<LoadSection | u
   const reviewed = instanceOf(registry, code)?.reviewed;
   const period = periodBetween(loadSince(reviewed, today()), today());
   if (!period) return undefined;
-  const records = await readPipe(job.github, job.config, period, job.appLogin);
+  const records = await readPipe(job.github, job.config, period.start, job.appLogin);
   const report = loadReport(records, period, registry, policy);
   return { since: sinceWords(reviewed), table: instanceLoadTable(report, code) };
 }

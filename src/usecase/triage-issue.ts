@@ -17,6 +17,7 @@ import { applyHourCaps, cappedInstances } from "../triage/caps.js";
 import { hoursUsed } from "../github/cap-usage.js";
 import type { TriagePlan } from "../triage/types.js";
 import { toInput, type ApplyOptions, type IssueData, type IssueJob } from "./issue-job.js";
+import { timeTotals } from "../triage/time-log.js";
 
 /** A new request that would take an instance over its tier's hour cap goes to the jobs board. */
 export async function withHourCaps(
@@ -70,7 +71,7 @@ export async function decideAndApply(
     plan,
     state: issue.state === "closed" ? "closed" : "open",
     record: previous?.board,
-    time: previous?.time,
+    time: timeTotals(previous),
   });
   const link = {
     url: issue.html_url ?? `https://github.com/${job.repo}/issues/${ref.issue_number}`,

@@ -34,6 +34,7 @@ import { isAppLabel } from "../../triage/label-names.js";
 import { decodeState, readDigest } from "../../triage/state.js";
 import type { RecordedState, TriagePlan } from "../../triage/types.js";
 import type { Task } from "../tasks.js";
+import { timeTotals } from "../../triage/time-log.js";
 
 /** What became of work the sweep handed on: queued for the app, or run here (what it did). */
 export type Submitted = { queued: true } | { queued: false; done?: string };
@@ -110,7 +111,7 @@ export function staleness(
   if (failed) return failed;
   const board = policy.board;
   if (board?.number) {
-    const target = boardTarget(plan, state, live.config.registry, previous?.time);
+    const target = boardTarget(plan, state, live.config.registry, timeTotals(previous));
     if (target.onBoard && (!previous?.board?.column || previous.board.archived))
       return "accepted but not on the board";
     // A column a developer chose stays theirs; the card's fields always follow the issue.
