@@ -9,6 +9,7 @@ import { renderComment } from "../src/triage/comment-text.js";
 import { decide } from "../src/triage/decide.js";
 import type { RecordedState } from "../src/triage/types.js";
 import { shippedConfig, withTiers } from "./helpers/config.js";
+import { timeTotals } from "../src/triage/time-log.js";
 
 const shipped = shippedConfig();
 const registry = withTiers(shipped.registry, {
@@ -120,15 +121,13 @@ describe("reading commands from a comment", () => {
     expect(parseDuration("")).toBeUndefined();
   });
 
-  test("/spent -3h, /spent abc and /spent 0m get clear errors", () => {
-    const messages = parseCommands("/spent -3h\n/spent abc\n/spent 0m").problems.map(
-      (p) => p.message,
-    );
-    expect(messages).toEqual([
-      "time can only be added: give a positive duration such as `45m`, `1h30m` or `2h`",
-      "`abc` is not a duration: write it like `45m`, `1h30m` or `2h`",
+  test("/spent abc and /spent 0m get clear errors; /spent -3h is a correction", () => {
+    const parsed = parseCommands("/spent -3h\n/spent abc\n/spent 0m");
+    expect(parsed.problems.map((p) => p.message)).toEqual([
+      "`abc` is not a duration: write it like `45m`, `1h30m` or `2h` (or `-30m` to correct your own time)",
       "a duration must be more than zero",
     ]);
+    expect(parsed.commands).toEqual([{ name: "spent", minutes: -180 }]);
   });
 });
 
@@ -330,12 +329,16 @@ describe("what a command changes", () => {
 
   test("/spent adds up; jobs-board time is kept apart from pipe time", () => {
     const pipe = run("/spent 45m\n/spent 1h30m", context(maintainer));
-    expect(pipe.state.time).toEqual({ pipe: 135, jobs: 0 });
+    expect(timeTotals(pipe.state)).toEqual({ pipe: 135, jobs: 0 });
+    expect(pipe.state.entries).toEqual([
+      { by: "sysadmin-dev", at: expect.any(String), minutes: 45, bucket: "pipe" },
+      { by: "sysadmin-dev", at: expect.any(String), minutes: 90, bucket: "pipe" },
+    ]);
     const jobs = run("/job-board\n/spent 2h", {
       ...context(maintainer, { instances: ["be"], outcome: "rejected" }),
       previous: pipe.state,
     });
-    expect(jobs.state.time).toEqual({ pipe: 135, jobs: 120 });
+    expect(timeTotals(jobs.state)).toEqual({ pipe: 135, jobs: 120 });
     const plan = decide(
       {
         repo: "openfoodfoundation/ofn-install",

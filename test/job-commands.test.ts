@@ -215,7 +215,8 @@ describe("estimate and agreement", () => {
     expect(commentOf(taken)).toContain("waits for the instance's agreement before work starts");
     expect(say(deManager, "/agree", taken).results[0]).toMatchObject({
       status: "invalid",
-      message: "there is no estimate to agree to yet: @jobs-dev gives one with `/estimate 6h`",
+      message:
+        "there is no estimate to agree to yet: @jobs-dev gives one with `/estimate 6h at 45 EUR/h`",
     });
   });
 
@@ -232,7 +233,7 @@ describe("estimate and agreement", () => {
       (p) => p.message,
     );
     expect(messages).toEqual([
-      "`soon` is not a duration: write it like `6h`, `1h30m` or `45m`",
+      "`soon` is not a duration: write it like `6h`, `6h at 45 EUR/h` or `250 EUR fixed`",
       "an estimate must be more than zero",
       "an estimate is at most 500h: split larger work into several requests",
     ]);

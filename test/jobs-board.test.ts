@@ -134,9 +134,11 @@ describe("a job from take to invoice", () => {
     expect(issue(302).assignees).toEqual(["jobs-dev"]);
     expect(card(302)?.values.Status).toBe("In progress");
 
-    expect(await say(302, "jobs-dev", "/estimate 6h")).toEqual(["+1"]);
+    expect(await say(302, "jobs-dev", "/estimate 6h at 45 EUR/h")).toEqual(["+1"]);
     expect(card(302)?.numbers.Estimate).toBe(6);
-    expect(stateOf(302).text).toContain("**Taken by** @jobs-dev, estimate **6h**.");
+    expect(stateOf(302).text).toContain(
+      "**Taken by** @jobs-dev, estimate **6h** at **45.00 EUR/h**.",
+    );
     expect(stateOf(302).text).toContain("waits for the instance's agreement before work starts");
 
     expect(await say(302, "de-manager", "/agree")).toEqual(["+1"]);
@@ -152,6 +154,7 @@ describe("a job from take to invoice", () => {
     expect(stateOf(302).state?.commanded?.job).toMatchObject({
       taker: "jobs-dev",
       estimate: 360,
+      price: { per: "hour", minor: 4500, currency: "EUR" },
       agreed: { by: "de-manager" },
       done: { by: "jobs-dev", at: expect.any(String) },
     });
@@ -165,14 +168,18 @@ describe("a job from take to invoice", () => {
         developer: "jobs-dev",
         instance: "de",
         name: "Germany",
-        hours: 2,
+        loggedHours: 2,
+        billedHours: 2,
+        totals: [{ minor: 9000, currency: "EUR" }],
         jobs: [
           expect.objectContaining({
             number: 302,
             url: `https://github.com/${REPO}/issues/302`,
             estimateHours: 6,
             agreedBy: "de-manager",
-            hours: 2,
+            loggedHours: 2,
+            billedHours: 2,
+            amount: { minor: 9000, currency: "EUR" },
           }),
         ],
       },
@@ -186,14 +193,14 @@ describe("a job from take to invoice", () => {
     expect(csv.code).toBe(0);
     const rows = csv.stdout.trimEnd().split("\r\n");
     expect(rows[0]).toBe(
-      "period,developer,instance,repo,issue,title,url,estimate_hours,agreed_by,agreed_at,done_at,hours",
+      "period,developer,instance,repo,issue,title,url,price,price_per,estimate_hours,agreed_by,agreed_at,done_at,logged_hours,billed_hours,amount,currency",
     );
     expect(rows.slice(1).map((r) => r.split(",").slice(1, 5))).toEqual([
       ["jobs-dev", "de", REPO, "302"],
     ]);
     expect(csv.stdout).not.toContain("Postgres");
     const markdown = await cli(["invoice", "--period", thisQuarter()]);
-    expect(markdown.stdout).toContain("## jobs-dev: Germany");
+    expect(markdown.stdout).toContain(`## jobs-dev to Germany: ${thisQuarter()}`);
     expect(markdown.stdout).not.toContain("ofn-install#301");
     const nobody = await cli([
       "invoice",
@@ -205,7 +212,12 @@ describe("a job from take to invoice", () => {
     ]);
     expect(JSON.parse(nobody.stdout).groups).toEqual([]);
     const france = await cli(["invoice", "--period", thisQuarter(), "--instance", "fr", "--json"]);
-    expect(JSON.parse(france.stdout).totals).toEqual({ jobs: 0, hours: 0 });
+    expect(JSON.parse(france.stdout).totals).toEqual({
+      jobs: 0,
+      loggedHours: 0,
+      billedHours: 0,
+      amounts: [],
+    });
   });
 
   test("invoice --post keeps one summary issue per period in reports.repo, updated in place", async () => {

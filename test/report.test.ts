@@ -188,9 +188,14 @@ describe("the load report", () => {
     const blocks = [...md.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
     expect(blocks).toHaveLength(2);
     for (const block of blocks) expect(mermaidProblems(block)).toEqual([]);
-    // Every table row has the header's eleven columns.
-    const rows = md.split("\n").filter((l) => l.startsWith("| "));
-    for (const r of rows) expect(r.split(" | ").length).toBe(11);
+    // Every table row has its header's columns.
+    const tables = md.split("\n\n").filter((block) => block.startsWith("| "));
+    expect(tables).toHaveLength(2); // the load, the developers' hours
+    for (const table of tables) {
+      const [header, ...rows] = table.trimEnd().split("\n");
+      const cells = (line: string) => line.split(/(?<!\\)\|/).length;
+      for (const r of rows) expect(cells(r)).toBe(cells(header!));
+    }
   });
 });
 
@@ -218,6 +223,76 @@ function mermaidProblems(block: string): string[] {
   return problems;
 }
 
+describe("hours by the date they were logged", () => {
+  const old: PipeRecord = {
+    ...base,
+    number: 7,
+    createdAt: "2026-09-15T10:00:00Z",
+    instances: ["uk", "fr"],
+    severity: "S2",
+    size: "M",
+    category: "dns",
+    outcome: "accepted",
+    entries: [spent(60, "2026-09-20T10:00:00Z"), spent(90, "2026-10-02T10:00:00Z")],
+  };
+
+  test("a request opened before the period counts its hours logged in it, not as a request", () => {
+    const report = loadReport([old], Q4, registry, policy);
+    expect(report.totals).toMatchObject({ requests: 0, pipeHours: 1.5 });
+    expect(report.instances.map((l) => [l.code, l.requests, l.pipeHours])).toEqual([
+      ["fr", 0, 0.75],
+      ["uk", 0, 0.75],
+    ]);
+  });
+
+  test("with a cost per pipe hour, each instance's hours are costed, and the total adds up", () => {
+    const costed = { ...policy, pipe_hour_cost: { amount: 60.01, currency: "EUR" } };
+    const report = loadReport([old], Q4, registry, costed);
+    // 45 minutes at 60.01 is 45.0075: each share rounds to 45.01, and the total is their sum.
+    expect(report.instances.map((l) => l.pipeCost)).toEqual([
+      { minor: 4501, currency: "EUR" },
+      { minor: 4501, currency: "EUR" },
+    ]);
+    expect(report.totals.pipeCost).toEqual({ minor: 9002, currency: "EUR" });
+    expect(renderLoadReport(report)).toContain("the pipe's support cost 90.02 EUR");
+  });
+
+  test("a developer's month is flagged when pipe hours fall below their usual while jobs hours rise", () => {
+    const dev = (entries: PipeRecord["entries"]): PipeRecord => ({
+      ...base,
+      number: 8,
+      createdAt: "2026-06-01T00:00:00Z",
+      instances: ["uk"],
+      entries,
+    });
+    const month = (m: string, pipe: number, jobs: number) => [
+      spent(pipe * 60, `2026-${m}-10T10:00:00Z`),
+      spent(jobs * 60, `2026-${m}-11T10:00:00Z`, "jobs"),
+    ];
+    const steady = dev([...month("07", 10, 0), ...month("08", 12, 0), ...month("09", 8, 2)]);
+    const rows = (october: [number, number]) =>
+      loadReport(
+        [{ ...steady, entries: [...steady.entries, ...month("10", ...october)] }],
+        parsePeriod("2026-10")!,
+        registry,
+        policy,
+      ).developers;
+    // Usual pipe: the median of 10, 12 and 8 hours; usual jobs: of 0, 0 and 2.
+    expect(rows([6, 5])).toEqual([
+      {
+        developer: "dev",
+        month: "2026-10",
+        pipeHours: 6,
+        jobsHours: 5,
+        usual: { pipeHours: 10, jobsHours: 0 },
+        flagged: true,
+      },
+    ]);
+    expect(rows([10, 5])[0]!.flagged).toBe(false); // pipe held
+    expect(rows([6, 0])[0]!.flagged).toBe(false); // jobs did not rise: a quiet month
+  });
+});
+
 describe("sysadmin-pipe report, reading GitHub", () => {
   const gh = installGitHubSchemaCheck();
   beforeAll(() => nock.disableNetConnect());
@@ -244,12 +319,13 @@ describe("sysadmin-pipe report, reading GitHub", () => {
       .query({
         state: "all",
         labels: "sysadmin-pipe",
-        since: "2026-10-01T00:00:00.000Z",
+        // Three months before the quarter: the developers' table compares each month with those.
+        since: "2026-07-01T00:00:00.000Z",
         per_page: 100,
       })
       .reply(200, [issue, { ...issue, number: 10, created_at: "2026-09-01T00:00:00Z" }])
       .get("/repos/openfoodfoundation/ofn-install/issues/comments")
-      .query({ since: "2026-10-01T00:00:00.000Z", per_page: 100 })
+      .query({ since: "2026-07-01T00:00:00.000Z", per_page: 100 })
       .reply(200, [
         {
           issue_url: url(9),

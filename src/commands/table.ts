@@ -358,7 +358,7 @@ const changes = (job: Job, c: EstimateCommand) =>
 const estimate = define({
   name: "estimate",
   usage: "`/estimate <duration> at <rate> <currency>/h` or `/estimate <price> <currency> fixed`",
-  does: "estimate a taken job with its price, such as `6h at 45 EUR/h` or `250 EUR fixed` (`/estimate 8h` alone keeps the price; any change must be agreed again)",
+  does: "estimate a taken job and its price, such as `6h at 45 EUR/h` or `250 EUR fixed` (`/estimate 8h` keeps the price; a change must be agreed again)",
   also: ["taker"],
   parse: parseEstimate,
   apply: (c, draft) => {
@@ -397,7 +397,7 @@ const agree = define({
 const done = define({
   name: "done",
   usage: "`/done`",
-  does: "mark a taken job delivered: the issue is closed and the job invoiced in this period",
+  does: "mark a taken job delivered: the issue is closed (a fixed price is invoiced this month)",
   also: ["taker"],
   parse: bare("done", "`/done`"),
   apply: (_c, draft, { actor, now }) => {
@@ -410,8 +410,8 @@ const done = define({
 
 const spent = define({
   name: "spent",
-  usage: "`/spent <duration>` (such as `45m`, `1h30m` or `2h`; `-30m` corrects your own)",
-  does: "log time spent, dated with the comment (jobs-board time is kept apart); `/spent -30m` takes back some of your own, as editing or deleting a comment changes nothing already logged",
+  usage: "`/spent <duration>` (such as `45m`, `1h30m`, `2h` or `-30m`)",
+  does: "log time spent, dated with the comment (jobs-board time is kept apart); `-30m` takes back some of your own (editing or deleting the comment changes nothing logged)",
   also: ["taker"],
   parse: parseSpent,
   apply: (c, draft, { policy, actor, now, comment }) => {

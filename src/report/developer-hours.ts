@@ -113,7 +113,7 @@ export function renderDeveloperMonths(rows: readonly DeveloperMonth[]): string[]
   if (!rows.length) return [...lines, "No time was logged in the period."];
   return [
     ...lines,
-    "| developer | month | pipe h | jobs-board h | usual pipe h | usual jobs-board h | |",
+    "| developer | month | pipe h | jobs-board h | usual pipe h | usual jobs-board h | flag |",
     "| --- | --- | --- | --- | --- | --- | --- |",
     ...rows.map(
       (r) =>
