@@ -258,7 +258,8 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     // Their deliveries never came (a stop without Redis).
     person(bot!.id + 200_000, "/severity S3");
     person(bot!.id + 200_001, "Thanks, looking into it."); // no command
-    person(bot!.id + 200_002, "/spent 1h");
+    const spentAt = new Date(Date.now() - 3_600_000).toISOString(); // written an hour ago
+    person(bot!.id + 200_002, "/spent 1h", spentAt);
     const github = new Octokit({ auth: "ghs_cli_token", baseUrl: `${fake.url}/api/v3` });
     const sweep = () =>
       sweepHere(
@@ -281,7 +282,10 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
     expect(issueLabels(9)).not.toContain("S1");
     const state = decodeState(botComments(9)[0]!.body);
     expect(state?.seen).toEqual(expect.arrayContaining([bot!.id + 200_000, bot!.id + 200_002]));
-    expect(state?.time?.pipe).toBe(60);
+    // Answered late, the time entry keeps the day and hour its comment was written.
+    expect(state?.entries).toEqual([
+      { by: "sysadmin", at: spentAt, minutes: 60, bucket: "pipe", comment: bot!.id + 200_002 },
+    ]);
 
     const again = await sweep();
     expect(again.stale).toEqual([]);
