@@ -9,11 +9,10 @@ import { jest } from "@jest/globals";
 import nock from "nock";
 import { forgetBoards } from "../src/github/board-api.js";
 import { forgetKnownLabels } from "../src/github/label-store.js";
-import { decodeState } from "../src/triage/state.js";
 import { startLoopbackApp, type LoopbackApp } from "./helpers/app-on-loopback.js";
 import { runCli } from "./helpers/cli.js";
 import { REGISTRY_TEXT } from "./helpers/config.js";
-import { commentPayload, issuesPayload, type IssueFields } from "./helpers/webhooks.js";
+import { issueTalk } from "./helpers/issue-talk.js";
 
 jest.setTimeout(120_000);
 
@@ -22,7 +21,9 @@ const REPORTS = "openfoodfoundation/sysadmin-reports";
 const DEVELOPERS = "openfoodfoundation/jobs-board-developers";
 let app: LoopbackApp;
 let registryFile: string;
-let nextComment = 70_000;
+const talk = issueTalk(() => app, REPO, 70_000);
+const { issue, stateOf, open, say } = talk;
+const replies = talk.notes;
 
 /** Germany's manager speaks for it in the registry; the rest is the shipped registry. */
 const REGISTRY = REGISTRY_TEXT.replace(
@@ -65,38 +66,7 @@ function thisQuarter(): string {
   return `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
 }
 
-const issue = (n: number) => app.fake.repo(REPO).issues.get(n)!;
 const card = (n: number) => app.fake.board.card(n);
-const stateOf = (n: number) => {
-  const bot = app.fake.botComments(REPO, n).find((c) => c.body.includes("sysadmin-pipe:state"));
-  return { text: bot?.body ?? "", state: bot ? decodeState(bot.body) : undefined };
-};
-const replies = (n: number) =>
-  app.fake
-    .botComments(REPO, n)
-    .filter((c) => !c.body.includes("sysadmin-pipe:state"))
-    .map((c) => c.body);
-
-async function open(number: number, fields: IssueFields): Promise<void> {
-  app.fake.addIssue(REPO, { number, body: "", ...fields, labels: [] });
-  expect(
-    await app.deliver("issues", issuesPayload("opened", { number, ...fields }), `open-${number}`),
-  ).toBe(200);
-}
-
-/** A person writes a comment; GitHub delivers it; returns the reactions the app gave it. */
-async function say(n: number, login: string, body: string): Promise<string[]> {
-  const id = nextComment++;
-  const comment = { id, issue: n, body, user: login, type: "User" as const, reactions: [] };
-  app.fake.repo(REPO).comments.push(comment);
-  const { title, labels } = issue(n);
-  const payload = commentPayload(
-    { number: n, title, body: issue(n).body, labels },
-    { id, body, login },
-  );
-  expect(await app.deliver("issue_comment", payload, `comment-${id}`)).toBe(200);
-  return comment.reactions;
-}
 
 /** A German email request its tier does not cover, put on the jobs board by its manager. */
 async function onTheJobsBoard(n: number): Promise<void> {

@@ -12,11 +12,10 @@ import nock from "nock";
 import { forgetBoards } from "../src/github/board-api.js";
 import { forgetCapUsage } from "../src/github/cap-usage.js";
 import { forgetKnownLabels } from "../src/github/label-store.js";
-import { decodeState } from "../src/triage/state.js";
 import { startLoopbackApp, type LoopbackApp } from "./helpers/app-on-loopback.js";
 import { runCli } from "./helpers/cli.js";
 import { POLICY_TEXT, REGISTRY_TEXT } from "./helpers/config.js";
-import { commentPayload, issuesPayload, type IssueFields } from "./helpers/webhooks.js";
+import { issueTalk } from "./helpers/issue-talk.js";
 
 jest.setTimeout(120_000);
 
@@ -24,6 +23,9 @@ const REPO = "openfoodfoundation/ofn-install";
 const DEVELOPERS = "openfoodfoundation/jobs-board-developers";
 let app: LoopbackApp;
 let registryFile: string;
+const talk = issueTalk(() => app, REPO, 90_000);
+const { issue, stateOf, open, say } = talk;
+const notes = talk.notes;
 let policyFile: string;
 
 /** The full tier is capped at 8 logged hours a month; a pipe hour costs 60 EUR. */
@@ -32,7 +34,6 @@ const withMoney = (text: string) =>
     .replace(/^( {2}developers:) null/m, `$1 ${DEVELOPERS}`)
     .replace(/^( {2}full:\n)/m, "$1    hour_cap: { hours: 8, per: month, count: logged }\n")
     .replace(/^(size_hours:)/m, "pipe_hour_cost: { amount: 60, currency: EUR }\n$1");
-let nextComment = 90_000;
 
 /** Germany's manager speaks for it in the registry; the rest is the shipped registry. */
 const REGISTRY = REGISTRY_TEXT.replace(
@@ -79,44 +80,6 @@ beforeEach(() => {
 });
 afterEach(() => expect(app.fake.problems).toEqual([]));
 
-const issue = (n: number) => app.fake.repo(REPO).issues.get(n)!;
-const stateOf = (n: number) => {
-  const bot = app.fake.botComments(REPO, n).find((c) => c.body.includes("sysadmin-pipe:state"));
-  return { text: bot?.body ?? "", state: bot ? decodeState(bot.body) : undefined };
-};
-const notes = (n: number) =>
-  app.fake
-    .botComments(REPO, n)
-    .filter((c) => !c.body.includes("sysadmin-pipe:state"))
-    .map((c) => c.body);
-
-async function open(number: number, fields: IssueFields, createdAt?: string): Promise<void> {
-  app.fake.addIssue(REPO, {
-    number,
-    body: "",
-    ...fields,
-    labels: [],
-    ...(createdAt ? { created_at: createdAt } : {}),
-  });
-  expect(
-    await app.deliver("issues", issuesPayload("opened", { number, ...fields }), `open-${number}`),
-  ).toBe(200);
-}
-
-/** A person's comment, written at `createdAt` (now unless said); the reactions it got. */
-async function say(n: number, login: string, body: string, createdAt?: string): Promise<string[]> {
-  const id = nextComment++;
-  const comment = { id, issue: n, body, user: login, type: "User" as const, reactions: [] };
-  app.fake.repo(REPO).comments.push(comment);
-  const { title, labels } = issue(n);
-  const payload = commentPayload(
-    { number: n, title, body: issue(n).body, labels },
-    { id, body, login, ...(createdAt ? { createdAt } : {}) },
-  );
-  expect(await app.deliver("issue_comment", payload, `comment-${id}`)).toBe(200);
-  return comment.reactions;
-}
-
 const cli = (args: string[]) =>
   runCli(args, {
     env: {
@@ -126,6 +89,17 @@ const cli = (args: string[]) =>
       POLICY_FILE: policyFile,
     },
   });
+
+/** One invoice: jobs-dev's to Germany for a month. */
+const invoiceOf = (month: string) => [
+  "invoice",
+  "--period",
+  month,
+  "--developer",
+  "jobs-dev",
+  "--instance",
+  "de",
+];
 
 async function cliJson(args: string[]) {
   const result = await cli([...args, "--json"]);
@@ -180,15 +154,7 @@ describe("a job priced by the hour, over two months", () => {
       [onDay(M1, 6), -30, "jobs"],
     ]);
 
-    const first = await cliJson([
-      "invoice",
-      "--period",
-      M2,
-      "--developer",
-      "jobs-dev",
-      "--instance",
-      "de",
-    ]);
+    const first = await cliJson(invoiceOf(M2));
     expect(first.groups).toEqual([
       expect.objectContaining({
         developer: "jobs-dev",
@@ -198,15 +164,7 @@ describe("a job priced by the hour, over two months", () => {
         totals: [{ minor: 13_500, currency: "EUR" }],
       }),
     ]);
-    const second = await cliJson([
-      "invoice",
-      "--period",
-      M1,
-      "--developer",
-      "jobs-dev",
-      "--instance",
-      "de",
-    ]);
+    const second = await cliJson(invoiceOf(M1));
     expect(second.groups[0]).toMatchObject({
       loggedHours: 4.5,
       billedHours: 4.5,
@@ -222,15 +180,7 @@ describe("a job priced by the hour, over two months", () => {
         }),
       ],
     });
-    const markdown = await cli([
-      "invoice",
-      "--period",
-      M1,
-      "--developer",
-      "jobs-dev",
-      "--instance",
-      "de",
-    ]);
+    const markdown = await cli(invoiceOf(M1));
     expect(markdown.stdout).toContain(`## jobs-dev to Germany: ${M1}`);
     expect(markdown.stdout).toContain("| 4.5 | 4.5 | **202.50 EUR** |");
     console.log(`invoice --period ${M1} --developer jobs-dev --instance de\n\n${markdown.stdout}`);
