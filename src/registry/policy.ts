@@ -113,6 +113,59 @@ const KindSchema = z.strictObject({
   everyday_phrases: words,
 });
 
+/** A language's name as people write it ("French", "français"), for "enable French in Katuma". */
+const languageName = z.string().trim().min(1).max(40);
+
+/**
+ * One language's signal words, in the shape of the English lists (every part optional): a
+ * translator adds a language by writing a block, with no code. Its words are read in every
+ * issue, beside the English ones; `plural_endings` are what its plurals add to a word
+ * ("certificat" -> "certificats"), applied to its own words only.
+ */
+const LanguageSchema = z.strictObject({
+  name: languageName,
+  /** Other names of the language, its own first ("français"). */
+  names: z.array(languageName).default([]),
+  plural_endings: z
+    .array(z.string().regex(/^\p{L}{1,4}$/u, { message: "must be 1–4 letters" }))
+    .default([]),
+  /** Its titles may end with the verb ("SSH-Schlüssel hinzufügen"), not only start with it. */
+  verb_last: z.boolean().default(false),
+  categories: z
+    .partialRecord(category, z.strictObject({ strong: words, signals: words }))
+    .default({}),
+  severity: z
+    .strictObject({
+      s0_signals: words,
+      broken_signals: words,
+      degraded_signals: words,
+      request_signals: words,
+      request_verbs: words,
+      staging_signals: words,
+      production_signals: words,
+      question_signals: words,
+    })
+    .partial()
+    .default({}),
+  size: z.partialRecord(size, words).default({}),
+  product: z.strictObject({ strong: words, signals: words }).partial().default({}),
+  everyday_phrases: words,
+  context_words: words,
+  language_words: words,
+  language_verbs: words,
+});
+export type Language = z.output<typeof LanguageSchema>;
+
+/** Languages by their ISO 639 code ("fr", "pt-br"): codes only, so no text becomes a key. */
+const LanguagesSchema = z
+  .record(
+    z
+      .string()
+      .regex(/^[a-z]{2,3}(?:-[a-z]{2,4})?$/, { message: "must be an ISO 639 code such as fr" }),
+    LanguageSchema,
+  )
+  .default({});
+
 const LabelsSchema = z.strictObject({
   pipe: z.string().min(1).default("sysadmin-pipe"),
   install: z.string().min(1).default("ofn-install"),
@@ -254,6 +307,10 @@ const PolicyShape = z.strictObject({
     request_signals: words,
     request_verbs: words,
     staging_signals: words,
+    /** Words that name production, so "staging is down" is told from "prod is down". */
+    production_signals: words.default(["prod", "production"]),
+    /** Phrases that make a title a question ("how to…"), beside a final "?". */
+    question_signals: words.default(["how to", "how do"]),
   }),
   size: z.strictObject({
     signals: z.partialRecord(size, words).default({}),
@@ -265,7 +322,12 @@ const PolicyShape = z.strictObject({
     inventory_suffixes: words,
     /** Names of languages: an alias like "French" may name the language, not the instance. */
     languages: words,
+    /** Words that show a line speaks of languages ("the IT locale"). */
+    language_words: words.default(["locale*", "language*", "translat*"]),
+    /** Verbs right before a language's name ("enable French"). */
+    language_verbs: words.default(["enable*", "disable*", "translate*", "into"]),
   }),
+  languages: LanguagesSchema,
   labels: LabelsSchema.default(LabelsSchema.parse({})),
   board: BoardSchema.optional(),
   commands: CommandsSchema.prefault({}),
@@ -293,7 +355,7 @@ export const POLICY_FILES = {
     "pipe_hour_cost",
     "applications",
   ],
-  "signals.yml": ["categories", "severity", "size", "kind", "instances"],
+  "signals.yml": ["categories", "severity", "size", "kind", "instances", "languages"],
   "policy.yml": [
     "watch",
     "labels",

@@ -1,8 +1,9 @@
 // Category scores from the policy's signal words, and how much an issue speaks of the OFN app.
 import type { Policy } from "../registry/policy.js";
 import { phrasePattern, type PhraseSet } from "./phrases.js";
+import { lexiconOf } from "./lexicon.js";
 import { policyPhraseSet } from "./policy-phrases.js";
-import { memoize } from "./text.js";
+import { memoize, stripMarks } from "./text.js";
 import { CATEGORIES, type Category } from "../registry/vocabulary.js";
 
 /** The title says what the issue is about; it counts this many times a body mention. */
@@ -20,8 +21,8 @@ interface CategoryMatcher {
 const matchersFor = memoize((policy: Policy): CategoryMatcher[] =>
   CATEGORIES.map((category) => ({
     category,
-    strong: policyPhraseSet(policy, policy.categories[category].strong),
-    signals: policyPhraseSet(policy, policy.categories[category].signals),
+    strong: policyPhraseSet(policy, lexiconOf(policy).categories[category].strong),
+    signals: policyPhraseSet(policy, lexiconOf(policy).categories[category].signals),
   })),
 );
 
@@ -50,8 +51,8 @@ export function scoreCategories(title: string, body: string, policy: Policy): Is
 }
 
 const productFor = memoize((policy: Policy) => ({
-  strong: policyPhraseSet(policy, policy.kind.product.strong),
-  signals: policyPhraseSet(policy, policy.kind.product.signals),
+  strong: policyPhraseSet(policy, lexiconOf(policy).product.strong),
+  signals: policyPhraseSet(policy, lexiconOf(policy).product.signals),
 }));
 
 /** How much the issue speaks of the OFN app's own features, scored like a category. */
@@ -61,14 +62,18 @@ export function scoreProduct(title: string, body: string, policy: Policy): numbe
 }
 
 const everydayFor = memoize((policy: Policy): RegExp | null => {
-  const phrases = policy.kind.everyday_phrases.map(phrasePattern);
+  const phrases = lexiconOf(policy).everyday.map(phrasePattern);
   return phrases.length ? new RegExp(phrases.join("|"), "gi") : null;
 });
 
-/** The text without everyday phrases whose words would read as signals ("slow things down"). */
+/**
+ * The text without accents and without everyday phrases whose words would read as signals ("slow
+ * things down", "ça tombe bien"), in its own case: short codes are read by their case.
+ */
 export function withoutEveryday(text: string, policy: Policy): string {
   const pattern = everydayFor(policy);
-  return pattern ? text.replace(pattern, " ") : text;
+  const plain = stripMarks(text);
+  return pattern ? plain.replace(pattern, " ") : plain;
 }
 
 /** The best category that can enter the pipe, or null when nothing scores enough. */

@@ -10,7 +10,14 @@ import { planLabels } from "./label-names.js";
 import { readOverrides } from "./overrides.js";
 import { decideKind, type KindDecision } from "./kind.js";
 import { displayName, judgeInstance } from "./coverage.js";
-import { readSeverity, readSize, saysDown, statedSeverity, titleSaysBroken } from "./severity.js";
+import {
+  asksForWork,
+  readSeverity,
+  readSize,
+  saysDown,
+  statedSeverity,
+  titleSaysBroken,
+} from "./severity.js";
 import { prepareBody } from "./text.js";
 import type { Commanded, IssueInput, Source, TriagePlan } from "./types.js";
 import {
@@ -146,6 +153,7 @@ export function decideAfresh(input: IssueInput, registry: Registry, policy: Poli
       bodyHosts: instances.inTitle.length
         ? []
         : findHosts(body, registry, policy).map((c) => shownName(c, registry)),
+      asks: asksForWork(title, body, policy),
     },
     policy,
   );

@@ -1,8 +1,9 @@
 // Finding which instance(s) an issue is about, from host names, inventory names and aliases.
 import type { Policy } from "../registry/policy.js";
 import { instanceList, type Registry } from "../registry/schema.js";
+import { lexiconOf } from "./lexicon.js";
 import { PhraseIndex, phrasePattern } from "./phrases.js";
-import { isShouting, lower, memoize, WORD_CHARS } from "./text.js";
+import { fold, folded, isShouting, memoize, stripMarks, WORD_CHARS } from "./text.js";
 
 const LETTER = `[${WORD_CHARS}]`;
 
@@ -40,8 +41,8 @@ interface Matchers {
 function shortAlias(alias: string, ambiguous: boolean, context: string): ShortAlias {
   const a = escape(alias);
   const exact = new RegExp(`(?<!${LETTER}|[./])${a}(?!${LETTER}|\\.${LETTER})`);
-  const la = escape(alias.toLowerCase());
-  // `near` runs on lower-cased text (see lower()), so it needs no `i` flag. The code itself is a
+  const la = escape(fold(alias));
+  // `near` runs on lower-cased text (see folded()), so it needs no `i` flag. The code itself is a
   // whole word ("fré server" is not FR); what lies between it and the context word is any
   // non-word text, accented words included ("le fr à la prod").
   const near = context
@@ -50,7 +51,7 @@ function shortAlias(alias: string, ambiguous: boolean, context: string): ShortAl
       )
     : null;
   const lead = new RegExp(`^\\s*(?:\\[${a}\\]|${a}\\s*:)`);
-  return { alias, word: alias.toLowerCase(), ambiguous, exact, near, lead };
+  return { alias, word: fold(alias), ambiguous, exact, near, lead };
 }
 
 /** A host without its leading www./app./staging., which is part of the same instance. */
@@ -67,9 +68,7 @@ function hostPattern(host: string): string {
 const buildMatchers = memoize((key: { registry: Registry; policy: Policy }): Matchers => {
   const { registry, policy } = key;
   const ambiguous = new Set(policy.instances.ambiguous_aliases.map((a) => a.toUpperCase()));
-  const context = policy.instances.context_words
-    .map((w) => phrasePattern(w.toLowerCase()))
-    .join("|");
+  const context = lexiconOf(policy).contextWords.map(phrasePattern).join("|");
   const suffixes = policy.instances.inventory_suffixes.map((s) => s.replace(/\W/g, "")).join("|");
   const instances = instanceList(registry).map((instance): InstanceMatcher => {
     const hosts: string[] = instance.hosts.map((h) => hostPattern(h.toLowerCase()));
@@ -81,7 +80,8 @@ const buildMatchers = memoize((key: { registry: Registry; policy: Policy }): Mat
     }
     const short: ShortAlias[] = [];
     const names: string[] = [];
-    for (const alias of [...instance.aliases, instance.name]) {
+    // Aliases are compared without accents, as the text is ("Magyarorszag" is "Magyarország").
+    for (const alias of [...instance.aliases, instance.name].map(stripMarks)) {
       if (alias.trim().length <= 3) {
         const code = alias.trim();
         short.push(shortAlias(code, ambiguous.has(code.toUpperCase()), context));
@@ -91,7 +91,7 @@ const buildMatchers = memoize((key: { registry: Registry; policy: Policy }): Mat
     }
     return {
       code: instance.code,
-      // Tested on lower-cased text: no `i` flag needed (see lower()).
+      // Tested on lower-cased text: no `i` flag needed (see folded()).
       hosts: hosts.length ? new RegExp(hosts.join("|")) : null,
       hostLiterals,
       names,
@@ -129,13 +129,13 @@ function shortAliasFound(
   // whole word of the lower-cased text. Most texts have neither, and stop here.
   const exact = text.includes(a.alias) && a.exact.test(text);
   if (!a.ambiguous) {
-    return exact || (words.has(a.word) && (a.near?.test(lower(text)) ?? false));
+    return exact || (words.has(a.word) && (a.near?.test(folded(text)) ?? false));
   }
   if (!exact) return false;
   if (a.lead.test(text)) return true;
   return text.split("\n").some((line) => {
     if (isShouting(line) || !a.exact.test(line)) return false;
-    return (a.near?.test(line.toLowerCase()) ?? false) || listedBeside(line, a, found);
+    return (a.near?.test(fold(line)) ?? false) || listedBeside(line, a, found);
   });
 }
 
@@ -166,31 +166,37 @@ export function findInstances(text: string, registry: Registry, policy: Policy):
 let lastSearch:
   { text: string; key: object; found: { codes: string[]; hosts: string[] } } | undefined;
 
+/** A list of words as one alternation for a pattern on folded text ("translat*" any ending). */
+const alternation = (words: readonly string[]) =>
+  words.map((w) => escape(fold(w.trim())).replace(/\\\*$/, `[${WORD_CHARS}]*`)).join("|");
+
 const languageContext = memoize((policy: Policy) => {
-  const languages = new Set(policy.instances.languages.map((w) => w.toLowerCase()));
-  const words = [...languages, "locale", "locales", "language", "languages", "translat\\w*"];
+  const lexicon = lexiconOf(policy);
+  const languages = new Set(lexicon.languageNames.map(fold));
+  const words = alternation([...languages, ...lexicon.languageWords]);
+  const endings = lexicon.allEndings.map(escape).join("|");
   return {
     languages,
-    line: new RegExp(`(?<![${WORD_CHARS}])(?:${words.join("|")})(?![${WORD_CHARS}])`, "g"),
-    verb: /(?:^|[^\w])(?:enable[ds]?|disable[ds]?|translate[ds]?|into)\s+$/,
+    line: new RegExp(`(?<![${WORD_CHARS}])(?:${words})(?![${WORD_CHARS}])`, "g"),
+    verb: new RegExp(`(?:^|[^${WORD_CHARS}])(?:${alternation(lexicon.languageVerbs)})\\s+$`),
     // "french instances", "Italian server": followed by a server word, it is the instance.
     server: new RegExp(
-      `^\\s+(?:${policy.instances.context_words.map((w) => escape(w.toLowerCase())).join("|")})s?(?![${WORD_CHARS}])`,
+      `^\\s+(?:${alternation(lexicon.contextWords)})(?:${endings})?(?![${WORD_CHARS}])`,
     ),
   };
 });
 
 /**
- * "Enable French and English in Katuma", "the IT locale": a name that is also a language (policy
- * `instances.languages`) names the language, not the instance, when a line that holds it speaks
+ * "Enable French and English in Katuma", "the IT locale": a name that is also a language (the
+ * policy's language names, in every language) names the language, not the instance, when a line that holds it speaks
  * of languages, or a verb like "enable" comes right before it, unless a server word follows it
  * ("for french instances").
  */
 function usedAsLanguage(text: string, name: string, policy: Policy): boolean {
   const ctx = languageContext(policy);
-  const word = name.toLowerCase();
+  const word = fold(name);
   if (!ctx.languages.has(word)) return false;
-  const lines = lower(text)
+  const lines = folded(text)
     .split("\n")
     .filter((line) => line.includes(word));
   return lines.every((line) => {
@@ -224,7 +230,7 @@ function searchInstances(
   const { policy } = key;
   const { instances, phrases } = buildMatchers(key);
   const words = phrases.found(text).phrases;
-  const l = lower(text);
+  const l = folded(text);
   const hits = new Set<string>();
   const foundShort: ShortAlias[] = [];
   const named = (n: string) => words.has(n) && !usedAsLanguage(text, n, policy);

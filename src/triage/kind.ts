@@ -24,6 +24,8 @@ export interface KindEvidence {
   brokenTitle: boolean;
   /** Instances named in the body by host or inventory name ("coopcircuits.fr", "au_prod"). */
   bodyHosts: string[];
+  /** The issue asks someone for work ("could you…", "pourriez-vous…", a question). */
+  asks: boolean;
 }
 
 export interface KindDecision {
@@ -97,6 +99,11 @@ function namedInBody(r: Reading, names: string): KindDecision {
   }
   if (tooling > 0) {
     return { kind: own, sure: true, why: `${ownWork}; ${names} is named only in passing` };
+  }
+  // "Could you renew Katuma's certificate?": a person asking for work on the server the body
+  // names, with nothing about ofn-install, is that instance's request, in any language.
+  if (e.asks && e.category && e.product < sysadmin) {
+    return { kind: "instance", sure: true, why: `it asks for work on ${names}` };
   }
   // "Mail problem" with "Emails from coopcircuits.fr bounce": a server's own name and a
   // breakage, with nothing about ofn-install, is that server's problem.

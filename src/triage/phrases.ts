@@ -6,7 +6,7 @@
 // phrase's pattern (phrasePattern): whole words, spaces and hyphens between words
 // interchangeable, a trailing `*` for any word ending. Phrases that are not plain words
 // ("la feria (costa rica)", "can't") keep their regular expression.
-import { lower, WORD_CHARS } from "./text.js";
+import { fold, folded, WORD_CHARS } from "./text.js";
 
 const LETTER = WORD_CHARS;
 const ONLY_WORD = new RegExp(`^[${LETTER}]+$`);
@@ -20,11 +20,12 @@ function escapeRegExp(text: string): string {
 
 /**
  * Turn a phrase from the policy into a pattern: whole words, spaces and hyphens interchangeable,
- * and a trailing `*` matching any word ending ("migrat*"). Matched against lower-cased text.
+ * and a trailing `*` matching any word ending ("migrat*"). Matched against folded text.
  */
 export function phrasePattern(phrase: string): string {
-  const prefix = phrase.endsWith("*");
-  const core = (prefix ? phrase.slice(0, -1) : phrase).trim();
+  const f = fold(phrase);
+  const prefix = f.endsWith("*");
+  const core = (prefix ? f.slice(0, -1) : f).trim();
   const body = core
     .split(/[\s-]+/)
     .map(escapeRegExp)
@@ -90,6 +91,8 @@ class WordPhrase {
     readonly words: string[],
     /** The last word may have any ending ("migrat*"). */
     readonly prefix: boolean,
+    /** Plural forms of the last word ("keys" for "ssh key"), from its language's endings. */
+    readonly plurals: ReadonlySet<string> = NO_FORMS,
   ) {}
 
   /** Does the phrase start at word i (whose first word is already known to fit)? */
@@ -99,7 +102,11 @@ class WordPhrase {
       const word = text.list[i + k];
       if (word === undefined || !text.joined[i + k]) return false;
       const want = this.words[k]!;
-      if (this.prefix && k === last ? !word.startsWith(want) : word !== want) return false;
+      if (k === last && this.prefix) {
+        if (!word.startsWith(want)) return false;
+      } else if (word !== want && !(k === last && this.plurals.has(word))) {
+        return false;
+      }
     }
     return true;
   }
@@ -110,6 +117,10 @@ const lead = (word: string) => word.charCodeAt(0) * 65536 + word.charCodeAt(1);
 
 const CACHE_SIZE = 8;
 const NONE: readonly string[] = [];
+const NO_FORMS: ReadonlySet<string> = new Set();
+
+/** The endings a word's plural may add ("s", "es"), by the folded word; none by default. */
+export type PluralEndings = (word: string) => readonly string[] | undefined;
 
 /** What one pass over a text found: every phrase, and the phrases of each registered set. */
 export interface Found {
@@ -125,6 +136,11 @@ export interface Found {
 export class PhraseIndex {
   /** Phrases by their first word (every phrase whose first word is whole). */
   private readonly byFirst = new Map<string, WordPhrase[]>();
+  /**
+   * One-word phrases by their plural forms ("configs" -> "config"). A word that is itself a
+   * phrase is read as that phrase only: a list that names "alerts" beside "alert" means both.
+   */
+  private readonly byPlural = new Map<string, WordPhrase[]>();
   /** One-word prefix phrases ("migrat*") by their first two letters; shorter ones apart. */
   private readonly byLead = new Map<number, WordPhrase[]>();
   private readonly shortPrefixes: WordPhrase[] = [];
@@ -135,7 +151,10 @@ export class PhraseIndex {
   /** The last few texts and what was found in them: each text is asked about many times. */
   private readonly cache = new Map<string, Found>();
 
-  constructor(phrases: Iterable<string> = []) {
+  constructor(
+    phrases: Iterable<string> = [],
+    private readonly endings: PluralEndings = () => undefined,
+  ) {
     this.register(phrases);
   }
 
@@ -157,7 +176,7 @@ export class PhraseIndex {
   }
 
   private compile(phrase: string): void {
-    const l = phrase.toLowerCase();
+    const l = fold(phrase);
     const prefix = l.endsWith("*");
     const core = (prefix ? l.slice(0, -1) : l).trim();
     const parts = core.split(/[\s-]+/);
@@ -168,13 +187,17 @@ export class PhraseIndex {
       this.patterns.push({ phrase, re: new RegExp(phrasePattern(l)) });
       return;
     }
-    const compiled = new WordPhrase(phrase, parts, prefix);
+    const last = parts.at(-1)!;
+    const endings = prefix ? undefined : this.endings(core);
+    const plurals = new Set((endings ?? []).map((e) => last + e));
+    const compiled = new WordPhrase(phrase, parts, prefix, plurals.size ? plurals : NO_FORMS);
     const first = parts[0]!;
     if (prefix && parts.length === 1) {
       if (first.length < 2) this.shortPrefixes.push(compiled);
       else push(this.byLead, lead(first), compiled);
     } else {
       push(this.byFirst, first, compiled);
+      if (parts.length === 1) for (const form of plurals) push(this.byPlural, form, compiled);
     }
   }
 
@@ -190,14 +213,18 @@ export class PhraseIndex {
   }
 
   private search(text: string): Found {
-    const l = lower(text);
+    const l = folded(text);
     const words = splitWords(l);
     const phrases = new Set<string>();
     for (let i = 0; i < words.list.length; i++) {
       const word = words.list[i]!;
-      for (const p of this.byFirst.get(word) ?? []) {
+      const exact = this.byFirst.get(word);
+      let whole = false;
+      for (const p of exact ?? []) {
+        if (p.words.length === 1) whole = true;
         if (p.words.length === 1 || p.startsAt(words, i)) phrases.add(p.phrase);
       }
+      if (!whole) for (const p of this.byPlural.get(word) ?? []) phrases.add(p.phrase);
       if (word.length >= 2) {
         for (const p of this.byLead.get(lead(word)) ?? []) {
           if (word.startsWith(p.words[0]!)) phrases.add(p.phrase);

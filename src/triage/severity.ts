@@ -1,8 +1,9 @@
 // Severity (S0–S3) and size (XS–L) from the text, when neither the form nor a person said.
 import type { Policy } from "../registry/policy.js";
 import type { PhraseSet } from "./phrases.js";
+import { lexiconOf } from "./lexicon.js";
 import { policyPhraseSet } from "./policy-phrases.js";
-import { lower, memoize, WORD_CHARS } from "./text.js";
+import { fold, folded, memoize, WORD_CHARS } from "./text.js";
 import {
   isSeverity,
   SIZES,
@@ -11,41 +12,56 @@ import {
   type Size,
 } from "../registry/vocabulary.js";
 
+/** Verbs as one alternation on folded text; a trailing `*` takes any ending ("hozzaad*"). */
+function verbAlternation(verbs: readonly string[]): string {
+  return verbs
+    .map((v) => fold(v.trim()).replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .map((v) => v.replace(/\\\*$/, `[${WORD_CHARS}]*`))
+    .join("|");
+}
+
 interface SeverityMatchers {
   s0: PhraseSet;
   broken: PhraseSet;
   degraded: PhraseSet;
   request: PhraseSet;
   staging: PhraseSet;
+  production: PhraseSet;
+  question: PhraseSet;
   verbs: RegExp | null;
   sizes: [Size, PhraseSet][];
 }
 
 const matchersFor = memoize((policy: Policy): SeverityMatchers => {
-  const s = policy.severity;
-  const verbs = s.request_verbs.map((v) =>
-    v
-      .trim()
-      .toLowerCase()
-      .replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
-  );
+  const lexicon = lexiconOf(policy);
+  const s = lexicon.severity;
+  const verbs = verbAlternation(s.requestVerbs);
+  const finalVerbs = verbAlternation(lexicon.finalVerbs);
+  const atStart = verbs ? `^[^${WORD_CHARS}]*(?:${verbs})(?![${WORD_CHARS}])` : "";
+  const atEnd = finalVerbs ? `(?<![${WORD_CHARS}])(?:${finalVerbs})[^${WORD_CHARS}]*$` : "";
   return {
-    s0: policyPhraseSet(policy, s.s0_signals),
-    broken: policyPhraseSet(policy, s.broken_signals),
-    degraded: policyPhraseSet(policy, s.degraded_signals),
-    request: policyPhraseSet(policy, s.request_signals),
-    staging: policyPhraseSet(policy, s.staging_signals),
-    // "Add SSH key…", "[Upgrade Ubuntu] ca_prod", "Q: How to…": a request, not a breakage.
-    // Tested on lower-cased titles (see lower()).
-    verbs: verbs.length ? new RegExp(`^\\W*(?:${verbs.join("|")})(?![${WORD_CHARS}])`) : null,
+    s0: policyPhraseSet(policy, s.s0),
+    broken: policyPhraseSet(policy, s.broken),
+    degraded: policyPhraseSet(policy, s.degraded),
+    request: policyPhraseSet(policy, s.request),
+    staging: policyPhraseSet(policy, s.staging),
+    production: policyPhraseSet(policy, s.production),
+    question: policyPhraseSet(policy, s.question),
+    // "Add SSH key…", "[Upgrade Ubuntu] ca_prod", "SSH-Schlüssel hinzufügen": a request, not a
+    // breakage. Tested on folded titles (see folded()).
+    verbs: atStart || atEnd ? new RegExp([atStart, atEnd].filter(Boolean).join("|")) : null,
     sizes: SIZES.map((size): [Size, PhraseSet] => [
       size,
-      policyPhraseSet(policy, policy.size.signals[size] ?? []),
+      policyPhraseSet(policy, lexicon.size[size]),
     ]),
   };
 });
 
-const PRODUCTION = /\bprod(?:uction)?\b/i;
+/** A title that ends with a question mark (the Greek one is ";") or starts with "Q:". */
+const QUESTION = /[?？;]\s*$|^\W*q:/i;
+
+/** A sentence of the body that is a question ("…or should we do something?"). */
+const ASKED = /[\p{L}\p{N})] ?[?？;](?:\s|$)/u;
 
 /** "bug-s2: a non-critical feature is broken": OFN's bug template, with one option kept. */
 const BUG_TEMPLATE = /(?<![\p{L}\p{N}])bug-(s[0-3])(?![\p{L}\p{N}])/giu;
@@ -53,7 +69,7 @@ const BUG_TEMPLATE = /(?<![\p{L}\p{N}])bug-(s[0-3])(?![\p{L}\p{N}])/giu;
 /** The one bug-template severity left in a body; none when the template's options all remain. */
 function templateSeverity(body: string): string | undefined {
   // Most bodies have no template line: skip the Unicode-aware pattern for them.
-  if (!lower(body).includes("bug-s")) return undefined;
+  if (!folded(body).includes("bug-s")) return undefined;
   const found = new Set([...body.matchAll(BUG_TEMPLATE)].map((m) => m[1]!.toUpperCase()));
   return found.size === 1 ? [...found][0] : undefined;
 }
@@ -70,6 +86,15 @@ export function statedSeverity(title: string, body: string): Severity | undefine
 export function saysDown(title: string, body: string, policy: Policy): boolean {
   const { s0 } = matchersFor(policy);
   return s0.has(title) || s0.has(body);
+}
+
+/**
+ * Whether the issue asks someone for work ("Could you renew…", "pourriez-vous…", a title that is
+ * a question): a person writing to the sysadmins, not a change to ofn-install describing itself.
+ */
+export function asksForWork(title: string, body: string, policy: Policy): boolean {
+  const { request } = matchersFor(policy);
+  return request.has(title) || request.has(body) || QUESTION.test(title) || ASKED.test(body);
 }
 
 /** Whether the title says something is broken or down (not only that work is wanted). */
@@ -97,7 +122,7 @@ export function readSeverity(
   const m = matchersFor(policy);
   const inText = (set: PhraseSet) => set.has(title) || set.has(body);
   const usual: Severity = category ? policy.categories[category].severity : "S3";
-  const stagingOnly = inText(m.staging) && !PRODUCTION.test(title) && !PRODUCTION.test(body);
+  const stagingOnly = inText(m.staging) && !inText(m.production);
   if (category === "outage" && inText(m.s0)) {
     return stagingOnly
       ? { severity: "S1", why: "a staging server is down" }
@@ -105,12 +130,13 @@ export function readSeverity(
   }
   // An imperative title ("Add…", "Make the certbot role…") names work to do: the body's
   // description of what fails today is context, so only the title can make it a breakage.
-  const imperative = m.verbs?.test(lower(title)) ?? false;
+  const imperative = m.verbs?.test(folded(title)) ?? false;
   const broken = category === "outage" || (imperative ? m.broken.has(title) : inText(m.broken));
   const request =
     imperative || m.request.has(title) || (m.request.has(body) && !m.broken.has(title));
   if (request && !broken) return { severity: "S3", why: "it reads as a planned request" };
-  if (/\?\s*$|^\W*q:|\bhow (?:to|do)\b/i.test(title) && !m.broken.has(title)) {
+  const question = QUESTION.test(title) || m.question.has(title);
+  if (question && !m.broken.has(title)) {
     return { severity: "S3", why: "it is a question" };
   }
   if (inText(m.degraded) && usual < "S2") {

@@ -1,4 +1,4 @@
-// Text preparation shared by the classifiers: cleaning a body, lower case, shouting.
+// Text preparation shared by the classifiers: cleaning a body, folding case and accents, shouting.
 
 /** Bodies longer than this are cut before matching: a log paste adds no signal, only cost. */
 export const MAX_MATCH_CHARS = 20_000;
@@ -10,18 +10,47 @@ export const MAX_MATCH_CHARS = 20_000;
  */
 export const WORD_CHARS = "A-Za-z0-9_\\u00C0-\\u024F\\u0370-\\u03FF\\u0400-\\u04FF";
 
+/** Combining marks (accents, diaeresis, Greek tonos) left apart by NFD. */
+const MARKS = /[\u0300-\u036f]/g;
+const NOT_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * The text without accents, in its own case: "Certificat expiré" -> "Certificat expire". Signal
+ * words are matched without accents, because people type them with and without (on a phone,
+ * in a hurry). Case is kept for what reads case (short codes like "FR", shouting).
+ */
+export function stripMarks(text: string): string {
+  if (!NOT_ASCII.test(text)) return text;
+  return text
+    .normalize("NFD")
+    .replace(MARKS, "")
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .normalize("NFC");
+}
+
+/**
+ * The form every phrase and text is compared in: lower case, no accents, the Greek final sigma
+ * as any sigma, German ß as ss, typographic apostrophes as plain ones. The same for a
+ * translator's word and a reporter's text, whatever the language.
+ */
+export function fold(text: string): string {
+  const l = text.toLowerCase();
+  if (!NOT_ASCII.test(l)) return l;
+  return stripMarks(l).replace(/ς/g, "σ").replace(/ß/g, "ss");
+}
+
 let lastText = "";
 let lastLower = "";
 
 /**
- * The text in lower case. Matching lower-cased text with lower-cased patterns avoids the `i`
- * flag, whose Unicode case folding makes V8's regex compilation slow. One entry of cache: the
- * same title or body is matched by many pattern sets in a row.
+ * The text folded (see fold()). Matching folded text with folded patterns avoids the `i` flag,
+ * whose Unicode case folding makes V8's regex compilation slow. One entry of cache: the same
+ * title or body is matched by many pattern sets in a row.
  */
-export function lower(text: string): string {
+export function folded(text: string): string {
   if (text !== lastText) {
     lastText = text;
-    lastLower = text.toLowerCase();
+    lastLower = fold(text);
   }
   return lastLower;
 }
