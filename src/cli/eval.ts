@@ -11,7 +11,7 @@ import {
   type Judged,
   type LabelledIssue,
 } from "../eval/measure.js";
-import { confusionLines, figureLines, missesOf, missLine } from "../eval/render.js";
+import { confusionLines, figureLines, languageLines, missesOf, missLine } from "../eval/render.js";
 import { decide } from "../triage/decide.js";
 import type { Context } from "./command.js";
 import { parseLabelledLine } from "./labelled-input.js";
@@ -69,6 +69,15 @@ function partsOf(file: string, judged: Judged[], split: string | undefined): Par
   return parts;
 }
 
+/** The rows of each language the set names, in the order they first appear. */
+function languagesOf(judged: Judged[]): Part[] {
+  const langs = [...new Set(judged.map((j) => j.row.lang).filter((l) => l !== undefined))];
+  return langs.map((lang) => ({
+    name: lang,
+    figures: figuresOf(judged.filter((j) => j.row.lang === lang)),
+  }));
+}
+
 export function evalFiles(
   files: Record<string, string>,
   config: TriageConfig,
@@ -81,6 +90,7 @@ export function evalFiles(
       judgeRow(row, decide(row.issue, config.registry, config.policy)),
     );
     const parts = partsOf(file, judged, options.split);
+    const languages = languagesOf(judged);
     if (options.json) {
       const misses = judged
         .map((j) => ({
@@ -89,10 +99,11 @@ export function evalFiles(
           reason: j.plan.reasons[0] ?? "",
         }))
         .filter((m) => m.misses.length);
-      out.push(JSON.stringify({ file, parts, misses }));
+      out.push(JSON.stringify({ file, parts, languages, misses }));
       continue;
     }
     for (const part of parts) out.push(...figureLines(part.name, part.figures), "");
+    if (languages.length) out.push(...languageLines(languages), "");
     const whole = parts[parts.length - 1]!.figures;
     out.push(...confusionLines(whole), "", `  misses (${file})`);
     out.push(...judged.map(missLine).filter((l): l is string => l !== undefined), "");

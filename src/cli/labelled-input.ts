@@ -16,7 +16,14 @@ const Answer = z.object({
 
 export type LabelledLine = { ok: true; row: LabelledIssue } | { ok: false; error: string };
 
-const Row = z.object({ source: z.string().optional(), answer: Answer });
+const Row = z.object({
+  source: z.string().optional(),
+  lang: z
+    .string()
+    .regex(/^[a-z]{2,3}$/, { message: "must be an ISO 639-1 code such as fr" })
+    .optional(),
+  answer: Answer,
+});
 
 export function parseLabelledLine(line: string, where: string): LabelledLine {
   const parsed = parseIssueLine(line);
@@ -28,6 +35,11 @@ export function parseLabelledLine(line: string, where: string): LabelledLine {
   }
   return {
     ok: true,
-    row: { source: row.data.source ?? where, issue: parsed.issue, answer: row.data.answer },
+    row: {
+      source: row.data.source ?? where,
+      ...(row.data.lang ? { lang: row.data.lang } : {}),
+      issue: parsed.issue,
+      answer: row.data.answer,
+    },
   };
 }

@@ -23,6 +23,8 @@ export interface Answer {
 export interface LabelledIssue {
   /** Where the row came from (the real issue's address), or its file and line. */
   source: string;
+  /** The language the issue is written in (ISO 639-1), when the set says. */
+  lang?: string;
   issue: IssueInput;
   answer: Answer;
 }

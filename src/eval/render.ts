@@ -23,6 +23,27 @@ export function figureLines(title: string, f: Figures): string[] {
   return [`${title} (${f.rows} rows)`, ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)];
 }
 
+/** One line per language: the figures that matter most, side by side. */
+export function languageLines(languages: { name: string; figures: Figures }[]): string[] {
+  const columns: [string, (f: Figures) => Rate][] = [
+    ["kind", (f) => f.kind],
+    ["instances", (f) => f.instances],
+    ["category", (f) => f.category],
+    ["severity ±1", (f) => f.severityNear],
+    ["confident wrong", (f) => f.confidentWrong],
+    ["abstained", (f) => f.abstained],
+  ];
+  const head = ["language", "rows", ...columns.map(([name]) => name)];
+  const rows = languages.map(({ name, figures }) => [
+    name,
+    String(figures.rows),
+    ...columns.map(([, of]) => percent(of(figures))),
+  ]);
+  const widths = head.map((_, i) => Math.max(...[head, ...rows].map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) => `  ${r.map((c, i) => c.padStart(widths[i] ?? 0)).join("  ")}`;
+  return ["  by language", line(head), ...rows.map(line)];
+}
+
 export function confusionLines(f: Figures): string[] {
   const head = ["sysadmin \\ app", ...KIND_COLUMNS];
   const body = (["instance", "install", "other"] as const).map((kind) => [

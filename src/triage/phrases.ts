@@ -118,6 +118,8 @@ const lead = (word: string) => word.charCodeAt(0) * 65536 + word.charCodeAt(1);
 const CACHE_SIZE = 8;
 const NONE: readonly string[] = [];
 const NO_FORMS: ReadonlySet<string> = new Set();
+/** A short phrase in capitals ("CI", "DNS"): an acronym, matched in its own case only. */
+const CAPITALS = /^(?=.*[A-Z])[A-Z0-9]{2,5}$/;
 
 /** The endings a word's plural may add ("s", "es"), by the folded word; none by default. */
 export type PluralEndings = (word: string) => readonly string[] | undefined;
@@ -145,6 +147,8 @@ export class PhraseIndex {
   private readonly byLead = new Map<number, WordPhrase[]>();
   private readonly shortPrefixes: WordPhrase[] = [];
   private readonly patterns: { phrase: string; re: RegExp }[] = [];
+  /** Phrases written in capitals ("CI"), matched only in capitals: "ci" is Italian for "us". */
+  private readonly capitals: { phrase: string; re: RegExp }[] = [];
   /** The sets each phrase belongs to. */
   private readonly setsOf = new Map<string, number[]>();
   private sets = 0;
@@ -176,6 +180,11 @@ export class PhraseIndex {
   }
 
   private compile(phrase: string): void {
+    if (CAPITALS.test(phrase.trim())) {
+      const re = new RegExp(`(?<![${LETTER}])${escapeRegExp(phrase.trim())}(?![${LETTER}])`);
+      this.capitals.push({ phrase, re });
+      return;
+    }
     const l = fold(phrase);
     const prefix = l.endsWith("*");
     const core = (prefix ? l.slice(0, -1) : l).trim();
@@ -235,6 +244,7 @@ export class PhraseIndex {
       }
     }
     for (const { phrase, re } of this.patterns) if (re.test(l)) phrases.add(phrase);
+    for (const { phrase, re } of this.capitals) if (re.test(text)) phrases.add(phrase);
     const bySet = new Map<number, string[]>();
     for (const phrase of phrases) {
       for (const set of this.setsOf.get(phrase) ?? []) push(bySet, set, phrase);
