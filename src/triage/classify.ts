@@ -61,9 +61,11 @@ export function scoreProduct(title: string, body: string, policy: Policy): numbe
   return TITLE_WEIGHT * weigh(strong, signals, title) + weigh(strong, signals, body);
 }
 
-const everydayFor = memoize((policy: Policy): RegExp | null => {
-  const phrases = lexiconOf(policy).everyday.map(phrasePattern);
-  return phrases.length ? new RegExp(phrases.join("|"), "gi") : null;
+const everydayFor = memoize((policy: Policy) => {
+  const { everyday } = lexiconOf(policy);
+  const pattern = everyday.length ? new RegExp(everyday.map(phrasePattern).join("|"), "gi") : null;
+  // Most texts hold none: the shared word index says so without scanning the text again.
+  return { pattern, present: policyPhraseSet(policy, everyday) };
 });
 
 /**
@@ -71,9 +73,9 @@ const everydayFor = memoize((policy: Policy): RegExp | null => {
  * things down", "ça tombe bien"), in its own case: short codes are read by their case.
  */
 export function withoutEveryday(text: string, policy: Policy): string {
-  const pattern = everydayFor(policy);
+  const { pattern, present } = everydayFor(policy);
   const plain = stripMarks(text);
-  return pattern ? plain.replace(pattern, " ") : plain;
+  return pattern && present.has(plain) ? plain.replace(pattern, " ") : plain;
 }
 
 /** The best category that can enter the pipe, or null when nothing scores enough. */

@@ -3,9 +3,9 @@
 // A text is split into lower-cased words once (and kept in a small cache: the same title and body
 // are asked about by every classifier), then each phrase is a look-up in that word index rather
 // than a regular expression scanned over the whole text. The matching rule is the same as the
-// phrase's pattern (phrasePattern): whole words, spaces and hyphens between words
-// interchangeable, a trailing `*` for any word ending. Phrases that are not plain words
-// ("la feria (costa rica)", "can't") keep their regular expression.
+// phrase's pattern (phrasePattern): whole words, spaces, hyphens and apostrophes between words
+// interchangeable ("s'affiche"), a trailing `*` for any word ending. Phrases that are not plain
+// words ("la feria (costa rica)") keep their regular expression.
 import { fold, folded, WORD_CHARS } from "./text.js";
 
 const LETTER = WORD_CHARS;
@@ -27,9 +27,9 @@ export function phrasePattern(phrase: string): string {
   const prefix = f.endsWith("*");
   const core = (prefix ? f.slice(0, -1) : f).trim();
   const body = core
-    .split(/[\s-]+/)
+    .split(/[\s'-]+/)
     .map(escapeRegExp)
-    .join("[\\s-]+");
+    .join("[\\s'-]+");
   const start = /^[\p{L}\p{N}_]/u.test(core) ? `(?<![${LETTER}])` : "";
   const end = prefix ? `[${LETTER}]*` : /[\p{L}\p{N}_]$/u.test(core) ? `(?![${LETTER}])` : "";
   return `${start}${body}${end}`;
@@ -54,11 +54,14 @@ function isWordCode(c: number): boolean {
   );
 }
 
-/** Only spaces (as `\s` counts them) and hyphens between two words. */
+/**
+ * Only spaces (as `\s` counts them), hyphens and apostrophes between two words: "s'affiche" is
+ * two words joined, as "ne s'affiche plus" is written in a phrase.
+ */
 function isSeparator(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    if (c === 45 || c === 32 || (c >= 9 && c <= 13)) continue; // - space \t\n\v\f\r
+    if (c === 45 || c === 32 || c === 39 || (c >= 9 && c <= 13)) continue; // - space ' \t\n\v\f\r
     if (c < 128 || !SPACE.test(text[i]!)) return false;
   }
   return true;
@@ -188,7 +191,7 @@ export class PhraseIndex {
     const l = fold(phrase);
     const prefix = l.endsWith("*");
     const core = (prefix ? l.slice(0, -1) : l).trim();
-    const parts = core.split(/[\s-]+/);
+    const parts = core.split(/[\s'-]+/);
     // The word index needs plain words, with word boundaries at both ends as the pattern has
     // them: a phrase ending in a character outside \p{L}\p{N}_ ("2×") keeps its pattern.
     const bounded = EDGE.test(core) && (prefix || EDGE.test(core.at(-1)!));
