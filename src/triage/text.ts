@@ -12,7 +12,7 @@ export const WORD_CHARS = "A-Za-z0-9_\\u00C0-\\u024F\\u0370-\\u03FF\\u0400-\\u04
 
 /** Combining marks (accents, diaeresis, Greek tonos) left apart by NFD. */
 const MARKS = /[\u0300-\u036f]/g;
-const NOT_ASCII = /[^\x00-\x7f]/;
+const NOT_ASCII = /[^\t-~]/;
 
 /**
  * The text without accents, in its own case: "Certificat expiré" -> "Certificat expire". Signal
