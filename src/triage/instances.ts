@@ -43,11 +43,11 @@ function shortAlias(alias: string, ambiguous: boolean, context: string): ShortAl
   const exact = new RegExp(`(?<!${LETTER}|[./])${a}(?!${LETTER}|\\.${LETTER})`);
   const la = escape(fold(alias));
   // `near` runs on lower-cased text (see folded()), so it needs no `i` flag. The code itself is a
-  // whole word ("fré server" is not FR); what lies between it and the context word is any
-  // non-word text, accented words included ("le fr à la prod").
+  // whole word ("fré server" is not FR); up to two short words may lie between it and the
+  // context word ("le fr à la prod", "the US main server").
   const near = context
     ? new RegExp(
-        `(?<!${LETTER})${la}(?:'s)?(?!${LETTER})\\W+(?:${LETTER}+\\W+)?(?:${context})|(?:${context})\\W+(?:${LETTER}+\\W+)?(?<!${LETTER})${la}(?!${LETTER})`,
+        `(?<!${LETTER})${la}(?:'s)?(?!${LETTER})\\W+(?:${LETTER}+\\W+){0,2}(?:${context})|(?:${context})\\W+(?:${LETTER}+\\W+){0,2}(?<!${LETTER})${la}(?!${LETTER})`,
       )
     : null;
   const lead = new RegExp(`^\\s*(?:\\[${a}\\]|${a}\\s*:)`);

@@ -13,6 +13,12 @@ export const WORD_CHARS = "A-Za-z0-9_\\u00C0-\\u024F\\u0370-\\u03FF\\u0400-\\u04
 /** Combining marks (accents, diaeresis, Greek tonos) left apart by NFD. */
 const MARKS = /[\u0300-\u036f]/g;
 const NOT_ASCII = /[^\t-~]/;
+/**
+ * Letters that may carry accents: Latin-1 and Latin Extended, Greek (with polytonic Greek) and
+ * Vietnamese's extended Latin. Only these are decomposed, so other characters keep their form
+ * (a Kelvin sign is not turned into a K).
+ */
+const ACCENTED = /[\u00c0-\u024f\u0370-\u03ff\u1e00-\u1fff]/g;
 
 /**
  * The text without accents, in its own case: "Certificat expiré" -> "Certificat expire". Signal
@@ -22,10 +28,9 @@ const NOT_ASCII = /[^\t-~]/;
 export function stripMarks(text: string): string {
   if (!NOT_ASCII.test(text)) return text;
   return text
-    .normalize("NFD")
+    .replace(ACCENTED, (c) => c.normalize("NFD"))
     .replace(MARKS, "")
-    .replace(/[\u2018\u2019\u02bc]/g, "'")
-    .normalize("NFC");
+    .replace(/[\u2018\u2019\u02bc]/g, "'");
 }
 
 /**
