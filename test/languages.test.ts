@@ -75,6 +75,11 @@ describe("how text is read", () => {
     expect(triage(request("SSH hozzáférés", "a magyar szerverhez")).instances).toEqual(["hu"]);
   });
 
+  test("instances listed with another language's 'and' are all found: 'UK und IT'", () => {
+    expect(triage(request("Zertifikate für UK und IT erneuern")).instances).toEqual(["uk", "it"]);
+    expect(triage(request("Certificats de UK et IT")).instances).toEqual(["uk", "it"]);
+  });
+
   test("an acronym written in capitals matches only in capitals: Italian 'ci' is not CI", () => {
     const italian = triage(
       request(

@@ -153,6 +153,7 @@ const LanguageSchema = z.strictObject({
   context_words: words,
   language_words: words,
   language_verbs: words,
+  list_words: words,
 });
 export type Language = z.output<typeof LanguageSchema>;
 
@@ -326,6 +327,8 @@ const PolicyShape = z.strictObject({
     language_words: words.default(["locale*", "language*", "translat*"]),
     /** Verbs right before a language's name ("enable French"). */
     language_verbs: words.default(["enable*", "disable*", "translate*", "into"]),
+    /** Words that list instances side by side ("FR and BE"). */
+    list_words: words.default(["and", "or"]),
   }),
   languages: LanguagesSchema,
   labels: LabelsSchema.default(LabelsSchema.parse({})),

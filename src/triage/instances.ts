@@ -124,27 +124,49 @@ function shortAliasFound(
   words: ReadonlySet<string>,
   a: ShortAlias,
   found: ShortAlias[],
+  listWords: string,
 ): boolean {
   // Cheap checks first: `exact` needs the code's own letters in the text, `near` needs it as a
   // whole word of the lower-cased text. Most texts have neither, and stop here.
   const exact = text.includes(a.alias) && a.exact.test(text);
   if (!a.ambiguous) {
-    return exact || (words.has(a.word) && (a.near?.test(folded(text)) ?? false));
+    return exact || (words.has(a.word) && nearContext(folded(text), a));
   }
   if (!exact) return false;
   if (a.lead.test(text)) return true;
   return text.split("\n").some((line) => {
     if (isShouting(line) || !a.exact.test(line)) return false;
-    return (a.near?.test(fold(line)) ?? false) || listedBeside(line, a, found);
+    return (a.near?.test(fold(line)) ?? false) || listedBeside(line, a, found, listWords);
   });
 }
 
-/** "FR and BE", "UK, IT": an ambiguous code listed beside a code already recognised. */
-function listedBeside(line: string, a: ShortAlias, found: ShortAlias[]): boolean {
+/** How far around a short code its context word is looked for (two words and the word). */
+const NEAR = 80;
+
+/**
+ * A context word next to the code ("fr staging"), looked for only around where the code is
+ * written: the pattern has every language's context words, and a body can be 20,000 characters.
+ */
+function nearContext(l: string, a: ShortAlias): boolean {
+  if (!a.near) return false;
+  for (let at = l.indexOf(a.word); at >= 0; at = l.indexOf(a.word, at + 1)) {
+    const window = l.slice(Math.max(0, at - NEAR), at + a.word.length + NEAR);
+    if (a.near.test(window)) return true;
+  }
+  return false;
+}
+
+/** "FR and BE", "UK, IT", "FR et BE": an ambiguous code listed beside a code already recognised. */
+function listedBeside(
+  line: string,
+  a: ShortAlias,
+  found: ShortAlias[],
+  listWords: string,
+): boolean {
   return found.some((other) => {
     const o = escape(other.alias);
     const s = escape(a.alias);
-    const sep = "\\s*(?:,|/|&|\\+|and|or|et|y)\\s*";
+    const sep = `\\s*(?:,|/|&|\\+|${listWords})\\s*`;
     return new RegExp(`(?<!${LETTER})(?:${o}${sep}${s}|${s}${sep}${o})(?!${LETTER})`).test(line);
   });
 }
@@ -177,6 +199,7 @@ const languageContext = memoize((policy: Policy) => {
   const endings = lexicon.allEndings.map(escape).join("|");
   return {
     languages,
+    listWords: alternation(lexicon.listWords),
     line: new RegExp(`(?<![${WORD_CHARS}])(?:${words})(?![${WORD_CHARS}])`, "g"),
     verb: new RegExp(`(?:^|[^${WORD_CHARS}])(?:${alternation(lexicon.languageVerbs)})\\s+$`),
     // "french instances", "Italian server": followed by a server word, it is the instance.
@@ -229,6 +252,7 @@ function searchInstances(
 ): { codes: string[]; hosts: string[] } {
   const { policy } = key;
   const { instances, phrases } = buildMatchers(key);
+  const { listWords } = languageContext(policy);
   const words = phrases.found(text).phrases;
   const l = folded(text);
   const hits = new Set<string>();
@@ -240,7 +264,7 @@ function searchInstances(
     if (hostIn(m, l)) byHost.add(m.code);
     if (byHost.has(m.code) || m.names.some(named)) hits.add(m.code);
     for (const a of m.short) {
-      if (!a.ambiguous && shortAliasFound(text, words, a, [])) {
+      if (!a.ambiguous && shortAliasFound(text, words, a, [], listWords)) {
         hits.add(m.code);
         foundShort.push(a);
       }
@@ -254,7 +278,9 @@ function searchInstances(
   for (const m of instances) {
     if (hits.has(m.code)) continue;
     const partners = (a: ShortAlias) => [...foundShort, ...written.filter((w) => w !== a)];
-    if (m.short.some((a) => a.ambiguous && shortAliasFound(text, words, a, partners(a)))) {
+    if (
+      m.short.some((a) => a.ambiguous && shortAliasFound(text, words, a, partners(a), listWords))
+    ) {
       hits.add(m.code);
     }
   }

@@ -19,6 +19,8 @@ export interface Lexicon {
   languageNames: Words;
   languageWords: Words;
   languageVerbs: Words;
+  /** Words that list instances side by side ("FR and BE", "FR et BE"). */
+  listWords: Words;
   /** The endings a word's plural may add, by the folded word (English's and its own language's). */
   pluralEndings: ReadonlyMap<string, readonly string[]>;
   /** Every language's plural endings, for the few patterns that are not word lists. */
@@ -101,6 +103,7 @@ function englishLists(policy: Policy): Omit<Lexicon, "pluralEndings" | "allEndin
     languageNames: policy.instances.languages,
     languageWords: policy.instances.language_words,
     languageVerbs: policy.instances.language_verbs,
+    listWords: policy.instances.list_words,
   };
 }
 
@@ -130,6 +133,7 @@ function blockLists(block: Language): Omit<Lexicon, "pluralEndings" | "allEnding
     languageNames: [block.name, ...block.names],
     languageWords: block.language_words,
     languageVerbs: block.language_verbs,
+    listWords: block.list_words,
   };
 }
 
@@ -154,6 +158,7 @@ function merge(
     languageNames: union(a.languageNames, b.languageNames),
     languageWords: union(a.languageWords, b.languageWords),
     languageVerbs: union(a.languageVerbs, b.languageVerbs),
+    listWords: union(a.listWords, b.listWords),
   };
 }
 

@@ -94,7 +94,7 @@ export function prepareBody(body: string): string {
   return dropEmptySections(text).slice(0, MAX_MATCH_CHARS);
 }
 
-const PLACEHOLDER = /^\s*(?:\d+\.|[*-])?\s*(?:[\w ]+:)?\s*$/;
+const PLACEHOLDER = /^\s*(?:\d+\.|[*-])?\s*(?:[\p{L}\p{N}_ ]+:)?\s*$/u;
 
 function isPlaceholder(line: string): boolean {
   // Long lines are never placeholders; the length guard also keeps the regex linear.
