@@ -247,12 +247,12 @@ describe("an instance applies for a tier", () => {
       removed: [
         "    tier: basic # example",
         "    hosts: [openfoodnetwork.de]",
-        "    aliases: [Germany, German, DE, Deutschland]",
+        "    aliases: [Germany, German, DE, Deutschland, deutsche Instanz]",
       ],
       added: [
         "    tier: full",
         "    hosts: [openfoodnetwork.de]",
-        "    aliases: [Germany, German, DE, Deutschland]",
+        "    aliases: [Germany, German, DE, Deutschland, deutsche Instanz]",
         `    reviewed: ${today}`,
         "    review_every_months: 12",
         "    evidence:",
@@ -422,12 +422,12 @@ describe("tier reviews", () => {
       removed: [
         "    tier: basic # example",
         "    hosts: [app.openfoodnetwork.it, stg.openfoodnetwork.it]",
-        "    aliases: [Italy, Italian, IT, Italia]",
+        "    aliases: [Italy, Italian, IT, Italia, italiana]",
       ],
       added: [
         "    tier: basic",
         "    hosts: [app.openfoodnetwork.it, stg.openfoodnetwork.it]",
-        "    aliases: [Italy, Italian, IT, Italia]",
+        "    aliases: [Italy, Italian, IT, Italia, italiana]",
         `    reviewed: ${today}`,
         "    review_every_months: 12",
       ],

@@ -324,12 +324,12 @@ describe("the registry edit an approval makes", () => {
       removed: [
         "    tier: basic # example",
         "    hosts: [openfoodnetwork.de]",
-        "    aliases: [Germany, German, DE, Deutschland]",
+        "    aliases: [Germany, German, DE, Deutschland, deutsche Instanz]",
       ],
       added: [
         "    tier: full",
         "    hosts: [openfoodnetwork.de]",
-        "    aliases: [Germany, German, DE, Deutschland]",
+        "    aliases: [Germany, German, DE, Deutschland, deutsche Instanz]",
         "    reviewed: 2026-11-25",
         "    review_every_months: 12",
         "    evidence:",

@@ -145,10 +145,9 @@ const LanguageSchema = z.strictObject({
       production_signals: words,
       question_signals: words,
     })
-    .partial()
-    .default({}),
+    .prefault({}),
   size: z.partialRecord(size, words).default({}),
-  product: z.strictObject({ strong: words, signals: words }).partial().default({}),
+  product: z.strictObject({ strong: words, signals: words }).prefault({}),
   everyday_phrases: words,
   context_words: words,
   language_words: words,
