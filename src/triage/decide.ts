@@ -5,7 +5,7 @@ import type { Policy } from "../registry/policy.js";
 import { instanceOf, type Registry } from "../registry/schema.js";
 import { bestCategory, scoreCategories, scoreProduct, withoutEveryday } from "./classify.js";
 import { answerCodes, parseForm, type FormAnswers } from "./form-answers.js";
-import { findHosts, findInstances, instanceOfRepo } from "./instances.js";
+import { findInstances, instanceOfRepo } from "./instances.js";
 import { planLabels } from "./label-names.js";
 import { readOverrides } from "./overrides.js";
 import { decideKind, type KindDecision } from "./kind.js";
@@ -150,9 +150,6 @@ export function decideAfresh(input: IssueInput, registry: Registry, policy: Poli
       product: scoreProduct(title, body, policy),
       outage: saysDown(title, body, policy),
       brokenTitle: titleSaysBroken(title, policy),
-      bodyHosts: instances.inTitle.length
-        ? []
-        : findHosts(body, registry, policy).map((c) => shownName(c, registry)),
       asks: asksForWork(title, body, policy),
     },
     policy,

@@ -68,7 +68,16 @@ function hostPattern(host: string): string {
 const buildMatchers = memoize((key: { registry: Registry; policy: Policy }): Matchers => {
   const { registry, policy } = key;
   const ambiguous = new Set(policy.instances.ambiguous_aliases.map((a) => a.toUpperCase()));
-  const context = lexiconOf(policy).contextWords.map(phrasePattern).join("|");
+  const lexicon = lexiconOf(policy);
+  // A context word in its plural too ("naked BE domains"), by its language's endings.
+  const context = lexicon.contextWords
+    .map((w) => {
+      const endings = lexicon.pluralEndings.get(fold(w.trim())) ?? [];
+      return endings.length
+        ? phrasePattern(w).replace(/\(\?!\[[^\]]*\]\)$/, `(?:${endings.map(escape).join("|")})?$&`)
+        : phrasePattern(w);
+    })
+    .join("|");
   const suffixes = policy.instances.inventory_suffixes.map((s) => s.replace(/\W/g, "")).join("|");
   const instances = instanceList(registry).map((instance): InstanceMatcher => {
     const hosts: string[] = instance.hosts.map((h) => hostPattern(h.toLowerCase()));
@@ -175,18 +184,10 @@ function hostIn(m: InstanceMatcher, l: string): boolean {
   return m.hosts !== null && m.hostLiterals.some((h) => l.includes(h)) && m.hosts.test(l);
 }
 
-/** The registry codes whose host or inventory name ("coopcircuits.fr", "au_prod") is in the text. */
-export function findHosts(text: string, registry: Registry, policy: Policy): string[] {
-  return findInstancesAndHosts(text, registry, policy).hosts;
-}
-
 /** The registry codes named in a piece of text, in registry order. */
 export function findInstances(text: string, registry: Registry, policy: Policy): string[] {
-  return findInstancesAndHosts(text, registry, policy).codes;
+  return searchInstances(text, pairOf(registry, policy));
 }
-
-let lastSearch:
-  { text: string; key: object; found: { codes: string[]; hosts: string[] } } | undefined;
 
 /** A list of words as one alternation for a pattern on folded text ("translat*" any ending). */
 const alternation = (words: readonly string[]) =>
@@ -230,26 +231,7 @@ function usedAsLanguage(text: string, name: string, policy: Policy): boolean {
   });
 }
 
-/**
- * The registry codes named in a text, and those named by a host or inventory name, in registry
- * order. The last answer is kept: decide asks about the same body for both.
- */
-export function findInstancesAndHosts(
-  text: string,
-  registry: Registry,
-  policy: Policy,
-): { codes: string[]; hosts: string[] } {
-  const key = pairOf(registry, policy);
-  if (lastSearch?.text === text && lastSearch.key === key) return lastSearch.found;
-  const found = searchInstances(text, key);
-  lastSearch = { text, key, found };
-  return found;
-}
-
-function searchInstances(
-  text: string,
-  key: { registry: Registry; policy: Policy },
-): { codes: string[]; hosts: string[] } {
+function searchInstances(text: string, key: { registry: Registry; policy: Policy }): string[] {
   const { policy } = key;
   const { instances, phrases } = buildMatchers(key);
   const { listWords } = languageContext(policy);
@@ -259,10 +241,8 @@ function searchInstances(
   const foundShort: ShortAlias[] = [];
   const named = (n: string) => words.has(n) && !usedAsLanguage(text, n, policy);
   // First the reliable matches and the unambiguous short codes...
-  const byHost = new Set<string>();
   for (const m of instances) {
-    if (hostIn(m, l)) byHost.add(m.code);
-    if (byHost.has(m.code) || m.names.some(named)) hits.add(m.code);
+    if (hostIn(m, l) || m.names.some(named)) hits.add(m.code);
     for (const a of m.short) {
       if (!a.ambiguous && shortAliasFound(text, words, a, [], listWords)) {
         hits.add(m.code);
@@ -284,11 +264,7 @@ function searchInstances(
       hits.add(m.code);
     }
   }
-  const inOrder = instances.map((m) => m.code);
-  return {
-    codes: inOrder.filter((code) => hits.has(code)),
-    hosts: inOrder.filter((code) => byHost.has(code)),
-  };
+  return instances.map((m) => m.code).filter((code) => hits.has(code));
 }
 
 /** The instance whose own repository this is, if any. */

@@ -22,8 +22,6 @@ export interface KindEvidence {
   outage: boolean;
   /** The title says something is broken or down. */
   brokenTitle: boolean;
-  /** Instances named in the body by host or inventory name ("coopcircuits.fr", "au_prod"). */
-  bodyHosts: string[];
   /** The issue asks someone for work ("could you…", "pourriez-vous…", a question). */
   asks: boolean;
 }
@@ -105,10 +103,11 @@ function namedInBody(r: Reading, names: string): KindDecision {
   if (e.asks && e.category && e.product < sysadmin) {
     return { kind: "instance", sure: true, why: `it asks for work on ${names}` };
   }
-  // "Mail problem" with "Emails from coopcircuits.fr bounce": a server's own name and a
-  // breakage, with nothing about ofn-install, is that server's problem.
-  if (e.bodyHosts.length && e.brokenTitle && e.category && e.product < sysadmin) {
-    return { kind: "instance", sure: true, why: `it reports a problem on ${listed(e.bodyHosts)}` };
+  // "Mail problem" with "Emails from coopcircuits.fr bounce", "E-mails komen niet aan" with
+  // "openfoodnetwork.be": a breakage and a server's name, with nothing about ofn-install, is that
+  // server's problem.
+  if (e.brokenTitle && e.category && e.product < sysadmin) {
+    return { kind: "instance", sure: true, why: `it reports a problem on ${names}` };
   }
   if (own === "other" && (e.product >= sysadmin || !e.category)) {
     return { kind: "other", sure: true, why: `${ownWork}; it mentions ${names}` };
