@@ -99,6 +99,8 @@ const ApplicationsSchema = z
 
 const CategoryPolicySchema = z.strictObject({
   description: z.string().min(1),
+  /** A fallback (configuration): a specific category the title names strongly comes first. */
+  generic: z.boolean().default(false),
   strong: words,
   signals: words,
   severity,

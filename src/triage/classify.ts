@@ -79,17 +79,37 @@ export function withoutEveryday(text: string, policy: Policy): string {
 }
 
 /** The best category that can enter the pipe, or null when nothing scores enough. */
-export function bestCategory(scores: Scores, policy: Policy): Category | null {
+export function bestCategory(scores: IssueScores, policy: Policy): Category | null {
   let best: Category | null = null;
   for (const category of CATEGORIES) {
     if (policy.not_pipe.includes(category) || category === "other") continue;
     // Ties go to the earlier category in the vocabulary, which lists the more specific first.
     if (
-      scores[category] >= MIN_CATEGORY_SCORE &&
-      (best === null || scores[category] > scores[best])
+      scores.all[category] >= MIN_CATEGORY_SCORE &&
+      (best === null || scores.all[category] > scores.all[best])
     ) {
       best = category;
     }
   }
-  return best;
+  return best && policy.categories[best].generic ? (namedInTitle(scores, policy) ?? best) : best;
+}
+
+/**
+ * "Add zapier configs to ca-prod" is integration work: a generic category (`generic: true`,
+ * configuration) gives way to a specific one whose strong word the title holds.
+ */
+function namedInTitle(scores: IssueScores, policy: Policy): Category | null {
+  const strongInTitle = TITLE_WEIGHT * STRONG_WEIGHT;
+  const specific = CATEGORIES.filter(
+    (c) =>
+      !policy.categories[c].generic &&
+      !policy.not_pipe.includes(c) &&
+      c !== "other" &&
+      scores.title[c] >= strongInTitle,
+  );
+  // The one the title speaks of most; ties to the earlier, more specific category.
+  return specific.reduce<Category | null>(
+    (best, c) => (best === null || scores.title[c] > scores.title[best] ? c : best),
+    null,
+  );
 }

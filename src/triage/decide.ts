@@ -134,7 +134,7 @@ export function decideAfresh(input: IssueInput, registry: Registry, policy: Poli
     ? { value: overrides.category, source: "override" }
     : formValue(form.category, isCategory)
       ? { value: formValue(form.category, isCategory)!, source: "form" }
-      : { value: bestCategory(scores.all, policy), source: "text" };
+      : { value: bestCategory(scores, policy), source: "text" };
 
   const kindDecision: KindDecision = decideKind(
     {
