@@ -16,7 +16,7 @@ import {
   readSize,
   saysDown,
   statedSeverity,
-  titleSaysBroken,
+  titleReportsTrouble,
 } from "./severity.js";
 import { prepareBody } from "./text.js";
 import type { Commanded, IssueInput, Source, TriagePlan } from "./types.js";
@@ -149,7 +149,7 @@ export function decideAfresh(input: IssueInput, registry: Registry, policy: Poli
       category: category.value,
       product: scoreProduct(title, body, policy),
       outage: saysDown(title, body, policy),
-      brokenTitle: titleSaysBroken(title, policy),
+      troubleInTitle: titleReportsTrouble(title, policy),
       asks: asksForWork(title, body, policy),
     },
     policy,

@@ -20,8 +20,8 @@ export interface KindEvidence {
   product: number;
   /** The text says production is down (a policy `s0_signals` phrase). */
   outage: boolean;
-  /** The title says something is broken or down. */
-  brokenTitle: boolean;
+  /** The title reports trouble: something down, broken or degraded. */
+  troubleInTitle: boolean;
   /** The issue asks someone for work ("could you…", "pourriez-vous…", a question). */
   asks: boolean;
 }
@@ -106,7 +106,7 @@ function namedInBody(r: Reading, names: string): KindDecision {
   // "Mail problem" with "Emails from coopcircuits.fr bounce", "E-mails komen niet aan" with
   // "openfoodnetwork.be": a breakage and a server's name, with nothing about ofn-install, is that
   // server's problem.
-  if (e.brokenTitle && e.category && e.product < sysadmin) {
+  if (e.troubleInTitle && e.category && e.product < sysadmin) {
     return { kind: "instance", sure: true, why: `it reports a problem on ${names}` };
   }
   if (own === "other" && (e.product >= sysadmin || !e.category)) {
@@ -125,7 +125,7 @@ function namedInBody(r: Reading, names: string): KindDecision {
  * is worth asking about: which instance? Anything that reports nothing broken is its own work.
  */
 function namedNowhere({ e, own, ownWork, tooling }: Reading): KindDecision {
-  const symptom = e.category === "outage" ? e.outage : e.brokenTitle && e.category !== null;
+  const symptom = e.category === "outage" ? e.outage : e.troubleInTitle && e.category !== null;
   if (own === "install" && symptom && tooling === 0) {
     return { kind: "instance", sure: true, why: "it reports a problem on a server" };
   }

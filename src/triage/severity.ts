@@ -97,10 +97,13 @@ export function asksForWork(title: string, body: string, policy: Policy): boolea
   return request.has(title) || request.has(body) || QUESTION.test(title) || ASKED.test(body);
 }
 
-/** Whether the title says something is broken or down (not only that work is wanted). */
-export function titleSaysBroken(title: string, policy: Policy): boolean {
-  const { s0, broken } = matchersFor(policy);
-  return s0.has(title) || broken.has(title);
+/**
+ * Whether the title reports trouble: something down, broken or degraded ("Emails land in spam"),
+ * not only work that is wanted.
+ */
+export function titleReportsTrouble(title: string, policy: Policy): boolean {
+  const { s0, broken, degraded } = matchersFor(policy);
+  return s0.has(title) || broken.has(title) || degraded.has(title);
 }
 
 export interface SeverityReading {
