@@ -106,6 +106,41 @@ describe("the OFN app's own bugs", () => {
   });
 });
 
+describe("a person writing about a server the body names", () => {
+  test("a request in the body ('could you…') for a named instance is that instance's", () => {
+    const plan = triage(
+      "Certificate renewal",
+      "Could you renew the certificate of Katuma before the end of the month?",
+    );
+    expect(plan).toMatchObject({ kind: "instance", instances: ["es"], category: "ssl" });
+  });
+
+  test("a title that reports trouble with the instance named in the body is that instance's", () => {
+    const plan = triage("Emails land in spam", "Producers of Katuma get our order emails as spam.");
+    expect(plan).toMatchObject({ kind: "instance", instances: ["es"], category: "email" });
+  });
+
+  test("the same words in an ofn-install change that speaks of its roles stay ofn-install's", () => {
+    const plan = triage(
+      "Emails land in spam",
+      "The postfix role sends from the wrong host; Katuma noticed it first.",
+    );
+    expect(plan.kind).toBe("install");
+  });
+});
+
+describe("configuration of something specific is that thing's work", () => {
+  test("'Add zapier configs to ca-prod' is integration, not the generic configuration", () => {
+    expect(triage("Add zapier configs to ca-prod", "Zapier configs and secrets.").category).toBe(
+      "integration",
+    );
+  });
+
+  test("configuration alone stays configuration: 'Enable feature toggles for the FR instance'", () => {
+    expect(triage("Enable feature toggles for the FR instance").category).toBe("config");
+  });
+});
+
 describe("when the bot is not sure", () => {
   const unsure = () =>
     triage("Remove db access for the old metabase server", "Also clean up au_prod.");
