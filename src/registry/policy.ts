@@ -115,6 +115,20 @@ const KindSchema = z.strictObject({
   everyday_phrases: words,
 });
 
+/** The lists of words that read severity, in English and in each language's block. */
+const SEVERITY_WORDS = {
+  s0_signals: words,
+  broken_signals: words,
+  degraded_signals: words,
+  request_signals: words,
+  request_verbs: words,
+  staging_signals: words,
+  /** Words that name production, so "staging is down" is told from "prod is down". */
+  production_signals: words,
+  /** Phrases that make a title a question ("how to…"), beside a final "?". */
+  question_signals: words,
+};
+
 /** A language's name as people write it ("French", "français"), for "enable French in Katuma". */
 const languageName = z.string().trim().min(1).max(40);
 
@@ -136,18 +150,7 @@ const LanguageSchema = z.strictObject({
   categories: z
     .partialRecord(category, z.strictObject({ strong: words, signals: words }))
     .default({}),
-  severity: z
-    .strictObject({
-      s0_signals: words,
-      broken_signals: words,
-      degraded_signals: words,
-      request_signals: words,
-      request_verbs: words,
-      staging_signals: words,
-      production_signals: words,
-      question_signals: words,
-    })
-    .prefault({}),
+  severity: z.strictObject(SEVERITY_WORDS).prefault({}),
   size: z.partialRecord(size, words).default({}),
   product: z.strictObject({ strong: words, signals: words }).prefault({}),
   everyday_phrases: words,
@@ -303,15 +306,9 @@ const PolicyShape = z.strictObject({
     >,
   ),
   severity: z.strictObject({
-    s0_signals: words,
-    broken_signals: words,
-    degraded_signals: words,
-    request_signals: words,
-    request_verbs: words,
-    staging_signals: words,
-    /** Words that name production, so "staging is down" is told from "prod is down". */
+    ...SEVERITY_WORDS,
+    // English defaults, for a signals.yml written before these lists existed.
     production_signals: words.default(["prod", "production"]),
-    /** Phrases that make a title a question ("how to…"), beside a final "?". */
     question_signals: words.default(["how to", "how do"]),
   }),
   size: z.strictObject({
