@@ -10,6 +10,9 @@ import { DEFAULT_POLICY, DEFAULT_REGISTRY, loadConfigFiles } from "./config.js";
 import { watchedRepos, type TriageConfig } from "./registry/triage-config.js";
 import { deliveriesInFlight } from "./handlers/in-flight.js";
 import { statusHandler, type StatusDeps } from "./handlers/status.js";
+import { metricsHandler } from "./handlers/metrics-endpoint.js";
+import { countDelivery, type DeliveryResult } from "./metrics/metrics.js";
+import type { Submitted } from "./features/sweep/sweep.js";
 import {
   publicWebhookPath,
   webhookGuard,
@@ -136,12 +139,27 @@ export function buildApp(options: AppOptions = {}) {
         app.on(receiver.events as never, (context: Parameters<typeof receiver.receive>[0]) =>
           track(async () => {
             const { deps, run } = await ready;
-            const queued = await receiver.receive(context, deps);
-            if (queued) await submit(queued, deps, run, context.octokit);
+            try {
+              const queued = await receiver.receive(context, deps);
+              const submitted = queued && (await submit(queued, deps, run, context.octokit));
+              countDelivery(context.name, deliveryResult(submitted));
+            } catch (error) {
+              countDelivery(context.name, "failed");
+              throw error;
+            }
           }),
         );
       }
     }
+    // Events no feature takes (ping, installation…) are counted too.
+    const taken = new Set<string>(
+      FEATURES.flatMap((f) => (f.receivers ?? []).flatMap((r) => r.events)),
+    );
+    app.onAny((context) => {
+      const action = (context.payload as { action?: unknown }).action;
+      const full = typeof action === "string" ? `${context.name}.${action}` : context.name;
+      if (!taken.has(context.name) && !taken.has(full)) countDelivery(context.name, "ignored");
+    });
     const { shared, deps, run } = await ready.catch((error: unknown) => {
       if (!(error instanceof RedisUnreachable)) throw error;
       app.log.error(`sysadmin-pipe cannot start: ${error.message}`);
@@ -182,10 +200,20 @@ export function buildApp(options: AppOptions = {}) {
   };
 }
 
-/** GET /status, where there is a server (a Probot built without one, in tests, has none). */
+/** What became of a delivery: no work in it, queued (or run inline), or already received. */
+function deliveryResult(submitted: Submitted | undefined): DeliveryResult {
+  if (!submitted) return "ignored";
+  return submitted.queued || "done" in submitted ? "queued" : "duplicate";
+}
+
+/**
+ * GET /status and GET /metrics, where there is a server (a Probot built without one, in tests,
+ * has none).
+ */
 function serveStatus(options: ApplicationFunctionOptions | undefined, deps: StatusDeps): void {
   try {
     options?.addHandler?.(statusHandler(deps));
+    options?.addHandler?.(metricsHandler({ queue: deps.queue, token: deps.token }));
   } catch {
     // "No server instance": nothing to add a page to.
   }

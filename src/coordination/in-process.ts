@@ -1,5 +1,6 @@
 // The coordinator of a single replica: everything lives in this process. Correct as long as
 // only one process writes (docs/running-it.md: more than one replica requires Redis).
+import { observeLockWait } from "../metrics/metrics.js";
 import { KeyedLock } from "./keyed-lock.js";
 import type { Coordinator } from "./types.js";
 
@@ -12,7 +13,13 @@ export function inProcessCoordinator(): Coordinator {
   };
   return {
     kind: "process",
-    withLock: (key, work) => locks.run(key, work),
+    withLock: (key, work) => {
+      const asked = performance.now();
+      return locks.run(key, () => {
+        observeLockWait(key, (performance.now() - asked) / 1000);
+        return work();
+      });
+    },
     async tryLock(key, work) {
       if (locks.busy(key)) return undefined;
       return { value: await locks.run(key, work) };

@@ -2,6 +2,7 @@
 // waiters for a key queue in memory first (KeyedLock), so only one of them at a time asks Redis.
 import type { Redis } from "ioredis";
 import type { Logger } from "../logger.js";
+import { observeLockWait } from "../metrics/metrics.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { LOCK_DEFAULTS, RedisLock, type LockOptions } from "./redis-lock.js";
 import type { Coordinator } from "./types.js";
@@ -17,11 +18,14 @@ export function redisCoordinator(
   const lockKey = (key: string) => `${KEY_PREFIX}:lock:${key}`;
   return {
     kind: "redis",
-    withLock: (key, work) =>
-      local.run(key, async () => {
+    withLock: (key, work) => {
+      const asked = performance.now();
+      return local.run(key, async () => {
         const token = (await lock.acquire(lockKey(key), true))!;
+        observeLockWait(key, (performance.now() - asked) / 1000);
         return lock.hold(lockKey(key), token, work);
-      }),
+      });
+    },
     async tryLock(key, work) {
       if (local.busy(key)) return undefined;
       return local.run(key, async () => {

@@ -9,6 +9,8 @@ import type { ClosedPull } from "../usecase/tier-application.js";
 
 interface TaskBase {
   deliveryId: string;
+  /** When the app received the delivery (or found the work), ms since 1970: set when queued. */
+  receivedAt?: number;
   /** owner/name: where the work's issue (or pull request) is. */
   repo: string;
   number: number;
@@ -75,6 +77,6 @@ export function itemFor(task: Task, urgent: boolean): WorkItem<Task> {
     installation: task.installation,
     issue: issueKey(task.repo, task.number),
     urgent,
-    task,
+    task: task.receivedAt === undefined ? { ...task, receivedAt: Date.now() } : task,
   };
 }

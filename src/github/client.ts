@@ -4,6 +4,7 @@ import { assertLeaseHeld } from "../coordination/lease.js";
 import { harden } from "./resilience.js";
 import type { GitHub } from "./client-types.js";
 import type { Logger } from "../logger.js";
+import { countGitHubRequest } from "../metrics/metrics.js";
 
 export interface ClientOptions {
   log: Logger;
@@ -37,7 +38,32 @@ function guardLease(github: GitHub): GitHub {
   return github;
 }
 
+const COUNTED = Symbol.for("sysadmin-pipe.counted");
+
+/** Every answer counted for the metrics: API, read or write, status, and the rate limit left. */
+function countRequests(github: GitHub): GitHub {
+  const marked = github as GitHub & { [COUNTED]?: boolean };
+  if (marked[COUNTED]) return github;
+  marked[COUNTED] = true;
+  github.hook.wrap("request", async (request, options) => {
+    const url = String(options.url);
+    const api = url === "/graphql" || url.endsWith("/graphql") ? "graphql" : "rest";
+    const body = (options as { query?: unknown }).query ? options : options.data;
+    const kind = isWrite(String(options.method).toUpperCase(), url, body) ? "write" : "read";
+    try {
+      const response = await request(options);
+      countGitHubRequest(api, kind, response.status, response.headers);
+      return response;
+    } catch (error) {
+      const e = error as { status?: number; response?: { headers?: Record<string, string> } };
+      countGitHubRequest(api, kind, e.status ?? 0, e.response?.headers);
+      throw error;
+    }
+  });
+  return github;
+}
+
 /** A client for one delivery, sweep or command run. (Dry run is the executor's: executor.ts.) */
 export function gitHubClient(octokit: unknown, options: ClientOptions): GitHub {
-  return guardLease(harden(octokit as GitHub, options.log));
+  return guardLease(harden(countRequests(octokit as GitHub), options.log));
 }

@@ -8,6 +8,7 @@
 // 3 MB of logs). Probot puts that middleware first among the server's handlers, ahead of any the
 // app adds, so nothing can stand in front of it: the server is started with it moved where no
 // request can reach it (probotWebhookPath), and this handler serves the public path instead.
+import { countDelivery } from "../metrics/metrics.js";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
@@ -234,6 +235,7 @@ export function webhookGuard(options: GuardOptions) {
       options.log.warn(
         `webhook delivery refused (${status}): ${reason}; delivery ${id}, event ${name}, ${checked.bytes} bytes`,
       );
+      countDelivery("unverified", "refused");
       answer(res, status, JSON.stringify({ error: reason }));
       if (checked.unread) linger(req, limits.lingerMs);
       return true;

@@ -57,11 +57,14 @@ const matchersFor = memoize((policy: Policy): SeverityMatchers => {
   };
 });
 
-/** A title that ends with a question mark (the Greek one is ";") or starts with "Q:". */
-const QUESTION = /[?？;]\s*$|^\W*q:/i;
+/** A title that ends with a question mark (in Greek, ";" after a Greek word) or starts with "Q:". */
+const QUESTION = /(?:[?？]|(?<=[\u0370-\u03ff])\s?;)\s*$|^\W*q:/i;
 
-/** A sentence of the body that is a question ("…or should we do something?"). */
-const ASKED = /[\p{L}\p{N})] ?[?？;](?:\s|$)/u;
+/**
+ * A sentence of the body that is a question ("…or should we do something?"). The mark is looked
+ * for first (the lookbehind keeps the scan cheap on a long body).
+ */
+const ASKED = /(?:(?<=[\p{L}\p{N})] ?)[?？]|(?<=[\u0370-\u03ff] ?);)(?:\s|$)/u;
 
 /** "bug-s2: a non-critical feature is broken": OFN's bug template, with one option kept. */
 const BUG_TEMPLATE = /(?<![\p{L}\p{N}])bug-(s[0-3])(?![\p{L}\p{N}])/giu;

@@ -79,6 +79,8 @@ export interface IssueJob {
   repo: string;
   installation: string;
   deliveryId: string;
+  /** When its delivery arrived (ms since 1970), for the delivery-to-comment time. */
+  receivedAt?: number;
   config: TriageConfig;
   /** False while the live registry is broken: nothing is rejected. */
   trusted: boolean;
@@ -97,6 +99,8 @@ export interface EventPlace {
   octokit: unknown;
   log: Logger;
   deliveryId: string;
+  /** When its delivery arrived (ms since 1970). */
+  receivedAt?: number;
   /** owner/name */
   repo: string;
   number: number;
@@ -105,12 +109,18 @@ export interface EventPlace {
 
 /** The place of queued work: its issue, from the task's fields. */
 export function placeFor(
-  work: { deliveryId: string; repo: string; number: number; installation: string },
+  work: {
+    deliveryId: string;
+    receivedAt?: number;
+    repo: string;
+    number: number;
+    installation: string;
+  },
   octokit: unknown,
   log: Logger,
 ): EventPlace {
-  const { deliveryId, repo, number, installation } = work;
-  return { octokit, log, deliveryId, repo, number, installation };
+  const { deliveryId, receivedAt, repo, number, installation } = work;
+  return { octokit, log, deliveryId, receivedAt, repo, number, installation };
 }
 
 /** The fields triage reads, so a queued item stays small. */
@@ -164,6 +174,7 @@ export async function issueJobFor(place: EventPlace, deps: AppDeps): Promise<Iss
     repo: place.repo,
     installation: place.installation,
     deliveryId: place.deliveryId,
+    receivedAt: place.receivedAt,
     config,
     trusted,
     act: deps.executor(github, ref, { log: place.log, policy: config.policy }),

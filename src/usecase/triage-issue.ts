@@ -1,5 +1,6 @@
 // A sysadmin request in its turn: decide from the issue and its recorded state, then make the
 // labels, the bot comment and the board card match the plan.
+import { countDecision } from "../metrics/metrics.js";
 import { mention } from "../markup/inert.js";
 import {
   hasIssueWrites,
@@ -102,6 +103,8 @@ export async function decideAndApply(
       ? [{ kind: "issue" as const, writes, labeled: board.labeled ?? [] }]
       : []),
   ]);
+  const created = writes.comment.action === "create" && job.receivedAt !== undefined;
+  countDecision(plan.outcome, plan.kind, created ? Date.now() - job.receivedAt! : undefined);
   log.info(
     {
       delivery: job.deliveryId,

@@ -425,13 +425,29 @@ export class FakeGitHub {
     }
   }
 
+  /** Requests in the current minute, for the rate-limit headers GitHub sends on every answer. */
+  private minute = { at: 0, used: 0 };
+
+  private rateLimit(): Record<string, string> {
+    const at = Math.floor(Date.now() / 60_000);
+    if (at !== this.minute.at) this.minute = { at, used: 0 };
+    this.minute.used++;
+    return {
+      "x-ratelimit-limit": "5000",
+      // Never 0 here (only the primary-rate-limit fault says 0): a client would wait for it.
+      "x-ratelimit-remaining": String(Math.max(1, 5000 - this.minute.used)),
+      "x-ratelimit-reset": String((at + 1) * 60),
+    };
+  }
+
   private send(
     res: ServerResponse,
     status: number,
     body: unknown,
-    headers: Record<string, string> = {},
+    extra: Record<string, string> = {},
   ) {
     if (res.destroyed) return;
+    const headers = { ...this.rateLimit(), ...extra };
     if (body instanceof RawText) {
       res.writeHead(status, { "content-type": "text/plain; charset=utf-8", ...headers });
       res.end(body.text);

@@ -3,6 +3,7 @@
 // period (one replica at a time), the app reads the log since its last look, asks for each
 // delivery that never got a successful answer to be delivered again, once, and notes what it
 // did for /status. A redelivery is an ordinary delivery: it is queued and handled like the first.
+import { countRedeliveries } from "../../metrics/metrics.js";
 import type { Coordinator } from "../../coordination/types.js";
 import type { GitHub } from "../../github/client-types.js";
 import { failedDeliveriesSince, type FailedDelivery } from "../../github/deliveries.js";
@@ -42,6 +43,7 @@ export async function redeliverFailed(
     await act.redeliver(delivery.id);
     asked.push(delivery);
   }
+  countRedeliveries(asked.length);
   if (asked.length)
     log.info(
       { redelivered: asked.map((d) => `${d.event}${d.action ? `.${d.action}` : ""} ${d.guid}`) },

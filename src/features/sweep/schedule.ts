@@ -4,6 +4,7 @@
 // through the coordinator, and one sweep at a time holds the "sweep" lock. A failed sweep is
 // logged and the next one tries again. The last sweep is noted for /status. Each sweep first
 // reads GitHub's delivery log (delivery-log.ts), and so does the app shortly after it starts.
+import { countSweep } from "../../metrics/metrics.js";
 import type { Probot } from "probot";
 import type { Coordinator, WorkQueue } from "../../coordination/types.js";
 import type { ConfigStore } from "../../github/live-config.js";
@@ -99,7 +100,18 @@ export function scheduleReconcile(
     await options.coordinator.note(LAST_SWEEP, summarise(reports, started));
     return reports;
   };
-  const run = async () => (await options.coordinator.tryLock("sweep", sweepAll))?.value;
+  const counted = async (): Promise<SweepReport[]> => {
+    try {
+      const reports = await sweepAll();
+      const sum = summarise(reports, Date.now());
+      countSweep("ok", sum.submitted, sum.failed);
+      return reports;
+    } catch (error) {
+      countSweep("failed");
+      throw error;
+    }
+  };
+  const run = async () => (await options.coordinator.tryLock("sweep", counted))?.value;
   const every = (options.everyMinutes ?? 0) * 60_000;
   /** Sweep unless a replica already swept in this period. */
   const tick = async () => {

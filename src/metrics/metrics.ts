@@ -1,0 +1,110 @@
+// The process's metrics (prom-client), built from the one table (catalog.ts), and the calls that
+// record them. Each replica counts its own; a scraper sums them (docs/running-it.md). Recording
+// never throws and never waits: a metric must not be why work fails.
+import {
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  type OpenMetricsContentType,
+} from "prom-client";
+import { METRICS, PREFIX, type MetricName } from "./catalog.js";
+
+type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
+
+const registry = new Registry<OpenMetricsContentType>();
+registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+collectDefaultMetrics({ register: registry, prefix: PREFIX });
+
+const built = new Map<MetricName, AnyMetric>();
+for (const spec of METRICS) {
+  const common = {
+    name: `${PREFIX}${spec.name}`,
+    help: spec.help,
+    labelNames: [...spec.labels],
+    registers: [registry],
+  };
+  const metric =
+    spec.type === "counter"
+      ? new Counter(common)
+      : spec.type === "gauge"
+        ? new Gauge(common)
+        : new Histogram({ ...common, buckets: [...(spec.buckets ?? [])] });
+  built.set(spec.name, metric);
+}
+
+const counter = (name: MetricName) => built.get(name) as Counter<string>;
+const gauge = (name: MetricName) => built.get(name) as Gauge<string>;
+const histogram = (name: MetricName) => built.get(name) as Histogram<string>;
+
+/** Label values the code chose; anything else becomes "other" (a bound on the series). */
+const bounded = (value: string, allowed: readonly string[]) =>
+  allowed.includes(value) ? value : "other";
+
+export const DELIVERY_RESULTS = ["queued", "duplicate", "ignored", "refused", "failed"] as const;
+export type DeliveryResult = (typeof DELIVERY_RESULTS)[number];
+
+/** A delivery and what became of it; `event` is GitHub's (signed) event name, or "unverified". */
+export function countDelivery(event: string, result: DeliveryResult): void {
+  const name = /^[a-z_]{1,40}$/.test(event) ? event : "other";
+  counter("deliveries_total").inc({ event: name, result });
+}
+
+/** A request decided in its turn; with the time since its delivery when it made the comment. */
+export function countDecision(outcome: string, kind: string, commentedAfterMs?: number): void {
+  counter("decisions_total").inc({
+    outcome: bounded(outcome, ["accepted", "rejected", "needs-info", "not-pipe", "undecided"]),
+    kind: bounded(kind, ["instance", "install", "other"]),
+  });
+  if (commentedAfterMs !== undefined && commentedAfterMs >= 0) {
+    histogram("delivery_to_comment_seconds").observe(commentedAfterMs / 1000);
+  }
+}
+
+/** One answer (or none: status 0) from GitHub, and the rate limit it reported. */
+export function countGitHubRequest(
+  api: "rest" | "graphql",
+  kind: "read" | "write",
+  status: number,
+  headers?: Record<string, string | number | undefined>,
+): void {
+  const code = Number.isInteger(status) && status >= 0 && status < 600 ? String(status) : "0";
+  counter("github_requests_total").inc({ api, kind, status: code });
+  const remaining = Number(headers?.["x-ratelimit-remaining"]);
+  const limit = Number(headers?.["x-ratelimit-limit"]);
+  if (Number.isFinite(remaining) && headers?.["x-ratelimit-remaining"] !== undefined)
+    gauge("github_rate_limit_remaining").set(remaining);
+  if (Number.isFinite(limit) && headers?.["x-ratelimit-limit"] !== undefined)
+    gauge("github_rate_limit_limit").set(limit);
+}
+
+/** A sweep this replica ran: whether it finished, how many issues it queued and missed. */
+export function countSweep(result: "ok" | "failed", repaired = 0, failed = 0): void {
+  counter("sweep_runs_total").inc({ result });
+  if (repaired) counter("sweep_repairs_total").inc(repaired);
+  if (failed) counter("sweep_failures_total").inc(failed);
+}
+
+export function countRedeliveries(asked: number): void {
+  if (asked > 0) counter("redeliveries_total").inc(asked);
+}
+
+/** How long a lock was waited for; its kind is the key's first part ("issue:…" -> issue). */
+export function observeLockWait(key: string, seconds: number): void {
+  const kind = /^[a-z-]{1,30}(?=:|$)/.exec(key)?.[0] ?? "other";
+  histogram("lock_wait_seconds").observe({ lock: kind }, seconds);
+}
+
+/** The queue's counts, read when scraped. */
+export type QueueCounts = Record<"waiting" | "active" | "retrying" | "failed", number>;
+
+/** The exposition, in the OpenMetrics text format, with the queue's counts as they are now. */
+export async function metricsText(queue: () => Promise<QueueCounts>): Promise<string> {
+  const counts = await queue();
+  const items = gauge("queue_items");
+  for (const [state, value] of Object.entries(counts)) items.set({ state }, value);
+  return registry.metrics();
+}
+
+export const METRICS_CONTENT_TYPE = registry.contentType;
