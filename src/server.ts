@@ -1,47 +1,12 @@
 // The process that `npm start` and the container run: Probot's server with the app (its webhook
-// path guarded: startServer), and a clean stop. Node as a container's PID 1 ignores SIGTERM
-// unless it is handled, and Probot handles only SIGINT: without this, `docker stop` waits its
-// grace period and kills deliveries in flight.
-import { deliveriesInFlight } from "./handlers/in-flight.js";
+// path guarded: startServer), the set-up page until the App is registered, and a clean stop on
+// SIGTERM (shutdown.ts).
 import app, { startServer, StartupError } from "./index.js";
 import { readSettings } from "./settings.js";
-
-type Server = Awaited<ReturnType<typeof startServer>>;
-interface Log {
-  info: (message: string) => void;
-  warn: (message: string) => void;
-}
+import { stopOnSignals, type Log, type Server } from "./shutdown.js";
 
 /** The server running now: the set-up page first, then the app once it is registered. */
 let current: Server | undefined;
-
-/** Stop taking requests, let those in flight finish within the bound, then exit 0. */
-export function stopOnSignals(log: Log, withinSeconds: number): void {
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    const busy = deliveriesInFlight.size;
-    log.info(`${signal}: stopping; ${busy} deliveries in flight get up to ${withinSeconds} s`);
-    const deadline = setTimeout(() => {
-      log.warn(
-        `still busy after ${withinSeconds} s: exiting; the reconcile sweep repairs the rest`,
-      );
-      process.exit(0);
-    }, withinSeconds * 1000);
-    deadline.unref();
-    // Stop accepting, let the queue finish the item it runs (what waits stays in Redis, or in
-    // memory for the sweep to find again), then exit: an idle keep-alive connection left open
-    // by a client must not hold the process until the deadline.
-    const closed = current?.stop().catch(() => undefined);
-    void deliveriesInFlight
-      .stop()
-      .then(() => Promise.race([closed, new Promise((r) => setTimeout(r, 500))]))
-      .then(() => process.exit(0));
-  };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
-}
 
 const registered = () =>
   Boolean(process.env.APP_ID && process.env.PRIVATE_KEY && process.env.WEBHOOK_SECRET);
@@ -75,7 +40,7 @@ async function main(): Promise<void> {
   const setUp = !registered();
   current = await start((l) => (probotLog = l));
   const settings = readSettings(process.env);
-  stopOnSignals(log, settings.ok ? settings.settings.SHUTDOWN_TIMEOUT_SECONDS : 8);
+  stopOnSignals(log, settings.ok ? settings.settings.SHUTDOWN_TIMEOUT_SECONDS : 8, () => current);
   if (setUp) await restartWhenRegistered(log, (l) => (probotLog = l));
 }
 

@@ -33,6 +33,7 @@ const RANKS = [
   "handlers", // the webhook's own concerns: the guard, the queue's items, /status
   "cli", // the command line
   "index.ts", // wiring
+  "shutdown.ts", // a clean stop on SIGTERM
   "server.ts", // the process
 ];
 const rankOf = (top: string) => RANKS.indexOf(top);

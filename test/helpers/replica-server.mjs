@@ -5,6 +5,7 @@
 import Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
 import app, { startServer } from "../../dist/index.js";
+import { stopOnSignals } from "../../dist/shutdown.js";
 
 const scale = Number(process.env.SPACING_SCALE || 1);
 let groups;
@@ -31,4 +32,6 @@ const Scaled = ProbotOctokit.defaults((options) => ({
   throttle: { ...options.throttle, ...spacing(options.throttle ?? {}) },
 }));
 
-await startServer(app, { Octokit: Scaled });
+const server = await startServer(app, { Octokit: Scaled });
+// SIGTERM as in production (src/server.ts): the rolling-restart test stops replicas this way.
+stopOnSignals(console, Number(process.env.SHUTDOWN_TIMEOUT_SECONDS || 8), () => server);

@@ -27,6 +27,10 @@ export interface ReplicaSet {
   /** Wait until no replica has work waiting, running or waiting for a retry. */
   settled(timeoutMs?: number): Promise<void>;
   kill(replica: number): void;
+  /** SIGTERM, as `docker stop` sends: resolves with the exit code once the replica has exited. */
+  terminate(replica: number): Promise<number | null>;
+  /** A new process for a replica that has exited, on the same port (a rolling restart). */
+  restart(replica: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -80,13 +84,13 @@ export async function startReplicas(options: ReplicaOptions): Promise<ReplicaSet
   const logs: string[] = [];
   const children: ChildProcess[] = [];
   const urls: string[] = [];
-  for (let i = 0; i < options.replicas; i++) {
-    const port = await freePort();
+  const ports: number[] = [];
+  const spawnReplica = (i: number): ChildProcess => {
     const child = spawn(process.execPath, [path.join(ROOT, "test/helpers/replica-server.mjs")], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
-        ...loopbackAppEnv({ port, secret: SECRET, privateKey, githubUrl }),
+        ...loopbackAppEnv({ port: ports[i]!, secret: SECRET, privateKey, githubUrl }),
         POLICY_FILE: policyFile,
         RECONCILE_EVERY_MINUTES: "0",
         CHAT_WEBHOOK_URL: collector.url,
@@ -109,8 +113,13 @@ export async function startReplicas(options: ReplicaOptions): Promise<ReplicaSet
             .map((l) => `[${i}] ${l}`),
         ),
       );
-    children.push(child);
-    urls.push(`http://127.0.0.1:${port}`);
+    children[i] = child;
+    return child;
+  };
+  for (let i = 0; i < options.replicas; i++) {
+    ports.push(await freePort());
+    urls.push(`http://127.0.0.1:${ports[i]}`);
+    spawnReplica(i);
   }
   await Promise.all(urls.map((url, i) => waitUntilUp(url, children[i]!, logs)));
   const alive = () => urls.filter((_, i) => children[i]!.exitCode === null && !children[i]!.killed);
@@ -156,6 +165,16 @@ export async function startReplicas(options: ReplicaOptions): Promise<ReplicaSet
     },
     kill(replica) {
       children[replica]!.kill("SIGKILL");
+    },
+    async terminate(replica) {
+      const child = children[replica]!;
+      const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      return exited;
+    },
+    async restart(replica) {
+      const child = spawnReplica(replica);
+      await waitUntilUp(urls[replica]!, child, logs);
     },
     async stop() {
       await Promise.all(
