@@ -4,6 +4,7 @@ import { loadPolicyFiles, type Policy } from "../src/registry/policy.js";
 import { decide } from "../src/triage/decide.js";
 import { renderComment } from "../src/triage/comment-text.js";
 import { nextState } from "../src/triage/state.js";
+import { asksForWork } from "../src/triage/severity.js";
 import { fold } from "../src/triage/text.js";
 import type { IssueInput } from "../src/triage/types.js";
 import { shippedConfig, SIGNALS_TEXT, TIERS_TEXT, WIRING_TEXT } from "./helpers/config.js";
@@ -61,6 +62,13 @@ describe("how text is read", () => {
     expect(fold("διακομιστής")).toBe("διακομιστησ");
     const plan = triage(request("Το site είναι εκτός λειτουργίας", "Το www.openfoodnetwork.gr"));
     expect(plan).toMatchObject({ instances: ["gr"], category: "outage", severity: "S0" });
+  });
+
+  test("Greek asks with ';', English lists with it", () => {
+    const asks = (body: string) => asksForWork("Certificate", body, config.policy);
+    expect(asks("Μπορεί να στηθεί το n8n στον ίδιο server;")).toBe(true);
+    expect(asks("The role renews it; nothing else changes.")).toBe(false);
+    expect(asks("Is the renewal automatic? Tell us.")).toBe(true);
   });
 
   test("a plural takes its language's endings: 'Update UK Staging configs' is config", () => {

@@ -57,14 +57,27 @@ const matchersFor = memoize((policy: Policy): SeverityMatchers => {
   };
 });
 
-/** A title that ends with a question mark (in Greek, ";" after a Greek word) or starts with "Q:". */
-const QUESTION = /(?:[?？]|(?<=[\u0370-\u03ff])\s?;)\s*$|^\W*q:/i;
+/** A title that ends with a question mark or starts with "Q:". */
+const QUESTION = /[?？]\s*$|^\W*q:/i;
 
 /**
  * A sentence of the body that is a question ("…or should we do something?"). The mark is looked
  * for first (the lookbehind keeps the scan cheap on a long body).
  */
-const ASKED = /(?:(?<=[\p{L}\p{N})] ?)[?？]|(?<=[\u0370-\u03ff] ?);)(?:\s|$)/u;
+const ASKED = /(?<=[\p{L}\p{N})] ?)[?？](?:\s|$)/u;
+
+/** Greek writes its question mark as ";": a question only in a text written in Greek. */
+const GREEK = /[\u0370-\u03ff]/;
+const GREEK_QUESTION_END = /(?<=[\p{L}\p{N})] ?);\s*$/u;
+const GREEK_ASKED = /(?<=[\p{L}\p{N})] ?);(?:\s|$)/u;
+
+function isQuestion(title: string): boolean {
+  return QUESTION.test(title) || (GREEK.test(title) && GREEK_QUESTION_END.test(title));
+}
+
+function asksInBody(body: string): boolean {
+  return ASKED.test(body) || (GREEK.test(body) && GREEK_ASKED.test(body));
+}
 
 /** "bug-s2: a non-critical feature is broken": OFN's bug template, with one option kept. */
 const BUG_TEMPLATE = /(?<![\p{L}\p{N}])bug-(s[0-3])(?![\p{L}\p{N}])/giu;
@@ -97,7 +110,7 @@ export function saysDown(title: string, body: string, policy: Policy): boolean {
  */
 export function asksForWork(title: string, body: string, policy: Policy): boolean {
   const { request } = matchersFor(policy);
-  return request.has(title) || request.has(body) || QUESTION.test(title) || ASKED.test(body);
+  return request.has(title) || request.has(body) || isQuestion(title) || asksInBody(body);
 }
 
 /**
@@ -141,7 +154,7 @@ export function readSeverity(
   const request =
     imperative || m.request.has(title) || (m.request.has(body) && !m.broken.has(title));
   if (request && !broken) return { severity: "S3", why: "it reads as a planned request" };
-  const question = QUESTION.test(title) || m.question.has(title);
+  const question = isQuestion(title) || m.question.has(title);
   if (question && !m.broken.has(title)) {
     return { severity: "S3", why: "it is a question" };
   }
