@@ -153,6 +153,25 @@ describe("the example alerts for operators", () => {
   });
 });
 
+test("the operators' page lists every metric as the table declares it", () => {
+  const page = readFileSync(`${ROOT}/docs/running-it.md`, "utf8");
+  const table = page.slice(
+    page.indexOf("<!-- metrics:start -->"),
+    page.indexOf("<!-- metrics:end -->"),
+  );
+  const rows = table
+    .split("\n")
+    .filter((l) => l.startsWith("| `"))
+    .map((l) => l.split("|").map((c) => c.trim()));
+  expect(rows.map(([, name, type, labels]) => [name, type, labels])).toEqual(
+    METRICS.map((m) => [
+      `\`${PREFIX}${m.name}\``,
+      m.type,
+      m.labels.length ? m.labels.map((l) => `\`${l}\``).join(", ") : "–",
+    ]),
+  );
+});
+
 describe("who may read the metrics", () => {
   test("this machine may; a request through a proxy, or with a wrong token, may not", async () => {
     expect((await scrape()).status).toBe(200);
