@@ -36,6 +36,10 @@ interface Matchers {
   instances: InstanceMatcher[];
   /** Every instance's names and short codes, found in one pass over a text. */
   phrases: PhraseIndex;
+  /** Every instance's host literals in one pattern: one scan says whose host may be there. */
+  literals: RegExp | null;
+  /** The instances each literal belongs to. */
+  literalCodes: Map<string, string[]>;
 }
 
 function shortAlias(alias: string, ambiguous: boolean, context: string): ShortAlias {
@@ -107,11 +111,34 @@ const buildMatchers = memoize((key: { registry: Registry; policy: Policy }): Mat
       short,
     };
   });
+  // Each literal stands for its own instances and those of every literal it starts with: the
+  // scan finds the longest literal at each place, and a shorter one there counts too.
+  const owners = new Map<string, string[]>();
+  for (const m of instances)
+    for (const h of m.hostLiterals) owners.set(h, [...(owners.get(h) ?? []), m.code]);
+  const literalCodes = new Map<string, string[]>();
+  for (const literal of owners.keys()) {
+    const prefixes = [...owners].filter(([other]) => literal.startsWith(other));
+    literalCodes.set(literal, [...new Set(prefixes.flatMap(([, codes]) => codes))]);
+  }
+  const alternatives = [...owners.keys()].sort((a, b) => b.length - a.length).map(escape);
   return {
     instances,
     phrases: new PhraseIndex(instances.flatMap((m) => [...m.names, ...m.short.map((a) => a.word)])),
+    // A lookahead, so literals that overlap are all found (fr_prod inside coopcircuits.fr_prod).
+    literals: alternatives.length ? new RegExp(`(?=(${alternatives.join("|")}))`, "g") : null,
+    literalCodes,
   };
 });
+
+/** The instances one of whose host literals the folded text holds (one scan for them all). */
+function hostCandidates(l: string, matchers: Matchers): Set<string> {
+  const codes = new Set<string>();
+  if (!matchers.literals) return codes;
+  for (const [, literal] of l.matchAll(matchers.literals))
+    for (const code of matchers.literalCodes.get(literal!) ?? []) codes.add(code);
+  return codes;
+}
 
 /** Pairs of registry + policy are cached by identity; wrap them once per load. */
 const pairs = new WeakMap<Registry, WeakMap<Policy, { registry: Registry; policy: Policy }>>();
@@ -180,8 +207,8 @@ function listedBeside(
   });
 }
 
-function hostIn(m: InstanceMatcher, l: string): boolean {
-  return m.hosts !== null && m.hostLiterals.some((h) => l.includes(h)) && m.hosts.test(l);
+function hostIn(m: InstanceMatcher, l: string, candidates: Set<string>): boolean {
+  return m.hosts !== null && candidates.has(m.code) && m.hosts.test(l);
 }
 
 /** The registry codes named in a piece of text, in registry order. */
@@ -233,16 +260,18 @@ function usedAsLanguage(text: string, name: string, policy: Policy): boolean {
 
 function searchInstances(text: string, key: { registry: Registry; policy: Policy }): string[] {
   const { policy } = key;
-  const { instances, phrases } = buildMatchers(key);
+  const matchers = buildMatchers(key);
+  const { instances, phrases } = matchers;
   const { listWords } = languageContext(policy);
   const words = phrases.found(text).phrases;
   const l = folded(text);
+  const candidates = hostCandidates(l, matchers);
   const hits = new Set<string>();
   const foundShort: ShortAlias[] = [];
   const named = (n: string) => words.has(n) && !usedAsLanguage(text, n, policy);
   // First the reliable matches and the unambiguous short codes...
   for (const m of instances) {
-    if (hostIn(m, l) || m.names.some(named)) hits.add(m.code);
+    if (hostIn(m, l, candidates) || m.names.some(named)) hits.add(m.code);
     for (const a of m.short) {
       if (!a.ambiguous && shortAliasFound(text, words, a, [], listWords)) {
         hits.add(m.code);

@@ -69,6 +69,16 @@ function isSeparator(text: string, from: number, to: number): boolean {
 
 /** Split lower-cased text into maximal runs of word characters. */
 export function splitWords(l: string): Words {
+  // The same text is split for the policy's phrases and for the instances' names: keep the last.
+  if (l === lastSplit.text) return lastSplit.words;
+  const words = split(l);
+  lastSplit = { text: l, words };
+  return words;
+}
+
+let lastSplit: { text: string; words: Words } = { text: "", words: { list: [], joined: [] } };
+
+function split(l: string): Words {
   const list: string[] = [];
   const joined: boolean[] = [];
   let previousEnd = -1;
@@ -115,8 +125,25 @@ class WordPhrase {
   }
 }
 
+/** The phrases a word of a text may be, or begin. */
+interface WordEntry {
+  /** One-word phrases that are this word. */
+  whole?: WordPhrase[];
+  /**
+   * One-word phrases whose plural this word is ("configs" -> "config"). A list that names
+   * "alerts" beside "alert" means both: "alerts" is then read as "alerts" only.
+   */
+  plural?: WordPhrase[];
+  /** Phrases of several words that begin with this word, by their second word. */
+  seconds?: Map<string, WordPhrase[]>;
+  /** Two-word phrases whose second word is a prefix ("backup file*"). */
+  starting?: WordPhrase[];
+}
+
 /** Two leading characters as one number, to index prefix phrases without making strings. */
 const lead = (word: string) => word.charCodeAt(0) * 65536 + word.charCodeAt(1);
+/** Three leading characters as one number (exact: under 2^48). */
+const lead3 = (word: string) => lead(word) * 65536 + word.charCodeAt(2);
 
 const CACHE_SIZE = 8;
 const NONE: readonly string[] = [];
@@ -139,14 +166,10 @@ export interface Found {
  * their own share of the result without another look at the text.
  */
 export class PhraseIndex {
-  /** Phrases by their first word (every phrase whose first word is whole). */
-  private readonly byFirst = new Map<string, WordPhrase[]>();
-  /**
-   * One-word phrases by their plural forms ("configs" -> "config"). A word that is itself a
-   * phrase is read as that phrase only: a list that names "alerts" beside "alert" means both.
-   */
-  private readonly byPlural = new Map<string, WordPhrase[]>();
-  /** One-word prefix phrases ("migrat*") by their first two letters; shorter ones apart. */
+  /** What each word may be or begin: one look-up per word of a text. */
+  private readonly byWord = new Map<string, WordEntry>();
+  /** One-word prefix phrases ("migrat*") by their first three letters, two-letter ones by two. */
+  private readonly byLead3 = new Map<number, WordPhrase[]>();
   private readonly byLead = new Map<number, WordPhrase[]>();
   private readonly shortPrefixes: WordPhrase[] = [];
   private readonly patterns: { phrase: string; re: RegExp }[] = [];
@@ -206,11 +229,27 @@ export class PhraseIndex {
     const first = parts[0]!;
     if (prefix && parts.length === 1) {
       if (first.length < 2) this.shortPrefixes.push(compiled);
-      else push(this.byLead, lead(first), compiled);
+      else if (first.length === 2) push(this.byLead, lead(first), compiled);
+      else push(this.byLead3, lead3(first), compiled);
+    } else if (parts.length === 1) {
+      (this.entry(first).whole ??= []).push(compiled);
+      for (const form of plurals) (this.entry(form).plural ??= []).push(compiled);
+    } else if (parts.length === 2 && prefix) {
+      // "backup file*": the second word is a prefix, checked where the first is found.
+      (this.entry(first).starting ??= []).push(compiled);
     } else {
-      push(this.byFirst, first, compiled);
-      if (parts.length === 1) for (const form of plurals) push(this.byPlural, form, compiled);
+      // By its first two words (and the second's plurals when it is the last).
+      const second = parts[1]!;
+      const forms = parts.length === 2 ? [second, ...plurals] : [second];
+      const seconds = (this.entry(first).seconds ??= new Map());
+      for (const form of forms) push(seconds, form, compiled);
     }
+  }
+
+  private entry(word: string): WordEntry {
+    let entry = this.byWord.get(word);
+    if (!entry) this.byWord.set(word, (entry = {}));
+    return entry;
   }
 
   /** The phrases (as given) that occur in the text. */
@@ -228,19 +267,27 @@ export class PhraseIndex {
     const l = folded(text);
     const words = splitWords(l);
     const phrases = new Set<string>();
+    // A word met again can only start a phrase of several words: the rest is known already.
+    const seen = new Set<string>();
     for (let i = 0; i < words.list.length; i++) {
       const word = words.list[i]!;
-      const exact = this.byFirst.get(word);
-      let whole = false;
-      for (const p of exact ?? []) {
-        if (p.words.length === 1) whole = true;
-        if (p.words.length === 1 || p.startsAt(words, i)) phrases.add(p.phrase);
+      const entry = this.byWord.get(word);
+      if (entry?.seconds && words.joined[i + 1]) {
+        const list = entry.seconds.get(words.list[i + 1]!);
+        for (const p of list ?? []) if (p.startsAt(words, i)) phrases.add(p.phrase);
       }
-      if (!whole) for (const p of this.byPlural.get(word) ?? []) phrases.add(p.phrase);
-      if (word.length >= 2) {
-        for (const p of this.byLead.get(lead(word)) ?? []) {
+      for (const p of entry?.starting ?? []) if (p.startsAt(words, i)) phrases.add(p.phrase);
+      if (seen.has(word)) continue;
+      seen.add(word);
+      // A word that is itself a phrase is read as that phrase only, never as another's plural.
+      for (const p of entry?.whole ?? entry?.plural ?? []) phrases.add(p.phrase);
+      if (word.length >= 3) {
+        for (const p of this.byLead3.get(lead3(word)) ?? []) {
           if (word.startsWith(p.words[0]!)) phrases.add(p.phrase);
         }
+      }
+      if (word.length >= 2) {
+        for (const p of this.byLead.get(lead(word)) ?? []) phrases.add(p.phrase);
       }
       for (const p of this.shortPrefixes) {
         if (word.startsWith(p.words[0]!)) phrases.add(p.phrase);
