@@ -11,7 +11,7 @@ import { watchedRepos, type TriageConfig } from "./registry/triage-config.js";
 import { deliveriesInFlight } from "./handlers/in-flight.js";
 import { statusHandler, type StatusDeps } from "./handlers/status.js";
 import { metricsHandler } from "./handlers/metrics-endpoint.js";
-import { countDelivery, type DeliveryResult } from "./metrics/metrics.js";
+import { countDelivery, knowEvents, type DeliveryResult } from "./metrics/metrics.js";
 import type { Submitted } from "./features/sweep/sweep.js";
 import {
   publicWebhookPath,
@@ -155,6 +155,7 @@ export function buildApp(options: AppOptions = {}) {
     const taken = new Set<string>(
       FEATURES.flatMap((f) => (f.receivers ?? []).flatMap((r) => r.events)),
     );
+    knowEvents(taken);
     app.onAny((context) => {
       const action = (context.payload as { action?: unknown }).action;
       const full = typeof action === "string" ? `${context.name}.${action}` : context.name;

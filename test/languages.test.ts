@@ -112,6 +112,36 @@ describe("how text is read", () => {
   });
 });
 
+describe("words of one language do not misread another's", () => {
+  test("a German particle takes no plural: 'läuft aber sehr langsam' does not expire", () => {
+    const plan = triage(request("Der Server von openfoodnetwork.de läuft aber sehr langsam"));
+    expect(plan).toMatchObject({ category: "performance" });
+    expect(plan.severity).not.toBe("S3");
+    expect(triage(request("SSL cert for openfoodnetwork.org.uk expires in 19 days")).severity).toBe(
+      "S2",
+    );
+  });
+
+  test("under a title that names a change, a question in the body is not a request", () => {
+    const plan = triage(
+      request(
+        "Upgrade Postgres to 14",
+        "Done on Katuma already. Should we do the others next week?",
+      ),
+    );
+    expect(plan.kind).not.toBe("instance");
+  });
+
+  test("a long line of Greek or Cyrillic letters after a short code is read in linear time", () => {
+    // Before the fix, a pattern that backtracked took minutes on 180 such letters: the test's
+    // time-out (5 s) is what fails then.
+    for (const letters of ["я", "λ"]) {
+      const body = ("gr " + letters.repeat(80) + "\n").repeat(50);
+      expect(triage(request("IT " + letters.repeat(20_000), body)).instances).toEqual([]);
+    }
+  });
+});
+
 describe("the bot's comment", () => {
   test("stays in English and never quotes a French word as if it were a category", () => {
     const plan = triage(

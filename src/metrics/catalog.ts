@@ -52,14 +52,14 @@ export const METRICS = [
   {
     name: "github_rate_limit_remaining",
     type: "gauge",
-    help: "Requests left in GitHub's primary rate limit, as its last answer said.",
-    labels: [],
+    help: "Requests left in a GitHub rate limit (core, graphql, search, other), as its last answer said.",
+    labels: ["resource"],
   },
   {
     name: "github_rate_limit_limit",
     type: "gauge",
-    help: "GitHub's primary rate limit for the installation, as its last answer said.",
-    labels: [],
+    help: "A GitHub rate limit (core, graphql, search, other), as its last answer said.",
+    labels: ["resource"],
   },
   {
     name: "sweep_runs_total",

@@ -45,10 +45,29 @@ const bounded = (value: string, allowed: readonly string[]) =>
 export const DELIVERY_RESULTS = ["queued", "duplicate", "ignored", "refused", "failed"] as const;
 export type DeliveryResult = (typeof DELIVERY_RESULTS)[number];
 
-/** A delivery and what became of it; `event` is GitHub's (signed) event name, or "unverified". */
+/** Recording never fails the work it measures. */
+function safely(record: () => void): void {
+  try {
+    record();
+  } catch {
+    // A metric lost is better than a write that looks failed (and is retried).
+  }
+}
+
+/**
+ * Event names a delivery is counted under: the events the features take and a few GitHub sends
+ * every App (set at start). The header is not signed: any other name counts as "other".
+ */
+const knownEvents = new Set(["ping", "installation", "installation_repositories", "unverified"]);
+export function knowEvents(events: Iterable<string>): void {
+  for (const event of events) knownEvents.add(event.split(".")[0]!);
+}
+
+/** A delivery and what became of it; `event` is GitHub's event name, or "unverified". */
 export function countDelivery(event: string, result: DeliveryResult): void {
-  const name = /^[a-z_]{1,40}$/.test(event) ? event : "other";
-  counter("deliveries_total").inc({ event: name, result });
+  safely(() =>
+    counter("deliveries_total").inc({ event: knownEvents.has(event) ? event : "other", result }),
+  );
 }
 
 /** A request decided in its turn; with the time since its delivery when it made the comment. */
@@ -69,31 +88,45 @@ export function countGitHubRequest(
   status: number,
   headers?: Record<string, string | number | undefined>,
 ): void {
-  const code = Number.isInteger(status) && status >= 0 && status < 600 ? String(status) : "0";
-  counter("github_requests_total").inc({ api, kind, status: code });
-  const remaining = Number(headers?.["x-ratelimit-remaining"]);
-  const limit = Number(headers?.["x-ratelimit-limit"]);
-  if (Number.isFinite(remaining) && headers?.["x-ratelimit-remaining"] !== undefined)
-    gauge("github_rate_limit_remaining").set(remaining);
-  if (Number.isFinite(limit) && headers?.["x-ratelimit-limit"] !== undefined)
-    gauge("github_rate_limit_limit").set(limit);
+  safely(() => {
+    const code = Number.isInteger(status) && status >= 0 && status < 600 ? String(status) : "0";
+    counter("github_requests_total").inc({ api, kind, status: code });
+    // REST's and GraphQL's limits are separate budgets: each its own series.
+    const resource = bounded(String(headers?.["x-ratelimit-resource"] ?? "core"), [
+      "core",
+      "graphql",
+      "search",
+    ]);
+    const remaining = Number(headers?.["x-ratelimit-remaining"]);
+    const limit = Number(headers?.["x-ratelimit-limit"]);
+    if (headers?.["x-ratelimit-remaining"] !== undefined && Number.isFinite(remaining))
+      gauge("github_rate_limit_remaining").set({ resource }, remaining);
+    if (headers?.["x-ratelimit-limit"] !== undefined && Number.isFinite(limit))
+      gauge("github_rate_limit_limit").set({ resource }, limit);
+  });
 }
 
 /** A sweep this replica ran: whether it finished, how many issues it queued and missed. */
 export function countSweep(result: "ok" | "failed", repaired = 0, failed = 0): void {
-  counter("sweep_runs_total").inc({ result });
-  if (repaired) counter("sweep_repairs_total").inc(repaired);
-  if (failed) counter("sweep_failures_total").inc(failed);
+  safely(() => {
+    counter("sweep_runs_total").inc({ result });
+    if (repaired) counter("sweep_repairs_total").inc(repaired);
+    if (failed) counter("sweep_failures_total").inc(failed);
+  });
 }
 
 export function countRedeliveries(asked: number): void {
-  if (asked > 0) counter("redeliveries_total").inc(asked);
+  safely(() => {
+    if (asked > 0) counter("redeliveries_total").inc(asked);
+  });
 }
 
 /** How long a lock was waited for; its kind is the key's first part ("issue:…" -> issue). */
 export function observeLockWait(key: string, seconds: number): void {
-  const kind = /^[a-z-]{1,30}(?=:|$)/.exec(key)?.[0] ?? "other";
-  histogram("lock_wait_seconds").observe({ lock: kind }, seconds);
+  safely(() => {
+    const kind = /^[a-z-]{1,30}(?=:|$)/.exec(key)?.[0] ?? "other";
+    histogram("lock_wait_seconds").observe({ lock: kind }, seconds);
+  });
 }
 
 /** The queue's counts, read when scraped. */

@@ -6,6 +6,12 @@ import { PhraseIndex, phrasePattern } from "./phrases.js";
 import { fold, folded, isShouting, memoize, stripMarks, WORD_CHARS } from "./text.js";
 
 const LETTER = `[${WORD_CHARS}]`;
+/**
+ * What lies between two words: anything but a letter. Disjoint from LETTER, so a pattern of
+ * words and gaps has one way to match, however long and hostile the line (`\W` is not: it takes
+ * Greek and Cyrillic letters too, and let a line of them backtrack for minutes).
+ */
+const GAP = `[^${WORD_CHARS}]+`;
 
 interface ShortAlias {
   alias: string;
@@ -51,7 +57,7 @@ function shortAlias(alias: string, ambiguous: boolean, context: string): ShortAl
   // context word ("le fr à la prod", "the US main server").
   const near = context
     ? new RegExp(
-        `(?<!${LETTER})${la}(?:'s)?(?!${LETTER})\\W+(?:${LETTER}+\\W+){0,2}(?:${context})|(?:${context})\\W+(?:${LETTER}+\\W+){0,2}(?<!${LETTER})${la}(?!${LETTER})`,
+        `(?<!${LETTER})${la}(?:'s)?(?!${LETTER})${GAP}(?:${LETTER}+${GAP}){0,2}(?:${context})|(?:${context})${GAP}(?:${LETTER}+${GAP}){0,2}(?<!${LETTER})${la}(?!${LETTER})`,
       )
     : null;
   const lead = new RegExp(`^\\s*(?:\\[${a}\\]|${a}\\s*:)`);
@@ -172,7 +178,7 @@ function shortAliasFound(
   if (a.lead.test(text)) return true;
   return text.split("\n").some((line) => {
     if (isShouting(line) || !a.exact.test(line)) return false;
-    return (a.near?.test(fold(line)) ?? false) || listedBeside(line, a, found, listWords);
+    return nearContext(fold(line), a) || listedBeside(line, a, found, listWords);
   });
 }
 
@@ -216,15 +222,20 @@ export function findInstances(text: string, registry: Registry, policy: Policy):
   return searchInstances(text, pairOf(registry, policy));
 }
 
-/** A list of words as one alternation for a pattern on folded text ("translat*" any ending). */
+/**
+ * A list of words as one alternation for a pattern on folded text ("translat*" any ending); an
+ * empty list matches nothing (an empty alternation would match everywhere).
+ */
 const alternation = (words: readonly string[]) =>
-  words.map((w) => escape(fold(w.trim())).replace(/\\\*$/, `[${WORD_CHARS}]*`)).join("|");
+  words.length
+    ? words.map((w) => escape(fold(w.trim())).replace(/\\\*$/, `[${WORD_CHARS}]*`)).join("|")
+    : "(?!)";
 
 const languageContext = memoize((policy: Policy) => {
   const lexicon = lexiconOf(policy);
   const languages = new Set(lexicon.languageNames.map(fold));
   const words = alternation([...languages, ...lexicon.languageWords]);
-  const endings = lexicon.allEndings.map(escape).join("|");
+  const endings = lexicon.allEndings.map((e) => escape(fold(e))).join("|") || "(?!)";
   return {
     languages,
     listWords: alternation(lexicon.listWords),

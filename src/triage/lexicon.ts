@@ -49,6 +49,8 @@ const union = (...lists: (Words | undefined)[]): string[] => [
 
 /** The English block, when the file has one, only says English's plural endings. */
 const ENGLISH = "en";
+/** English's, for a signals.yml written before languages had blocks. */
+const ENGLISH_ENDINGS = ["s", "es"];
 
 function languageBlocks(policy: Policy): Language[] {
   return Object.entries(policy.languages)
@@ -166,7 +168,7 @@ function merge(
 export const lexiconOf = memoize((policy: Policy): Lexicon => {
   const english = englishLists(policy);
   const endings = new Map<string, string[]>();
-  const englishEndings = policy.languages[ENGLISH]?.plural_endings ?? [];
+  const englishEndings = policy.languages[ENGLISH]?.plural_endings ?? ENGLISH_ENDINGS;
   for (const list of wordListsOf(english)) addEndings(endings, list, englishEndings);
   let merged = english;
   for (const block of languageBlocks(policy)) {

@@ -75,11 +75,16 @@ function isQuestion(title: string): boolean {
   return QUESTION.test(title) || (GREEK.test(title) && GREEK_QUESTION_END.test(title));
 }
 
+/** Code blocks and headings ("### What is happening?") ask nobody anything. */
+const NOT_PROSE = /```[\s\S]*?(?:```|$)|^#{1,6}\s.*$/gm;
+
 function asksInBody(body: string): boolean {
   // Most bodies hold no question mark at all: say so without the Unicode-aware patterns.
   const marked = body.includes("?") || body.includes("？");
-  if (marked && ASKED.test(body)) return true;
-  return body.includes(";") && GREEK.test(body) && GREEK_ASKED.test(body);
+  const greek = body.includes(";") && GREEK.test(body);
+  if (!marked && !greek) return false;
+  const prose = body.replace(NOT_PROSE, " ");
+  return (marked && ASKED.test(prose)) || (greek && GREEK_ASKED.test(prose));
 }
 
 /** "bug-s2: a non-critical feature is broken": OFN's bug template, with one option kept. */
@@ -108,12 +113,17 @@ export function saysDown(title: string, body: string, policy: Policy): boolean {
 }
 
 /**
- * Whether the issue asks someone for work ("Could you renew…", "pourriez-vous…", a title that is
- * a question): a person writing to the sysadmins, not a change to ofn-install describing itself.
+ * Whether the issue asks someone for work ("Could you renew…", "pourriez-vous…", a title or a
+ * sentence that is a question): a person writing to the sysadmins, not a change to ofn-install
+ * describing itself.
  */
 export function asksForWork(title: string, body: string, policy: Policy): boolean {
-  const { request } = matchersFor(policy);
-  return request.has(title) || request.has(body) || isQuestion(title) || asksInBody(body);
+  const { request, verbs } = matchersFor(policy);
+  if (request.has(title) || request.has(body) || isQuestion(title)) return true;
+  // Under a title that names a change ("Upgrade Postgres to 14"), a question in the body is
+  // about the change ("Should we do the others next week?"), not a request to the sysadmins.
+  const imperative = verbs?.test(folded(title)) ?? false;
+  return !imperative && asksInBody(body);
 }
 
 /**
