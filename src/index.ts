@@ -132,12 +132,13 @@ export function buildApp(options: AppOptions = {}) {
       return { shared, deps, run: workRunner(deps) };
     });
     const track = deliveriesInFlight.track.bind(deliveriesInFlight);
+    const trackDelivery = deliveriesInFlight.trackDelivery.bind(deliveriesInFlight);
     // Every feature's events, from the one list: a delivery becomes work for the queue (or is
     // answered at once, as a reload is).
     for (const feature of FEATURES) {
       for (const receiver of feature.receivers ?? []) {
         app.on(receiver.events as never, (context: Parameters<typeof receiver.receive>[0]) =>
-          track(async () => {
+          trackDelivery(async () => {
             const { deps, run } = await ready;
             try {
               const queued = await receiver.receive(context, deps);

@@ -132,6 +132,10 @@ describeWithRedis("a rolling restart of two replicas on one Redis", () => {
       const s = await startReplicas({ replicas: 2, redisUrl: redis.url, spacingScale: SCALE });
       try {
         const stream = await rollingRestart(s);
+        if (stream.answers.some((a) => a !== 200))
+          console.warn(
+            s.logs.filter((l) => /"level":[56]0|rr-\d+.*(error|fail)/i.test(l)).slice(0, 20),
+          );
         expect(new Set(stream.answers)).toEqual(new Set([200]));
         // Each stop came while there was work to hand over.
         expect(Math.min(...stream.waitingAtStop)).toBeGreaterThan(0);

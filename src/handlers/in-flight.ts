@@ -2,6 +2,8 @@
 // Probot answers GitHub quickly while work still runs, so open HTTP connections alone don't tell.
 export class InFlight {
   private readonly running = new Set<Promise<unknown>>();
+  /** The webhook deliveries among them: each may still add work to the queue. */
+  private readonly deliveries = new Set<Promise<unknown>>();
   private readonly closers: (() => Promise<void>)[] = [];
 
   /** Run a handler and remember it until it settles. */
@@ -9,6 +11,15 @@ export class InFlight {
     const promise = work();
     this.running.add(promise);
     const forget = () => this.running.delete(promise);
+    promise.then(forget, forget);
+    return promise;
+  }
+
+  /** A delivery being received: tracked, and waited for before the queue is closed. */
+  trackDelivery<T>(work: () => Promise<T>): Promise<T> {
+    const promise = this.track(work);
+    this.deliveries.add(promise);
+    const forget = () => this.deliveries.delete(promise);
     promise.then(forget, forget);
     return promise;
   }
@@ -22,8 +33,13 @@ export class InFlight {
     return this.running.size;
   }
 
-  /** Take no new work (closers run, each letting what it started finish), then wait for the rest. */
+  /**
+   * Let the deliveries being received queue their work (the server takes no new ones by now),
+   * then take no new work (closers run, each letting what it started finish), then wait for the
+   * rest. Closing the queue first would answer a delivery in its last milliseconds with 500.
+   */
   async stop(): Promise<void> {
+    while (this.deliveries.size) await Promise.allSettled([...this.deliveries]);
     await Promise.allSettled(this.closers.splice(0).map((close) => close()));
     await this.idle();
   }
