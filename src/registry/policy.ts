@@ -27,13 +27,29 @@ const HourCapSchema = z.strictObject({
   count: z.enum(["nominal", "logged"]).default("nominal"),
 });
 
-const TierPolicySchema = z.strictObject({
-  covers: z.array(category).default([]),
-  s0_response: z.boolean().default(false),
-  max_size: size.optional(),
-  /** Pipe hours an instance of this tier may use per month or quarter; off when absent. */
-  hour_cap: HourCapSchema.optional(),
+/** A promised time, in calendar time: `30m`, `1h`, `4h`, `1d`, `5d`. */
+const promiseSpan = z.string().regex(/^[1-9]\d{0,3}[mhd]$/, {
+  message: "must be a time such as 30m, 1h, 1d or 5d",
 });
+
+const TierPolicySchema = z
+  .strictObject({
+    covers: z.array(category).default([]),
+    s0_response: z.boolean().default(false),
+    max_size: size.optional(),
+    /** Pipe hours an instance of this tier may use per month or quarter; off when absent. */
+    hour_cap: HourCapSchema.optional(),
+    /** The time to a first human response this tier promises, per severity; none when absent. */
+    respond_within: z.partialRecord(severity, promiseSpan).default({}),
+  })
+  .superRefine((tier, ctx) => {
+    if (tier.respond_within.S0 && !tier.s0_response)
+      ctx.addIssue({
+        code: "custom",
+        path: ["respond_within", "S0"],
+        message: "a tier without s0_response promises no S0 response",
+      });
+  });
 
 /** One piece of evidence a tier application asks for (the "Tier application" issue form). */
 const EvidenceFieldSchema = z.strictObject({
