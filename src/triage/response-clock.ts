@@ -4,22 +4,13 @@
 // and the bot comment's state records it.
 import type { TierPolicy } from "../registry/policy.js";
 import type { Severity } from "../registry/vocabulary.js";
+import type { ResponseClock } from "./state.js";
+
+export type { ResponseClock };
 
 /** The steps an S0's promise escalates at: half its time gone, and all of it. */
 export const ESCALATION_STEPS = ["half", "breach"] as const;
 export type EscalationStep = (typeof ESCALATION_STEPS)[number];
-
-export interface ResponseClock {
-  severity: Severity;
-  /** ISO times. */
-  startedAt: string;
-  dueAt: string;
-  /** The first response by a person other than the requester (never the bot). */
-  respondedAt?: string;
-  respondedBy?: string;
-  /** Escalation steps already taken, each once. */
-  escalated: EscalationStep[];
-}
 
 const MINUTES = { m: 1, h: 60, d: 24 * 60 } as const;
 
@@ -33,6 +24,20 @@ export function promiseMinutes(span: string): number {
 export function promiseFor(tier: TierPolicy, severity: Severity): number | undefined {
   const span = tier.respond_within[severity];
   return span ? promiseMinutes(span) : undefined;
+}
+
+/** Of the tiers a request is covered by, the one that promises the quickest response. */
+export function strictestTier(
+  tiers: readonly TierPolicy[],
+  severity: Severity,
+): TierPolicy | undefined {
+  let best: TierPolicy | undefined;
+  for (const tier of tiers) {
+    const minutes = promiseFor(tier, severity);
+    if (minutes === undefined) continue;
+    if (!best || minutes < promiseFor(best, severity)!) best = tier;
+  }
+  return best;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

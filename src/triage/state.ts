@@ -186,6 +186,20 @@ const TimeEntrySchema = z.object({
 });
 
 /** The hidden state kept in the bot comment, so any replica decides the same thing. */
+/** The response promise's clock (response-clock.ts): due, answered, escalated. */
+const isoTime = z.string().max(40);
+const ResponseSchema = z.object({
+  severity: z.enum(SEVERITIES),
+  startedAt: isoTime,
+  dueAt: isoTime,
+  respondedAt: isoTime.optional(),
+  respondedBy: z.string().max(40).optional(),
+  escalated: z
+    .array(z.enum(["half", "breach"]))
+    .max(2)
+    .default([]),
+});
+
 const StateSchema = z.object({
   v: z.literal(1),
   /** Labels the app itself added (not a person's overrides). */
@@ -214,6 +228,8 @@ const StateSchema = z.object({
   read: z.string().max(64).optional(),
   /** The decision held back a rejection while the live registry was broken (see hold.ts). */
   held: z.boolean().optional(),
+  /** The tier's response promise for an accepted request, while it runs and after. */
+  response: ResponseSchema.optional(),
 });
 
 export type Overrides = z.output<typeof OverridesSchema>;
@@ -227,6 +243,7 @@ export type Approved = z.output<typeof ApprovedSchema>;
 export type ApplicationRecord = z.output<typeof ApplicationRecordSchema>;
 export type TimeLog = z.output<typeof TimeLogSchema>;
 export type TimeEntry = z.output<typeof TimeEntrySchema>;
+export type ResponseClock = z.output<typeof ResponseSchema>;
 export type Price = z.output<typeof PriceSchema>;
 export type RecordedState = z.output<typeof StateSchema>;
 
@@ -396,6 +413,8 @@ export interface ThisRun {
   application?: ApplicationRecord;
   /** The digest of what this decision read (readDigest). */
   read?: string;
+  /** The response promise's clock after this run; null ends it (no longer accepted). */
+  response?: ResponseClock | null;
 }
 
 /**
@@ -428,6 +447,7 @@ export function nextState(
   const alerted = happened.alerted ?? previous?.alerted;
   const application = happened.application ?? previous?.application;
   const read = happened.read ?? previous?.read;
+  const response = happened.response === undefined ? previous?.response : happened.response;
   return {
     v: 1,
     applied: plan.labels.filter((label) => !human.has(label)),
@@ -444,6 +464,7 @@ export function nextState(
     ...(application ? { application } : {}),
     ...(read ? { read } : {}),
     ...(plan.held ? { held: true } : {}),
+    ...(response ? { response } : {}),
   };
 }
 

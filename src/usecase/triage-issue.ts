@@ -1,5 +1,6 @@
 // A sysadmin request in its turn: decide from the issue and its recorded state, then make the
 // labels, the bot comment and the board card match the plan.
+import { clockFor, strictestTier } from "../triage/response-clock.js";
 import { countDecision } from "../metrics/metrics.js";
 import { mention } from "../markup/inert.js";
 import {
@@ -79,7 +80,16 @@ export async function decideAndApply(
     title: issue.title,
   };
   const alerts = issue.state === "closed" ? [] : alertsFor(plan, previous, link, config.registry);
+  const covering = plan.verdicts.filter((v) => v.covered).map((v) => config.policy.tiers[v.tier]);
+  const response = clockFor(
+    previous?.response,
+    plan.outcome === "accepted",
+    plan.severity,
+    strictestTier(covering, plan.severity),
+    new Date(),
+  );
   const state = nextState(plan, current, {
+    response: response ?? null,
     read: readDigest(issue, current.labels, previous?.applied),
     deliveryId: job.deliveryId,
     board: board.record,
