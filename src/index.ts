@@ -6,6 +6,7 @@ import {
   type ApplicationFunctionOptions,
   type Probot,
 } from "probot";
+import { systemClock, type Clock } from "./clock.js";
 import { DEFAULT_POLICY, DEFAULT_REGISTRY, loadConfigFiles } from "./config.js";
 import { watchedRepos, type TriageConfig } from "./registry/triage-config.js";
 import { deliveriesInFlight } from "./handlers/in-flight.js";
@@ -52,6 +53,8 @@ export interface AppOptions {
   redeliverAfterMs?: number | null;
   /** When failed queued work is tried again (tests shorten it). */
   retryDelaysMs?: readonly number[];
+  /** The app's time (the system's; the end-to-end tests move their own). */
+  clock?: Clock;
 }
 
 /** The app cannot start: each problem has been logged on its own line. */
@@ -126,6 +129,7 @@ export function buildApp(options: AppOptions = {}) {
         inline: options.inline ?? false,
         auth: (installation) => app.auth(Number(installation)),
         appLogin,
+        clock: options.clock ?? systemClock,
         store,
         log: app.log,
       };

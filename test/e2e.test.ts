@@ -1,6 +1,7 @@
 // End to end, the way GitHub drives the app: the real Probot server (the entry point `npm start`
 // runs) on loopback, signed webhook deliveries over HTTP, and a fake GitHub on loopback that
 // refuses anything the real one would refuse and injects faults.
+import { systemClock } from "../src/clock.js";
 import { jest } from "@jest/globals";
 import nock from "nock";
 import { Octokit } from "@octokit/rest";
@@ -368,6 +369,7 @@ describe("deliveries over HTTP, signed as GitHub signs them", () => {
       inline: true,
       auth: (installation) => probot.auth(Number(installation)),
       appLogin: async () => APP_LOGIN,
+      clock: systemClock,
       store,
       log: probot.log,
     };

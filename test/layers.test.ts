@@ -13,6 +13,7 @@ const RANKS = [
   "markup", // outside text made inert
   "logger.ts",
   "redact.ts",
+  "clock.ts", // the app's time (tests move their own)
   "metrics", // what the app counts, for GET /metrics
   "registry", // the registry and policy model, and the configuration type
   "triage", // the rules that decide a request, and the recorded state

@@ -8,9 +8,11 @@ import {
   promiseMinutes,
   promiseOutcome,
   respond,
+  strictestPromise,
   withEscalated,
 } from "../src/triage/response-clock.js";
-import type { TierPolicy } from "../src/registry/policy.js";
+import type { Policy, TierPolicy } from "../src/registry/policy.js";
+import type { Severity } from "../src/registry/vocabulary.js";
 
 const FULL = {
   covers: ["outage"],
@@ -22,14 +24,18 @@ const BASIC = {
   s0_response: false,
   respond_within: { S1: "2d" },
 } as unknown as TierPolicy;
+const POLICY = { tiers: { full: FULL, basic: BASIC } } as unknown as Policy;
+const full = (severity: Severity) => strictestPromise(["full"], POLICY, severity);
+const basic = (severity: Severity) => strictestPromise(["basic"], POLICY, severity);
 const at = (minutes: number) => new Date(Date.UTC(2026, 11, 6, 9, 0) + minutes * 60_000);
 
 describe("a full-tier S0 promised a response within the hour", () => {
-  const started = clockFor(undefined, true, "S0", FULL, at(0))!;
+  const started = clockFor(undefined, true, "S0", full("S0"), at(0))!;
 
   test("its clock starts when it is accepted, due an hour later", () => {
     expect(started).toMatchObject({
       severity: "S0",
+      tier: "full",
       startedAt: at(0).toISOString(),
       dueAt: at(60).toISOString(),
       escalated: [],
@@ -72,19 +78,35 @@ describe("a full-tier S0 promised a response within the hour", () => {
   });
 
   test("a second decision keeps the clock; a raise from S2 to S0 starts it again", () => {
-    expect(clockFor(started, true, "S0", FULL, at(20))).toBe(started);
-    const s2 = clockFor(undefined, true, "S2", FULL, at(0))!;
+    expect(clockFor(started, true, "S0", full("S0"), at(20))).toBe(started);
+    const s2 = clockFor(undefined, true, "S2", full("S2"), at(0))!;
     expect(s2.dueAt).toBe(at(5 * 24 * 60).toISOString());
     expect(escalationsDue(s2, at(10_000))).toEqual([]); // only S0s escalate
-    const raised = clockFor(s2, true, "S0", FULL, at(100))!;
+    const raised = clockFor(s2, true, "S0", full("S0"), at(100))!;
     expect(raised).toMatchObject({ severity: "S0", dueAt: at(160).toISOString() });
+    // Lowered again: the longer promise, counted from when the S0 clock started.
+    const lowered = clockFor(withEscalated(raised, ["half"]), true, "S1", full("S1"), at(140))!;
+    expect(lowered).toMatchObject({ severity: "S1", startedAt: at(100).toISOString() });
+    expect(lowered.dueAt).toBe(at(100 + 24 * 60).toISOString());
+    expect(escalationsDue(lowered, at(200))).toEqual([]);
+  });
+
+  test("of two covering tiers, the quicker promise is the one kept, with its tier", () => {
+    const both = { tiers: { full: FULL, basic: { ...BASIC, respond_within: { S1: "2h" } } } };
+    expect(strictestPromise(["full", "basic"], both as unknown as Policy, "S1")).toEqual({
+      tier: "basic",
+      minutes: 120,
+    });
+    expect(strictestPromise(["basic"], POLICY, "S0")).toBeUndefined();
   });
 });
 
 test("a basic-tier S0 has no clock: basic promises no S0 response", () => {
-  expect(clockFor(undefined, false, "S0", BASIC, at(0))).toBeUndefined();
-  expect(clockFor(undefined, true, "S0", BASIC, at(0))).toBeUndefined();
-  expect(clockFor(undefined, true, "S1", BASIC, at(0))?.dueAt).toBe(at(2 * 24 * 60).toISOString());
+  expect(clockFor(undefined, false, "S0", basic("S0"), at(0))).toBeUndefined();
+  expect(clockFor(undefined, true, "S0", basic("S0"), at(0))).toBeUndefined();
+  expect(clockFor(undefined, true, "S1", basic("S1"), at(0))?.dueAt).toBe(
+    at(2 * 24 * 60).toISOString(),
+  );
 });
 
 test("promised times read as calendar minutes", () => {

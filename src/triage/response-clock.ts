@@ -2,7 +2,8 @@
 // response is due (the tier's promise for the severity, in calendar time), who answered and
 // when, and which escalation steps have been taken. Pure: the times come in, the clock goes out,
 // and the bot comment's state records it.
-import type { TierPolicy } from "../registry/policy.js";
+import type { Policy, TierPolicy } from "../registry/policy.js";
+import type { Tier } from "../registry/schema.js";
 import type { Severity } from "../registry/vocabulary.js";
 import type { ResponseClock } from "./state.js";
 
@@ -26,16 +27,22 @@ export function promiseFor(tier: TierPolicy, severity: Severity): number | undef
   return span ? promiseMinutes(span) : undefined;
 }
 
+/** A promise a request is owed: by which tier, and how many minutes. */
+export interface Promised {
+  tier: Tier;
+  minutes: number;
+}
+
 /** Of the tiers a request is covered by, the one that promises the quickest response. */
-export function strictestTier(
-  tiers: readonly TierPolicy[],
+export function strictestPromise(
+  tiers: readonly Tier[],
+  policy: Policy,
   severity: Severity,
-): TierPolicy | undefined {
-  let best: TierPolicy | undefined;
+): Promised | undefined {
+  let best: Promised | undefined;
   for (const tier of tiers) {
-    const minutes = promiseFor(tier, severity);
-    if (minutes === undefined) continue;
-    if (!best || minutes < promiseFor(best, severity)!) best = tier;
+    const minutes = promiseFor(policy.tiers[tier], severity);
+    if (minutes !== undefined && (!best || minutes < best.minutes)) best = { tier, minutes };
   }
   return best;
 }
@@ -44,26 +51,29 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * The clock after a decision: started when the request is accepted with a promise for its
- * severity, started again when a person raises the severity before anyone answered, and kept
- * as it is otherwise (a response already given ends it for good).
+ * severity, started again when a person raises the severity before anyone answered, due later
+ * (from the same start) when it is lowered, and kept as it is otherwise; a response already
+ * given ends it for good.
  */
 export function clockFor(
   previous: ResponseClock | undefined,
   accepted: boolean,
   severity: Severity,
-  tier: TierPolicy | undefined,
+  promised: Promised | undefined,
   now: Date,
 ): ResponseClock | undefined {
   if (previous?.respondedAt) return previous;
-  const minutes = accepted && tier ? promiseFor(tier, severity) : undefined;
-  if (minutes === undefined) return undefined; // no longer accepted, or no promise
-  if (previous && previous.severity <= severity) return previous; // same or lowered: keep time
-  return {
+  if (!accepted || !promised) return undefined; // no longer accepted, or no promise
+  const start = (from: number) => ({
     severity,
-    startedAt: iso(now.getTime()),
-    dueAt: iso(now.getTime() + minutes * 60_000),
-    escalated: [],
-  };
+    tier: promised.tier,
+    startedAt: iso(from),
+    dueAt: iso(from + promised.minutes * 60_000),
+  });
+  if (!previous || severity < previous.severity) return { ...start(now.getTime()), escalated: [] };
+  if (severity === previous.severity) return previous;
+  // Lowered: the longer promise, counted from when the clock started; steps taken stay taken.
+  return { ...start(Date.parse(previous.startedAt)), escalated: previous.escalated };
 }
 
 /** Who answered, if it counts: a person, not the requester, not the app. */

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { MAX_ALIAS_CHARS, MAX_NAME_CHARS } from "../registry/identity.js";
-import { INSTANCE_CODE } from "../registry/schema.js";
+import { INSTANCE_CODE, TIERS } from "../registry/schema.js";
 import { CATEGORIES, OUTCOMES, SEVERITIES, SIZES } from "../registry/vocabulary.js";
 
 /** Marks the app's one comment per issue. */
@@ -185,11 +185,12 @@ const TimeEntrySchema = z.object({
   comment: z.number().int().positive().optional(),
 });
 
-/** The hidden state kept in the bot comment, so any replica decides the same thing. */
 /** The response promise's clock (response-clock.ts): due, answered, escalated. */
 const isoTime = z.string().max(40);
 const ResponseSchema = z.object({
   severity: z.enum(SEVERITIES),
+  /** The tier whose promise it is (the strictest of those covering the request). */
+  tier: z.enum(TIERS).optional(),
   startedAt: isoTime,
   dueAt: isoTime,
   respondedAt: isoTime.optional(),
@@ -200,6 +201,7 @@ const ResponseSchema = z.object({
     .default([]),
 });
 
+/** The hidden state kept in the bot comment, so any replica decides the same thing. */
 const StateSchema = z.object({
   v: z.literal(1),
   /** Labels the app itself added (not a person's overrides). */

@@ -4,6 +4,7 @@ import { watchedRepos, type TriageConfig } from "../registry/triage-config.js";
 import { gitHubClient } from "../github/client.js";
 import type { GitHub, IssueRef } from "../github/client-types.js";
 import type { LiveConfig } from "../github/live-config.js";
+import type { Clock } from "../clock.js";
 import type { Logger } from "../logger.js";
 import type { Coordinator } from "../coordination/types.js";
 import type { Executor } from "../github/executor.js";
@@ -22,6 +23,8 @@ export interface AppDeps {
   coordinator: Coordinator;
   /** The login the app's own comments are written by (`<slug>[bot]`), learnt from GitHub. */
   appLogin: () => Promise<string>;
+  /** The app's time (the system's; tests move their own). */
+  clock: Clock;
 }
 
 /** Whether the app watches this repository (see watchedRepos). */
@@ -90,6 +93,7 @@ export interface IssueJob {
   coordinator?: Coordinator;
   /** The login the app's own comments are written by: no other bot's comment is trusted. */
   appLogin: string;
+  clock: Clock;
   log: Logger;
 }
 
@@ -180,6 +184,7 @@ export async function issueJobFor(place: EventPlace, deps: AppDeps): Promise<Iss
     act: deps.executor(github, ref, { log: place.log, policy: config.policy }),
     coordinator: deps.coordinator,
     appLogin: await deps.appLogin(),
+    clock: deps.clock,
     log: place.log,
   };
 }

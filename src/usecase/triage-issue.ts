@@ -1,6 +1,6 @@
 // A sysadmin request in its turn: decide from the issue and its recorded state, then make the
 // labels, the bot comment and the board card match the plan.
-import { clockFor, strictestTier } from "../triage/response-clock.js";
+import { clockFor, strictestPromise } from "../triage/response-clock.js";
 import { countDecision } from "../metrics/metrics.js";
 import { mention } from "../markup/inert.js";
 import {
@@ -80,13 +80,13 @@ export async function decideAndApply(
     title: issue.title,
   };
   const alerts = issue.state === "closed" ? [] : alertsFor(plan, previous, link, config.registry);
-  const covering = plan.verdicts.filter((v) => v.covered).map((v) => config.policy.tiers[v.tier]);
+  const covering = plan.verdicts.filter((v) => v.covered).map((v) => v.tier);
   const response = clockFor(
     previous?.response,
     plan.outcome === "accepted",
     plan.severity,
-    strictestTier(covering, plan.severity),
-    new Date(),
+    strictestPromise(covering, config.policy, plan.severity),
+    new Date(job.clock.now()),
   );
   const state = nextState(plan, current, {
     response: response ?? null,

@@ -1,5 +1,6 @@
 // The sweep's work run right here, each piece under its issue's lock in this process, instead of
 // in the app's queue: the command line without Redis (it cannot reach the app), and tests.
+import { systemClock } from "../../clock.js";
 import { inProcessCoordinator } from "../../coordination/in-process.js";
 import type { GitHub } from "../../github/client-types.js";
 import type { ConfigStore, LiveConfig } from "../../github/live-config.js";
@@ -26,6 +27,7 @@ export function runHere(here: Here): SweepOptions["submit"] {
     executor: here.executor,
     coordinator,
     appLogin: () => Promise.resolve(here.appLogin),
+    clock: systemClock,
     store: here.store,
     auth: () => Promise.resolve(here.github),
     log: here.log,
