@@ -23,7 +23,8 @@ import {
 import { submit, workRunner, type WorkDeps } from "./handlers/work-queue.js";
 import { connectShared, RedisUnreachable } from "./coordination/connect.js";
 import { FEATURES } from "./features/index.js";
-import type { Task } from "./features/tasks.js";
+import type { Receiver } from "./features/feature.js";
+import { itemFor, type Task } from "./features/tasks.js";
 import { appLoginOnce } from "./github/app-identity.js";
 import type { GitHub } from "./github/client-types.js";
 import { ConfigStore } from "./github/live-config.js";
@@ -114,6 +115,7 @@ export function buildApp(options: AppOptions = {}) {
       redisUrl: settings.REDIS_URL,
       log: app.log,
       retryDelaysMs: options.retryDelaysMs,
+      clock: options.clock,
     });
     // Handlers are registered at once (deliveries may come before Redis answers) and wait for it.
     const chat = chatUrl ? chatWebhook(chatUrl, app.log, options.chatOptions) : undefined;
@@ -130,6 +132,12 @@ export function buildApp(options: AppOptions = {}) {
         auth: (installation) => app.auth(Number(installation)),
         appLogin,
         clock: options.clock ?? systemClock,
+        // A promise's next escalation step waits in the queue for its time (escalate.ts).
+        remind: async (issue, at) =>
+          void (await shared.queue.later(
+            itemFor({ kind: "escalate", deliveryId: `promise-${at}`, ...issue }, true),
+            at,
+          )),
         store,
         log: app.log,
       };
@@ -138,23 +146,26 @@ export function buildApp(options: AppOptions = {}) {
     const track = deliveriesInFlight.track.bind(deliveriesInFlight);
     const trackDelivery = deliveriesInFlight.trackDelivery.bind(deliveriesInFlight);
     // Every feature's events, from the one list: a delivery becomes work for the queue (or is
-    // answered at once, as a reload is).
-    for (const feature of FEATURES) {
-      for (const receiver of feature.receivers ?? []) {
-        app.on(receiver.events as never, (context: Parameters<typeof receiver.receive>[0]) =>
-          trackDelivery(async () => {
-            const { deps, run } = await ready;
-            try {
+    // answered at once, as a reload is), for each feature that takes its event, and is counted
+    // once.
+    for (const [event, receivers] of receiversByEvent()) {
+      app.on(event as never, (context: Parameters<Receiver["receive"]>[0]) =>
+        trackDelivery(async () => {
+          const { deps, run } = await ready;
+          try {
+            const results: DeliveryResult[] = [];
+            for (const receiver of receivers) {
               const queued = await receiver.receive(context, deps);
               const submitted = queued && (await submit(queued, deps, run, context.octokit));
-              countDelivery(context.name, deliveryResult(submitted));
-            } catch (error) {
-              countDelivery(context.name, "failed");
-              throw error;
+              results.push(deliveryResult(submitted));
             }
-          }),
-        );
-      }
+            countDelivery(context.name, strongest(results));
+          } catch (error) {
+            countDelivery(context.name, "failed");
+            throw error;
+          }
+        }),
+      );
     }
     // Events no feature takes (ping, installation…) are counted too.
     const taken = new Set<string>(
@@ -181,6 +192,8 @@ export function buildApp(options: AppOptions = {}) {
       coordinator: shared.coordinator,
       queue: shared.queue,
       appLogin,
+      now: () => deps.clock.now(),
+      remind: deps.remind,
       redeliver: async (appOctokit) =>
         redeliverFailed(
           appOctokit,
@@ -207,6 +220,19 @@ export function buildApp(options: AppOptions = {}) {
 }
 
 /** What became of a delivery: no work in it, queued (or run inline), or already received. */
+/** Each event some feature takes, with the receivers that take it (in the features' order). */
+function receiversByEvent(): Map<string, Receiver[]> {
+  const byEvent = new Map<string, Receiver[]>();
+  for (const receiver of FEATURES.flatMap((f) => f.receivers ?? []))
+    for (const event of receiver.events)
+      byEvent.set(event, [...(byEvent.get(event) ?? []), receiver]);
+  return byEvent;
+}
+
+/** A delivery two features took: queued by either is queued. */
+const strongest = (results: DeliveryResult[]): DeliveryResult =>
+  (["queued", "duplicate"] as const).find((r) => results.includes(r)) ?? "ignored";
+
 function deliveryResult(submitted: Submitted | undefined): DeliveryResult {
   if (!submitted) return "ignored";
   return submitted.queued || "done" in submitted ? "queued" : "duplicate";

@@ -32,7 +32,7 @@ const config = {
   policy: {
     ...shipped.policy,
     board: { ...shipped.policy.board!, number: 5 },
-    alerts: { s0_team: "openfoodfoundation/sysadmins" },
+    alerts: { s0_team: "openfoodfoundation/sysadmins", escalation_team: null },
   },
 };
 const REPO = "/repos/openfoodfoundation/ofn-install";

@@ -54,7 +54,7 @@ function expectNothingPrivate(text: string): void {
   expect(text).not.toContain("instances.yml");
 }
 
-const COARSE_KEYS = ["deliveries", "failuresWaiting", "ok", "queue", "sweep"];
+const COARSE_KEYS = ["deliveries", "failuresWaiting", "ok", "promises", "queue", "sweep"];
 
 describe("who reads the details of /status (the handler, asked from given addresses)", () => {
   const fake = new FakeGitHub();
@@ -116,6 +116,7 @@ describe("who reads the details of /status (the handler, asked from given addres
       failuresWaiting: 0,
       sweep: { last: { at: "2025-05-01T10:00:00.000Z" } },
       deliveries: null,
+      promises: null,
     });
     expectNothingPrivate(body);
   });

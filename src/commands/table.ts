@@ -457,6 +457,22 @@ const retriage = define({
   apply: () => ok,
 });
 
+const ack = define({
+  name: "ack",
+  usage: "`/ack`",
+  does: "acknowledge the request: a first response, which stops its response promise's clock and reminders (any comment by someone other than the requester does too)",
+  also: "anyone",
+  parse: bare("ack", "`/ack`"),
+  apply: (_c, draft, { actor, previous }) => {
+    if (!previous?.response) return refuse("no response promise runs on this issue");
+    if (draft.scope.author?.toLowerCase() === actor.login.toLowerCase())
+      return refuse(
+        "the promise is made to you, the requester: the first response must come from someone else",
+      );
+    return ok;
+  },
+});
+
 const help = define({
   name: "help",
   usage: "`/help`",
@@ -485,6 +501,7 @@ export const COMMANDS = [
   done,
   spent,
   retriage,
+  ack,
   help,
 ] as const;
 

@@ -4,6 +4,7 @@
 // The Redis modules (ioredis, BullMQ) are loaded only when REDIS_URL is set: one replica starts
 // without them.
 import type { Redis } from "ioredis";
+import type { Clock } from "../clock.js";
 import type { Logger } from "../logger.js";
 import { redactSecrets } from "../redact.js";
 import { inProcessCoordinator } from "./in-process.js";
@@ -22,6 +23,8 @@ export interface SharedOptions {
   retryDelaysMs?: readonly number[];
   /** Redis must answer within this time at start. */
   connectTimeoutMs?: number;
+  /** The time work set for later waits for (the system's; tests move their own). */
+  clock?: Clock;
 }
 
 export class RedisUnreachable extends Error {}

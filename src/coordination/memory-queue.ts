@@ -2,6 +2,8 @@
 // (S0) items first, then oldest first; a failed item is tried again on RETRY_DELAYS_MS. On a
 // stop it takes nothing new and works off what waits (within the shutdown deadline); what is
 // left then is lost here: issues are found again by the reconcile sweep, commands are not.
+// Work set for later waits on a timer; a stop drops it (the sweep takes up what falls due).
+import { systemClock, type Clock } from "../clock.js";
 import type { Logger } from "../logger.js";
 import {
   RETRY_DELAYS_MS,
@@ -28,6 +30,8 @@ interface Lane<T> {
 export interface QueueOptions {
   retryDelaysMs?: readonly number[];
   log: Logger;
+  /** The time set work waits for (the system's; tests move their own). */
+  clock?: Clock;
 }
 
 /** Urgent first, then oldest. */
@@ -42,6 +46,9 @@ export function memoryQueue<T>(claims: Coordinator, options: QueueOptions): Work
   let seq = 0;
   let runner: Runner<T> | undefined;
   let closing = false;
+  /** Work set for later, by id: what cancels its timer. */
+  const scheduled = new Map<string, () => void>();
+  const clock = options.clock ?? systemClock;
 
   const laneOf = (installation: string) => {
     let lane = lanes.get(installation);
@@ -97,6 +104,18 @@ export function memoryQueue<T>(claims: Coordinator, options: QueueOptions): Work
       pump(item.installation);
       return true;
     },
+    async later(item, at) {
+      if (closing || scheduled.has(item.id)) return false;
+      const cancel = clock.at(at, () => {
+        scheduled.delete(item.id);
+        if (closing) return;
+        this.add(item).catch((error: unknown) =>
+          options.log.warn({ work: item.id, error: String(error) }, "set work could not be queued"),
+        );
+      });
+      scheduled.set(item.id, cancel);
+      return true;
+    },
     async start(run) {
       runner = run;
       for (const installation of lanes.keys()) pump(installation);
@@ -115,11 +134,14 @@ export function memoryQueue<T>(claims: Coordinator, options: QueueOptions): Work
         active: all.filter((l) => l.running).length,
         retrying: retrying.size,
         failed,
+        scheduled: scheduled.size,
       };
     },
     async close() {
       closing = true;
       for (const timer of retrying.values()) clearTimeout(timer);
+      for (const cancel of scheduled.values()) cancel();
+      scheduled.clear();
       if (retrying.size)
         options.log.warn(
           { lost: retrying.size },

@@ -1,9 +1,13 @@
 // The work queue of several replicas, on Redis with BullMQ: one queue per installation, run one
 // item at a time across all replicas (BullMQ's global concurrency), S0 first (priority 1) then
 // oldest first (FIFO within a priority). Items survive a restart; an item whose replica died is
-// found stalled and run again by another; a failed item is retried on RETRY_DELAYS_MS.
+// found stalled and run again by another; a failed item is retried on RETRY_DELAYS_MS. Work set
+// for later is a delayed job of its own queue ("later", its id the item's, so every replica
+// setting it sets it once): when it falls due, whichever replica's worker takes it adds the item
+// to its installation's queue. It survives a restart in Redis.
 import { Queue, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
+import { systemClock, type Clock } from "../clock.js";
 import type { Logger } from "../logger.js";
 import { KEY_PREFIX } from "./redis-coordinator.js";
 import {
@@ -20,9 +24,12 @@ export interface RedisQueueOptions {
   /** How often a replica looks for installations another replica queued for first. */
   discoverEveryMs?: number;
   log: Logger;
+  /** The app's time: a delay is counted from it (the system's; tests move their own). */
+  clock?: Clock;
 }
 
 const INSTALLATIONS = `${KEY_PREFIX}:installations`;
+const LATER = "later";
 const OPEN_STATES = ["waiting", "prioritized", "active", "delayed"] as const;
 /** BullMQ ids and queue names may not contain ":". */
 const safe = (text: string) => text.replace(/[^\w.#/@-]/g, "_");
@@ -36,6 +43,9 @@ export function redisQueue<T>(
   const workers = new Map<string, Worker>();
   let runner: Runner<T> | undefined;
   let discover: NodeJS.Timeout | undefined;
+  const clock = options.clock ?? systemClock;
+  const later = new Queue<WorkItem<T>>(LATER, { connection: redis, prefix: KEY_PREFIX });
+  let laterWorker: Worker | undefined;
 
   const queues = new Map<string, Queue>();
   const opening = new Map<string, Promise<Queue>>();
@@ -107,7 +117,7 @@ export function redisQueue<T>(
     return lists.flat().filter(Boolean);
   };
 
-  return {
+  const queue: WorkQueue<T> = {
     async add(item) {
       if (!(await claims.claim(`queued:${item.id}`, 24 * 60 * 60))) return false;
       try {
@@ -128,8 +138,32 @@ export function redisQueue<T>(
         throw error;
       }
     },
+    async later(item, at) {
+      const jobId = safe(item.id);
+      if (await later.getJob(jobId)) return false;
+      await later.add(LATER, item, {
+        jobId,
+        delay: Math.max(0, at - clock.now()),
+        removeOnComplete: { age: 24 * 60 * 60 },
+        removeOnFail: { age: 7 * 24 * 60 * 60 },
+      });
+      return true;
+    },
     async start(run) {
       runner = run;
+      // A due item goes to its installation's queue (a second add of its id is dropped there).
+      laterWorker = new Worker<WorkItem<T>>(
+        LATER,
+        async (job) => void (await queue.add(job.data)),
+        {
+          connection: redis,
+          prefix: KEY_PREFIX,
+          concurrency: 1,
+        },
+      );
+      laterWorker.on("error", (error) =>
+        options.log.warn({ error: String(error) }, "set-for-later queue error"),
+      );
       await discoverInstallations();
       discover = setInterval(() => {
         discoverInstallations().catch((error: unknown) =>
@@ -149,17 +183,22 @@ export function redisQueue<T>(
         ),
       );
       const sum = (key: string) => counts.reduce((n, c) => n + (c[key] ?? 0), 0);
+      const set = await later.getJobCounts("delayed", "waiting", "active");
       return {
         waiting: sum("waiting") + sum("prioritized"),
         active: sum("active"),
         retrying: sum("delayed"),
         failed: sum("failed"),
+        scheduled: (set.delayed ?? 0) + (set.waiting ?? 0) + (set.active ?? 0),
       };
     },
     async close() {
       clearInterval(discover);
+      await laterWorker?.close();
+      await later.close();
       await Promise.all([...workers.values()].map((w) => w.close()));
       await Promise.all([...queues.values()].map((q) => q.close()));
     },
   };
+  return queue;
 }

@@ -39,6 +39,8 @@ export interface QueueStatus {
   retrying: number;
   /** Failed for good after every retry (the sweep repairs these issues). */
   failed: number;
+  /** Work set to run at a later time (a response promise's escalation steps). */
+  scheduled: number;
 }
 
 export type Runner<T> = (item: WorkItem<T>) => Promise<void>;
@@ -46,6 +48,11 @@ export type Runner<T> = (item: WorkItem<T>) => Promise<void>;
 export interface WorkQueue<T = unknown> {
   /** Queue the item; false when its id was already queued (by any replica). */
   add(item: WorkItem<T>): Promise<boolean>;
+  /**
+   * Queue the item when the clock reaches `at` (ms since 1970); false when an item with its id
+   * is already set (by any replica). Set items are not "queued issues": the sweep still looks.
+   */
+  later(item: WorkItem<T>, at: number): Promise<boolean>;
   /** Start running items, one at a time per installation (across replicas). */
   start(run: Runner<T>): Promise<void>;
   /** Issues with work waiting, running or waiting for a retry. */

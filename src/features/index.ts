@@ -3,6 +3,7 @@
 // here; nothing else names a feature.
 import { commands } from "./commands/comment-events.js";
 import type { Feature, Runner } from "./feature.js";
+import { promises } from "./promises/promises-feature.js";
 import { registryCheck } from "./registry-check/registry-events.js";
 import { sweep } from "./sweep/sweep-feature.js";
 import type { Task, TaskKind } from "./tasks.js";
@@ -14,6 +15,7 @@ export const FEATURES: readonly Feature[] = [
   commands,
   tierApplications,
   registryCheck,
+  promises,
   sweep,
 ];
 

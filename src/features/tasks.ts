@@ -52,7 +52,31 @@ export interface RepairTask extends TaskBase {
   why: string;
 }
 
-export type Task = IssueTask | CommandTask | PullClosedTask | RegistryCheckTask | RepairTask;
+/** A person answered a request (a comment, an assignment, a card moved on): its response
+ * promise may be met (promises). */
+export interface ResponseTask extends TaskBase {
+  kind: "response";
+  /** The person's login. */
+  by: string;
+  /** When, as GitHub says (ISO time). */
+  at: string;
+  via: "comment" | "assignment" | "card";
+}
+
+/** A response promise's escalation step may be due (promises): set for its time, or found by
+ * the sweep. `deliveryId` names the step it was set for. */
+export interface EscalateTask extends TaskBase {
+  kind: "escalate";
+}
+
+export type Task =
+  | IssueTask
+  | CommandTask
+  | PullClosedTask
+  | RegistryCheckTask
+  | RepairTask
+  | ResponseTask
+  | EscalateTask;
 export type TaskKind = Task["kind"];
 export type TaskOf<K extends TaskKind> = Extract<Task, { kind: K }>;
 
@@ -65,6 +89,8 @@ function idOf(task: Task): string {
       return `pull-closed-${task.pull.repo}-${task.pull.number}-${task.pull.merged}`;
     case "repair":
       return `repair-${task.repo}-${task.number}-${task.deliveryId}`;
+    case "escalate":
+      return `escalate-${task.repo}-${task.number}-${task.deliveryId}`;
     default:
       return `delivery-${task.deliveryId}`;
   }

@@ -84,3 +84,21 @@ export async function closeIssue(
 ): Promise<void> {
   await github.rest.issues.update({ ...ref, state: "closed", state_reason: reason });
 }
+
+const ISSUE_OF_NODE = `query SysadminPipeIssueOfNode($id: ID!) {
+  node(id: $id) { ... on Issue { number repository { nameWithOwner } } }
+}`;
+
+/** The issue a GraphQL id names (a board card's content), or undefined when it is no issue. */
+export async function issueOfNode(
+  github: GitHub,
+  id: string,
+): Promise<{ repo: string; number: number } | undefined> {
+  const result = await github.graphql<{
+    node: { number?: number; repository?: { nameWithOwner: string } } | null;
+  }>(ISSUE_OF_NODE, { id });
+  const node = result.node;
+  return node?.number && node.repository
+    ? { repo: node.repository.nameWithOwner, number: node.number }
+    : undefined;
+}

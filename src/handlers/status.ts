@@ -25,6 +25,7 @@ export interface StatusDeps {
 export async function statusReport(deps: StatusDeps) {
   const queue = await deps.queue.status();
   const registry = deps.store.describe();
+  const last = ((await deps.coordinator.note(LAST_SWEEP)) ?? null) as LastSweep | null;
   return {
     ok: registry.live.every((r) => r.valid),
     replicas: deps.coordinator.kind === "redis" ? "shared through Redis" : "this process only",
@@ -32,8 +33,10 @@ export async function statusReport(deps: StatusDeps) {
     failuresWaiting: queue.retrying + queue.failed,
     sweep: {
       everyMinutes: deps.every,
-      last: ((await deps.coordinator.note(LAST_SWEEP)) ?? null) as LastSweep | null,
+      last,
     },
+    /** Response promises waiting for a first response, and the overdue, as the sweep counted. */
+    promises: last?.promises ?? null,
     /** What GitHub's delivery log showed failed, and was asked for again. */
     deliveries: ((await deps.coordinator.note(DELIVERY_LOG)) ?? null) as DeliveryLogNote | null,
     registry,
@@ -44,12 +47,12 @@ type Report = Awaited<ReturnType<typeof statusReport>>;
 
 /** What anyone may read: health, counts, a time (which issues failed is a detail). */
 function coarse(report: Report) {
-  const { ok, queue, failuresWaiting, sweep, deliveries } = report;
+  const { ok, queue, failuresWaiting, sweep, deliveries, promises } = report;
   const last = sweep.last ? { at: sweep.last.at, failed: sweep.last.failed } : null;
   const redelivered = deliveries
     ? { redelivered: deliveries.redelivered, checkedAt: deliveries.checkedAt }
     : null;
-  return { ok, queue, failuresWaiting, sweep: { last }, deliveries: redelivered };
+  return { ok, queue, failuresWaiting, sweep: { last }, deliveries: redelivered, promises };
 }
 
 /** Who asks: this machine or the token's holder (details), anyone else, or a wrong token. */

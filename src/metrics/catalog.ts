@@ -40,7 +40,7 @@ export const METRICS = [
   {
     name: "queue_items",
     type: "gauge",
-    help: "Work in this installation's queues (shared through Redis): waiting, active, retrying, failed.",
+    help: "Work in this installation's queues (shared through Redis): waiting, active, retrying, failed, scheduled (set for a later time).",
     labels: ["state"],
   },
   {
@@ -84,6 +84,24 @@ export const METRICS = [
     type: "counter",
     help: "Failed deliveries in GitHub's delivery log that the app asked GitHub to send again.",
     labels: [],
+  },
+  {
+    name: "response_promises",
+    type: "gauge",
+    help: "Response promises still waiting for a first response (open), and those of them past due (overdue), as the last sweep counted them.",
+    labels: ["state"],
+  },
+  {
+    name: "first_responses_total",
+    type: "counter",
+    help: "First responses to requests with a response promise, by whether they came in time (met, missed).",
+    labels: ["outcome"],
+  },
+  {
+    name: "escalations_total",
+    type: "counter",
+    help: "Unanswered S0s announced again, by step (half: half the promised time gone; breach: all of it).",
+    labels: ["step"],
   },
   {
     name: "lock_wait_seconds",

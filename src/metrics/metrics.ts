@@ -121,6 +121,26 @@ export function countRedeliveries(asked: number): void {
   });
 }
 
+/** Open response promises and the overdue among them, as a sweep counted them. */
+export function countPromises(open: number, overdue: number): void {
+  safely(() => {
+    gauge("response_promises").set({ state: "open" }, open);
+    gauge("response_promises").set({ state: "overdue" }, overdue);
+  });
+}
+
+/** A first response recorded against a promise: in time or not. */
+export function countFirstResponse(outcome: "met" | "missed" | "open"): void {
+  safely(() =>
+    counter("first_responses_total").inc({ outcome: outcome === "missed" ? "missed" : "met" }),
+  );
+}
+
+/** An unanswered S0 announced again. */
+export function countEscalation(step: "half" | "breach"): void {
+  safely(() => counter("escalations_total").inc({ step }));
+}
+
 /** How long a lock was waited for; its kind is the key's first part ("issue:…" -> issue). */
 export function observeLockWait(key: string, seconds: number): void {
   safely(() => {
@@ -130,7 +150,9 @@ export function observeLockWait(key: string, seconds: number): void {
 }
 
 /** The queue's counts, read when scraped. */
-export type QueueCounts = Record<"waiting" | "active" | "retrying" | "failed", number>;
+export type QueueCounts = Record<"waiting" | "active" | "retrying" | "failed", number> & {
+  scheduled?: number;
+};
 
 /** The exposition, in the OpenMetrics text format, with the queue's counts as they are now. */
 export async function metricsText(queue: () => Promise<QueueCounts>): Promise<string> {

@@ -246,6 +246,9 @@ const CommandsSchema = z.strictObject({
 const AlertsSchema = z.strictObject({
   /** Mentioned in the bot comment of an accepted S0, so GitHub notifies them at once. */
   s0_team: teamName.nullable().default(null),
+  /** Mentioned as well when an accepted S0 goes unanswered: at half its promised time, and at
+   * all of it (tiers.yml's respond_within). */
+  escalation_team: teamName.nullable().default(null),
 });
 
 const filePath = z.string().trim().min(1).max(300);

@@ -5,6 +5,7 @@ import { displayName } from "./coverage.js";
 import { COMMENT_MARKER, encodeState } from "./state.js";
 import { formatMinutes } from "./time.js";
 import { jobLines } from "./job.js";
+import { promiseLine } from "./promise-text.js";
 import type { RecordedState, TimeLog, TriagePlan } from "./types.js";
 import { SEVERITY_MEANING, SIZE_MEANING } from "../registry/vocabulary.js";
 import { jobMinutes, timeTotals } from "./time-log.js";
@@ -47,6 +48,8 @@ export interface CommentOptions {
   boardNote?: string;
   /** The team to mention for an accepted S0 (`org/team`). */
   s0Team?: string | null;
+  /** The app's time (ms since 1970): whether a promise is overdue yet. */
+  now?: number;
 }
 
 function accepted(plan: TriagePlan): string {
@@ -196,6 +199,7 @@ export function renderComment(
   options: CommentOptions = {},
 ): string {
   const { boardNote, s0Team } = options;
+  const now = new Date(options.now ?? Date.now());
   const body = plan.held
     ? held(plan)
     : plan.outcome === "undecided"
@@ -213,6 +217,8 @@ export function renderComment(
   if (s0Team && plan.outcome === "accepted" && plan.severity === "S0") {
     sections.push("", `${mention(s0Team)}: this is an S0 emergency.`);
   }
+  const promise = plan.outcome === "accepted" ? promiseLine(state.response, now) : undefined;
+  if (promise) sections.push("", promise);
   const time = timeLogged(timeTotals(state));
   if (time) sections.push("", time);
   if (state.board?.archived && plan.outcome !== "accepted" && !plan.jobBoard) {

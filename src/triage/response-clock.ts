@@ -76,7 +76,8 @@ export function clockFor(
   return { ...start(Date.parse(previous.startedAt)), escalated: previous.escalated };
 }
 
-/** Who answered, if it counts: a person, not the requester, not the app. */
+/** Who answered, if it counts: a person, not the requester, not the app, after the clock started
+ * (a comment from before a raise to S0 answered the request as it was then). */
 export function respond(
   clock: ResponseClock,
   by: string,
@@ -88,6 +89,7 @@ export function respond(
   const login = by.toLowerCase();
   if (login === appLogin.toLowerCase() || login === requester?.toLowerCase()) return clock;
   if (login.endsWith("[bot]")) return clock;
+  if (at.getTime() < Date.parse(clock.startedAt)) return clock;
   return { ...clock, respondedAt: iso(at.getTime()), respondedBy: by };
 }
 

@@ -10,6 +10,9 @@ import { readIssue } from "../github/issue-api.js";
 import { isMaintainer, isTeamMember } from "../github/repo-access.js";
 import { decide } from "../triage/decide.js";
 import { decodeState } from "../triage/state.js";
+import type { RecordedState } from "../triage/types.js";
+import { promiseOutcome, respond } from "../triage/response-clock.js";
+import { countFirstResponse } from "../metrics/metrics.js";
 import { applyJobChanges } from "./job-writes.js";
 import { tierScope } from "./tier-application.js";
 import { handleIssue } from "./issue-turn.js";
@@ -89,20 +92,39 @@ export async function handleCommandComment(
   ) {
     outcome = run(await lookUpActor(job, login, teamsToAsk(parsed.commands)));
   }
+  const state = answeredBy(job, outcome.state, login, issue, comment);
   // Reactions and the reply first: if a write below fails, the retry must not find the comment
   // recorded as handled while its author was never answered (a rare second reply is better).
   await acknowledge(job, commentId, login, outcome);
   // The job's assignee and a delivered job's closing, before the comment records them.
   const jobBefore = previous?.commanded?.job;
-  const jobAfter = outcome.state.commanded?.job;
-  const current = await applyJobChanges(job, issue, jobBefore, jobAfter, outcome.state);
+  const jobAfter = state.commanded?.job;
+  const current = await applyJobChanges(job, issue, jobBefore, jobAfter, state);
   await handleIssue(
     job,
     current,
-    { labels: outcome.labels, comment: botComment, previous: outcome.state },
+    { labels: outcome.labels, comment: botComment, previous: state },
     { displace: outcome.displace, seenComment: commentId },
   );
   return true;
+}
+
+/** A person's command comment is a response too: it stops a running promise's clock when its
+ * writer is not the requester (respond decides who counts). */
+function answeredBy(
+  job: IssueJob,
+  state: RecordedState,
+  login: string,
+  issue: IssueData,
+  comment: CommandComment,
+): RecordedState {
+  const clock = state.response;
+  if (!clock || clock.respondedAt) return state;
+  const at = new Date(Date.parse(comment.createdAt ?? comment.writtenAt ?? "") || job.clock.now());
+  const answered = respond(clock, login, at, issue.user?.login, job.appLogin);
+  if (answered === clock) return state;
+  countFirstResponse(promiseOutcome(answered, at));
+  return { ...state, response: answered };
 }
 
 /** What GitHub says about the person: write access (or the maintainers' team), and the teams

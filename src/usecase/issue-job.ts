@@ -25,6 +25,16 @@ export interface AppDeps {
   appLogin: () => Promise<string>;
   /** The app's time (the system's; tests move their own). */
   clock: Clock;
+  /** Look at the issue's response promise again at `at` (ms since 1970): its next escalation
+   * step. Absent where nothing runs later (the command line). */
+  remind?: (issue: IssuePlace, at: number) => Promise<void>;
+}
+
+/** Where an issue is, as queued work names it. */
+export interface IssuePlace {
+  repo: string;
+  number: number;
+  installation: string;
 }
 
 /** Whether the app watches this repository (see watchedRepos). */
@@ -94,6 +104,8 @@ export interface IssueJob {
   /** The login the app's own comments are written by: no other bot's comment is trusted. */
   appLogin: string;
   clock: Clock;
+  /** Look at this issue's response promise again at `at` (see AppDeps.remind). */
+  remind?: (at: number) => Promise<void>;
   log: Logger;
 }
 
@@ -185,8 +197,14 @@ export async function issueJobFor(place: EventPlace, deps: AppDeps): Promise<Iss
     coordinator: deps.coordinator,
     appLogin: await deps.appLogin(),
     clock: deps.clock,
+    ...(deps.remind ? { remind: remindFor(deps.remind, place) } : {}),
     log: place.log,
   };
+}
+
+function remindFor(remind: NonNullable<AppDeps["remind"]>, place: EventPlace) {
+  const { repo, number, installation } = place;
+  return (at: number) => remind({ repo, number, installation }, at);
 }
 
 /** The key events for one issue are serialised on, in every replica. */

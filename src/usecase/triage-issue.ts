@@ -1,6 +1,11 @@
 // A sysadmin request in its turn: decide from the issue and its recorded state, then make the
 // labels, the bot comment and the board card match the plan.
-import { clockFor, strictestPromise } from "../triage/response-clock.js";
+import {
+  clockFor,
+  nextEscalationAt,
+  strictestPromise,
+  type ResponseClock,
+} from "../triage/response-clock.js";
 import { countDecision } from "../metrics/metrics.js";
 import { mention } from "../markup/inert.js";
 import {
@@ -39,6 +44,20 @@ export async function withHourCaps(
     appLogin: job.appLogin,
   });
   return applyHourCaps(plan, used, config.registry, config.policy, previous?.commanded);
+}
+
+/** Set the promise's next escalation step for its time; if that fails, the sweep finds it due. */
+async function remindOfPromise(job: IssueJob, clock: ResponseClock | undefined): Promise<void> {
+  const at = nextEscalationAt(clock);
+  if (at === undefined || !job.remind) return;
+  await job
+    .remind(at)
+    .catch((error: unknown) =>
+      job.log.warn(
+        { issue: `${job.repo}#${job.ref.issue_number}`, at: new Date(at), error: String(error) },
+        "could not set the response promise's next step: the sweep will find it due",
+      ),
+    );
 }
 
 /** A sysadmin request: decide, then make GitHub match: labels, comment, board, alerts. */
@@ -97,7 +116,11 @@ export async function decideAndApply(
     seenComment: options.seenComment,
   });
   const s0Team = config.policy.alerts.s0_team;
-  const body = renderComment(plan, state, config.registry, { boardNote: board.note, s0Team });
+  const body = renderComment(plan, state, config.registry, {
+    boardNote: board.note,
+    s0Team,
+    now: job.clock.now(),
+  });
   const writes = requestWrites(plan, current, body, config.policy, options.displace);
   // A mention only notifies when a comment is created: an edited bot comment needs a new one.
   const s0Note =
@@ -113,6 +136,7 @@ export async function decideAndApply(
       ? [{ kind: "issue" as const, writes, labeled: board.labeled ?? [] }]
       : []),
   ]);
+  await remindOfPromise(job, state.response);
   const created = writes.comment.action === "create" && job.receivedAt !== undefined;
   countDecision(plan.outcome, plan.kind, created ? Date.now() - job.receivedAt! : undefined);
   log.info(

@@ -4,7 +4,7 @@
 // through the coordinator, and one sweep at a time holds the "sweep" lock. A failed sweep is
 // logged and the next one tries again. The last sweep is noted for /status. Each sweep first
 // reads GitHub's delivery log (delivery-log.ts), and so does the app shortly after it starts.
-import { countSweep } from "../../metrics/metrics.js";
+import { countPromises, countSweep } from "../../metrics/metrics.js";
 import type { Probot } from "probot";
 import type { Coordinator, WorkQueue } from "../../coordination/types.js";
 import type { ConfigStore } from "../../github/live-config.js";
@@ -34,6 +34,9 @@ export interface ScheduleOptions {
   redeliver?: (app: GitHub) => Promise<unknown>;
   /** The first look at GitHub's delivery log after start (default five seconds; null: none). */
   redeliverAfterMs?: number | null;
+  /** Response promises: the time they are judged at, and how a next step is set again. */
+  now?: SweepOptions["now"];
+  remind?: SweepOptions["remind"];
 }
 
 /** What /status shows of the last sweep, across replicas. */
@@ -48,6 +51,8 @@ export interface LastSweep {
   failed: number;
   /** The issues the sweep could not look at or repair (the first 20), for an operator. */
   failedIssues: string[];
+  /** Response promises waiting for a first response, and those of them past due. */
+  promises: { open: number; overdue: number };
 }
 
 export const LAST_SWEEP = "last-sweep";
@@ -94,6 +99,8 @@ export function scheduleReconcile(
           quietMs: 0,
           queued: () => options.queue.queuedIssues(),
           appLogin,
+          ...(options.now ? { now: options.now } : {}),
+          ...(options.remind ? { remind: options.remind } : {}),
         }),
       );
     }
@@ -105,6 +112,7 @@ export function scheduleReconcile(
       const reports = await sweepAll();
       const sum = summarise(reports, Date.now());
       countSweep("ok", sum.submitted, sum.failed);
+      countPromises(sum.promises.open, sum.promises.overdue);
       return reports;
     } catch (error) {
       countSweep("failed");
@@ -150,5 +158,9 @@ function summarise(reports: SweepReport[], started: number): LastSweep {
     queued: sum((r) => r.skippedQueued),
     failed: sum((r) => r.failed.length),
     failedIssues: reports.flatMap((r) => r.failed.map((f) => f.issue)).slice(0, 20),
+    promises: {
+      open: sum((r) => r.promises.open),
+      overdue: sum((r) => r.promises.overdue),
+    },
   };
 }

@@ -23,6 +23,7 @@ import {
   toInput,
   type IssueData,
   type IssueJob,
+  type IssuePlace,
 } from "../../usecase/issue-job.js";
 import type { CommandComment } from "../../usecase/command-comment.js";
 import { unansweredCommands, type ListedComment } from "./lost-commands.js";
@@ -35,6 +36,12 @@ import { decodeState, readDigest } from "../../triage/state.js";
 import type { RecordedState, TriagePlan } from "../../triage/types.js";
 import type { Task } from "../tasks.js";
 import { timeTotals } from "../../triage/time-log.js";
+import {
+  escalationsDue,
+  nextEscalationAt,
+  promiseOutcome,
+  type ResponseClock,
+} from "../../triage/response-clock.js";
 
 /** What became of work the sweep handed on: queued for the app, or run here (what it did). */
 export type Submitted = { queued: true } | { queued: false; done?: string };
@@ -53,6 +60,10 @@ export interface SweepOptions {
   log: Logger;
   /** Hand a piece of work on: to the app's queue, or (the command line alone) run it now. */
   submit: (task: Task) => Promise<Submitted>;
+  /** The time response promises are judged at (ms since 1970; the system's by default). */
+  now?: () => number;
+  /** Set a promise's next escalation step for its time again (timers die with a process). */
+  remind?: (issue: IssuePlace, at: number) => Promise<void>;
 }
 
 export interface SweepReport {
@@ -68,6 +79,8 @@ export interface SweepReport {
   /** Issues with work waiting in the app's queue. */
   skippedQueued: number;
   failed: { issue: string; error: string }[];
+  /** Response promises waiting for a first response, and those of them past due. */
+  promises: { open: number; overdue: number };
 }
 
 const DUPLICATES = "more than one bot comment";
@@ -143,6 +156,7 @@ export async function reconcile(
     skippedRecent: 0,
     skippedQueued: 0,
     failed: [],
+    promises: { open: 0, overdue: 0 },
   };
   const quietMs = options.quietMs ?? 2 * 60 * 1000;
   const queued = (await options.queued?.()) ?? new Set<string>();
@@ -197,7 +211,7 @@ async function sweepIssue(
   const where = `${place.repo}#${place.number}`;
   let why: string | undefined;
   try {
-    const work = await workFor(github, place, live, options, listed);
+    const work = await workFor(github, place, live, options, listed, report);
     if (!work) return;
     why = work.why;
     const done: string[] = [];
@@ -239,6 +253,7 @@ async function workFor(
   live: LiveConfig,
   options: SweepOptions,
   listed: { issue: IssueData; comments: readonly ListedComment[] },
+  report: SweepReport,
 ): Promise<Work | undefined> {
   const { issue, comments } = listed;
   const base = {
@@ -248,6 +263,7 @@ async function workFor(
   };
   const comment = pickBotComment(comments, options.appLogin);
   const previous = comment ? decodeState(comment.body) : undefined;
+  countPromise(previous, report, options);
   const lost = unansweredCommands(comments, comment?.id, previous, Date.now());
   if (lost.length) {
     const tasks: Task[] = lost.map((c) => ({
@@ -258,6 +274,8 @@ async function workFor(
     }));
     return { why: neverAnswered(lost), tasks };
   }
+  const promise = await promiseWork(previous?.response, base, place.sweep, options);
+  if (promise) return promise;
   const pull = await missedPullClosing(github, previous, options.log);
   if (pull) {
     const deliveryId = `${place.sweep}-pull-${pull.pull.number}`;
@@ -272,6 +290,42 @@ async function workFor(
     : whyStale(place.repo, place.number, { labels, data: issue }, comment, live);
   if (!why) return undefined;
   return { why, tasks: [{ kind: "repair", ...base, deliveryId: place.sweep, why }] };
+}
+
+const nowOf = (options: SweepOptions) => options.now?.() ?? Date.now();
+
+/** A running promise counted: open, and overdue when past its time. */
+function countPromise(
+  previous: RecordedState | undefined,
+  report: SweepReport,
+  options: SweepOptions,
+): void {
+  const clock = previous?.response;
+  if (!clock || clock.respondedAt) return;
+  report.promises.open++;
+  if (promiseOutcome(clock, new Date(nowOf(options))) === "missed") report.promises.overdue++;
+}
+
+/**
+ * An S0's escalation step due and not taken (its timer died with a process, or Redis lost it):
+ * work for the queue. A step still to come is set for its time again (the queue drops a second
+ * setting of the same step).
+ */
+async function promiseWork(
+  clock: ResponseClock | undefined,
+  base: IssuePlace,
+  sweep: string,
+  options: SweepOptions,
+): Promise<Work | undefined> {
+  const due = escalationsDue(clock, new Date(nowOf(options)));
+  if (due.length)
+    return {
+      why: `S0 response promise: ${due.join(" and ")} step not announced`,
+      tasks: [{ kind: "escalate", ...base, deliveryId: `${sweep}-escalate` }],
+    };
+  const next = nextEscalationAt(clock);
+  if (next !== undefined) await options.remind?.(base, next);
+  return undefined;
 }
 
 const neverAnswered = (lost: readonly CommandComment[]) =>
