@@ -156,7 +156,7 @@ describe("the container's command with REDIS_URL", () => {
         };
         expect(status).toMatchObject({
           replicas: "shared through Redis",
-          queue: { waiting: 0, active: 0, retrying: 0, failed: 0 },
+          queue: { waiting: 0, active: 0, retrying: 0, failed: 0, scheduled: 0 },
           sweep: { everyMinutes: 15 },
         });
         expect(app.output()).not.toMatch(/Cannot find package/);

@@ -39,7 +39,7 @@ test("one issue at a time per installation, two installations side by side", asy
   for (let n = 0; n < 10; n++) await q.add(item(n, false, n % 2 ? "a" : "b"));
   await sleep(100);
   expect(most).toBe(1);
-  expect(await q.status()).toEqual({ waiting: 0, active: 0, retrying: 0, failed: 0 });
+  expect(await q.status()).toEqual({ waiting: 0, active: 0, retrying: 0, failed: 0, scheduled: 0 });
 });
 
 test("a delivery queued twice runs once; failed work is retried, then counted as failed", async () => {

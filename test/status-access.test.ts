@@ -112,7 +112,7 @@ describe("who reads the details of /status (the handler, asked from given addres
     expect(Object.keys(json).sort()).toEqual(COARSE_KEYS);
     expect(json).toEqual({
       ok: false,
-      queue: { waiting: 0, active: 0, retrying: 0, failed: 0 },
+      queue: { waiting: 0, active: 0, retrying: 0, failed: 0, scheduled: 0 },
       failuresWaiting: 0,
       sweep: { last: { at: "2025-05-01T10:00:00.000Z" } },
       deliveries: null,

@@ -509,6 +509,14 @@ export class FakeGitHub {
     issue.updated_at = new Date().toISOString();
   }
 
+  /** The issue a GraphQL id names (`I_issue<number>`, in whichever repository has it). */
+  private issueOfNode(id: string) {
+    const number = Number(/^I_issue(\d+)$/.exec(id)?.[1]);
+    for (const [full, repo] of this.repos)
+      if (repo.issues.has(number)) return { number, repository: { nameWithOwner: full } };
+    return null;
+  }
+
   private answer(
     method: string,
     path: string,
@@ -520,6 +528,8 @@ export class FakeGitHub {
         query: string;
         variables?: Record<string, unknown>;
       };
+      if (/^\s*query\s+SysadminPipeIssueOfNode\b/.test(doc))
+        return [200, { data: { node: this.issueOfNode(String(variables?.id)) } }];
       return [200, this.board.respond(doc, variables ?? {})];
     }
     if (method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) {

@@ -3,11 +3,11 @@
 // webhook that records what it is sent. For the multi-replica tests and the benchmark.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ensureBuilt, ROOT } from "./built.js";
 import { POLICY_TEXT } from "./config.js";
+import { chatSink } from "./chat-sink.js";
 import { FakeGitHub } from "./fake-github.js";
 import { freePort, loopbackAppEnv, signature, testAppKey } from "./loopback.js";
 
@@ -44,21 +44,6 @@ export interface ReplicaOptions {
   asBuilt?: boolean;
 }
 
-async function chatCollector(): Promise<{ url: string; chat: string[]; server: Server }> {
-  const chat: string[] = [];
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
-    req.on("end", () => {
-      chat.push((JSON.parse(body) as { text: string }).text);
-      res.end("ok");
-    });
-  });
-  const port = await freePort();
-  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${port}/hook`, chat, server };
-}
-
 async function waitUntilUp(url: string, child: ChildProcess, logs: string[]): Promise<void> {
   for (const end = Date.now() + 30_000; Date.now() < end;) {
     if (child.exitCode !== null) throw new Error(`a replica exited:\n${logs.join("\n")}`);
@@ -76,7 +61,7 @@ export async function startReplicas(options: ReplicaOptions): Promise<ReplicaSet
   if (!options.asBuilt) ensureBuilt();
   const fake = new FakeGitHub();
   const githubUrl = await fake.start();
-  const collector = await chatCollector();
+  const collector = await chatSink();
   const dir = mkdtempSync(path.join(tmpdir(), "sysadmin-pipe-replicas-"));
   const policyFile = path.join(dir, "policy.yml");
   writeFileSync(policyFile, POLICY_TEXT.replace(/^( {2}number:) null/m, "$1 5"));
