@@ -237,7 +237,7 @@ function loadMarkdown([name, alias, code, category]: string[]) {
     ...fields,
   });
   const records = [record({}), record({ number: 2, instances: [code!], category: category! })];
-  return renderLoadReport(loadReport(records, Q4, registry, policy));
+  return renderLoadReport(loadReport(records, Q4, registry, policy, Q4.end));
 }
 
 /** The invoice of a period: titles, logins and names from GitHub and the registry. */
@@ -266,7 +266,7 @@ function reviewText([name, alias, evidence]: string[]) {
     fr: { evidence: [evidence!, "https://example.org/fr-pledge"] },
   });
   const due = dueReviews(registry, "2026-12-06").find((d) => d.code === "fr")!;
-  const load = loadReport([], Q4, registry, policy);
+  const load = loadReport([], Q4, registry, policy, Q4.end);
   return renderReviewIssue(due, load, "openfoodfoundation/instance-managers");
 }
 

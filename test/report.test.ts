@@ -13,6 +13,8 @@ import { API } from "./helpers/probot.js";
 
 const { registry, policy } = shippedConfig();
 const Q4 = parsePeriod("2026-Q4")!;
+/** When the reports below are read: after the quarter. */
+const NOW = new Date("2027-01-15T00:00:00Z");
 
 const base = {
   repo: "openfoodfoundation/ofn-install",
@@ -123,7 +125,7 @@ describe("periods", () => {
 });
 
 describe("the load report", () => {
-  const report = loadReport(PIPE, Q4, registry, policy);
+  const report = loadReport(PIPE, Q4, registry, policy, NOW);
 
   test("per instance: requests, severities, sizes, outcomes, estimated and logged hours", () => {
     const by = Object.fromEntries(report.instances.map((l) => [l.code, l]));
@@ -237,7 +239,7 @@ describe("hours by the date they were logged", () => {
   };
 
   test("a request opened before the period counts its hours logged in it, not as a request", () => {
-    const report = loadReport([old], Q4, registry, policy);
+    const report = loadReport([old], Q4, registry, policy, NOW);
     expect(report.totals).toMatchObject({ requests: 0, pipeHours: 1.5 });
     expect(report.instances.map((l) => [l.code, l.requests, l.pipeHours])).toEqual([
       ["fr", 0, 0.75],
@@ -247,7 +249,7 @@ describe("hours by the date they were logged", () => {
 
   test("with a cost per pipe hour, each instance's hours are costed, and the total adds up", () => {
     const costed = { ...policy, pipe_hour_cost: { amount: 60.01, currency: "EUR" } };
-    const report = loadReport([old], Q4, registry, costed);
+    const report = loadReport([old], Q4, registry, costed, NOW);
     // 45 minutes at 60.01 is 45.0075: each share rounds to 45.01, and the total is their sum.
     expect(report.instances.map((l) => l.pipeCost)).toEqual([
       { minor: 4501, currency: "EUR" },
@@ -276,6 +278,7 @@ describe("hours by the date they were logged", () => {
         parsePeriod("2026-10")!,
         registry,
         policy,
+        NOW,
       ).developers;
     // Usual pipe: the median of 10, 12 and 8 hours; usual jobs: of 0, 0 and 2.
     expect(rows([6, 5])).toEqual([
@@ -305,7 +308,21 @@ describe("sysadmin-pipe report, reading GitHub", () => {
       registry,
       policy,
     );
-    const state = { ...nextState(plan, { labels: [] }, "d"), time: { pipe: 45, jobs: 0 } };
+    // The clock of uk's full-tier hour, answered after 12 minutes (as the bot comment records it).
+    const response = {
+      severity: "S0" as const,
+      tier: "full" as const,
+      startedAt: "2026-11-02T08:00:05.000Z",
+      dueAt: "2026-11-02T09:00:05.000Z",
+      respondedAt: "2026-11-02T08:12:00.000Z",
+      respondedBy: "sysadmin-dev",
+      escalated: [],
+    };
+    const state = {
+      ...nextState(plan, { labels: [] }, "d"),
+      time: { pipe: 45, jobs: 0 },
+      response,
+    };
     const issue = {
       number: 9,
       title: "UK IS ON FIRE",
@@ -359,6 +376,17 @@ describe("sysadmin-pipe report, reading GitHub", () => {
     });
     expect(report.instances[0]).toMatchObject({ code: "uk", bySeverity: { S0: 1 } });
     expect(report.s0).toEqual({ count: 1, medianFirstResponseMinutes: 12, unanswered: 0 });
+    expect(report.promises).toEqual([
+      {
+        tier: "full",
+        severity: "S0",
+        promised: "1h",
+        met: 1,
+        missed: 0,
+        open: 0,
+        medianMinutesToResponse: 12,
+      },
+    ]);
   });
 
   test("a period it cannot read is explained", async () => {

@@ -401,7 +401,11 @@ describe("tier reviews", () => {
     const today = new Date().toISOString().slice(0, 10);
     const due = dueReviews(registry, today).find((d) => d.code === "it")!;
     const period = periodBetween("2025-01-01", today)!;
-    const body = renderReviewIssue(due, loadReport([], period, registry, policy), CIRCLE);
+    const body = renderReviewIssue(
+      due,
+      loadReport([], period, registry, policy, new Date()),
+      CIRCLE,
+    );
     await open({
       number: 6,
       title: reviewTitle(due),

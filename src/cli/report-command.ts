@@ -44,7 +44,7 @@ export async function reportCommand({
   const { registry, policy } = live.config;
   // From three months earlier: the developers' table compares each month with the ones before.
   const records = await readPipe(github, live.config, readFrom(period), appLogin);
-  const report = loadReport(records, period, registry, policy);
+  const report = loadReport(records, period, registry, policy, new Date());
   const markdown = renderLoadReport(report);
   io.stdout(values.json ? `${JSON.stringify(report)}\n` : markdown);
   if (!values.post) return 0;

@@ -55,7 +55,7 @@ export async function reviewsCommand({
     const period = periodBetween(loadSince(d.reviewed, today), today)!;
     const body = renderReviewIssue(
       d,
-      loadReport(records, period, registry, policy),
+      loadReport(records, period, registry, policy, new Date()),
       policy.reports.circle_team,
     );
     const found = await findTrackingIssue(

@@ -9,8 +9,10 @@ import { forMinutes, formatMoney, type Money } from "../registry/money.js";
 import { pipeHourCost } from "../registry/policy.js";
 import { within, type TimeEntry } from "../triage/time-log.js";
 import { developerMonths, renderDeveloperMonths, type DeveloperMonth } from "./developer-hours.js";
+import { median } from "./median.js";
 import { inPeriod, type Period } from "./period.js";
 import type { PipeRecord } from "./pipe-records.js";
+import { promiseRows, renderPromises, type PromiseRow } from "./promises.js";
 
 export type { PipeRecord };
 
@@ -39,6 +41,8 @@ export interface LoadReport {
   totals: Omit<InstanceLoad, "code" | "name" | "tier">;
   categories: { category: string; requests: number }[];
   s0: { count: number; medianFirstResponseMinutes?: number; unanswered: number };
+  /** The response promises that fell due in the period, per tier and severity (promises.ts). */
+  promises: PromiseRow[];
   /** The cost of a pipe hour the costs were worked out with. */
   hourCost?: Money;
   /** Each developer's pipe and jobs-board hours per month of the period. */
@@ -101,13 +105,6 @@ function addHours(
   }
 }
 
-function median(values: number[]): number | undefined {
-  if (!values.length) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /** An instance's row, made when it first appears. */
@@ -128,13 +125,15 @@ function rowFor(rows: Map<string, InstanceLoad>, code: string, registry: Registr
 /**
  * The load of a period: requests opened in it (counted, nominal hours), and the hours logged in
  * it on any request (by each entry's date). `records` may reach back before the period: the
- * developers' table compares each month with the three before it.
+ * developers' table compares each month with the three before it. `now` tells a promise not yet
+ * due (open) from one past due.
  */
 export function loadReport(
   records: readonly PipeRecord[],
   period: Period,
   registry: Registry,
   policy: Policy,
+  now: Date,
 ): LoadReport {
   const cost = pipeHourCost(policy);
   const byInstance = new Map<string, InstanceLoad>();
@@ -187,6 +186,7 @@ export function loadReport(
       ...(med !== undefined ? { medianFirstResponseMinutes: Math.round(med) } : {}),
       unanswered: s0.length - responses.length,
     },
+    promises: promiseRows(records, period, policy, now),
     ...(cost ? { hourCost: cost } : {}),
     developers: developerMonths(records, period),
   };
@@ -221,6 +221,8 @@ export function renderLoadReport(report: LoadReport): string {
     report.s0.count
       ? `${report.s0.count} S0 requests; median time to first response: ${report.s0.medianFirstResponseMinutes !== undefined ? `${report.s0.medianFirstResponseMinutes} minutes` : "none answered"}${report.s0.unanswered ? ` (${report.s0.unanswered} without a response yet)` : ""}.`
       : "No S0 requests.",
+    "",
+    ...renderPromises(report.promises),
     "",
     "## Busiest categories",
     "",

@@ -4,7 +4,7 @@
 import { pickBotComment } from "../triage/app-comments.js";
 import type { TriageConfig } from "../registry/triage-config.js";
 import { readLabel } from "../triage/label-names.js";
-import { decodeState } from "../triage/state.js";
+import { decodeState, type ResponseClock } from "../triage/state.js";
 import { entriesOf, jobEntries, legacyJobMinutes, type TimeEntry } from "../triage/time-log.js";
 import type { Job, RecordedState } from "../triage/types.js";
 import type { Outcome, Severity, Size } from "../registry/vocabulary.js";
@@ -26,6 +26,8 @@ export interface PipeRecord {
   entries: TimeEntry[];
   /** When someone other than the author and the bot first answered. */
   firstResponseAt?: string;
+  /** The response promise's clock, as the bot comment's state records it (accepted requests). */
+  response?: ResponseClock;
 }
 
 interface LabelLike {
@@ -84,6 +86,7 @@ export function pipeRecord(
     jobBoard: names.includes(config.policy.labels.job_board),
     entries: datedEntries(state, issue.created_at),
     ...(response ? { firstResponseAt: response } : {}),
+    ...(state?.response ? { response: state.response } : {}),
   };
 }
 

@@ -88,7 +88,7 @@ async function loadSection(job: IssueJob, code: string): Promise<LoadSection | u
   const period = periodBetween(loadSince(reviewed, today()), today());
   if (!period) return undefined;
   const records = await readPipe(job.github, job.config, period.start, job.appLogin);
-  const report = loadReport(records, period, registry, policy);
+  const report = loadReport(records, period, registry, policy, new Date());
   return { since: sinceWords(reviewed), table: instanceLoadTable(report, code) };
 }
 
