@@ -56,6 +56,8 @@ export interface AppOptions {
   retryDelaysMs?: readonly number[];
   /** The app's time (the system's; the end-to-end tests move their own). */
   clock?: Clock;
+  /** The first scheduled sweep after start (a minute; tests shorten it). */
+  sweepFirstAfterMs?: number;
 }
 
 /** The app cannot start: each problem has been logged on its own line. */
@@ -194,6 +196,7 @@ export function buildApp(options: AppOptions = {}) {
       appLogin,
       now: () => deps.clock.now(),
       remind: deps.remind,
+      ...(options.sweepFirstAfterMs !== undefined ? { firstAfterMs: options.sweepFirstAfterMs } : {}),
       redeliver: async (appOctokit) =>
         redeliverFailed(
           appOctokit,

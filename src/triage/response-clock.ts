@@ -121,11 +121,12 @@ export function withEscalated(clock: ResponseClock, steps: EscalationStep[]): Re
 
 export type PromiseOutcome = "met" | "missed" | "open";
 
-/** Met when the first response came by the due time; missed when it came later or not yet. */
+/** Met when the first response came by the due time; missed when it came later, or has not come
+ * and the time is up. */
 export function promiseOutcome(clock: ResponseClock, now: Date): PromiseOutcome {
   const due = Date.parse(clock.dueAt);
   if (clock.respondedAt) return Date.parse(clock.respondedAt) <= due ? "met" : "missed";
-  return now.getTime() > due ? "missed" : "open";
+  return now.getTime() >= due ? "missed" : "open";
 }
 
 /** Minutes from the start to the first response, when there was one. */

@@ -9,6 +9,7 @@ import { ProbotOctokit } from "probot";
 import { deliveriesInFlight } from "../../src/handlers/in-flight.js";
 import { buildApp, startServer } from "../../src/index.js";
 import { POLICY_TEXT, shippedConfig } from "./config.js";
+import type { Clock } from "../../src/clock.js";
 import { FakeGitHub } from "./fake-github.js";
 import { freePort, loopbackAppEnv, signature, testAppKey } from "./loopback.js";
 
@@ -52,7 +53,9 @@ export interface LoopbackApp {
   status(): Promise<AppStatus>;
   /** Wait until the app's queue has nothing waiting, running or waiting for a retry. */
   settled(timeoutMs?: number): Promise<AppStatus>;
-  stop(): Promise<void>;
+  /** Stop the server; `keepFake`: leave the fake GitHub running (a restart); `closeQueue`: stop
+   * the queue and its timers too, as a stopping process does. */
+  stop(options?: { keepFake?: boolean; closeQueue?: boolean }): Promise<void>;
 }
 
 export interface AppStatus {
@@ -72,10 +75,21 @@ export const QUICK_RETRIES = [100, 200, 400];
  * `policy`: changes to the shipped policy's text (the board is always switched on).
  */
 export async function startLoopbackApp(
-  options: { waitForWork?: boolean; policy?: (text: string) => string } = {},
+  options: {
+    waitForWork?: boolean;
+    policy?: (text: string) => string;
+    /** The app's time (a ManualClock the test moves). */
+    clock?: Clock;
+    /** A fake GitHub already running (the same GitHub after a restart). */
+    fake?: FakeGitHub;
+    /** More settings (REDIS_URL, CHAT_WEBHOOK_URL, RECONCILE_EVERY_MINUTES…). */
+    env?: Record<string, string>;
+    /** The first scheduled sweep after start (with RECONCILE_EVERY_MINUTES set). */
+    sweepFirstAfterMs?: number;
+  } = {},
 ): Promise<LoopbackApp> {
-  const fake = new FakeGitHub();
-  const githubUrl = await fake.start();
+  const fake = options.fake ?? new FakeGitHub();
+  const githubUrl = options.fake ? fake.url : await fake.start();
   const port = await freePort();
   const privateKey = testAppKey();
   const dir = mkdtempSync(path.join(tmpdir(), "sysadmin-pipe-e2e-"));
@@ -86,8 +100,16 @@ export async function startLoopbackApp(
   const logLines: string[] = [];
   const log = pino({ level: "info" }, { write: (line: string) => void logLines.push(line) });
   // The scheduled sweep is off here: tests run it when they mean to.
-  const settings = { ...process.env, RECONCILE_EVERY_MINUTES: "0" };
-  const server = await startServer(buildApp({ retryDelaysMs: QUICK_RETRIES, env: settings }), {
+  const settings = { ...process.env, RECONCILE_EVERY_MINUTES: "0", ...options.env };
+  const built = buildApp({
+    retryDelaysMs: QUICK_RETRIES,
+    env: settings,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.sweepFirstAfterMs !== undefined
+      ? { sweepFirstAfterMs: options.sweepFirstAfterMs }
+      : {}),
+  });
+  const server = await startServer(built, {
     env: { ...loopbackAppEnv({ port, secret: SECRET, privateKey, githubUrl }), LOG_LEVEL: "info" },
     log,
     Octokit: QuickWrites,
@@ -132,9 +154,10 @@ export async function startLoopbackApp(
         await new Promise((r) => setTimeout(r, 20));
       }
     },
-    async stop() {
+    async stop(how = {}) {
       await server.stop();
-      await fake.stop();
+      if (how.closeQueue) await deliveriesInFlight.stop();
+      if (!how.keepFake) await fake.stop();
       delete process.env.POLICY_FILE;
     },
   };

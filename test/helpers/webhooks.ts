@@ -162,3 +162,59 @@ export function pushPayload(repo: string, ref: string, files: string[]): Payload
   payload.head_commit = commit;
   return payload;
 }
+
+/** issues.assigned: `sender` assigned `assignee` to the issue. */
+export function assignedPayload(
+  issue: IssueFields,
+  who: { sender: string; assignee: string; at: string },
+): Payload {
+  const payload: Payload = example("issues", "assigned");
+  const base = issuesPayload("opened", issue);
+  payload.repository = base.repository;
+  payload.installation = base.installation;
+  const assignee = { ...payload.assignee, login: who.assignee, type: "User" };
+  payload.issue = { ...base.issue, assignee, assignees: [assignee], updated_at: who.at };
+  payload.assignee = assignee;
+  payload.sender = { ...payload.sender, login: who.sender, type: "User" };
+  return payload;
+}
+
+/**
+ * projects_v2_item.edited: `sender` moved the issue's card on the board from one Status option to
+ * another. The example payload is from before GitHub added the field's name and its old and new
+ * values (2024); they are set here as GitHub sends them now.
+ */
+export function cardMovedPayload(move: {
+  issueNumber: number;
+  from: string;
+  to: string;
+  sender: string;
+  at: string;
+  projectNumber?: number;
+  fieldName?: string;
+}): Payload {
+  const payload: Payload = example("projects_v2_item", "edited");
+  payload.installation = {
+    id: INSTALLATION_ID,
+    node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==",
+  };
+  payload.organization = { ...payload.organization, login: "openfoodfoundation" };
+  Object.assign(payload.projects_v2_item, {
+    content_node_id: `I_issue${move.issueNumber}`,
+    content_type: "Issue",
+    updated_at: move.at,
+  });
+  const option = (name: string) => ({ id: `opt-${name}`, name, color: "GRAY", description: "" });
+  payload.changes = {
+    field_value: {
+      field_node_id: "PVTF_status",
+      field_type: "single_select",
+      field_name: move.fieldName ?? "Status",
+      project_number: move.projectNumber ?? 5,
+      from: option(move.from),
+      to: option(move.to),
+    },
+  };
+  payload.sender = { ...payload.sender, login: move.sender, type: "User" };
+  return payload;
+}
