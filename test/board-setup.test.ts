@@ -45,15 +45,17 @@ describe("board setup", () => {
     expect(optionNames(fake, "Instance")).toContain("fr");
     expect(fake.field("Hours")?.dataType).toBe("NUMBER");
     expect(fake.field("Estimate")?.dataType).toBe("NUMBER");
+    expect(fake.field("Respond by")?.dataType).toBe("DATE");
     expect(result.stdout).toContain("added Inbox, Emergency, Ready, Jobs board to `Status`");
     expect(result.stdout).toContain("created field `Severity` (options: S0, S1, S2, S3)");
     expect(result.stdout).toContain("created field `Hours`");
     expect(result.stdout).toContain("created field `Estimate`");
+    expect(result.stdout).toContain("created field `Respond by`");
     // One request to read, then one per change.
     expect(fake.calls.map((c) => c.operation)).toEqual([
       "SysadminPipeProject",
       "SysadminPipeAddOptions",
-      ...Array(6).fill("SysadminPipeCreateField"),
+      ...Array(7).fill("SysadminPipeCreateField"),
     ]);
 
     const again = await board(["check"], fake);
@@ -79,6 +81,18 @@ describe("board setup", () => {
     expect(fake.field("Severity")!.options[0]!.description).toBe("Our own words, kept");
     expect(fake.field("Tier")).toEqual(tierBefore);
     expect(fake.mutations()).toEqual(["SysadminPipeAddOptions", "SysadminPipeCreateField"]);
+  });
+
+  test("a board set up before Respond by existed gets the date field, and nothing else", async () => {
+    const fake = new FakeBoard();
+    fake.fields = fake.fields.filter((f) => f.name !== "Respond by");
+
+    const result = await board(["setup"], fake);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("created field `Respond by`");
+    expect(fake.field("Respond by")).toMatchObject({ dataType: "DATE", options: [] });
+    expect(fake.mutations()).toEqual(["SysadminPipeCreateField"]);
   });
 
   test("--dry-run shows what it would change and changes nothing", async () => {

@@ -3,7 +3,8 @@ import nock from "nock";
 import { forgetBoards } from "../src/github/board-api.js";
 import { forgetKnownLabels } from "../src/github/label-store.js";
 import { placeInReady, planBoardWrites } from "../src/triage/card.js";
-import { decodeState } from "../src/triage/state.js";
+import type { Clock } from "../src/clock.js";
+import { decodeState, encodeState } from "../src/triage/state.js";
 import { shippedConfig, withTiers } from "./helpers/config.js";
 import { FakeBoard } from "./helpers/fake-board.js";
 import { checkAfterEachTest, installGitHubSchemaCheck } from "./helpers/github-schema.js";
@@ -21,6 +22,9 @@ const config = {
   }),
 };
 const REPO = "/repos/openfoodfoundation/ofn-install";
+/** The app's time in these tests: half an hour after the issues were opened. */
+const NOW = Date.parse("2026-11-20T10:30:00Z");
+const clock: Clock = { now: () => NOW, at: () => () => undefined };
 const gh = installGitHubSchemaCheck();
 const github = () => gh.watch(nock(API));
 
@@ -90,7 +94,7 @@ async function deliver(
   // Each delivery gets its own mocks: optional ones left from an earlier delivery would
   // otherwise answer (and record) this one's requests.
   nock.cleanAll();
-  const probot = makeProbot({ config, dryRun: false });
+  const probot = makeProbot({ config, dryRun: false, clock });
   gh.watch(mockInstallationToken());
   fake.intercept(github());
   const state = action === "closed" ? "closed" : "open";
@@ -144,9 +148,11 @@ describe("filing accepted work on the board", () => {
       "SysadminPipeAddAndRead",
       "SysadminPipeFields",
     ]);
+    // A full-tier S1 is promised a first response within a day.
     expect(decodeState(comment!)?.board).toEqual({
       column: "ready",
       values: { severity: "S1", size: "S", tier: "full", instance: "fr" },
+      respondBy: "2026-11-21",
     });
   });
 
@@ -273,6 +279,69 @@ describe("the board follows the issue, but never undoes a developer", () => {
     const comment = await deliver(fake, "edited", moved, opened);
     expect(fake.card(7)?.archived).toBe(true);
     expect(comment).toContain("its card was taken off the board (archived)");
+  });
+});
+
+/** The bot comment with its recorded clock answered by a developer at `at`. */
+function answered(comment: string, at: string): string {
+  const state = decodeState(comment)!;
+  const response = { ...state.response!, respondedAt: at, respondedBy: "dev" };
+  return comment.replace(
+    /<!-- sysadmin-pipe:state [\s\S]*-->/,
+    encodeState({ ...state, response }),
+  );
+}
+
+describe("the card's Respond by: the day the tier's promised first response is due", () => {
+  test("an accepted full-tier S0's card shows Respond by, the day its hour runs out", async () => {
+    const fake = new FakeBoard();
+    const comment = await deliver(fake, "opened", UK_FIRE);
+    expect(decodeState(comment!)?.response?.dueAt).toBe("2026-11-20T11:30:00.000Z");
+    expect(fake.card(8)?.dates).toEqual({ "Respond by": "2026-11-20" });
+    expect(decodeState(comment!)?.board?.respondBy).toBe("2026-11-20");
+    // It rides in the card's one fields write.
+    expect(fake.mutations()).toEqual(["SysadminPipeAddAndRead", "SysadminPipeFields"]);
+  });
+
+  test("once answered, the card's Respond by is emptied", async () => {
+    const fake = new FakeBoard();
+    const opened = await deliver(fake, "opened", UK_FIRE);
+    fake.calls.length = 0;
+    const comment = await deliver(
+      fake,
+      "edited",
+      UK_FIRE,
+      answered(opened!, "2026-11-20T10:40:00Z"),
+    );
+    expect(fake.card(8)?.dates).toEqual({});
+    expect(fake.card(8)?.values.Status).toBe("Emergency");
+    expect(fake.mutations()).toEqual(["SysadminPipeFields"]);
+    expect(decodeState(comment!)?.board).not.toHaveProperty("respondBy");
+  });
+
+  test("a day a person typed into Respond by is theirs: the app empties only the one it set", async () => {
+    const fake = new FakeBoard();
+    const opened = await deliver(fake, "opened", UK_FIRE);
+    fake.card(8)!.dates["Respond by"] = "2026-11-23";
+    await deliver(fake, "edited", UK_FIRE, answered(opened!, "2026-11-20T10:40:00Z"));
+    expect(fake.card(8)?.dates).toEqual({ "Respond by": "2026-11-23" });
+  });
+
+  test("a closed issue's card has no Respond by", async () => {
+    const fake = new FakeBoard();
+    const opened = await deliver(fake, "opened", UK_FIRE);
+    await deliver(fake, "closed", UK_FIRE, opened);
+    expect(fake.card(8)?.values.Status).toBe("Done");
+    expect(fake.card(8)?.dates).toEqual({});
+  });
+
+  test("a board without a Respond by field gets the card without it", async () => {
+    const fake = new FakeBoard();
+    fake.fields = fake.fields.filter((f) => f.name !== "Respond by");
+    const comment = await deliver(fake, "opened", UK_FIRE);
+    expect(fake.card(8)?.values).toMatchObject({ Status: "Emergency", Severity: "S0" });
+    expect(fake.card(8)?.dates).toEqual({});
+    expect(comment).not.toContain("Could not");
   });
 });
 

@@ -317,8 +317,18 @@ describe("a member of the configured maintainer team", () => {
 describe("refused, ignored and repeated commands", () => {
   test("a command that changes nothing writes no label and no card", async () => {
     const fake = new FakeBoard();
-    fake.addCard(7, { Status: "Ready", Severity: "S1", Size: "S", Tier: "full", Instance: "fr" });
-    mockGitHub(FR_EMAIL, triaged(FR_EMAIL, { column: "ready" }), "write");
+    const card = { Status: "Ready", Severity: "S1", Size: "S", Tier: "full", Instance: "fr" };
+    fake.addCard(7, card).dates["Respond by"] = "2026-11-21";
+    // Its full tier's day for an S1, running since it was accepted.
+    const response = {
+      severity: "S1" as const,
+      tier: "full" as const,
+      startedAt: "2026-11-20T10:00:00.000Z",
+      dueAt: "2026-11-21T10:00:00.000Z",
+      escalated: [],
+    };
+    const board = { column: "ready" as const, respondBy: "2026-11-21" };
+    mockGitHub(FR_EMAIL, triaged(FR_EMAIL, board, { response }), "write");
     fake.intercept(github());
 
     await comment(FR_EMAIL, "/severity S1", "sysadmin-dev");

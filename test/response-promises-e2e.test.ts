@@ -7,6 +7,7 @@ import { jest } from "@jest/globals";
 import { Queue } from "bullmq";
 import nock from "nock";
 import { KEY_PREFIX } from "../src/coordination/redis-coordinator.js";
+import { forgetBoards } from "../src/github/board-api.js";
 import { startLoopbackApp, type LoopbackApp } from "./helpers/app-on-loopback.js";
 import { chatSink, type ChatSink } from "./helpers/chat-sink.js";
 import { issueTalk } from "./helpers/issue-talk.js";
@@ -57,6 +58,8 @@ describe("one replica, its clock moved by the test", () => {
     sink.server.close();
     nock.activate();
   });
+  // Every request the app sent is one GitHub's schema accepts.
+  afterEach(() => expect(app.fake.problems).toEqual([]));
 
   /** Move the clock on and let what falls due run. */
   const after = async (minutes: number) => {
@@ -77,6 +80,8 @@ describe("one replica, its clock moved by the test", () => {
       escalated: [],
     });
     expect(started.text).toContain("by **2026-12-06 10:00 UTC**");
+    expect(app.fake.board.card(1)?.values.Status).toBe("Emergency");
+    expect(app.fake.board.card(1)?.dates).toEqual({ "Respond by": "2026-12-06" });
     expect((await app.status()).queue).toMatchObject({ scheduled: 1 });
 
     await after(29);
@@ -101,6 +106,7 @@ describe("one replica, its clock moved by the test", () => {
       respondedBy: "maintainer",
       respondedAt: "2026-12-06T10:15:00.000Z",
     });
+    expect(app.fake.board.card(1)?.dates).toEqual({}); // answered: Respond by emptied
     expect(answered.text).toContain(
       "✅ First response by maintainer after 1h15m (promised within **1h** (full tier)): late by 15m.",
     );
@@ -145,6 +151,23 @@ describe("one replica, its clock moved by the test", () => {
     expect(talk.stateOf(3).state?.response).toMatchObject({ respondedBy: "sysadmin-dev" });
     await after(120);
     expect(escalations(talk.notes(3))).toEqual([]);
+  });
+
+  test("a board without a Respond by field gets the card without it, and the log says so", async () => {
+    const board = app.fake.board;
+    const field = board.field("Respond by")!;
+    board.fields = board.fields.filter((f) => f !== field);
+    forgetBoards(); // the app reads the board's fields again, as after a restart
+    try {
+      await talk.open(6, UK_ON_FIRE);
+      expect(board.card(6)?.values).toMatchObject({ Status: "Emergency", Severity: "S0" });
+      expect(board.card(6)?.dates).toEqual({});
+      expect(talk.stateOf(6).text).not.toContain("Could not");
+      expect(app.logLines.some((l) => l.includes("the board has no such date field"))).toBe(true);
+    } finally {
+      board.fields.push(field);
+      forgetBoards();
+    }
   });
 
   test("a maintainer assigning someone is a first response", async () => {

@@ -31,7 +31,7 @@ export interface WantedOption {
 
 export interface WantedField {
   name: string;
-  dataType: "SINGLE_SELECT" | "NUMBER";
+  dataType: "SINGLE_SELECT" | "NUMBER" | "DATE";
   options: WantedOption[];
 }
 
@@ -95,6 +95,7 @@ export function wantedFields(config: BoardConfig, registry: Registry): WantedFie
       })),
     },
     ...NUMBER_FIELDS.map((k) => ({ name: f[k], dataType: "NUMBER" as const, options: [] })),
+    { name: f.respond_by, dataType: "DATE", options: [] },
   ];
 }
 

@@ -172,6 +172,7 @@ const ITEM_FIELDS = `id
             nodes {
               ... on ProjectV2ItemFieldSingleSelectValue { name field { ... on ProjectV2FieldCommon { name } } }
               ... on ProjectV2ItemFieldNumberValue { number field { ... on ProjectV2FieldCommon { name } } }
+              ... on ProjectV2ItemFieldDateValue { date field { ... on ProjectV2FieldCommon { name } } }
             }
           }`;
 
@@ -253,6 +254,8 @@ interface ItemNode {
     nodes: ({
       name?: string | null;
       number?: number | null;
+      /** A date field's day, as GitHub writes it (YYYY-MM-DD). */
+      date?: string | null;
       field?: { name?: string };
     } | null)[];
   };
@@ -333,15 +336,15 @@ export async function readMoreReady(
   return { ready, complete: cursor === undefined };
 }
 
-/** The card as the board rules see it: archived or not, its fields by name, its numbers. */
+/** The card as the board rules see it: archived or not, its fields by name, its numbers and day. */
 function actualItem(node: ItemNode, config: BoardConfig): ActualItem {
+  const named = (field: string) =>
+    node.fieldValues.nodes.filter((v) => nameKey(v?.field?.name ?? "") === nameKey(field));
   const numbers = NUMBER_FIELDS.flatMap((k) => {
-    const value = node.fieldValues.nodes.find(
-      (v) =>
-        typeof v?.number === "number" && nameKey(v.field?.name ?? "") === nameKey(config.fields[k]),
-    )?.number;
+    const value = named(config.fields[k]).find((v) => typeof v?.number === "number")?.number;
     return typeof value === "number" ? [[k, value]] : [];
   });
+  const respondBy = named(config.fields.respond_by).find((v) => typeof v?.date === "string")?.date;
   return {
     id: node.id,
     archived: node.isArchived,
@@ -351,6 +354,7 @@ function actualItem(node: ItemNode, config: BoardConfig): ActualItem {
       ),
     ),
     ...Object.fromEntries(numbers),
+    ...(respondBy ? { respondBy } : {}),
   };
 }
 
@@ -477,6 +481,38 @@ function idsFor(meta: BoardMeta, config: BoardConfig, field: BoardWrites["set"][
   return { fieldId: f.id, optionId: option };
 }
 
+/** A document being put together: its variables, their declarations and its mutations. */
+interface Document {
+  variables: Record<string, unknown>;
+  declared: string[];
+  parts: string[];
+}
+
+/**
+ * Write (or, with null, empty) a number or date field, under the alias `key`: `$<key>Field` names
+ * the field and `$<key>` holds the value.
+ */
+function valuePart(
+  doc: Document,
+  key: string,
+  fieldId: string,
+  value: { number: number } | { date: string } | null,
+): void {
+  doc.variables[`${key}Field`] = fieldId;
+  doc.declared.push(`, $${key}Field: ID!`);
+  const input = `input: { projectId: $project, itemId: $item, fieldId: $${key}Field`;
+  if (value === null) {
+    doc.parts.push(`  ${key}: clearProjectV2ItemFieldValue(${input} }) { projectV2Item { id } }`);
+    return;
+  }
+  const [kind, type] = "number" in value ? ["number", "Float"] : ["date", "Date"];
+  doc.variables[key] = "number" in value ? value.number : value.date;
+  doc.declared.push(`, $${key}: ${type}!`);
+  doc.parts.push(
+    `  ${key}: updateProjectV2ItemFieldValue(${input}, value: { ${kind}: $${key} } }) { projectV2Item { id } }`,
+  );
+}
+
 /**
  * One mutation document for all field values and the position: aliases let GitHub apply them
  * in one request (mutations in a document run in order).
@@ -485,49 +521,48 @@ function fieldsMutation(
   meta: BoardMeta,
   config: BoardConfig,
   itemId: string,
-  set: BoardWrites["set"],
-  afterId: string | null | undefined,
-  numbers: BoardWrites["numbers"] = {},
+  change: FieldChange,
 ): { query: string; variables: Record<string, unknown> } | undefined {
-  const variables: Record<string, unknown> = { project: meta.projectId, item: itemId };
-  const parts: string[] = [];
+  const { set, after: afterId, numbers = {}, respondBy } = change;
+  const doc: Document = {
+    variables: { project: meta.projectId, item: itemId },
+    declared: [],
+    parts: [],
+  };
   set.forEach((s, i) => {
     const { fieldId, optionId } = idsFor(meta, config, s);
-    variables[`f${i}`] = fieldId;
-    variables[`o${i}`] = optionId;
-    parts.push(
+    doc.variables[`f${i}`] = fieldId;
+    doc.variables[`o${i}`] = optionId;
+    doc.declared.push(`, $f${i}: ID!, $o${i}: String!`);
+    doc.parts.push(
       `  set${i}: updateProjectV2ItemFieldValue(input: { projectId: $project, itemId: $item, fieldId: $f${i}, value: { singleSelectOptionId: $o${i} } }) { projectV2Item { id } }`,
     );
   });
-  const numberVars: string[] = [];
   for (const k of NUMBER_FIELDS) {
     const value = numbers[k];
     if (value === undefined) continue;
-    variables[`${k}Field`] = fieldId(meta, config.fields[k]).id;
-    const input = `input: { projectId: $project, itemId: $item, fieldId: $${k}Field`;
-    if (value === null) {
-      numberVars.push(`, $${k}Field: ID!`);
-      parts.push(`  ${k}: clearProjectV2ItemFieldValue(${input} }) { projectV2Item { id } }`);
-    } else {
-      variables[k] = value;
-      numberVars.push(`, $${k}Field: ID!, $${k}: Float!`);
-      parts.push(
-        `  ${k}: updateProjectV2ItemFieldValue(${input}, value: { number: $${k} } }) { projectV2Item { id } }`,
-      );
-    }
+    valuePart(
+      doc,
+      k,
+      fieldId(meta, config.fields[k]).id,
+      value === null ? null : { number: value },
+    );
+  }
+  if (respondBy !== undefined) {
+    const id = fieldId(meta, config.fields.respond_by).id;
+    valuePart(doc, "respondBy", id, respondBy === null ? null : { date: respondBy });
   }
   if (afterId !== undefined) {
-    variables.after = afterId;
-    parts.push(
+    doc.variables.after = afterId;
+    doc.declared.push(", $after: ID");
+    doc.parts.push(
       "  place: updateProjectV2ItemPosition(input: { projectId: $project, itemId: $item, afterId: $after }) { clientMutationId }",
     );
   }
-  if (!parts.length) return undefined;
-  const declared = set.map((_, i) => `, $f${i}: ID!, $o${i}: String!`).join("");
-  const after = afterId !== undefined ? ", $after: ID" : "";
+  if (!doc.parts.length) return undefined;
   return {
-    query: `mutation SysadminPipeFields($project: ID!, $item: ID!${declared}${numberVars.join("")}${after}) {\n${parts.join("\n")}\n}`,
-    variables,
+    query: `mutation SysadminPipeFields($project: ID!, $item: ID!${doc.declared.join("")}) {\n${doc.parts.join("\n")}\n}`,
+    variables: doc.variables,
   };
 }
 
@@ -570,18 +605,34 @@ export function numbersTheBoardHas(
   return { numbers: kept, missing: missing.map((k) => config.fields[k]) };
 }
 
-/** Set the card's fields, numbers and place in Ready in one request; nothing to set, no request. */
+/** The Respond by write the board can take: none on a board set up before the field existed. */
+export function respondByTheBoardHas(
+  meta: BoardMeta,
+  config: BoardConfig,
+  respondBy: BoardWrites["respondBy"],
+): { respondBy: BoardWrites["respondBy"]; missing: string[] } {
+  const name = config.fields.respond_by;
+  if (respondBy === undefined || meta.fields.has(nameKey(name))) return { respondBy, missing: [] };
+  return { respondBy: undefined, missing: [name] };
+}
+
+/** What one fields write changes on a card: `after` places it in Ready (null: at the top). */
+export interface FieldChange {
+  set: BoardWrites["set"];
+  after: string | null | undefined;
+  numbers?: BoardWrites["numbers"];
+  respondBy?: BoardWrites["respondBy"];
+}
+
+/** Set the card's fields, numbers, Respond by and place in Ready in one request; nothing to set,
+ * no request. */
 export async function setCardFields(
   github: GitHub,
   meta: BoardMeta,
   config: BoardConfig,
   itemId: string,
-  change: {
-    set: BoardWrites["set"];
-    after: string | null | undefined;
-    numbers?: BoardWrites["numbers"];
-  },
+  change: FieldChange,
 ): Promise<void> {
-  const mutation = fieldsMutation(meta, config, itemId, change.set, change.after, change.numbers);
+  const mutation = fieldsMutation(meta, config, itemId, change);
   if (mutation) await github.graphql(mutation.query, mutation.variables);
 }

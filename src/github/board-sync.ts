@@ -17,6 +17,7 @@ import {
   type ReadyCard,
 } from "../triage/card.js";
 import type { TimeLog, TriagePlan } from "../triage/types.js";
+import type { ResponseClock } from "../triage/state.js";
 import {
   addCard,
   addIssueToBoard,
@@ -24,6 +25,7 @@ import {
   BoardError,
   explainBoardError,
   numbersTheBoardHas,
+  respondByTheBoardHas,
   setCardFields,
   loadBoardMeta,
   MAX_BOARD_PAGES,
@@ -66,6 +68,7 @@ interface Sync {
   state: IssueState;
   record: BoardRecord | undefined;
   time: TimeLog | undefined;
+  response: ResponseClock | undefined;
   /** Ids of the new labels, when the card is added in one request (a first filing). */
   labelIds: Map<string, string>;
   labeled: string[];
@@ -116,7 +119,7 @@ async function apply(
 ): Promise<BoardOutcome> {
   const { github, ref } = ctx;
   const { record } = sync;
-  const target = boardTarget(sync.plan, sync.state, ctx.registry, sync.time);
+  const target = boardTarget(sync.plan, sync.state, ctx.registry, sync.time, sync.response);
   // Any other sync reads first: the card may have been moved, archived or removed by a person.
   const onBoard = addsAtOnce(ctx, target, record)
     ? await addCardAtOnce(ctx, config, meta, sync)
@@ -133,6 +136,7 @@ async function apply(
         column: setsStatus || inWantedColumn ? target.column : record?.column,
         ...cardNumbers(target),
         values: target.values,
+        ...(target.respondBy ? { respondBy: target.respondBy } : {}),
       }
     : record?.archived
       ? record
@@ -162,13 +166,25 @@ async function apply(
       ) ?? null)
     : undefined;
   const { numbers, missing } = numbersTheBoardHas(meta, config, writes.numbers);
-  if (missing.length)
-    ctx.log.warn(
-      { issue: where(ctx), fields: missing },
-      "the board has no such number field: the card is written without it (run `sysadmin-pipe board setup`)",
-    );
-  await setCardFields(github, meta, config, itemId, { set: writes.set, after, numbers });
+  const day = respondByTheBoardHas(meta, config, writes.respondBy);
+  warnMissing(ctx, "number", missing);
+  warnMissing(ctx, "date", day.missing);
+  await setCardFields(github, meta, config, itemId, {
+    set: writes.set,
+    after,
+    numbers,
+    respondBy: day.respondBy,
+  });
   return { record: nextRecord };
+}
+
+/** A board set up before a field existed gets the card without it; `board setup` adds it. */
+function warnMissing(ctx: BoardContext, kind: "number" | "date", fields: string[]): void {
+  if (!fields.length) return;
+  ctx.log.warn(
+    { issue: where(ctx), fields },
+    `the board has no such ${kind} field: the card is written without it (run \`sysadmin-pipe board setup\`)`,
+  );
 }
 
 /** The Ready cards of the whole board: more pages only for a board past a hundred cards. */
@@ -196,16 +212,18 @@ export interface BoardRequest {
   state: IssueState;
   record: BoardRecord | undefined;
   time?: TimeLog;
+  /** The response promise's clock after this decision: the card shows when it is due. */
+  response?: ResponseClock;
 }
 
 /** Sync the card; board trouble becomes a note, never a failed triage. */
 export async function syncBoard(ctx: BoardContext, request: BoardRequest): Promise<BoardOutcome> {
-  const { plan, state, record, time } = request;
+  const { plan, state, record, time, response } = request;
   const config = ctx.config;
   if (!config || config.number === null) return { record };
-  const target = boardTarget(plan, state, ctx.registry, time);
+  const target = boardTarget(plan, state, ctx.registry, time, response);
   if (sameAsRecorded(target, record)) return { record };
-  const sync: Sync = { plan, state, record, time, labelIds: new Map(), labeled: [] };
+  const sync: Sync = { plan, state, record, time, response, labelIds: new Map(), labeled: [] };
   try {
     const meta = await loadBoardMeta(ctx.github, config, ctx.cacheKey);
     if (addsAtOnce(ctx, target, record)) sync.labelIds = await newLabelIds(ctx);

@@ -228,6 +228,7 @@ export const BoardSchema = z.strictObject({
       instance: fieldName.default("Instance"),
       hours: fieldName.default("Hours"),
       estimate: fieldName.default("Estimate"),
+      respond_by: fieldName.default("Respond by"),
     })
     .prefault({}),
 });

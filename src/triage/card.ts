@@ -3,6 +3,7 @@ import type { BoardConfig, Column } from "../registry/policy.js";
 import { instanceOf, type Registry, type Tier } from "../registry/schema.js";
 import { TIERS } from "../registry/schema.js";
 import type { BoardRecord, CardValues, TimeLog, TriagePlan } from "./types.js";
+import type { ResponseClock } from "./state.js";
 import { SEVERITIES, type Severity } from "../registry/vocabulary.js";
 import { jobColumn } from "./job.js";
 
@@ -16,13 +17,15 @@ export const NUMBER_FIELDS = ["hours", "estimate"] as const;
 export type NumberField = (typeof NUMBER_FIELDS)[number];
 export type CardNumbers = Partial<Record<NumberField, number>>;
 
-/** What the app wants for the issue's card; a number field left undefined has nothing to show
- * (a value the app set there earlier is emptied). */
+/** What the app wants for the issue's card; a number or date field left undefined has nothing
+ * to show (a value the app set there earlier is emptied). */
 export interface BoardTarget extends CardNumbers {
   onBoard: boolean;
   column?: Column;
   /** Single-select values by the policy's field key (severity, size, tier, instance). */
   values: CardValues;
+  /** The day a first response is due (YYYY-MM-DD), while the promise's clock runs. */
+  respondBy?: string;
 }
 
 export type { BoardRecord };
@@ -33,6 +36,8 @@ export interface ActualItem extends CardNumbers {
   archived: boolean;
   /** Option names by field name, as spelt on the board. */
   values: Record<string, string>;
+  /** The Respond by field's day (YYYY-MM-DD), where set. */
+  respondBy?: string;
 }
 
 /** Names on a board are matched as people read them: "In Progress" is "In progress". */
@@ -57,6 +62,8 @@ export interface BoardWrites {
   position: boolean;
   /** Number fields to write: a value, or null to empty the field. */
   numbers: Partial<Record<NumberField, number | null>>;
+  /** The Respond by day to write, or null to empty it; absent: left as it is. */
+  respondBy?: string | null;
 }
 
 const TIER_RANK: Record<Tier, number> = { full: 0, basic: 1, none: 2 };
@@ -81,11 +88,22 @@ function numbersFor(plan: TriagePlan, time: TimeLog | undefined): CardNumbers {
   return Object.fromEntries(Object.entries(numbers).filter(([, v]) => v !== undefined));
 }
 
+/**
+ * The card's Respond by: the UTC day the promised first response is due, while nobody has
+ * answered. A project's date field holds a day, not a time; the bot comment has the time.
+ */
+export function respondByDate(clock: ResponseClock | undefined): string | undefined {
+  if (!clock || clock.respondedAt) return undefined;
+  const due = Date.parse(clock.dueAt);
+  return Number.isNaN(due) ? undefined : new Date(due).toISOString().slice(0, 10);
+}
+
 export function boardTarget(
   plan: TriagePlan,
   state: IssueState,
   registry: Registry,
   time?: TimeLog,
+  response?: ResponseClock,
 ): BoardTarget {
   const inPipe =
     plan.kind === "instance" &&
@@ -103,7 +121,15 @@ export function boardTarget(
   else if (plan.jobBoard) column = jobColumn(plan.job);
   else if (plan.outcome === "needs-info") column = "inbox";
   else column = plan.severity === "S0" ? "emergency" : "ready";
-  return { onBoard: true, column, values, ...numbersFor(plan, time) };
+  // A closed issue's card is done: nothing is due any more.
+  const respondBy = state === "open" ? respondByDate(response) : undefined;
+  return {
+    onBoard: true,
+    column,
+    values,
+    ...numbersFor(plan, time),
+    ...(respondBy ? { respondBy } : {}),
+  };
 }
 
 const sameValues = (a: CardValues = {}, b: CardValues = {}): boolean => {
@@ -130,6 +156,7 @@ export function sameAsRecorded(target: BoardTarget, record: BoardRecord | undefi
     record.archived !== true &&
     record.column === target.column &&
     NUMBER_FIELDS.every((k) => record[k] === target[k]) &&
+    record.respondBy === target.respondBy &&
     record.values !== undefined &&
     sameValues(record.values, target.values)
   );
@@ -185,12 +212,27 @@ export function planBoardWrites(
     else if (target[k] === undefined && actual?.[k] !== undefined && actual[k] === record?.[k])
       writes.numbers[k] = null;
   }
+  const respondBy = respondByWrite(target.respondBy, actual?.respondBy, record?.respondBy);
+  if (respondBy !== undefined) writes.respondBy = respondBy;
   // A card entering Ready, or whose severity or tier changed there, takes its place by them.
   const reorders = writes.set.some((s) => s.field === "severity" || s.field === "tier");
   writes.position =
     target.column === "ready" &&
     (writes.set.some((s) => s.field === "status") || (sameName(current, wanted) && reorders));
   return writes;
+}
+
+/**
+ * The Respond by to write, like a number field: the day wanted where the card differs; emptied
+ * once nothing is due, when the day on the card is the one the app set (a person's is theirs).
+ */
+function respondByWrite(
+  wanted: string | undefined,
+  onCard: string | undefined,
+  appSet: string | undefined,
+): string | null | undefined {
+  if (wanted !== undefined) return onCard === wanted ? undefined : wanted;
+  return onCard !== undefined && onCard === appSet ? null : undefined;
 }
 
 export function hasBoardWrites(w: BoardWrites): boolean {
@@ -200,7 +242,8 @@ export function hasBoardWrites(w: BoardWrites): boolean {
     w.unarchive ||
     w.set.length > 0 ||
     w.position ||
-    Object.keys(w.numbers).length > 0
+    Object.keys(w.numbers).length > 0 ||
+    w.respondBy !== undefined
   );
 }
 

@@ -38,6 +38,11 @@ const BoardRecordSchema = z.object({
   estimate: z.number().min(0).optional(),
   /** The card's fields as the app last set them (none in records older than this field). */
   values: CardValuesSchema.optional(),
+  /** The Respond by day the app set on the card (YYYY-MM-DD); none while nothing is due. */
+  respondBy: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
   /** The last board update failed (the bot comment says why): the sweep tries it again. */
   failed: z.boolean().optional(),
 });

@@ -76,6 +76,15 @@ export async function decideAndApply(
   );
   const capped = await withHourCaps(job, decided, previous);
   const plan = job.trusted ? capped : holdRejection(capped, config.policy);
+  // The clock comes first: the card shows when its first response is due.
+  const covering = plan.verdicts.filter((v) => v.covered).map((v) => v.tier);
+  const response = clockFor(
+    previous?.response,
+    plan.outcome === "accepted",
+    plan.severity,
+    strictestPromise(covering, config.policy, plan.severity),
+    new Date(job.clock.now()),
+  );
   const board = await job.act.board({
     context: {
       config: config.policy.board,
@@ -93,20 +102,13 @@ export async function decideAndApply(
     state: issue.state === "closed" ? "closed" : "open",
     record: previous?.board,
     time: timeTotals(previous),
+    response,
   });
   const link = {
     url: issue.html_url ?? `https://github.com/${job.repo}/issues/${ref.issue_number}`,
     title: issue.title,
   };
   const alerts = issue.state === "closed" ? [] : alertsFor(plan, previous, link, config.registry);
-  const covering = plan.verdicts.filter((v) => v.covered).map((v) => v.tier);
-  const response = clockFor(
-    previous?.response,
-    plan.outcome === "accepted",
-    plan.severity,
-    strictestPromise(covering, config.policy, plan.severity),
-    new Date(job.clock.now()),
-  );
   const state = nextState(plan, current, {
     response: response ?? null,
     read: readDigest(issue, current.labels, previous?.applied),

@@ -25,6 +25,8 @@ export interface Card {
   createdAt: string;
   /** Number fields' values by field name ("Hours", "Estimate"). */
   numbers: Record<string, number>;
+  /** Date fields' days (YYYY-MM-DD) by field name ("Respond by"). */
+  dates: Record<string, string>;
 }
 
 const DEFAULT_FIELDS: [string, string[]][] = [
@@ -103,6 +105,7 @@ export class FakeBoard {
     }));
     this.fields.push({ id: "PVTF_hours", name: "Hours", dataType: "NUMBER", options: [] });
     this.fields.push({ id: "PVTF_estimate", name: "Estimate", dataType: "NUMBER", options: [] });
+    this.fields.push({ id: "PVTF_respond_by", name: "Respond by", dataType: "DATE", options: [] });
   }
 
   private option(name: string, field: number, index: number): Option {
@@ -130,6 +133,7 @@ export class FakeBoard {
       values,
       createdAt,
       numbers: {},
+      dates: {},
     };
     this.cards.push(card);
     return card;
@@ -263,6 +267,7 @@ export class FakeBoard {
             number,
             field: { name: field },
           })),
+          ...Object.entries(card.dates).map(([field, date]) => ({ date, field: { name: field } })),
         ],
       },
     };
@@ -329,16 +334,13 @@ export class FakeBoard {
       }
       card.values[field.name] = option.name;
     }
-    // Number fields: `$<key>Field` names the field; `$<key>` its value, or the part clears it.
+    // Number and date fields: `$<key>Field` names the field; `$<key>` its value, or the part
+    // clears it.
     for (const [name, id] of Object.entries(v)) {
       const key = /^(\w+)Field$/.exec(name)?.[1];
       if (!key) continue;
-      const field = this.fields.find((f) => f.id === id);
-      if (field?.dataType !== "NUMBER")
-        return { data: null, errors: [{ type: "INVALID", message: "not a number field" }] };
-      const clears = new RegExp(`clearProjectV2ItemFieldValue\\([^)]*\\$${name}\\b`).test(query);
-      if (clears) delete card.numbers[field.name];
-      else card.numbers[field.name] = Number(v[key]);
+      const refused = this.setValue(card, query, name, String(id), v[key]);
+      if (refused) return { data: null, errors: [{ type: "INVALID", message: refused }] };
     }
     if (query.includes("updateProjectV2ItemPosition")) {
       this.cards = this.cards.filter((c) => c !== card);
@@ -346,6 +348,33 @@ export class FakeBoard {
       this.cards.splice(at, 0, card);
     }
     return { data: {} };
+  }
+
+  /**
+   * One number or date part of a fields mutation, as GitHub applies it: a value must suit the
+   * field's type (a date on a number field is refused); clearing empties any field. Returns
+   * GitHub's refusal, if any.
+   */
+  private setValue(
+    card: Card,
+    query: string,
+    variable: string,
+    fieldId: string,
+    value: unknown,
+  ): string | undefined {
+    const field = this.fields.find((f) => f.id === fieldId);
+    if (!field) return "Could not resolve to a node with the global id of the field";
+    const part = new RegExp(`(\\w+)\\(input: \\{[^}]*\\$${variable}\\b[^)]*\\)`).exec(query);
+    if (part?.[1] === "clearProjectV2ItemFieldValue") {
+      delete card.numbers[field.name];
+      delete card.dates[field.name];
+      return undefined;
+    }
+    const kind = /value: \{ (number|date):/.exec(part?.[0] ?? "")?.[1];
+    if (kind === "number" && field.dataType === "NUMBER") card.numbers[field.name] = Number(value);
+    else if (kind === "date" && field.dataType === "DATE") card.dates[field.name] = String(value);
+    else return `The field ${field.name} is not a ${kind ?? "settable"} field`;
+    return undefined;
   }
 
   private createField(v: Vars): object {

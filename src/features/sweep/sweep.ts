@@ -124,7 +124,13 @@ export function staleness(
   if (failed) return failed;
   const board = policy.board;
   if (board?.number) {
-    const target = boardTarget(plan, state, live.config.registry, timeTotals(previous));
+    const target = boardTarget(
+      plan,
+      state,
+      live.config.registry,
+      timeTotals(previous),
+      previous?.response,
+    );
     if (target.onBoard && (!previous?.board?.column || previous.board.archived))
       return "accepted but not on the board";
     // A column a developer chose stays theirs; the card's fields always follow the issue.
