@@ -196,7 +196,9 @@ export function buildApp(options: AppOptions = {}) {
       appLogin,
       now: () => deps.clock.now(),
       remind: deps.remind,
-      ...(options.sweepFirstAfterMs !== undefined ? { firstAfterMs: options.sweepFirstAfterMs } : {}),
+      ...(options.sweepFirstAfterMs !== undefined
+        ? { firstAfterMs: options.sweepFirstAfterMs }
+        : {}),
       redeliver: async (appOctokit) =>
         redeliverFailed(
           appOctokit,

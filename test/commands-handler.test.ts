@@ -318,16 +318,18 @@ describe("refused, ignored and repeated commands", () => {
   test("a command that changes nothing writes no label and no card", async () => {
     const fake = new FakeBoard();
     const card = { Status: "Ready", Severity: "S1", Size: "S", Tier: "full", Instance: "fr" };
-    fake.addCard(7, card).dates["Respond by"] = "2026-11-21";
-    // Its full tier's day for an S1, running since it was accepted.
+    fake.addCard(7, card);
+    // Its full tier's promise for an S1, answered already (a command comment is a response too).
     const response = {
       severity: "S1" as const,
       tier: "full" as const,
       startedAt: "2026-11-20T10:00:00.000Z",
       dueAt: "2026-11-21T10:00:00.000Z",
+      respondedAt: "2026-11-20T11:00:00.000Z",
+      respondedBy: "maintainer",
       escalated: [],
     };
-    const board = { column: "ready" as const, respondBy: "2026-11-21" };
+    const board = { column: "ready" as const };
     mockGitHub(FR_EMAIL, triaged(FR_EMAIL, board, { response }), "write");
     fake.intercept(github());
 

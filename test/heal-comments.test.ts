@@ -36,7 +36,10 @@ const REPO = "openfoodfoundation/ofn-install";
 const [OWNER, NAME] = REPO.split("/") as [string, string];
 const S0_TEAM = "openfoodfoundation/sysadmins";
 const shipped = shippedConfig();
-const config = { ...shipped, policy: { ...shipped.policy, alerts: { s0_team: S0_TEAM, escalation_team: null } } };
+const config = {
+  ...shipped,
+  policy: { ...shipped.policy, alerts: { s0_team: S0_TEAM, escalation_team: null } },
+};
 
 const FR_EMAIL: IssueFields = {
   title: "French email errors",

@@ -341,6 +341,21 @@ describe("the Tier registry check on a pull request", () => {
     );
   });
 
+  test("a changed response promise (tiers.yml) shows in the check like any other tier change", async () => {
+    const tiers = TIERS_TEXT.replace(
+      "respond_within: { S0: 1h, S1: 1d, S2: 5d }",
+      "respond_within: { S0: 30m, S1: 1d }",
+    );
+    expect(tiers).not.toBe(TIERS_TEXT);
+    const { check } = await checkPullRequest({ [TIERS]: tiers });
+
+    expect(check!.conclusion).toBe("success");
+    expect(check!.output.title).toBe("Valid: response promises changed");
+    expect(check!.output.summary).toContain(
+      "**Response promises:** full S0: 1h → 30m; full S2: 5d → none",
+    );
+  });
+
   test("a pull request that does not touch the registry gets no check run", async () => {
     const { checks, repo } = await checkPullRequest({ "README.md": "hello" });
     expect(checks).toEqual([]);

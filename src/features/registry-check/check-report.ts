@@ -74,7 +74,8 @@ function summaryTitle(d: RegistryDiff): string {
     parts.push(tiers.map((c) => `${c.code}: ${c.tier!.from} → ${c.tier!.to}`).join(", "));
   if (d.added.length) parts.push(`${d.added.length} added`);
   if (d.removed.length) parts.push(`${d.removed.length} removed`);
-  if (d.caps.length) parts.push("caps changed");
+  if (d.caps.some((c) => c.cap !== "response")) parts.push("caps changed");
+  if (d.caps.some((c) => c.cap === "response")) parts.push("response promises changed");
   if (!tiers.length && d.changed.length) parts.push("coverage changed");
   return parts.length ? `Valid: ${parts.join("; ")}` : "Valid: no tier or coverage change";
 }

@@ -1,9 +1,10 @@
 // What a registry or policy change means, in the circle's words: instances added and removed,
-// tier changes, categories gained and lost, caps changed. Pure.
+// tier changes, categories gained and lost, caps and response promises changed. Pure.
 import type { TriageConfig } from "../../registry/triage-config.js";
 import { codeSpan, link, pipesEscaped, plainText } from "../../markup/inert.js";
 import type { HourCap, Policy } from "../../registry/policy.js";
 import { instanceOf, TIERS, type Instance, type Tier } from "../../registry/schema.js";
+import { SEVERITIES, type Severity } from "../../registry/vocabulary.js";
 
 export interface InstanceChange {
   code: string;
@@ -17,10 +18,13 @@ export interface InstanceChange {
   evidence: string[];
 }
 
-/** A tier's cap changed: the largest size it takes, or the pipe hours it may use. */
+/** A tier's cap changed (the largest size it takes, the pipe hours it may use), or the time to a
+ * first response it promises for a severity. */
 export interface CapChange {
   tier: Tier;
-  cap: "size" | "hours";
+  cap: "size" | "hours" | "response";
+  /** For a promise: the severity it is for. */
+  severity?: Severity;
   from?: string;
   to?: string;
 }
@@ -82,6 +86,15 @@ export function diffConfigs(old: TriageConfig, now: TriageConfig): RegistryDiff 
     return [
       capChange(tier, "size", was.max_size, is.max_size),
       capChange(tier, "hours", hoursWords(was.hour_cap), hoursWords(is.hour_cap)),
+      ...SEVERITIES.map((severity) => {
+        const change = capChange(
+          tier,
+          "response",
+          was.respond_within[severity],
+          is.respond_within[severity],
+        );
+        return change && { ...change, severity };
+      }),
     ].flatMap((c) => c ?? []);
   });
   return { added, removed, changed, caps };
@@ -131,11 +144,13 @@ export function renderDiff(d: RegistryDiff): string {
   for (const [cap, title] of [
     ["size", "Size caps"],
     ["hours", "Hour caps"],
+    ["response", "Response promises"],
   ] as const) {
     const changes = d.caps.filter((c) => c.cap === cap);
+    const which = (c: CapChange) => (c.severity ? `${c.tier} ${c.severity}` : c.tier);
     if (changes.length)
       out.push(
-        `**${title}:** ${changes.map((c) => `${c.tier}: ${c.from ?? "none"} → ${c.to ?? "none"}`).join("; ")}`,
+        `**${title}:** ${changes.map((c) => `${which(c)}: ${c.from ?? "none"} → ${c.to ?? "none"}`).join("; ")}`,
         "",
       );
   }
