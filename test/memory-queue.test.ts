@@ -3,6 +3,7 @@
 import { inProcessCoordinator } from "../src/coordination/in-process.js";
 import { memoryQueue } from "../src/coordination/memory-queue.js";
 import type { WorkItem } from "../src/coordination/types.js";
+import { ManualClock } from "./helpers/manual-clock.js";
 
 const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -73,4 +74,27 @@ test("stopping works off what waits, refuses new work, and a delivery that faile
   // The failed one's claim was given back, so GitHub's "Redeliver" is not dropped.
   expect(await coordinator.claim("queued:d-3", 60)).toBe(true);
   expect(await coordinator.claim("queued:d-1", 60)).toBe(false);
+});
+
+test("work set for later runs when the clock reaches its time, once however often it is set; a stop drops it", async () => {
+  const clock = new ManualClock(0);
+  const q = memoryQueue<number>(inProcessCoordinator(), { log, clock });
+  const ran: number[] = [];
+  await q.start(async ({ task }) => void ran.push(task));
+  expect(await q.later(item(1), 30 * 60_000)).toBe(true);
+  expect(await q.later(item(1), 30 * 60_000)).toBe(false); // another turn set the same step
+  await q.later(item(2), 60 * 60_000);
+  expect((await q.status()).scheduled).toBe(2);
+  expect(await q.queuedIssues()).toEqual(new Set()); // set work leaves the sweep free to look
+  clock.advance(29 * 60_000);
+  await sleep(10);
+  expect(ran).toEqual([]);
+  clock.advance(60_000);
+  await sleep(10);
+  expect(ran).toEqual([1]);
+  await q.close();
+  expect(clock.pending).toBe(0);
+  clock.advance(60 * 60_000);
+  await sleep(10);
+  expect(ran).toEqual([1]);
 });

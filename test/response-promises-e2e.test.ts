@@ -230,6 +230,11 @@ describe("a restart in the middle", () => {
       expect(notes.map((n) => Array.from(n)[0])).toEqual(["⏰", "🚨"]);
       expect(talk.stateOf(10).state?.response?.escalated).toEqual(["half", "breach"]);
       expect(sink.chat.filter((c) => /still unanswered|Overdue/.test(c))).toHaveLength(2);
+      // The sweep counted the promise open and past its time, for /status and the metrics.
+      expect((await app.status()).promises).toEqual({ open: 1, overdue: 1 });
+      const metrics = await (await fetch(`${app.url}/metrics`)).text();
+      expect(metrics).toMatch(/^sysadmin_pipe_response_promises\{state="overdue"\} 1$/m);
+      expect(metrics).toMatch(/^sysadmin_pipe_escalations_total\{step="breach"\} [1-9]\d*$/m);
     } finally {
       await app.stop();
       sink.server.close();

@@ -64,6 +64,7 @@ export interface AppStatus {
   failuresWaiting: number;
   sweep: { everyMinutes: number; last: null | Record<string, unknown> };
   registry: { source: string; instances: number; live: object[] };
+  promises: null | { open: number; overdue: number };
 }
 
 /** Failed queued work is tried again after these pauses (15 s, 30 s, 60 s in production). */
