@@ -48,6 +48,11 @@ const DeploymentSchema = z.object({
     .optional()
     .describe("the instance-managers circle's team (`reports.circle_team`)"),
   S0_TEAM: team.optional().describe("the team mentioned on an accepted S0 (`alerts.s0_team`)"),
+  ESCALATION_TEAM: team
+    .optional()
+    .describe(
+      "also mentioned when an S0 goes unanswered, at half its promised time and at all of it (`alerts.escalation_team`)",
+    ),
   MAINTAINER_TEAM: team
     .optional()
     .describe(
@@ -153,7 +158,11 @@ export function withDeployment(policy: Policy, d: Deployment): Policy {
       repo: d.REPORTS_REPO ?? policy.reports.repo,
       circle_team: d.CIRCLE_TEAM ?? policy.reports.circle_team,
     },
-    alerts: { ...policy.alerts, s0_team: d.S0_TEAM ?? policy.alerts.s0_team },
+    alerts: {
+      ...policy.alerts,
+      s0_team: d.S0_TEAM ?? policy.alerts.s0_team,
+      escalation_team: d.ESCALATION_TEAM ?? policy.alerts.escalation_team,
+    },
     commands: {
       ...policy.commands,
       maintainer_team: d.MAINTAINER_TEAM ?? policy.commands.maintainer_team,

@@ -101,6 +101,17 @@ describe("a full-tier S0 promised a response within the hour", () => {
   });
 });
 
+test("a request accepted before promises existed gets no clock, unless a person raises it", () => {
+  const before = { accepted: true, severity: "S2" } as const;
+  expect(clockFor(undefined, true, "S2", full("S2"), at(0), before)).toBeUndefined();
+  expect(clockFor(undefined, true, "S0", full("S0"), at(0), before)?.dueAt).toBe(
+    at(60).toISOString(),
+  );
+  expect(clockFor(undefined, true, "S2", full("S2"), at(0), { accepted: false })?.dueAt).toBe(
+    at(5 * 24 * 60).toISOString(),
+  );
+});
+
 test("a basic-tier S0 has no clock: basic promises no S0 response", () => {
   expect(clockFor(undefined, false, "S0", basic("S0"), at(0))).toBeUndefined();
   expect(clockFor(undefined, true, "S0", basic("S0"), at(0))).toBeUndefined();

@@ -49,6 +49,13 @@ export function strictestPromise(
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The decision before this one, where the request had no clock: was it accepted, at what
+ * severity (when known). */
+export interface PreviousDecision {
+  accepted: boolean;
+  severity?: Severity;
+}
+
 /**
  * The clock after a decision: started when the request is accepted with a promise for its
  * severity, started again when a person raises the severity before anyone answered, due later
@@ -61,9 +68,13 @@ export function clockFor(
   severity: Severity,
   promised: Promised | undefined,
   now: Date,
+  before: PreviousDecision = { accepted: false },
 ): ResponseClock | undefined {
   if (previous?.respondedAt) return previous;
   if (!accepted || !promised) return undefined; // no longer accepted, or no promise
+  // Accepted before it had a clock (before promises existed): only a raise starts one now.
+  const raised = before.severity !== undefined && severity < before.severity;
+  if (!previous && before.accepted && !raised) return undefined;
   const start = (from: number) => ({
     severity,
     tier: promised.tier,

@@ -23,6 +23,7 @@ import { labelStyle } from "../triage/label-names.js";
 import { applyHourCaps, cappedInstances } from "../triage/caps.js";
 import { hoursUsed } from "../github/cap-usage.js";
 import type { TriagePlan } from "../triage/types.js";
+import { SEVERITIES, type Severity } from "../registry/vocabulary.js";
 import { toInput, type ApplyOptions, type IssueData, type IssueJob } from "./issue-job.js";
 import { timeTotals } from "../triage/time-log.js";
 
@@ -45,6 +46,10 @@ export async function withHourCaps(
   });
   return applyHourCaps(plan, used, config.registry, config.policy, previous?.commanded);
 }
+
+/** The severity the card was given at the last decision, when it has one. */
+const cardSeverity = (previous: CurrentIssue["previous"]): Severity | undefined =>
+  SEVERITIES.find((s) => s === previous?.board?.values?.severity);
 
 /** Set the promise's next escalation step for its time; if that fails, the sweep finds it due. */
 async function remindOfPromise(job: IssueJob, clock: ResponseClock | undefined): Promise<void> {
@@ -84,6 +89,7 @@ export async function decideAndApply(
     plan.severity,
     strictestPromise(covering, config.policy, plan.severity),
     new Date(job.clock.now()),
+    { accepted: previous?.outcome === "accepted", severity: cardSeverity(previous) },
   );
   const board = await job.act.board({
     context: {
