@@ -10,6 +10,7 @@ import { KEY_PREFIX } from "../src/coordination/redis-coordinator.js";
 import { forgetBoards } from "../src/github/board-api.js";
 import { startLoopbackApp, type LoopbackApp } from "./helpers/app-on-loopback.js";
 import { chatSink, type ChatSink } from "./helpers/chat-sink.js";
+import { runCli } from "./helpers/cli.js";
 import { issueTalk } from "./helpers/issue-talk.js";
 import { ManualClock } from "./helpers/manual-clock.js";
 import { haveRedis, startRedis, type RedisServer } from "./helpers/redis.js";
@@ -194,6 +195,22 @@ describe("one replica, its clock moved by the test", () => {
     expect(talk.stateOf(5).state?.response?.respondedAt).toBeUndefined();
     expect(await move("Emergency", "In progress", "move-5b")).toBe(200);
     expect(talk.stateOf(5).state?.response).toMatchObject({ respondedBy: "sysadmin-dev" });
+  });
+
+  test("the load report counts the promises met and missed, with the median time to a first response", async () => {
+    const report = await runCli(["report", "--period", "2026-12"], {
+      env: {
+        GITHUB_TOKEN: "ghs_cli_token",
+        GITHUB_API_URL: `${app.fake.url}/api/v3`,
+        POLICY_FILE: process.env.POLICY_FILE,
+      },
+    });
+    expect(report.code).toBe(0);
+    const section = report.stdout.slice(report.stdout.indexOf("## Response promises"));
+    // #3, #4 and #5 answered in 10, 5 and 5 minutes (met), #1 after 75 and #6 never (missed);
+    // the rejected #2 had none. The median of the four answers: 7.5 minutes.
+    expect(section).toContain("| full | S0 | 1h | 3 | 2 | 0 | 8 min |");
+    if (process.env.SHOW_PROMISE_RUN) console.log(section.split("\n## ")[0]);
   });
 });
 

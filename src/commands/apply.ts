@@ -34,7 +34,7 @@ const EMPTY_STATE: RecordedState = { v: 1, applied: [], suppressed: [], override
 const describe = (command: Command) => specOf(command).describe?.(command) ?? `/${command.name}`;
 
 /** A tier application or review is the circle's to decide: triage commands do not apply. */
-const validOnTierIssues = (spec: CommandSpec) => spec.tierIssues === true || spec.also === "anyone";
+const validOnTierIssues = (spec: CommandSpec) => spec.tierIssues ?? spec.also === "anyone";
 
 const TIER_ISSUE: Step = {
   ok: false,

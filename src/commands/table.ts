@@ -30,7 +30,7 @@ export interface CommandSpec<C extends { name: string } = { name: string }> {
    * circle's members (a tier decision), the instance's managers (agreeing to pay). */
   only?: readonly ("circle" | "manager")[];
   /** Valid on tier applications and reviews, which are the circle's to decide; the triage and
-   * jobs-board commands are not (commands anyone may use, such as `/help`, always are). */
+   * jobs-board commands are not. Unset: only commands anyone may use, such as `/help`. */
   tierIssues?: boolean;
   /** The text after the command word, read: the command, or what is wrong with it. */
   parse(rest: string): C | string;
@@ -462,6 +462,7 @@ const ack = define({
   usage: "`/ack`",
   does: "acknowledge the request: a first response, which stops its response promise's clock and reminders (any comment by someone other than the requester does too)",
   also: "anyone",
+  tierIssues: false, // a tier application carries no response promise
   parse: bare("ack", "`/ack`"),
   apply: (_c, draft, { actor, previous }) => {
     if (!previous?.response) return refuse("no response promise runs on this issue");
