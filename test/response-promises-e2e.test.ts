@@ -185,13 +185,22 @@ describe("one replica, its clock moved by the test", () => {
   test("moving the card out of Emergency is a first response; moving it between other columns is not", async () => {
     await talk.open(5, { title: "UK IS DOWN TOO", body: "openfoodnetwork.org.uk is down, 500" });
     await after(5);
-    const move = (from: string, to: string, id: string) =>
+    const move = (from: string, to: string, id: string, org?: string) =>
       app.deliver(
         "projects_v2_item",
-        cardMovedPayload({ issueNumber: 5, from, to, sender: "sysadmin-dev", at: clock.iso() }),
+        cardMovedPayload({
+          issueNumber: 5,
+          from,
+          to,
+          sender: "sysadmin-dev",
+          at: clock.iso(),
+          ...(org ? { org } : {}),
+        }),
         id,
       );
     expect(await move("Inbox", "Ready", "move-5a")).toBe(200);
+    // The same number on another organisation's projects is another board.
+    expect(await move("Emergency", "Done", "move-5o", "someone-else")).toBe(200);
     expect(talk.stateOf(5).state?.response?.respondedAt).toBeUndefined();
     expect(await move("Emergency", "In progress", "move-5b")).toBe(200);
     expect(talk.stateOf(5).state?.response).toMatchObject({ respondedBy: "sysadmin-dev" });

@@ -192,13 +192,15 @@ export function cardMovedPayload(move: {
   at: string;
   projectNumber?: number;
   fieldName?: string;
+  /** The organisation whose project it is. */
+  org?: string;
 }): Payload {
   const payload: Payload = example("projects_v2_item", "edited");
   payload.installation = {
     id: INSTALLATION_ID,
     node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==",
   };
-  payload.organization = { ...payload.organization, login: "openfoodfoundation" };
+  payload.organization = { ...payload.organization, login: move.org ?? "openfoodfoundation" };
   Object.assign(payload.projects_v2_item, {
     content_node_id: `I_issue${move.issueNumber}`,
     content_type: "Issue",

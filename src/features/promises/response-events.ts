@@ -77,9 +77,14 @@ const optionName = (value: unknown) =>
   value && typeof value === "object" && "name" in value ? String(value.name) : undefined;
 
 /** A status change on the pipe board that takes a card out of Ready or Emergency. */
-function leavesTheQueue(change: FieldChange | undefined, policy: Policy): boolean {
+function leavesTheQueue(
+  change: FieldChange | undefined,
+  owner: string | undefined,
+  policy: Policy,
+): boolean {
   const board = policy.board;
   if (!board?.number || !change || !sameName(change.field_name, board.status_field)) return false;
+  if (owner !== undefined && !same(owner, board.owner)) return false; // another organisation's
   if (change.project_number !== undefined && change.project_number !== board.number) return false;
   const waiting = [board.columns.ready, board.columns.emergency];
   const from = optionName(change.from);
@@ -95,7 +100,7 @@ async function cardMoved(context: Context<"projects_v2_item.edited">, deps: Feat
   const github = gitHubClient(context.octokit, { log: context.log });
   const { config } = await deps.config(github, installation);
   const change = (payload.changes as { field_value?: FieldChange } | undefined)?.field_value;
-  if (!leavesTheQueue(change, config.policy)) return undefined;
+  if (!leavesTheQueue(change, payload.organization?.login, config.policy)) return undefined;
   const issue = await issueOfNode(github, item.content_node_id);
   if (!issue) return undefined;
   // The payload has no labels: a watched repository is enough; the turn reads the issue.
